@@ -1,0 +1,76 @@
+# The one interface for people and CI. `make up` runs the platform, `make test` runs the tests;
+# both install what they need (a virtualenv, RabbitMQ from the OS packages).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SERVICES := intake risk warning inspection archive
+PYTEST := $(BIN)/pytest
+ROLE ?= warning_officer
+COUNTY ?= 130402
+
+.PHONY: install up down status test test-unit test-interface test-contracts test-e2e lint format \
+        bench contracts deploy-check token broker broker-stop dead-letters replay-dead-letters clean
+
+$(BIN)/.installed: constraints.txt requirements-dev.txt common/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt \
+	  -e common $(foreach s,$(SERVICES),-e services/$(s)) -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+broker: install
+	scripts/broker.sh start
+
+broker-stop:
+	scripts/broker.sh stop
+
+up: install
+	scripts/up.sh
+
+down:
+	scripts/down.sh
+
+status:
+	scripts/up.sh status
+
+# Unit tests need no broker; the other rings use the real local RabbitMQ, started here and
+# stopped again if this run started it.
+test: install
+	scripts/with-broker.sh $(PYTEST) tests -q
+
+test-unit: install
+	$(PYTEST) tests/unit -q
+
+test-interface test-contracts test-e2e: test-%: install
+	scripts/with-broker.sh $(PYTEST) tests/$* -q
+
+lint: install
+	$(BIN)/ruff check common services tests scripts
+	$(BIN)/ruff format --check common services tests scripts
+
+format: install
+	$(BIN)/ruff check --fix common services tests scripts
+	$(BIN)/ruff format common services tests scripts
+
+contracts: install
+	$(BIN)/python -m wuying_common.contracts write contracts
+
+bench: install
+	scripts/with-broker.sh $(BIN)/python -m benchmarks
+
+deploy-check: install
+	$(BIN)/python scripts/deploy_check.py deploy
+
+token: install
+	@$(BIN)/wuying token --role $(ROLE) --county $(COUNTY)
+
+dead-letters: install
+	$(BIN)/wuying dead-letters list
+
+replay-dead-letters: install
+	$(BIN)/wuying dead-letters replay
+
+clean: down
+	rm -rf $(VENV) .run

@@ -1,0 +1,7 @@
+"""Shared library of the Wuying services (无影灯廉政风险预警防控平台).
+
+Everything every service needs lives here once: the CloudEvents envelope and event registry,
+the embedded outbox and its relay, the MongoDB store provider, the JSON HTTP entrypoint with
+OpenAPI generation, bearer-token authentication, Prometheus metrics and the official
+working-day calendar.
+"""

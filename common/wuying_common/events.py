@@ -1,0 +1,157 @@
+"""The one event contract, for our services and for other agencies (DESIGN.md §3).
+
+Every event is a CloudEvents 1.0 envelope in JSON structured mode, published on the topic
+exchange ``<service>.events`` with the short event name (``petition.received``) as routing key.
+Each event type registers a versioned marshmallow schema here; the JSON Schema files and the
+AsyncAPI document in ``contracts/`` are generated from this registry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+SPEC_VERSION = "1.0"
+DATA_CONTENT_TYPE = "application/json"
+SCHEMA_BASE = "https://schemas.wuying.local/events"
+COUNTY_CODE = validate.Regexp(r"^\d{6}$", error="必须是六位行政区划代码 (GB/T 2260)")
+
+# Field names that would carry a reporter's identity or a secret. No event schema may declare
+# them (DESIGN.md §3: events never carry a reporter's identity).
+FORBIDDEN_EVENT_FIELDS = frozenset(
+    {
+        "reporter",
+        "reporter_name",
+        "reporter_contact",
+        "reporter_phone",
+        "reporter_id_number",
+        "contact",
+        "phone",
+        "id_number",
+        "email",
+        "address",
+        "receipt_code",
+        "passphrase",
+        "ip",
+        "ip_address",
+        "password",
+        "secret",
+        "token",
+    }
+)
+
+
+class CloudEventSchema(Schema):
+    """CloudEvents 1.0 envelope with Wuying's ``county`` extension attribute."""
+
+    specversion = fields.String(required=True, validate=validate.Equal(SPEC_VERSION))
+    id = fields.UUID(required=True)
+    source = fields.String(required=True, validate=validate.Regexp(r"^/wuying/[a-z]+$"))
+    type = fields.String(required=True, validate=validate.Regexp(r"^wuying\.[a-z]+\.[a-z_.]+\.v\d+$"))
+    time = fields.String(required=True)
+    subject = fields.String(required=True)
+    datacontenttype = fields.String(required=True, validate=validate.Equal(DATA_CONTENT_TYPE))
+    dataschema = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    data = fields.Dict(required=True)
+
+
+@dataclass(frozen=True)
+class EventType:
+    service: str
+    name: str  # short name, the routing key: "petition.received"
+    version: int
+    schema: type[Schema]
+    description: str
+
+    @property
+    def type(self) -> str:
+        return f"wuying.{self.service}.{self.name}.v{self.version}"
+
+    @property
+    def source(self) -> str:
+        return f"/wuying/{self.service}"
+
+    @property
+    def exchange(self) -> str:
+        return f"{self.service}.events"
+
+    @property
+    def dataschema(self) -> str:
+        return f"{SCHEMA_BASE}/{self.type}.json"
+
+
+class EventRegistry:
+    """All event types known to this process, by full type string."""
+
+    def __init__(self) -> None:
+        self._types: dict[str, EventType] = {}
+
+    def register(self, service: str, name: str, version: int, schema: type[Schema], description: str) -> EventType:
+        leaked = FORBIDDEN_EVENT_FIELDS & set(schema._declared_fields)
+        if leaked:
+            raise ValueError(f"event {name} v{version} declares secret fields {sorted(leaked)}")
+        event_type = EventType(service, name, version, schema, description)
+        existing = self._types.get(event_type.type)
+        if existing and existing.schema is not schema:
+            raise ValueError(f"event type {event_type.type} registered twice")
+        self._types[event_type.type] = event_type
+        return event_type
+
+    def get(self, type_: str) -> EventType:
+        return self._types[type_]
+
+    def all(self) -> list[EventType]:
+        return sorted(self._types.values(), key=lambda t: t.type)
+
+
+registry = EventRegistry()
+
+
+def build_event(
+    event_type: EventType,
+    data: dict,
+    *,
+    subject: str,
+    county: str,
+    now: datetime | None = None,
+    event_id: str | None = None,
+) -> dict:
+    """Build a validated CloudEvents envelope. The one place envelopes are made.
+
+    ``data`` is dumped through the event's schema, so only declared fields leave the service.
+    """
+    schema = event_type.schema()
+    errors = schema.validate(schema.dump(data))
+    if errors:
+        raise ValidationError(errors)
+    when = (now or datetime.now(UTC)).astimezone(UTC)
+    envelope = {
+        "specversion": SPEC_VERSION,
+        "id": event_id or str(uuid.uuid4()),
+        "source": event_type.source,
+        "type": event_type.type,
+        "time": when.isoformat().replace("+00:00", "Z"),
+        "subject": subject,
+        "datacontenttype": DATA_CONTENT_TYPE,
+        "dataschema": event_type.dataschema,
+        "county": county,
+        "data": schema.dump(data),
+    }
+    CloudEventSchema().load(envelope)  # raises on a malformed envelope (bad county code, ...)
+    return envelope
+
+
+def parse_event(envelope: dict) -> dict:
+    """Validate an incoming envelope; raises ``marshmallow.ValidationError`` when malformed."""
+    CloudEventSchema().load(envelope)
+    return envelope
+
+
+def short_name(envelope: dict) -> str:
+    """``wuying.intake.petition.received.v1`` -> ``petition.received``."""
+    parts = envelope["type"].split(".")
+    return ".".join(parts[2:-1])

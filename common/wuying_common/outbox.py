@@ -1,0 +1,156 @@
+"""Transactional outbox, embedded in the aggregate (DESIGN.md §3: nothing is lost).
+
+A state change and the events it causes are written in ONE single-document write: the
+aggregate carries its pending events in ``outbox``. MongoDB applies a single-document write
+atomically on any deployment (standalone, replica set, sharded), so there is no moment where
+the state is saved and its event is not, and no multi-document transaction is needed.
+
+``OutboxRelay`` publishes pending events to ``<service>.events`` with publisher confirms and
+only then removes them from the document. A crash between publishing and removing publishes
+the event again: delivery is at-least-once, and consumers are idempotent on the event id.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+
+import eventlet
+from mongoengine import (
+    BooleanField,
+    DateTimeField,
+    DictField,
+    EmbeddedDocument,
+    EmbeddedDocumentField,
+    ListField,
+    StringField,
+)
+from nameko.amqp.publish import Publisher
+from nameko.constants import AMQP_URI_CONFIG_KEY
+from nameko.extensions import DependencyProvider
+from nameko.standalone.events import get_event_exchange
+
+from .events import EventType, build_event
+from .metrics import service_metrics
+from .store import VersionedDocument
+
+log = logging.getLogger(__name__)
+
+
+class OutboxEntry(EmbeddedDocument):
+    id = StringField(required=True)
+    service = StringField(required=True)
+    routing_key = StringField(required=True)
+    envelope = DictField(required=True)
+    created_at = DateTimeField(required=True)
+
+
+class OutboxDocument(VersionedDocument):
+    """Base for aggregates that emit events."""
+
+    meta = {"abstract": True}
+    outbox = ListField(EmbeddedDocumentField(OutboxEntry))
+    outbox_pending = BooleanField(default=False)
+
+    def record_event(
+        self, event_type: EventType, data: dict, *, subject: str, county: str, now: datetime | None = None
+    ) -> dict:
+        """Append an event to this aggregate's outbox; it is saved with the aggregate."""
+        now = now or datetime.now(UTC)
+        envelope = build_event(event_type, data, subject=subject, county=county, now=now)
+        self.outbox.append(
+            OutboxEntry(
+                id=envelope["id"],
+                service=event_type.service,
+                routing_key=event_type.name,
+                envelope=envelope,
+                created_at=now.replace(tzinfo=None),
+            )
+        )
+        self.outbox_pending = True
+        return envelope
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class OutboxRelay(DependencyProvider):
+    """Publishes pending outbox events of the given document classes.
+
+    Runs in a managed background thread: it wakes after every worker finishes and polls every
+    ``interval`` seconds otherwise, so events from timers and from a restarted process are
+    published too.
+    """
+
+    _gt = None
+    _running = False
+
+    def __init__(self, *documents: type[OutboxDocument], interval: float = 0.5, **kwargs) -> None:
+        self.documents = documents
+        self.interval = interval
+        super().__init__(**kwargs)
+
+    def setup(self) -> None:
+        config = self.container.config
+        self.exchange = get_event_exchange(self.container.service_name, config)
+        self.publisher = Publisher(
+            config[AMQP_URI_CONFIG_KEY], serializer="json", declare=[self.exchange], use_confirms=True
+        )
+        self.metrics = service_metrics(self.container)
+        self._wake = eventlet.event.Event()
+        self._running = False
+        self._gt = None
+
+    def start(self) -> None:
+        self._running = True
+        self._gt = self.container.spawn_managed_thread(self._run)
+
+    def stop(self) -> None:
+        self._running = False
+        if self._gt is not None:
+            self._gt.kill()
+            self._gt = None
+
+    kill = stop
+
+    def worker_teardown(self, worker_ctx) -> None:
+        if not self._wake.ready():
+            self._wake.send(True)
+
+    def get_dependency(self, worker_ctx):
+        return self
+
+    def _run(self) -> None:
+        while self._running:
+            try:
+                self.flush()
+            except Exception:  # broker or store down: keep the events, try again
+                log.exception("outbox relay failed; events stay pending and will be retried")
+                eventlet.sleep(2)
+            with eventlet.Timeout(self.interval, False):
+                self._wake.wait()
+            self._wake = eventlet.event.Event()
+
+    def flush(self, limit: int = 200) -> int:
+        """Publish what is pending; returns how many events were published."""
+        published = 0
+        pending = 0
+        for doc_cls in self.documents:
+            for doc in doc_cls.objects(outbox_pending=True).only("id", "outbox").limit(limit):
+                for entry in doc.outbox:
+                    self.publisher.publish(
+                        entry.envelope,
+                        exchange=self.exchange,
+                        routing_key=entry.routing_key,
+                        message_id=entry.id,
+                        type=entry.envelope["type"],
+                    )
+                    doc_cls._get_collection().update_one({"_id": doc.pk}, {"$pull": {"outbox": {"id": entry.id}}})
+                    self.metrics.events_published.labels(entry.envelope["type"], entry.envelope["county"]).inc()
+                    published += 1
+                doc_cls.objects(id=doc.id, outbox__size=0).update_one(set__outbox_pending=False)
+            pending += doc_cls.objects(outbox_pending=True).count()
+        self.metrics.outbox_pending.set(pending)
+        return published

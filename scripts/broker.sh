@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# RabbitMQ from Debian's packages, on 127.0.0.1 only, with the management plugin
+# (nameko's test plugin creates a vhost per test through it).
+#   broker.sh start   install if missing, start unless a broker already answers on 5672
+#   broker.sh stop    stop the broker this project started (by its pid), nothing else
+#   broker.sh status
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUN="$PWD/.run/rabbitmq"
+AMQP_PORT="${WUYING_AMQP_PORT:-5672}"
+MGMT_PORT="${WUYING_MGMT_PORT:-15672}"
+
+export HOME="${HOME:-/root}"
+export RABBITMQ_NODENAME="wuying@localhost"
+export RABBITMQ_MNESIA_BASE="$RUN/mnesia"
+export RABBITMQ_LOG_BASE="$RUN/log"
+export RABBITMQ_CONFIG_FILE="$RUN/rabbitmq"
+export RABBITMQ_ENABLED_PLUGINS_FILE="$RUN/enabled_plugins"
+export RABBITMQ_PID_FILE="$RUN/pid"
+export ERL_EPMD_ADDRESS=127.0.0.1
+export RABBITMQ_DIST_PORT=$((AMQP_PORT + 20000))
+export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+RMQ_BIN=/usr/lib/rabbitmq/bin
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+install() {
+  if [ -x "$RMQ_BIN/rabbitmq-server" ]; then return; fi
+  echo "installing rabbitmq-server from the OS packages..."
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  # policy-rc.d keeps the package from starting the system-wide broker: we run our own.
+  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq rabbitmq-server >/dev/null
+  # Debian's post-install may start the system service anyway; stop it so ours owns the port.
+  $sudo systemctl stop rabbitmq-server 2>/dev/null || $sudo service rabbitmq-server stop 2>/dev/null || true
+}
+
+start() {
+  install
+  if port_open "$AMQP_PORT"; then
+    if [ -f "$RUN/pid" ] && kill -0 "$(cat "$RUN/pid")" 2>/dev/null; then
+      echo "rabbitmq: already running (ours, pid $(cat "$RUN/pid"))"
+    else
+      echo "rabbitmq: a broker already answers on 127.0.0.1:$AMQP_PORT; using it (not ours: we will not stop it)"
+    fi
+    return
+  fi
+  mkdir -p "$RUN"
+  cat > "$RUN/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$AMQP_PORT
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $MGMT_PORT
+loopback_users = none
+log.console = false
+CONF
+  echo '[rabbitmq_management].' > "$RUN/enabled_plugins"
+  rm -f "$RUN/pid"
+  "$RMQ_BIN/rabbitmq-server" -detached
+  "$RMQ_BIN/rabbitmqctl" wait "$RUN/pid" --timeout 120 >/dev/null
+  for _ in $(seq 1 60); do port_open "$MGMT_PORT" && break; sleep 0.5; done
+  touch "$RUN/started-by-us"
+  echo "rabbitmq: started on 127.0.0.1:$AMQP_PORT (management 127.0.0.1:$MGMT_PORT), pid $(cat "$RUN/pid")"
+}
+
+stop() {
+  if [ -f "$RUN/started-by-us" ] && [ -f "$RUN/pid" ]; then
+    local pid; pid="$(cat "$RUN/pid")"
+    if kill -0 "$pid" 2>/dev/null; then
+      "$RMQ_BIN/rabbitmqctl" stop "$RUN/pid" >/dev/null 2>&1 || kill "$pid"
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      echo "rabbitmq: stopped (pid $pid)"
+    fi
+    # epmd was started by our node; stop it only if no other node still uses it.
+    if command -v epmd >/dev/null && ! epmd -names 2>/dev/null | grep -q "^name "; then epmd -kill >/dev/null 2>&1 || true; fi
+    rm -f "$RUN/started-by-us" "$RUN/pid"
+  fi
+}
+
+status() {
+  if port_open "$AMQP_PORT"; then echo "rabbitmq: up on 127.0.0.1:$AMQP_PORT"; else echo "rabbitmq: down"; fi
+}
+
+"${1:-status}"

@@ -1,0 +1,1 @@
+"""Archive domain rules. Pure: no nameko, mongoengine or marshmallow imports."""

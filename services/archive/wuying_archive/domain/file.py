@@ -1,0 +1,99 @@
+"""The integrity file (廉政档案): one person, one file (seeds/004 Longgang; DESIGN.md §4 Archive).
+
+Entries are append-only and tamper-evident: each entry's hash covers its content and the
+previous entry's hash, so changing or removing any entry breaks every hash after it and an
+auditor can prove the file is intact by recomputing the chain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+# What each recorded event means to a person reading the file.
+TIMELINE_TITLES: dict[str, str] = {
+    "official.changed": "人员信息变动",
+    "petition.triaged": "信访举报经研判为廉情信息",
+    "petition.closed": "信访举报办结",
+    "risk.profile_changed": "廉政风险画像变化",
+    "risk.assessed": "廉政风险评估",
+    "warning.proposed": "拟作出廉政风险预警",
+    "warning.issued": "发出廉政风险预警",
+    "warning.escalated": "预警升级",
+    "warning.responded": "被预警人作出说明或回复",
+    "warning.lifted": "预警解除",
+    "warning.overdue": "预警逾期未回复或未整改",
+    "warning.appealed": "被预警人提出申诉",
+    "inspection.scheduled": "内部作风巡察计划安排",
+    "inspection.finding_recorded": "巡察发现问题",
+    "inspection.completed": "巡察完成",
+}
+
+COLOURS_ZH = {"blue": "蓝色", "yellow": "黄色", "red": "红色"}
+
+
+@dataclass(frozen=True)
+class FileSubject:
+    kind: str  # "official" or "unit"
+    id: str
+    county: str
+
+
+def subjects_of(event_name: str, data: dict[str, Any], county: str) -> list[FileSubject]:
+    """Whose files an event belongs in."""
+    if event_name == "petition.triaged":
+        if data.get("outcome") != "integrity_information":
+            return []
+        return [
+            FileSubject(s["kind"], s["id"], s.get("county") or county) for s in data.get("subjects", []) if s.get("id")
+        ]
+    if data.get("official_id"):
+        return [FileSubject("official", data["official_id"], county)]
+    if data.get("unit_id"):
+        return [FileSubject("unit", data["unit_id"], county)]
+    return []
+
+
+def summarise(event_name: str, data: dict[str, Any]) -> str:
+    """One Chinese line for the timeline."""
+    title = TIMELINE_TITLES.get(event_name, event_name)
+    if event_name == "risk.profile_changed":
+        return f"{title}：风险分值 {data.get('score_before')} → {data.get('score_after')}（{data.get('level_zh', data.get('level', ''))}）"
+    if event_name in ("warning.proposed", "warning.issued", "warning.escalated"):
+        colour = COLOURS_ZH.get(data.get("colour", ""), data.get("colour", ""))
+        extra = f"，答复期限 {data['answer_due']}" if data.get("answer_due") else ""
+        return f"{title}：{colour}预警{extra}"
+    if event_name == "inspection.scheduled":
+        return f"{title}：{data.get('year')} 年共 {len(data.get('rounds', []))} 轮"
+    if event_name == "petition.triaged":
+        return f"{title}（类别：{data.get('category_zh', data.get('category', ''))}）"
+    return title
+
+
+def canonical(content: dict[str, Any]) -> str:
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def entry_hash(prev_hash: str, content: dict[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + canonical(content)).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    intact: bool
+    entries: int
+    first_broken_seq: int | None = None
+
+
+def verify_chain(entries: list[tuple[int, dict[str, Any], str, str]]) -> ChainCheck:
+    """``entries``: (seq, content, prev_hash, hash) in seq order, starting at 1."""
+    prev = GENESIS_HASH
+    for expected_seq, (seq, content, prev_hash, digest) in enumerate(entries, start=1):
+        if seq != expected_seq or prev_hash != prev or entry_hash(prev, content) != digest:
+            return ChainCheck(False, len(entries), expected_seq)
+        prev = digest
+    return ChainCheck(True, len(entries))

@@ -1,0 +1,89 @@
+"""Shared fixtures for every ring. nameko's pytest plugin no longer monkey-patches: do it first."""
+
+import eventlet
+
+eventlet.monkey_patch()
+
+import os  # noqa: E402
+import uuid  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+
+import mongoengine  # noqa: E402
+import pytest  # noqa: E402
+
+from wuying_common.auth import issue_token  # noqa: E402
+from wuying_common.clock import FixedClock  # noqa: E402
+
+JWT_SECRET = "test-only-secret-" + uuid.uuid4().hex
+
+
+@pytest.fixture
+def jwt_secret():
+    return JWT_SECRET
+
+
+@pytest.fixture
+def token():
+    """token("warning_officer", "130402") -> "Bearer …" header value."""
+
+    def make(*roles, county="130402", subject=None, counties=None):
+        return "Bearer " + issue_token(
+            JWT_SECRET, subject or f"staff-{uuid.uuid4().hex[:6]}", list(roles), counties or [county]
+        )
+
+    return make
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def db_suffix():
+    """Unique database names per test when MONGODB_URI points at a real server; dropped after."""
+    suffix = "_t" + uuid.uuid4().hex[:10]
+    yield suffix
+    uri = os.environ.get("MONGODB_URI")
+    if uri:
+        import pymongo
+
+        client = pymongo.MongoClient(uri)
+        for name in client.list_database_names():
+            if name.endswith(suffix):
+                client.drop_database(name)
+        client.close()
+
+
+@pytest.fixture
+def service_config(rabbit_config, web_config, db_suffix):
+    """Config for a real nameko container on the real local RabbitMQ (a vhost per test)."""
+    config = dict(rabbit_config)
+    config.update(web_config)
+    config.update(
+        {
+            "JWT_SECRET": JWT_SECRET,
+            "MONGODB_URI": os.environ.get("MONGODB_URI", ""),
+            "MONGODB_DATABASE_SUFFIX": db_suffix,
+            "EVENT_MAX_ATTEMPTS": 3,
+            "EVENT_RETRY_DELAY": 0.05,
+            "serializer": "json",
+        }
+    )
+    return config
+
+
+@pytest.fixture
+def embedded_store(db_suffix):
+    """Connect an alias for unit tests of persistence: real MongoDB if MONGODB_URI is set."""
+    from wuying_common.store import connect_store
+
+    aliases = []
+
+    def connect(alias):
+        connect_store(alias, f"wuying_{alias}{db_suffix}", os.environ.get("MONGODB_URI") or None)
+        aliases.append(alias)
+
+    yield connect
+    for alias in aliases:
+        mongoengine.disconnect(alias)

@@ -1,0 +1,162 @@
+"""Archive as a real nameko container on the real local RabbitMQ."""
+
+import uuid
+
+from kombu import Connection
+from marshmallow import Schema, fields
+from nameko.standalone.events import get_event_exchange
+from nameko.standalone.rpc import ServiceRpcProxy
+from nameko.testing.services import entrypoint_waiter
+
+from wuying_archive.service import ArchiveService
+from wuying_common.consumers import DEAD_LETTER_QUEUE
+from wuying_common.events import build_event, registry
+from wuying_common.outbox import OutboxRelay
+
+OFFICIAL = {
+    "id": "off-1",
+    "name": "张伟",
+    "county": "130402",
+    "unit_id": "unit-1",
+    "post": "局长",
+    "rank": "正科级",
+}
+
+
+def publish(config, service, routing_key, envelope, times=1):
+    with Connection(config["AMQP_URI"]) as conn:
+        producer = conn.Producer(serializer="json")
+        for _ in range(times):
+            producer.publish(
+                envelope,
+                exchange=get_event_exchange(service, config),
+                routing_key=routing_key,
+                declare=[get_event_exchange(service, config)],
+            )
+
+
+class _TriagedProbe(Schema):
+    """The part of intake's petition.triaged the archive reads (a tolerant reader)."""
+
+    outcome = fields.String()
+    subjects = fields.List(fields.Dict())
+    category = fields.String()
+
+
+PROBE = registry.register("intake", "probe.triaged", 1, _TriagedProbe, "test only")
+
+
+def triaged_event(official_id="off-1", event_id=None):
+    env = build_event(
+        PROBE,
+        {
+            "outcome": "integrity_information",
+            "subjects": [{"kind": "official", "id": official_id}],
+            "category": "work_style",
+        },
+        subject="petition/p1",
+        county="130402",
+        event_id=event_id,
+    )
+    env["type"] = "wuying.intake.petition.triaged.v1"
+    return env
+
+
+def test_registering_an_official_publishes_official_changed(container_factory, service_config):
+    container = container_factory(ArchiveService, service_config)
+    container.start()
+    seen = []
+
+    class Listener:
+        name = "listener"
+        from nameko.events import event_handler
+
+        @event_handler("archive", "official.changed")
+        def on(self, payload):
+            seen.append(payload)
+
+    listener = container_factory(Listener, service_config)
+    listener.start()
+    with entrypoint_waiter(listener, "on", timeout=10):
+        with ServiceRpcProxy("archive", service_config) as archive:
+            assert archive.register([], [OFFICIAL]) == {"units": 0, "officials": 1}
+    assert seen[0]["type"] == "wuying.archive.official.changed.v1"
+    assert seen[0]["data"]["official_id"] == "off-1"
+    assert seen[0]["county"] == "130402"
+
+
+def test_the_same_event_delivered_twice_appears_once_in_the_file(container_factory, service_config, web_session, token):
+    container = container_factory(ArchiveService, service_config)
+    container.start()
+    with ServiceRpcProxy("archive", service_config) as archive:
+        archive.register([], [OFFICIAL])
+    event = triaged_event(event_id=str(uuid.uuid4()))
+    with entrypoint_waiter(container, "on_petition_triaged", timeout=10) as result:
+        publish(service_config, "intake", "petition.triaged", event)
+    assert result.get() == "processed"
+    with entrypoint_waiter(container, "on_petition_triaged", timeout=10) as result:
+        publish(service_config, "intake", "petition.triaged", event)
+    assert result.get() == "duplicate"
+
+    response = web_session.get("/api/v1/officials/off-1/file", headers={"Authorization": token("archive_keeper")})
+    assert response.status_code == 200
+    body = response.json()
+    assert [e["kind"] for e in body["entries"]] == ["petition.triaged"]
+    assert body["intact"] is True
+
+
+def test_a_file_outside_the_tokens_counties_is_forbidden(container_factory, service_config, web_session, token):
+    container = container_factory(ArchiveService, service_config)
+    container.start()
+    with ServiceRpcProxy("archive", service_config) as archive:
+        archive.register([], [OFFICIAL])
+    response = web_session.get(
+        "/api/v1/officials/off-1/file", headers={"Authorization": token("archive_keeper", county="130102")}
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "county_forbidden"
+    assert web_session.get("/api/v1/officials/off-1/file").status_code == 401
+
+
+def test_errors_are_json_for_unknown_paths_and_methods(container_factory, service_config, web_session):
+    container_factory(ArchiveService, service_config).start()
+    missing = web_session.get("/nope")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+    wrong = web_session.delete("/health")
+    assert wrong.status_code == 405
+    assert wrong.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_health_metrics_and_openapi(container_factory, service_config, web_session):
+    container_factory(ArchiveService, service_config).start()
+    health = web_session.get("/health")
+    assert health.status_code == 200, health.text
+    assert health.json()["checks"]["broker"] == "ok"
+    spec = web_session.get("/openapi.json").json()
+    assert "/api/v1/officials/{official_id}/file" in spec["paths"]
+    metrics = web_session.get("/metrics").text
+    assert "wuying_archive_entrypoint_calls_total" in metrics
+
+
+def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(container_factory, service_config):
+    config = dict(service_config, EVENT_MAX_ATTEMPTS=2)
+    container = container_factory(ArchiveService, config)
+    container.start()
+    # The official's file does not exist yet, so nothing fails; make the handler fail instead
+    # with an event whose subjects list is malformed (a string, not objects).
+    event = triaged_event()
+    event["data"]["subjects"] = "not-a-list"
+    with entrypoint_waiter(container, "on_petition_triaged", timeout=10):
+        publish(config, "intake", "petition.triaged", event)
+    with Connection(config["AMQP_URI"]) as conn:
+        queue = conn.SimpleQueue(DEAD_LETTER_QUEUE)
+        message = queue.get(timeout=10)
+        assert message.payload["id"] == event["id"]
+        assert message.headers["x-wuying-queue"].startswith("evt-intake-petition.triaged--archive")
+        message.ack()
+        queue.close()
+
+
+def test_outbox_relay_is_registered_for_officials():
+    assert any(isinstance(p, OutboxRelay) for p in vars(ArchiveService).values())

@@ -1,0 +1,38 @@
+"""Archive domain: one person, one file; append-only and tamper-evident (DESIGN.md §4 Archive)."""
+
+from wuying_archive.domain.file import GENESIS_HASH, entry_hash, subjects_of, verify_chain
+
+
+def chain(contents):
+    rows, prev = [], GENESIS_HASH
+    for seq, content in enumerate(contents, start=1):
+        digest = entry_hash(prev, content)
+        rows.append((seq, content, prev, digest))
+        prev = digest
+    return rows
+
+
+def test_an_untouched_file_verifies():
+    assert verify_chain(chain([{"a": 1}, {"b": 2}, {"c": 3}])).intact
+
+
+def test_changing_any_entry_breaks_the_chain_at_that_entry():
+    rows = chain([{"a": 1}, {"b": 2}, {"c": 3}])
+    seq, content, prev, digest = rows[1]
+    rows[1] = (seq, {"b": 999}, prev, digest)
+    check = verify_chain(rows)
+    assert not check.intact
+    assert check.first_broken_seq == 2
+
+
+def test_removing_an_entry_breaks_the_chain():
+    rows = chain([{"a": 1}, {"b": 2}, {"c": 3}])
+    del rows[1]
+    assert not verify_chain(rows).intact
+
+
+def test_only_integrity_information_reaches_an_officials_file():
+    data = {"outcome": "case_clue", "subjects": [{"kind": "official", "id": "o1"}]}
+    assert subjects_of("petition.triaged", data, "130402") == []
+    data["outcome"] = "integrity_information"
+    assert [s.id for s in subjects_of("petition.triaged", data, "130402")] == ["o1"]
