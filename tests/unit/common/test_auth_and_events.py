@@ -1,0 +1,73 @@
+"""Tokens, county scopes and the event envelope (DESIGN.md §3; issue 2 items 5, 6)."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from marshmallow import Schema, ValidationError, fields
+
+from wuying_common.auth import covers, issue_token, verify_token
+from wuying_common.errors import Forbidden, Unauthorized
+from wuying_common.events import EventRegistry, build_event, parse_event, short_name
+
+
+def test_a_province_scope_covers_its_counties_and_a_city_scope_its_districts():
+    assert covers("130000", "130402")
+    assert covers("130400", "130402")
+    assert not covers("130100", "130402")
+    assert not covers("140000", "130402")
+    assert covers("130402", "130402")
+
+
+def test_a_token_carries_roles_and_counties():
+    principal = verify_token("s", issue_token("s", "u1", ["warning_officer"], ["130402"]))
+    assert principal.subject == "u1"
+    assert principal.has_any_role(["warning_officer"])
+    principal.require_county("130402")
+    with pytest.raises(Forbidden):
+        principal.require_county("130102")
+
+
+def test_an_expired_or_forged_token_is_refused():
+    old = issue_token("s", "u1", ["auditor"], ["130402"], now=datetime.now(timezone.utc) - timedelta(days=2))
+    with pytest.raises(Unauthorized) as expired:
+        verify_token("s", old)
+    assert expired.value.code == "token_expired"
+    with pytest.raises(Unauthorized):
+        verify_token("other-secret", issue_token("s", "u1", ["auditor"], ["130402"]))
+
+
+def test_unknown_roles_cannot_be_issued():
+    with pytest.raises(ValueError):
+        issue_token("s", "u1", ["emperor"], ["130402"])
+
+
+class _Data(Schema):
+    petition_id = fields.String(required=True)
+
+
+def test_an_envelope_is_cloudevents_with_county_and_only_declared_data():
+    reg = EventRegistry()
+    event_type = reg.register("intake", "petition.received", 1, _Data, "test")
+    env = build_event(event_type, {"petition_id": "p1", "extra": "dropped"}, subject="petition/p1", county="130402")
+    assert env["specversion"] == "1.0"
+    assert env["type"] == "wuying.intake.petition.received.v1"
+    assert env["source"] == "/wuying/intake"
+    assert env["data"] == {"petition_id": "p1"}
+    assert env["time"].endswith("Z")
+    assert short_name(parse_event(env)) == "petition.received"
+
+
+def test_an_envelope_with_a_bad_county_code_is_refused():
+    reg = EventRegistry()
+    event_type = reg.register("intake", "petition.received", 1, _Data, "test")
+    with pytest.raises(ValidationError):
+        build_event(event_type, {"petition_id": "p1"}, subject="petition/p1", county="13040")
+
+
+def test_no_event_schema_may_declare_a_reporter_field():
+    class Leaky(Schema):
+        petition_id = fields.String()
+        reporter_name = fields.String()
+
+    with pytest.raises(ValueError, match="secret fields"):
+        EventRegistry().register("intake", "petition.leaky", 1, Leaky, "test")
