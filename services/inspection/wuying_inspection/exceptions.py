@@ -1,0 +1,45 @@
+"""Inspection errors (registered with nameko so RPC callers get these types)."""
+
+from nameko.exceptions import deserialize_to_instance
+
+from wuying_common.errors import Conflict, NotFound, ValidationFailed
+
+
+@deserialize_to_instance
+class UnitNotFound(NotFound):
+    code = "unit_not_found"
+    message = "未找到该单位，请先登记单位"
+
+
+@deserialize_to_instance
+class PlanNotFound(NotFound):
+    code = "plan_not_found"
+    message = "未找到该巡察计划"
+
+
+@deserialize_to_instance
+class PlanExists(Conflict):
+    code = "plan_exists"
+    message = "该单位本年度的巡察计划已存在"
+
+
+@deserialize_to_instance
+class PlanRuleViolation(ValidationFailed):
+    code = "inspection_rule_violated"
+    message = "巡察计划不符合内部作风巡察的规定，请检查标出的字段"
+
+
+@deserialize_to_instance
+class UnitsInvalid(ValidationFailed):
+    """Bad units over RPC. ``fields`` travels in ``args`` so the RPC caller gets it back
+    (nameko rebuilds a registered exception from ``exc.args`` only)."""
+
+    code = "units_invalid"
+    message = "单位登记数据有误，请检查标出的字段"
+
+    def __init__(self, message: str | None = None, fields: dict | None = None, *, code: str | None = None):
+        super().__init__(message, fields=fields, code=code)
+        self.args = (self.message, self.fields)
+
+    def __str__(self) -> str:
+        return self.message

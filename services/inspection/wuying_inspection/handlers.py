@@ -1,0 +1,100 @@
+"""Inspection use cases: (command, store, clock) -> result. No nameko here."""
+
+from __future__ import annotations
+
+from wuying_common.auth import Principal
+from wuying_common.clock import SystemClock
+from wuying_common.errors import Conflict
+from wuying_common.outbox import new_id
+
+from .domain import RuleViolation
+from .domain.plans import Round, plan_rounds
+from .exceptions import PlanExists, PlanNotFound, PlanRuleViolation, UnitNotFound
+from .persistence import InspectionStore, Plan, PlanRound
+from .schemas import INSPECTION_SCHEDULED
+
+
+def register_units(store: InspectionStore, units: list[dict]) -> dict:
+    """Register or update the units that can be inspected (upsert on id)."""
+    for raw in units:
+        store.upsert_unit(raw)
+    return {"units": len(units)}
+
+
+def rule_violation(exc: RuleViolation) -> PlanRuleViolation:
+    return PlanRuleViolation(fields={exc.field: exc.message})
+
+
+def schedule_plan(store: InspectionStore, clock: SystemClock, principal: Principal, command: dict) -> Plan:
+    """Schedule one unit's plan for one year (000/E: at least two rounds a year) and emit
+    ``inspection.scheduled`` in the same write."""
+    unit = store.get_unit(command["unit_id"])
+    if unit is None:
+        raise UnitNotFound(fields={"unit_id": f"单位 {command['unit_id']} 未登记"})
+    principal.require_county(unit.county, field="unit_id")
+    year = command["year"]
+    windows = [(w["starts_on"], w["ends_on"]) for w in command["windows"]] if command.get("windows") else None
+    try:
+        rounds = plan_rounds(year, command.get("rounds", 2), command.get("methods"), windows)
+    except RuleViolation as exc:
+        raise rule_violation(exc) from None
+    if store.plan_for(unit.id, year) is not None:
+        raise PlanExists(fields={"unit_id": f"{unit.name} {year} 年的巡察计划已存在", "year": str(year)})
+
+    plan = Plan(
+        id=new_id(),
+        unit_id=unit.id,
+        unit_name=unit.name,
+        unit_kind=unit.kind,
+        county=unit.county,
+        zone=unit.zone,
+        year=year,
+        rounds=[_round_doc(r) for r in rounds],
+        created_by=principal.subject,
+        created_at=clock.now().replace(tzinfo=None),
+    )
+    plan.record_event(
+        INSPECTION_SCHEDULED,
+        {
+            "plan_id": plan.id,
+            "unit_id": unit.id,
+            "county": unit.county,
+            "year": year,
+            "zone": unit.zone,
+            "rounds": [
+                {"round": r.round, "method": r.method, "starts_on": r.starts_on, "ends_on": r.ends_on} for r in rounds
+            ],
+        },
+        subject=f"plan/{plan.id}",
+        county=unit.county,
+        now=clock.now(),
+    )
+    try:
+        plan.save_versioned()
+    except Conflict as exc:
+        # Two schedulers raced past the check above; the unique (unit_id, year) index decided.
+        raise PlanExists(fields={"unit_id": f"{unit.name} {year} 年的巡察计划已存在", "year": str(year)}) from exc
+    return plan
+
+
+def _round_doc(r: Round) -> PlanRound:
+    return PlanRound(
+        round=r.round,
+        method=r.method,
+        method_zh=r.method_zh,
+        starts_on=r.starts_on.isoformat(),
+        ends_on=r.ends_on.isoformat(),
+    )
+
+
+def get_plan(store: InspectionStore, principal: Principal, plan_id: str) -> Plan:
+    plan = store.get_plan(plan_id)
+    if plan is None:
+        raise PlanNotFound(fields={"plan_id": plan_id})
+    principal.require_county(plan.county, field="plan_id")
+    return plan
+
+
+def list_plans(store: InspectionStore, principal: Principal, query: dict) -> list[Plan]:
+    principal.require_county(query["county"])
+    return store.plans(query["county"], query.get("year"), query.get("limit", 200))

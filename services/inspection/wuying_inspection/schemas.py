@@ -1,0 +1,105 @@
+"""Marshmallow schemas at the inspection service's edges: HTTP/RPC payloads and versioned
+event data."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from wuying_common.events import COUNTY_CODE, registry
+
+SERVICE = "inspection"
+
+UNIT_KINDS = ("commission_organ", "dispatched_agency", "department", "township", "enterprise", "school", "other")
+
+
+# -- events out ------------------------------------------------------------------------------
+class ScheduledRoundV1Schema(Schema):
+    round = fields.Integer(required=True, validate=validate.Range(min=1))
+    method = fields.String(required=True, validate=validate.OneOf(["special", "surprise", "cross", "unannounced"]))
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+
+
+class InspectionScheduledV1Schema(Schema):
+    """巡察计划安排: one unit's inspection rounds for one year (000/E: at least two)."""
+
+    plan_id = fields.String(required=True)
+    unit_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    year = fields.Integer(required=True)
+    zone = fields.String(required=True, allow_none=True)
+    rounds = fields.List(fields.Nested(ScheduledRoundV1Schema), required=True, validate=validate.Length(min=2))
+
+
+INSPECTION_SCHEDULED = registry.register(
+    SERVICE,
+    "inspection.scheduled",
+    1,
+    InspectionScheduledV1Schema,
+    "A unit's inspection plan for a year was scheduled (内部作风巡察计划安排).",
+)
+
+
+# -- HTTP / RPC payloads -------------------------------------------------------------------
+class UnitSchema(Schema):
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    # Open vocabulary (the registry is shared with archive); 000/E's scope is commission_organ
+    # and dispatched_agency.
+    kind = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={"example": UNIT_KINDS[0]})
+    zone = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+
+
+class RegisterUnitsSchema(Schema):
+    units = fields.List(fields.Nested(UnitSchema), required=True, validate=validate.Length(min=1, max=5000))
+
+
+class RegisterUnitsResultSchema(Schema):
+    units = fields.Integer()
+
+
+class WindowSchema(Schema):
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+
+
+class PlanRequestSchema(Schema):
+    unit_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
+    # The ≥2 rule is the domain's (000/E), so its 400 cites the rule; here only the type.
+    rounds = fields.Integer(load_default=2, strict=True)
+    methods = fields.List(
+        fields.String(), load_default=None, metadata={"description": "special, surprise, cross, unannounced"}
+    )
+    windows = fields.List(
+        fields.Nested(WindowSchema), load_default=None, metadata={"description": "默认：上半年、下半年各一次"}
+    )
+
+
+class RoundSchema(Schema):
+    round = fields.Integer()
+    method = fields.String()
+    method_zh = fields.String()
+    starts_on = fields.String()
+    ends_on = fields.String()
+
+
+class PlanSchema(Schema):
+    id = fields.String(data_key="plan_id")
+    unit_id = fields.String()
+    unit_name = fields.String()
+    unit_kind = fields.String()
+    county = fields.String()
+    zone = fields.String(allow_none=True)
+    year = fields.Integer()
+    status = fields.String()
+    rounds = fields.List(fields.Nested(RoundSchema))
+    created_by = fields.String()
+    created_at = fields.DateTime()
+
+
+class PlanQuerySchema(Schema):
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))

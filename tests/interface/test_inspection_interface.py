@@ -1,0 +1,203 @@
+"""Inspection as a real nameko container on the real local RabbitMQ."""
+
+import pytest
+from nameko.events import event_handler
+from nameko.standalone.rpc import ServiceRpcProxy
+from nameko.testing.services import entrypoint_waiter
+
+from wuying_common.outbox import OutboxRelay
+from wuying_inspection.exceptions import UnitsInvalid
+from wuying_inspection.service import InspectionService
+
+UNIT = {
+    "id": "u-jw-1",
+    "name": "区纪委监委第一派驻纪检监察组",
+    "county": "130402",
+    "kind": "dispatched_agency",
+    "zone": "z1",
+}
+
+
+def start(container_factory, config, units=(UNIT,)):
+    container = container_factory(InspectionService, config)
+    container.start()
+    if units:
+        with ServiceRpcProxy("inspection", config) as inspection:
+            assert inspection.register_units(list(units)) == {"units": len(units)}
+    return container
+
+
+def test_scheduling_a_plan_publishes_inspection_scheduled(container_factory, service_config, web_session, token):
+    start(container_factory, service_config)
+    seen = []
+
+    class Listener:
+        name = "listener"
+
+        @event_handler("inspection", "inspection.scheduled")
+        def on(self, payload):
+            seen.append(payload)
+
+    listener = container_factory(Listener, service_config)
+    listener.start()
+    with entrypoint_waiter(listener, "on", timeout=10):
+        response = web_session.post(
+            "/api/v1/plans", json={"unit_id": "u-jw-1", "year": 2027}, headers={"Authorization": token("inspector")}
+        )
+        assert response.status_code == 201, response.text
+    plan = response.json()
+    assert [r["round"] for r in plan["rounds"]] == [1, 2]
+    event = seen[0]
+    assert event["type"] == "wuying.inspection.inspection.scheduled.v1"
+    assert event["county"] == "130402"
+    assert event["subject"] == f"plan/{plan['plan_id']}"
+    assert event["data"] == {
+        "plan_id": plan["plan_id"],
+        "unit_id": "u-jw-1",
+        "county": "130402",
+        "year": 2027,
+        "zone": "z1",
+        "rounds": [
+            {"round": 1, "method": "special", "starts_on": "2027-01-01", "ends_on": "2027-06-30"},
+            {"round": 2, "method": "cross", "starts_on": "2027-07-01", "ends_on": "2027-12-31"},
+        ],
+    }
+
+
+def test_a_second_plan_for_the_same_unit_and_year_is_a_conflict(container_factory, service_config, web_session, token):
+    start(container_factory, service_config)
+    auth = {"Authorization": token("inspector")}
+    assert web_session.post("/api/v1/plans", json={"unit_id": "u-jw-1", "year": 2027}, headers=auth).status_code == 201
+    again = web_session.post("/api/v1/plans", json={"unit_id": "u-jw-1", "year": 2027, "rounds": 3}, headers=auth)
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "plan_exists"
+    listed = web_session.get("/api/v1/plans", params={"county": "130402", "year": 2027}, headers=auth).json()
+    assert len(listed) == 1 and len(listed[0]["rounds"]) == 2
+
+
+def test_a_plan_for_an_unknown_unit_is_not_found(container_factory, service_config, web_session, token):
+    start(container_factory, service_config)
+    response = web_session.post(
+        "/api/v1/plans", json={"unit_id": "nobody", "year": 2027}, headers={"Authorization": token("inspector")}
+    )
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "unit_not_found"
+    assert "unit_id" in response.json()["error"]["fields"]
+
+
+def test_fewer_than_two_rounds_is_refused_naming_the_field_and_writes_nothing(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config)
+    auth = {"Authorization": token("inspector")}
+    response = web_session.post("/api/v1/plans", json={"unit_id": "u-jw-1", "year": 2027, "rounds": 1}, headers=auth)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "inspection_rule_violated"
+    assert "每年不少于2次" in error["fields"]["rounds"]
+    assert web_session.get("/api/v1/plans", params={"county": "130402"}, headers=auth).json() == []
+
+
+def test_a_bad_method_or_a_window_outside_the_year_names_the_field(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config)
+    auth = {"Authorization": token("inspector")}
+    bad_method = web_session.post(
+        "/api/v1/plans", json={"unit_id": "u-jw-1", "year": 2027, "methods": ["special", "tea"]}, headers=auth
+    )
+    assert bad_method.status_code == 400
+    assert "methods.1" in bad_method.json()["error"]["fields"]
+    outside = web_session.post(
+        "/api/v1/plans",
+        json={
+            "unit_id": "u-jw-1",
+            "year": 2027,
+            "windows": [
+                {"starts_on": "2026-12-01", "ends_on": "2027-01-31"},
+                {"starts_on": "2027-09-01", "ends_on": "2027-09-30"},
+            ],
+        },
+        headers=auth,
+    )
+    assert outside.status_code == 400
+    assert "windows.0.starts_on" in outside.json()["error"]["fields"]
+    missing_year = web_session.post("/api/v1/plans", json={"unit_id": "u-jw-1"}, headers=auth)
+    assert missing_year.status_code == 400
+    assert "year" in missing_year.json()["error"]["fields"]
+
+
+def test_plans_are_read_back_only_within_the_tokens_counties(container_factory, service_config, web_session, token):
+    start(container_factory, service_config)
+    created = web_session.post(
+        "/api/v1/plans", json={"unit_id": "u-jw-1", "year": 2027}, headers={"Authorization": token("inspector")}
+    ).json()
+    mine = web_session.get(f"/api/v1/plans/{created['plan_id']}", headers={"Authorization": token("inspector")})
+    assert mine.status_code == 200
+    assert mine.json()["unit_name"] == UNIT["name"]
+    other = web_session.get(
+        f"/api/v1/plans/{created['plan_id']}", headers={"Authorization": token("inspector", county="130102")}
+    )
+    assert other.status_code == 403
+    assert web_session.get("/api/v1/plans/nope", headers={"Authorization": token("inspector")}).status_code == 404
+    # An official of the inspected unit must not read the dates of an unannounced visit.
+    assert (
+        web_session.get(f"/api/v1/plans/{created['plan_id']}", headers={"Authorization": token("official")}).status_code
+        == 403
+    )
+
+
+def test_scheduling_outside_the_tokens_counties_is_forbidden(container_factory, service_config, web_session, token):
+    start(container_factory, service_config)
+    response = web_session.post(
+        "/api/v1/plans",
+        json={"unit_id": "u-jw-1", "year": 2027},
+        headers={"Authorization": token("inspector", county="130102")},
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "county_forbidden"
+
+
+def test_units_registered_over_http_need_the_right_role_and_county(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config, units=())
+    body = {"units": [UNIT]}
+    assert web_session.post("/api/v1/units", json=body, headers={"Authorization": token("official")}).status_code == 403
+    elsewhere = web_session.post(
+        "/api/v1/units", json=body, headers={"Authorization": token("operator", county="130102")}
+    )
+    assert elsewhere.status_code == 403
+    ok = web_session.post("/api/v1/units", json=body, headers={"Authorization": token("operator")})
+    assert ok.status_code == 200 and ok.json() == {"units": 1}
+    bad = web_session.post(
+        "/api/v1/units", json={"units": [dict(UNIT, county="1304")]}, headers={"Authorization": token("operator")}
+    )
+    assert bad.status_code == 400
+    assert "units.0.county" in bad.json()["error"]["fields"]
+
+
+def test_an_invalid_unit_over_rpc_is_a_typed_error_naming_the_field(container_factory, service_config):
+    start(container_factory, service_config, units=())
+    with ServiceRpcProxy("inspection", service_config) as inspection:
+        with pytest.raises(UnitsInvalid) as caught:
+            inspection.register_units([{"id": "u", "name": "x", "county": "13", "kind": "department"}])
+    assert "units.0.county" in caught.value.fields
+
+
+def test_metrics_count_plans_by_county_and_openapi_lists_the_plans(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config)
+    web_session.post(
+        "/api/v1/plans", json={"unit_id": "u-jw-1", "year": 2027}, headers={"Authorization": token("inspector")}
+    )
+    metrics = web_session.get("/metrics").text
+    assert 'wuying_inspection_plans_scheduled_total{county="130402"} 1.0' in metrics
+    spec = web_session.get("/openapi.json").json()
+    assert "/api/v1/plans/{plan_id}" in spec["paths"]
+    assert web_session.get("/health").json()["service"] == "inspection"
+
+
+def test_outbox_relay_is_registered_for_plans():
+    assert any(isinstance(p, OutboxRelay) for p in vars(InspectionService).values())
