@@ -37,7 +37,7 @@ status:
 
 # Unit tests need no broker; the other rings use the real local RabbitMQ, started here and
 # stopped again if this run started it.
-test: install
+test: install lint
 	scripts/with-broker.sh $(PYTEST) tests -q
 
 test-unit: install
@@ -55,7 +55,7 @@ format: install
 	$(BIN)/ruff format common services tests scripts
 
 contracts: install
-	$(BIN)/python -m wuying_common.contracts write contracts
+	$(BIN)/python scripts/contracts.py write contracts
 
 bench: install
 	scripts/with-broker.sh $(BIN)/python -m benchmarks

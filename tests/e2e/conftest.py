@@ -1,0 +1,105 @@
+"""All five services as real processes on the real local RabbitMQ, in a vhost of their own."""
+
+import base64
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from wuying_common.demo import generate
+from wuying_common.scenario import Staff, load_province
+
+ROOT = Path(__file__).resolve().parents[2]
+CLASSES = {
+    "archive": "ArchiveService",
+    "risk": "RiskService",
+    "warning": "WarningService",
+    "inspection": "InspectionService",
+    "intake": "IntakeService",
+}
+MGMT = "http://127.0.0.1:15672/api"
+AUTH = ("guest", "guest")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory):
+    vhost = f"wuying-e2e-{uuid.uuid4().hex[:8]}"
+    requests.put(f"{MGMT}/vhosts/{vhost}", auth=AUTH, timeout=10).raise_for_status()
+    requests.put(
+        f"{MGMT}/permissions/{vhost}/guest", json={"configure": ".*", "write": ".*", "read": ".*"}, auth=AUTH, timeout=10
+    ).raise_for_status()
+    secret = "e2e-" + uuid.uuid4().hex
+    suffix = "_e2e" + uuid.uuid4().hex[:8]
+    amqp_uri = f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
+    logs = tmp_path_factory.mktemp("logs")
+    urls, procs = {}, {}
+    nameko = Path(sys.executable).parent / "nameko"
+    for svc, cls in CLASSES.items():
+        port = free_port()
+        env = dict(
+            os.environ,
+            AMQP_URI=amqp_uri,
+            WUYING_JWT_SECRET=secret,
+            WUYING_INTAKE_KEYS="e2e1:" + base64.b64encode(os.urandom(32)).decode(),
+            EVENT_RETRY_DELAY="0.1",
+            **{f"{svc.upper()}_HTTP_ADDRESS": f"127.0.0.1:{port}", f"{svc.upper()}_MONGODB_DATABASE": f"wuying_{svc}{suffix}"},
+        )
+        log = open(logs / f"{svc}.log", "w")  # noqa: SIM115 - closed at teardown
+        procs[svc] = (
+            subprocess.Popen(
+                [str(nameko), "run", "--config", f"services/{svc}/config.yml", f"wuying_{svc}.service:{cls}"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            ),
+            log,
+        )
+        urls[svc] = f"http://127.0.0.1:{port}"
+    try:
+        for svc, url in urls.items():
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if requests.get(f"{url}/health", timeout=2).status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    pass
+                if procs[svc][0].poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{svc} did not start:\n" + (logs / f"{svc}.log").read_text()[-3000:])
+                time.sleep(0.3)
+        province = generate(seed=2026, counties=11)  # includes 130402 邯山区
+        staff = Staff(secret)
+        load_province(province, urls, staff)
+        yield {"urls": urls, "staff": staff, "province": province, "amqp_uri": amqp_uri, "procs": procs, "logs": logs}
+    finally:
+        for proc, log in procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            log.close()
+        requests.delete(f"{MGMT}/vhosts/{vhost}", auth=AUTH, timeout=10)
+        uri = os.environ.get("MONGODB_URI")
+        if uri:
+            import pymongo
+
+            client = pymongo.MongoClient(uri)
+            for name in client.list_database_names():
+                if name.endswith(suffix):
+                    client.drop_database(name)

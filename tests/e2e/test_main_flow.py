@@ -1,0 +1,113 @@
+"""Issue 2 item 8: one real flow across all five services, through RabbitMQ."""
+
+import time
+import uuid
+from datetime import date
+
+import requests
+from kombu import Connection, Exchange
+
+from wuying_common.calendar import WorkingDayCalendar
+from wuying_common.scenario import run, wait_for
+
+
+def metric(url, name, **labels):
+    text = requests.get(f"{url}/metrics", timeout=5).text
+    total = 0.0
+    for line in text.splitlines():
+        if not line.startswith(name + "{"):
+            continue
+        if all(f'{k}="{v}"' in line for k, v in labels.items()):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def test_a_report_becomes_a_blue_warning_and_every_step_lands_in_the_officials_file(platform):
+    result = run(platform["province"], platform["urls"], platform["staff"], say=lambda _: None)
+
+    warning = result["warning"]
+    assert warning["colour"] == "blue"
+    assert warning["level"] == 3
+    issued_on = date.fromisoformat(warning["issued_on"])
+    expected = WorkingDayCalendar.official().add_working_days(issued_on, 7)
+    assert warning["answer_due"] == expected.date.isoformat()
+    assert warning["answer_due_provisional"] == expected.provisional
+
+    file = result["file"]
+    kinds = [e["kind"] for e in file["entries"]]
+    for step in ["official.changed", "petition.triaged", "risk.profile_changed", "warning.proposed", "warning.issued"]:
+        assert step in kinds, kinds
+    assert kinds.index("petition.triaged") < kinds.index("warning.proposed") < kinds.index("warning.issued")
+    assert file["intact"] is True
+
+    plan_entries = [e for e in result["unit_file"]["entries"] if e["kind"] == "inspection.scheduled"]
+    assert len(plan_entries) == 1
+    assert len(plan_entries[0]["data"]["rounds"]) >= 2
+
+
+def test_the_same_event_delivered_twice_has_one_effect(platform):
+    urls, staff = platform["urls"], platform["staff"]
+    official = next(o for o in platform["province"].officials if o.post == "局长" and o.county == "130403")
+    event = {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": "/wuying/intake",
+        "type": "wuying.intake.petition.triaged.v1",
+        "time": "2026-11-20T02:00:00Z",
+        "subject": "petition/redelivery-test",
+        "datacontenttype": "application/json",
+        "dataschema": "https://schemas.wuying.local/events/wuying.intake.petition.triaged.v1.json",
+        "county": official.county,
+        "data": {
+            "petition_id": "redelivery-test",
+            "outcome": "integrity_information",
+            "category": "work_style",
+            "category_zh": "作风问题",
+            "severity": "low",
+            "subjects": [{"kind": "official", "id": official.id, "county": official.county}],
+            "triaged_at": "2026-11-20T02:00:00Z",
+        },
+    }
+    before = metric(urls["archive"], "wuying_archive_events_consumed_total", outcome="duplicate")
+    exchange = Exchange("intake.events", type="topic", durable=True)
+    with Connection(platform["amqp_uri"]) as conn:
+        producer = conn.Producer(serializer="json")
+        for _ in range(2):
+            producer.publish(event, exchange=exchange, routing_key="petition.triaged", declare=[exchange])
+
+    wait_for(
+        "the archive to see the redelivery",
+        lambda: metric(urls["archive"], "wuying_archive_events_consumed_total", outcome="duplicate") > before,
+    )
+    wait_for(
+        "risk to see the redelivery",
+        lambda: metric(urls["risk"], "wuying_risk_events_consumed_total", type=event["type"], outcome="duplicate") >= 1,
+    )
+    file = requests.get(
+        f"{urls['archive']}/api/v1/officials/{official.id}/file", headers=staff.header("archive_keeper"), timeout=5
+    ).json()
+    assert [e["source_event_id"] for e in file["entries"]].count(event["id"]) == 1
+    profile = requests.get(
+        f"{urls['risk']}/api/v1/profiles/{official.id}", headers=staff.header("risk_officer"), timeout=5
+    ).json()
+    assert profile["score"] == 15  # one low-severity signal, counted once
+
+
+def test_a_malformed_event_is_dead_lettered_not_dropped(platform):
+    from wuying_common.consumers import DEAD_LETTER_QUEUE
+
+    exchange = Exchange("intake.events", type="topic", durable=True)
+    poison = {"id": "not-a-uuid", "type": "garbage"}
+    with Connection(platform["amqp_uri"]) as conn:
+        conn.Producer(serializer="json").publish(poison, exchange=exchange, routing_key="petition.triaged", declare=[exchange])
+        queue = conn.SimpleQueue(DEAD_LETTER_QUEUE)
+        seen = set()
+        deadline = time.monotonic() + 20
+        while len(seen) < 2 and time.monotonic() < deadline:  # archive and risk both consume it
+            message = queue.get(timeout=20)
+            if message.payload == poison:
+                assert message.headers["x-wuying-reason"] == "malformed_envelope"
+                seen.add(message.headers["x-wuying-queue"].split("--")[1].split(".")[0])
+            message.ack()
+        queue.close()
+    assert seen == {"archive", "risk"}
