@@ -1,0 +1,95 @@
+"""The embedded outbox: a state change and its events are one write; the relay publishes and
+only then forgets (DESIGN.md §3 "nothing is lost")."""
+
+import pytest
+from marshmallow import Schema, fields
+from mongoengine import StringField
+
+from wuying_common.events import EventRegistry
+from wuying_common.metrics import ServiceMetrics
+from wuying_common.outbox import OutboxDocument, OutboxRelay
+
+
+class _Data(Schema):
+    thing_id = fields.String(required=True)
+
+
+EVENT = EventRegistry().register("testsvc", "thing.happened", 1, _Data, "test")
+
+
+class Thing(OutboxDocument):
+    meta = {"db_alias": "outbox_test", "collection": "things"}
+    id = StringField(primary_key=True)
+    state = StringField()
+
+
+class FakePublisher:
+    def __init__(self, fail_on=None):
+        self.sent, self.fail_on = [], fail_on
+
+    def publish(self, payload, **kwargs):
+        if payload["data"]["thing_id"] == self.fail_on and payload["subject"].endswith("2"):
+            raise ConnectionError("broker gone")
+        self.sent.append((kwargs["routing_key"], payload))
+
+
+def relay(publisher):
+    r = OutboxRelay(Thing)
+    r.publisher, r.exchange, r.metrics = publisher, "testsvc.events", ServiceMetrics("testsvc")
+    return r
+
+
+@pytest.fixture
+def things(embedded_store):
+    embedded_store("outbox_test")
+    Thing.drop_collection()
+    return Thing
+
+
+def make_thing(n_events=2):
+    thing = Thing(id="t1", state="new")
+    for i in range(1, n_events + 1):
+        thing.record_event(EVENT, {"thing_id": "t1"}, subject=f"thing/t1/{i}", county="130402")
+    thing.save_versioned()
+    return thing
+
+
+def test_the_state_and_its_events_are_saved_in_one_document(things):
+    make_thing()
+    stored = Thing.objects.get(id="t1")
+    assert stored.state == "new"
+    assert stored.outbox_pending is True
+    assert [e.routing_key for e in stored.outbox] == ["thing.happened", "thing.happened"]
+
+
+def test_the_relay_publishes_in_order_and_then_forgets(things):
+    make_thing()
+    publisher = FakePublisher()
+    assert relay(publisher).flush() == 2
+    assert [p["subject"] for _, p in publisher.sent] == ["thing/t1/1", "thing/t1/2"]
+    stored = Thing.objects.get(id="t1")
+    assert stored.outbox == [] and stored.outbox_pending is False
+    assert relay(publisher).flush() == 0
+
+
+def test_an_event_that_could_not_be_published_stays_pending(things):
+    make_thing()
+    publisher = FakePublisher(fail_on="t1")
+    with pytest.raises(ConnectionError):
+        relay(publisher).flush()
+    stored = Thing.objects.get(id="t1")
+    assert [e.envelope["subject"] for e in stored.outbox] == ["thing/t1/2"]
+    assert stored.outbox_pending is True
+
+
+def test_a_concurrent_writer_with_a_stale_version_is_refused(things):
+    from wuying_common.errors import Conflict
+
+    make_thing(0)
+    first, second = Thing.objects.get(id="t1"), Thing.objects.get(id="t1")
+    first.state = "a"
+    first.save_versioned()
+    second.state = "b"
+    with pytest.raises(Conflict):
+        second.save_versioned()
+    assert Thing.objects.get(id="t1").state == "a"
