@@ -1,0 +1,1 @@
+"""Risk domain rules. Pure: no nameko, mongoengine or marshmallow imports."""

@@ -1,0 +1,187 @@
+"""mongoengine documents of the risk service (connection alias ``risk``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from mongoengine import (
+    DateTimeField,
+    EmbeddedDocument,
+    EmbeddedDocumentField,
+    IntField,
+    ListField,
+    StringField,
+)
+from pymongo.errors import DuplicateKeyError
+
+from wuying_common.outbox import OutboxDocument
+from wuying_common.store import Store
+
+ALIAS = "risk"
+# How many consumed official.changed ids each registry entry remembers for idempotency: a
+# redelivery arrives within minutes, long before 50 newer changes of the same person.
+SEEN_EVENTS_KEPT = 50
+
+
+def naive_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
+
+
+class RegisteredOfficial(OutboxDocument):
+    """Risk's copy of the archive's registry: only what scoring and access checks need.
+
+    An OutboxDocument so it can carry events later (e.g. profile moves on transfer); today it
+    emits none.
+    """
+
+    meta = {"db_alias": ALIAS, "collection": "officials", "indexes": ["county", "unit_id", "outbox_pending"]}
+    id = StringField(primary_key=True)
+    county = StringField(required=True, regex=r"^\d{6}$")
+    unit_id = StringField(default="")
+    post = StringField(default="")
+    status = StringField(default="serving")
+    seen_event_ids = ListField(StringField())
+    updated_at = DateTimeField()
+
+
+class Signal(EmbeddedDocument):
+    """One scored input to a profile, kept so the score explains itself factor by factor."""
+
+    factor = StringField(required=True)
+    points = IntField(required=True)
+    event_id = StringField(required=True)
+    category = StringField(default="")
+    category_zh = StringField(default="")
+    severity = StringField(default="")
+    occurred_at = DateTimeField()
+    recorded_at = DateTimeField()
+    explanation = StringField(required=True)
+
+
+class ProposalRecord(EmbeddedDocument):
+    proposal_id = StringField(required=True)
+    level = IntField(required=True, choices=(1, 2, 3))
+    colour = StringField(required=True)
+    score = IntField(required=True)
+    cause_event_id = StringField(required=True)
+    proposed_at = DateTimeField(required=True)
+
+
+class Profile(OutboxDocument):
+    """Dynamic risk profile of one official (id = official id)."""
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "profiles",
+        "indexes": [
+            {"fields": ["county", "-score"]},
+            "unit_id",
+            "outbox_pending",
+            "signals.event_id",
+        ],
+    }
+    id = StringField(primary_key=True)
+    unit_id = StringField(default="")
+    county = StringField(required=True, regex=r"^\d{6}$")
+    score = IntField(default=0)
+    level = StringField(default="low")
+    rule_version = StringField(required=True)
+    signals = ListField(EmbeddedDocumentField(Signal))
+    proposals = ListField(EmbeddedDocumentField(ProposalRecord))
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    @property
+    def official_id(self) -> str:
+        return self.id
+
+    @property
+    def proposed_levels(self) -> list[int]:
+        return [p.level for p in self.proposals]
+
+    def has_signal(self, event_id: str) -> bool:
+        return any(s.event_id == event_id for s in self.signals)
+
+
+class RiskStore(Store):
+    documents = (RegisteredOfficial, Profile)
+
+    # -- registry --------------------------------------------------------------------------
+    def get_official(self, official_id: str) -> RegisteredOfficial | None:
+        return RegisteredOfficial.objects(id=official_id).first()
+
+    def record_official(self, data: dict, event_id: str, now: datetime) -> bool:
+        """Upsert an official from ``official.changed``; False when this event was applied already.
+
+        One conditional write: the filter refuses an event id already seen, so a redelivery
+        matches nothing and the upsert collides with the existing ``_id``.
+        """
+        try:
+            RegisteredOfficial._get_collection().update_one(
+                {"_id": data["official_id"], "seen_event_ids": {"$ne": event_id}},
+                {
+                    "$set": {
+                        "county": data["county"],
+                        "unit_id": data.get("unit_id", ""),
+                        "post": data.get("post", ""),
+                        "status": data.get("status", "serving"),
+                        "updated_at": naive_utc(now),
+                    },
+                    "$push": {"seen_event_ids": {"$each": [event_id], "$slice": -SEEN_EVENTS_KEPT}},
+                    "$inc": {"version": 1},
+                    "$setOnInsert": {"outbox": [], "outbox_pending": False},
+                },
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def move_profile(self, official_id: str, unit_id: str, county: str) -> None:
+        """Keep an existing profile's unit and county in step with the registry."""
+        Profile._get_collection().update_one({"_id": official_id}, {"$set": {"unit_id": unit_id, "county": county}})
+
+    # -- profiles --------------------------------------------------------------------------
+    def get_profile(self, official_id: str) -> Profile | None:
+        return Profile.objects(id=official_id).first()
+
+    def top_profiles(self, county: str, limit: int = 50) -> list[Profile]:
+        return list(Profile.objects(county=county).exclude("outbox").order_by("-score", "id").limit(limit))
+
+    def add_signal(
+        self,
+        official_id: str,
+        *,
+        expected_version: int,
+        signal: Signal,
+        set_fields: dict,
+        points: int,
+        outbox: list,
+        proposal: ProposalRecord | None,
+        now: datetime,
+    ) -> bool:
+        """Add one signal and its events in ONE conditional write; False if it did not apply.
+
+        The filter refuses a signal whose source event is already in the profile (idempotency
+        on a real MongoDB, not a read-then-write) and a profile that changed since it was read
+        (the events carry score_before, so they must describe exactly this transition). A new
+        profile is an upsert; if someone created it meanwhile the upsert collides on ``_id``.
+        """
+        push: dict = {
+            "signals": signal.to_mongo().to_dict(),
+            "outbox": {"$each": [entry.to_mongo().to_dict() for entry in outbox]},
+        }
+        if proposal is not None:
+            push["proposals"] = proposal.to_mongo().to_dict()
+        update = {
+            "$set": {**set_fields, "updated_at": naive_utc(now), "outbox_pending": True},
+            "$inc": {"score": points, "version": 1},
+            "$push": push,
+            "$setOnInsert": {"created_at": naive_utc(now)},
+        }
+        query = {"_id": official_id, "version": expected_version, "signals.event_id": {"$ne": signal.event_id}}
+        try:
+            result = Profile._get_collection().update_one(query, update, upsert=expected_version == 0)
+        except DuplicateKeyError:
+            return False
+        return bool(result.matched_count or result.upserted_id is not None)

@@ -1,0 +1,147 @@
+"""Marshmallow schemas at the risk service's edges: events in and out, HTTP payloads."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from wuying_common.events import COUNTY_CODE, registry
+
+SERVICE = "risk"
+LEVEL = validate.OneOf(["low", "medium", "high"])
+
+
+# -- events out ------------------------------------------------------------------------------
+class ProfileChangedV1Schema(Schema):
+    """廉政风险画像变化: one signal changed an official's dynamic risk score."""
+
+    official_id = fields.String(required=True)
+    unit_id = fields.String(required=True, metadata={"description": "empty when the official is not registered yet"})
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    score_before = fields.Integer(required=True)
+    score_after = fields.Integer(required=True)
+    level = fields.String(required=True, validate=LEVEL)
+    level_zh = fields.String(required=True)
+    factor = fields.String(required=True, metadata={"description": "integrity_report, inspection_finding, ..."})
+    points = fields.Integer(required=True)
+    cause_event_id = fields.String(required=True)
+    rule_version = fields.String(required=True)
+
+
+class WarningProposedV1Schema(Schema):
+    """拟作出廉政风险预警: a profile reached a warning threshold; a leader decides."""
+
+    proposal_id = fields.String(required=True)
+    official_id = fields.String(required=True)
+    unit_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    level = fields.Integer(required=True, validate=validate.OneOf([1, 2, 3]))
+    colour = fields.String(required=True, validate=validate.OneOf(["blue", "yellow", "red"]))
+    risk_point = fields.String(required=True, metadata={"description": "中文：风险点"})
+    trigger = fields.String(required=True, metadata={"description": "what raised it, e.g. risk_score_threshold"})
+    reasons = fields.List(fields.String(), required=True, metadata={"description": "中文理由，逐条"})
+    score = fields.Integer(required=True)
+    rule_version = fields.String(required=True)
+    cause_event_ids = fields.List(fields.String(), required=True)
+
+
+PROFILE_CHANGED = registry.register(
+    SERVICE,
+    "risk.profile_changed",
+    1,
+    ProfileChangedV1Schema,
+    "An official's dynamic risk profile changed (廉政风险画像变化).",
+)
+WARNING_PROPOSED = registry.register(
+    SERVICE,
+    "warning.proposed",
+    1,
+    WarningProposedV1Schema,
+    "A profile reached a warning threshold (拟作出廉政风险预警).",
+)
+
+
+# -- events in (tolerant readers: only the fields risk uses) ---------------------------------
+class _Tolerant(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class TriagedSubjectSchema(_Tolerant):
+    kind = fields.String(required=True)
+    id = fields.String(required=True, validate=validate.Length(min=1))
+    county = fields.String(load_default=None, allow_none=True, validate=COUNTY_CODE)
+
+
+class PetitionTriagedInSchema(_Tolerant):
+    petition_id = fields.String(load_default="")
+    outcome = fields.String(required=True)
+    category = fields.String(load_default="")
+    category_zh = fields.String(load_default="")
+    severity = fields.String(load_default=None, allow_none=True)
+    subjects = fields.List(fields.Nested(TriagedSubjectSchema), load_default=list)
+
+
+class OfficialChangedInSchema(_Tolerant):
+    official_id = fields.String(required=True, validate=validate.Length(min=1))
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    unit_id = fields.String(load_default="")
+    post = fields.String(load_default="")
+    status = fields.String(load_default="serving")
+
+
+# -- HTTP / RPC ------------------------------------------------------------------------------
+class SignalSchema(Schema):
+    factor = fields.String()
+    points = fields.Integer()
+    event_id = fields.String(metadata={"description": "id of the event that caused the signal"})
+    category = fields.String()
+    category_zh = fields.String()
+    severity = fields.String()
+    occurred_at = fields.DateTime()
+    explanation = fields.String(metadata={"description": "中文说明"})
+
+
+class FactorSchema(Schema):
+    factor = fields.String()
+    factor_zh = fields.String()
+    points = fields.Integer()
+    signals = fields.Integer()
+    lines = fields.List(fields.String())
+
+
+class ProposalSchema(Schema):
+    proposal_id = fields.String()
+    level = fields.Integer()
+    colour = fields.String()
+    score = fields.Integer()
+    proposed_at = fields.DateTime()
+
+
+class ProfileSchema(Schema):
+    official_id = fields.String()
+    unit_id = fields.String()
+    county = fields.String()
+    score = fields.Integer()
+    level = fields.String()
+    level_zh = fields.String()
+    rule_version = fields.String()
+    factors = fields.List(fields.Nested(FactorSchema), metadata={"description": "逐因素解释"})
+    signals = fields.List(fields.Nested(SignalSchema))
+    proposed_levels = fields.List(fields.Integer())
+    proposals = fields.List(fields.Nested(ProposalSchema))
+    updated_at = fields.DateTime()
+
+
+class ProfileSummarySchema(Schema):
+    official_id = fields.String()
+    unit_id = fields.String()
+    county = fields.String()
+    score = fields.Integer()
+    level = fields.String()
+    level_zh = fields.String()
+    proposed_levels = fields.List(fields.Integer())
+
+
+class ProfileQuerySchema(Schema):
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))

@@ -1,0 +1,190 @@
+"""Risk as a real nameko container on the real local RabbitMQ."""
+
+from kombu import Connection
+from marshmallow import Schema, fields
+from nameko.events import event_handler
+from nameko.standalone.events import get_event_exchange
+from nameko.standalone.rpc import ServiceRpcProxy
+from nameko.testing.services import entrypoint_waiter
+
+from wuying_common.events import build_event, registry
+from wuying_common.outbox import OutboxRelay
+from wuying_risk.service import RiskService
+
+
+def publish(config, service, routing_key, envelope):
+    exchange = get_event_exchange(service, config)
+    with Connection(config["AMQP_URI"]) as conn:
+        conn.Producer(serializer="json").publish(
+            envelope, exchange=exchange, routing_key=routing_key, declare=[exchange]
+        )
+
+
+class _RiskTriagedProbe(Schema):
+    """The part of intake's petition.triaged that risk reads."""
+
+    petition_id = fields.String()
+    outcome = fields.String()
+    category = fields.String()
+    category_zh = fields.String()
+    severity = fields.String()
+    subjects = fields.List(fields.Dict())
+
+
+class _OfficialChangedProbe(Schema):
+    official_id = fields.String()
+    county = fields.String()
+    unit_id = fields.String()
+
+
+TRIAGED_PROBE = registry.register("intake", "riskprobe.triaged", 1, _RiskTriagedProbe, "test only")
+OFFICIAL_PROBE = registry.register("archive", "riskprobe.official", 1, _OfficialChangedProbe, "test only")
+
+
+def triaged_event(official_id="off-1", severity="medium", county="130402"):
+    env = build_event(
+        TRIAGED_PROBE,
+        {
+            "petition_id": "p1",
+            "outcome": "integrity_information",
+            "category": "gifts",
+            "category_zh": "违规收受礼品礼金",
+            "severity": severity,
+            "subjects": [{"kind": "official", "id": official_id, "county": county}],
+        },
+        subject="petition/p1",
+        county=county,
+    )
+    env["type"] = "wuying.intake.petition.triaged.v1"
+    return env
+
+
+def official_event(official_id="off-1", unit_id="unit-1", county="130402"):
+    env = build_event(
+        OFFICIAL_PROBE,
+        {"official_id": official_id, "county": county, "unit_id": unit_id},
+        subject=f"official/{official_id}",
+        county=county,
+    )
+    env["type"] = "wuying.archive.official.changed.v1"
+    return env
+
+
+def start_listener(container_factory, config, seen):
+    class Listener:
+        name = "risk_listener"
+
+        @event_handler("risk", "risk.profile_changed")
+        def on_changed(self, payload):
+            seen.setdefault("risk.profile_changed", []).append(payload)
+
+        @event_handler("risk", "warning.proposed")
+        def on_proposed(self, payload):
+            seen.setdefault("warning.proposed", []).append(payload)
+
+    listener = container_factory(Listener, config)
+    listener.start()
+    return listener
+
+
+def test_a_triaged_report_raises_the_profile_and_proposes_a_blue_warning(container_factory, service_config):
+    container = container_factory(RiskService, service_config)
+    container.start()
+    seen: dict = {}
+    listener = start_listener(container_factory, service_config, seen)
+
+    with entrypoint_waiter(container, "on_official_changed", timeout=10) as registered:
+        publish(service_config, "archive", "official.changed", official_event())
+    assert registered.get() == "processed"
+
+    event = triaged_event()
+    with entrypoint_waiter(listener, "on_proposed", timeout=10), entrypoint_waiter(listener, "on_changed", timeout=10):
+        publish(service_config, "intake", "petition.triaged", event)
+
+    changed = seen["risk.profile_changed"][0]
+    assert changed["type"] == "wuying.risk.risk.profile_changed.v1"
+    assert changed["data"]["score_after"] == 35
+    assert changed["data"]["unit_id"] == "unit-1"
+    proposed = seen["warning.proposed"][0]
+    assert proposed["county"] == "130402"
+    assert (proposed["data"]["level"], proposed["data"]["colour"]) == (3, "blue")
+    assert proposed["data"]["cause_event_ids"] == [event["id"]]
+
+
+def test_the_same_report_delivered_twice_counts_once(container_factory, service_config):
+    container = container_factory(RiskService, service_config)
+    container.start()
+    event = triaged_event()
+    with entrypoint_waiter(container, "on_petition_triaged", timeout=10) as first:
+        publish(service_config, "intake", "petition.triaged", event)
+    assert first.get() == "processed"
+    with entrypoint_waiter(container, "on_petition_triaged", timeout=10) as second:
+        publish(service_config, "intake", "petition.triaged", event)
+    assert second.get() == "duplicate"
+    with ServiceRpcProxy("risk", service_config) as risk:
+        profile = risk.get_profile("off-1")
+        assert risk.get_profile("nobody") is None
+    assert profile["score"] == 35
+    assert [s["event_id"] for s in profile["signals"]] == [event["id"]]
+    assert profile["proposed_levels"] == [3]
+
+
+def test_staff_read_a_profile_explained_factor_by_factor(container_factory, service_config, web_session, token):
+    container = container_factory(RiskService, service_config)
+    container.start()
+    with entrypoint_waiter(container, "on_petition_triaged", timeout=10):
+        publish(service_config, "intake", "petition.triaged", triaged_event())
+
+    response = web_session.get("/api/v1/profiles/off-1", headers={"Authorization": token("risk_officer")})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["score"], body["level"], body["level_zh"]) == (35, "medium", "中风险")
+    assert body["rule_version"] == "default-2026.1"
+    assert body["factors"][0]["factor_zh"] == "信访举报经研判为廉情信息"
+    assert "违规收受礼品礼金" in body["factors"][0]["lines"][0]
+    assert body["proposed_levels"] == [3]
+
+    listing = web_session.get("/api/v1/profiles?county=130402", headers={"Authorization": token("warning_officer")})
+    assert listing.status_code == 200
+    assert [p["official_id"] for p in listing.json()] == ["off-1"]
+
+    metrics = web_session.get("/metrics").text
+    assert 'wuying_risk_profiles_changed_total{county="130402"} 1.0' in metrics
+    assert 'wuying_risk_warnings_proposed_total{county="130402",level="3"} 1.0' in metrics
+
+
+def test_profiles_outside_the_tokens_counties_are_forbidden(container_factory, service_config, web_session, token):
+    container = container_factory(RiskService, service_config)
+    container.start()
+    with entrypoint_waiter(container, "on_petition_triaged", timeout=10):
+        publish(service_config, "intake", "petition.triaged", triaged_event())
+    other = token("risk_officer", county="130102")
+    response = web_session.get("/api/v1/profiles/off-1", headers={"Authorization": other})
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "county_forbidden"
+    assert web_session.get("/api/v1/profiles?county=130402", headers={"Authorization": other}).status_code == 403
+    assert web_session.get("/api/v1/profiles/off-1").status_code == 401
+
+
+def test_bad_queries_and_unknown_profiles_get_json_errors(container_factory, service_config, web_session, token):
+    container_factory(RiskService, service_config).start()
+    auth = {"Authorization": token("risk_officer")}
+    missing = web_session.get("/api/v1/profiles/nobody", headers=auth)
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "profile_not_found"
+    bad = web_session.get("/api/v1/profiles?county=13", headers=auth)
+    assert bad.status_code == 400
+    assert "county" in bad.json()["error"]["fields"]
+
+
+def test_health_and_openapi_describe_the_risk_service(container_factory, service_config, web_session):
+    container_factory(RiskService, service_config).start()
+    assert web_session.get("/health").json()["checks"]["broker"] == "ok"
+    spec = web_session.get("/openapi.json").json()
+    assert "/api/v1/profiles/{official_id}" in spec["paths"]
+    assert "/api/v1/profiles" in spec["paths"]
+
+
+def test_outbox_relay_is_registered_for_profiles():
+    relays = [p for p in vars(RiskService).values() if isinstance(p, OutboxRelay)]
+    assert relays and any(doc.__name__ == "Profile" for doc in relays[0].documents)

@@ -1,0 +1,196 @@
+"""Risk handlers on the embedded store: signals are idempotent and carry their events."""
+
+import uuid
+
+import pytest
+from marshmallow import ValidationError
+
+from wuying_common.events import parse_event
+from wuying_risk import handlers
+from wuying_risk.exceptions import ProfileNotFound, UnknownSeverityError
+from wuying_risk.persistence import ALIAS, Profile, RiskStore
+
+
+@pytest.fixture
+def store(embedded_store):
+    embedded_store(ALIAS)
+    store = RiskStore(ALIAS, "embedded")
+    store.ensure_indexes()
+    return store
+
+
+def triaged(official_id="off-1", severity="medium", outcome="integrity_information", county="130402", **extra):
+    return {
+        "id": str(uuid.uuid4()),
+        "type": "wuying.intake.petition.triaged.v1",
+        "time": "2026-11-20T01:00:00Z",
+        "county": county,
+        "data": {
+            "petition_id": "p1",
+            "outcome": outcome,
+            "category": "gifts",
+            "category_zh": "违规收受礼品礼金",
+            "severity": severity,
+            "subjects": [{"kind": "official", "id": official_id, "county": county}],
+            "triaged_at": "2026-11-20T01:00:00Z",
+            **extra,
+        },
+    }
+
+
+def official_changed(official_id="off-1", unit_id="unit-7", county="130402"):
+    return {
+        "id": str(uuid.uuid4()),
+        "type": "wuying.archive.official.changed.v1",
+        "time": "2026-11-19T01:00:00Z",
+        "county": county,
+        "data": {"official_id": official_id, "county": county, "unit_id": unit_id, "post": "局长", "status": "serving"},
+    }
+
+
+def outbox_types(profile):
+    return [entry.envelope["type"] for entry in profile.outbox]
+
+
+def test_the_same_triaged_event_twice_adds_one_signal_and_one_set_of_events(store, clock):
+    event = triaged()
+    assert handlers.on_petition_triaged(store, clock, event).status == "processed"
+    assert handlers.on_petition_triaged(store, clock, event).status == "duplicate"
+    profile = Profile.objects.get(id="off-1")
+    assert [s.event_id for s in profile.signals] == [event["id"]]
+    assert profile.score == 35
+    assert outbox_types(profile) == ["wuying.risk.risk.profile_changed.v1", "wuying.risk.warning.proposed.v1"]
+    assert profile.outbox_pending is True
+
+
+def test_a_first_medium_report_proposes_a_blue_warning_with_chinese_reasons(store, clock):
+    event = triaged()
+    handlers.on_petition_triaged(store, clock, event)
+    profile = Profile.objects.get(id="off-1")
+    changed, proposed = (entry.envelope for entry in profile.outbox)
+    for envelope in (changed, proposed):
+        parse_event(envelope)
+        assert envelope["subject"] == "official/off-1"
+        assert envelope["county"] == "130402"
+    assert changed["data"]["score_before"] == 0
+    assert changed["data"]["score_after"] == 35
+    assert changed["data"]["level_zh"] == "中风险"
+    assert changed["data"]["cause_event_id"] == event["id"]
+    data = proposed["data"]
+    assert (data["level"], data["colour"], data["score"]) == (3, "blue", 35)
+    assert data["rule_version"] == "default-2026.1"
+    assert data["cause_event_ids"] == [event["id"]]
+    assert "蓝色预警" in data["reasons"][0]
+    assert "违规收受礼品礼金" in data["reasons"][1]
+    assert profile.proposed_levels == [3]
+
+
+def test_blue_is_proposed_once_and_yellow_when_sixty_is_reached(store, clock):
+    first, second = triaged(), triaged()
+    handlers.on_petition_triaged(store, clock, first)
+    handlers.on_petition_triaged(store, clock, second)
+    profile = Profile.objects.get(id="off-1")
+    assert profile.score == 70
+    assert profile.level == "high"
+    proposals = [e.envelope["data"] for e in profile.outbox if e.routing_key == "warning.proposed"]
+    assert [p["colour"] for p in proposals] == ["blue", "yellow"]
+    assert proposals[1]["cause_event_ids"] == [first["id"], second["id"]]
+    assert profile.proposed_levels == [3, 2]
+
+
+def test_a_third_report_below_red_changes_the_profile_without_a_proposal(store, clock):
+    for _ in range(2):
+        handlers.on_petition_triaged(store, clock, triaged())
+    outcome = handlers.on_petition_triaged(store, clock, triaged(severity="low"))
+    assert outcome.changes[0].scored.score_after == 85
+    assert outcome.changes[0].scored.proposal is None
+    assert Profile.objects.get(id="off-1").proposed_levels == [3, 2]
+
+
+def test_outcomes_other_than_integrity_information_leave_profiles_alone(store, clock):
+    outcome = handlers.on_petition_triaged(store, clock, triaged(outcome="case_clue"))
+    assert outcome.status == "processed"
+    assert Profile.objects.count() == 0
+
+
+def test_unit_subjects_do_not_create_official_profiles(store, clock):
+    event = triaged()
+    event["data"]["subjects"] = [{"kind": "unit", "id": "unit-1"}]
+    handlers.on_petition_triaged(store, clock, event)
+    assert Profile.objects.count() == 0
+
+
+def test_an_unregistered_official_gets_the_subjects_county_and_an_empty_unit(store, clock):
+    handlers.on_petition_triaged(store, clock, triaged(county="130403"))
+    profile = Profile.objects.get(id="off-1")
+    assert (profile.county, profile.unit_id) == ("130403", "")
+
+
+def test_a_registered_official_gets_the_registry_unit_and_county(store, clock):
+    assert handlers.record_official(store, clock, official_changed()) == "processed"
+    handlers.on_petition_triaged(store, clock, triaged())
+    profile = Profile.objects.get(id="off-1")
+    assert profile.unit_id == "unit-7"
+    assert profile.outbox[0].envelope["data"]["unit_id"] == "unit-7"
+
+
+def test_official_changed_twice_is_applied_once(store, clock):
+    event = official_changed()
+    assert handlers.record_official(store, clock, event) == "processed"
+    assert handlers.record_official(store, clock, event) == "duplicate"
+    assert store.get_official("off-1").seen_event_ids == [event["id"]]
+
+
+def test_a_transfer_moves_an_existing_profile_to_the_new_unit(store, clock):
+    handlers.on_petition_triaged(store, clock, triaged())
+    handlers.record_official(store, clock, official_changed(unit_id="unit-9"))
+    assert Profile.objects.get(id="off-1").unit_id == "unit-9"
+
+
+def test_an_unknown_severity_is_rejected_and_nothing_is_written(store, clock):
+    with pytest.raises(UnknownSeverityError) as exc:
+        handlers.on_petition_triaged(store, clock, triaged(severity="extreme"))
+    assert "data.severity" in exc.value.fields
+    assert Profile.objects.count() == 0
+
+
+def test_a_malformed_subject_list_is_rejected(store, clock):
+    event = triaged()
+    event["data"]["subjects"] = "not-a-list"
+    with pytest.raises(ValidationError):
+        handlers.on_petition_triaged(store, clock, event)
+
+
+def test_the_profile_view_explains_the_score_factor_by_factor(store, clock, token):
+    handlers.on_petition_triaged(store, clock, triaged())
+    handlers.on_petition_triaged(store, clock, triaged(severity="low"))
+    view = handlers.profile_view(store, None, "off-1")
+    assert view["score"] == 50
+    assert view["level_zh"] == "中风险"
+    assert view["factors"][0]["factor"] == "integrity_report"
+    assert view["factors"][0]["points"] == 50
+    assert len(view["factors"][0]["lines"]) == 2
+
+
+def test_an_unknown_profile_is_not_found(store):
+    with pytest.raises(ProfileNotFound):
+        handlers.profile_view(store, None, "nobody")
+
+
+def test_a_concurrent_write_between_read_and_write_is_retried_on_fresh_state(store, clock, monkeypatch):
+    handlers.on_petition_triaged(store, clock, triaged())
+    real_add = store.add_signal
+    calls = []
+
+    def racing_add(official_id, **kwargs):
+        if not calls:
+            calls.append(1)
+            # Another worker adds a signal after we read the profile.
+            handlers.on_petition_triaged(store, clock, triaged(severity="low"))
+        return real_add(official_id, **kwargs)
+
+    monkeypatch.setattr(store, "add_signal", racing_add)
+    outcome = handlers.on_petition_triaged(store, clock, triaged())
+    change = outcome.changes[0].scored
+    assert (change.score_before, change.score_after) == (50, 85)
+    assert Profile.objects.get(id="off-1").score == 85
