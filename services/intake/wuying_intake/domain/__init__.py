@@ -1,0 +1,1 @@
+"""Intake domain rules. Pure: no nameko, mongoengine or marshmallow imports."""

@@ -1,0 +1,152 @@
+"""A petition's life: received → triaged → closed, with its statutory deadline.
+
+Every item is tracked to closure with an answer: 件件有着落，事事有回音 (seeds/000 B); nothing
+closes without one. A case clue is not a warning matter and is transferred to case handling
+(seeds/002 篇5 三(一)3).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from .catalog import OUTCOMES, SEVERITIES, SUBJECT_KINDS, TRANSFERS
+
+RECEIVED, TRIAGED, CLOSED = "received", "triaged", "closed"
+TRANSITIONS: dict[str, frozenset[str]] = {
+    RECEIVED: frozenset({TRIAGED}),
+    TRIAGED: frozenset({CLOSED}),
+    CLOSED: frozenset(),
+}
+
+# 受理: acknowledge and accept within 15 working days of receipt (DESIGN.md §4 Intake, statutory
+# time limits; the 信访工作条例 uses 15 days for 登记受理).
+ACKNOWLEDGE_WORKING_DAYS = 15
+
+CONTENT_MIN, CONTENT_MAX = 10, 5000
+MAX_SUBJECTS = 10
+
+
+class IntakeRuleError(ValueError):
+    """A domain rule was broken; ``field`` names the input at fault."""
+
+    def __init__(self, message: str, field: str = "_schema") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class TransitionNotAllowed(IntakeRuleError):
+    def __init__(self, current: str, target: str) -> None:
+        super().__init__(f"状态为“{current}”的件不能转为“{target}”", "status")
+        self.current = current
+        self.target = target
+
+
+def check_transition(current: str, target: str) -> None:
+    if target not in TRANSITIONS.get(current, frozenset()):
+        raise TransitionNotAllowed(current, target)
+
+
+class WorkingDays(Protocol):
+    """The part of ``WorkingDayCalendar`` deadlines need."""
+
+    def add_working_days(self, start: date, days: int): ...
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: date
+    provisional: bool  # the year's holiday arrangement is not loaded: the date may move
+
+
+def acknowledge_deadline(calendar: WorkingDays, received_on: date) -> Deadline:
+    """受理期限: 15 working days after receipt on the official calendar."""
+    result = calendar.add_working_days(received_on, ACKNOWLEDGE_WORKING_DAYS)
+    return Deadline(result.date, result.provisional)
+
+
+# -- submission rules --------------------------------------------------------------------------
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def content_problem(text: str) -> str | None:
+    """Content must say something: 10–5000 characters, not counting surrounding blanks."""
+    length = len(text.strip())
+    if length < CONTENT_MIN:
+        return f"反映内容不少于 {CONTENT_MIN} 个字"
+    if length > CONTENT_MAX:
+        return f"反映内容不超过 {CONTENT_MAX} 个字"
+    return None
+
+
+def phone_ok(phone: str) -> bool:
+    return bool(_MOBILE.match(phone) or _LANDLINE.match(phone))
+
+
+def id_number_ok(number: str) -> bool:
+    """18-digit resident identity number with its GB 11643 check digit."""
+    if not re.fullmatch(r"\d{17}[\dXx]", number):
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == number[17].upper()
+
+
+def subject_problem(subject: dict) -> str | None:
+    """A reported person or unit must be identifiable: an id or a name."""
+    if subject.get("kind") not in SUBJECT_KINDS:
+        return "被反映对象类型必须是 official 或 unit"
+    if not (subject.get("id") or subject.get("name")):
+        return "被反映对象至少填写编号或名称之一"
+    return None
+
+
+def reporter_problem(anonymous: bool, reporter: dict | None) -> str | None:
+    """Named reports need the reporter's name and phone; anonymous ones must carry none."""
+    if anonymous and reporter:
+        return "匿名举报不得填写举报人信息"
+    if not anonymous and not reporter:
+        return "实名举报必须填写举报人姓名和联系电话"
+    return None
+
+
+# -- triage ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TriageDecision:
+    outcome: str
+    severity: str
+    subjects: tuple[dict, ...]  # resolved: {kind, id, county}
+    note: str = ""
+
+    @property
+    def transferred_to(self) -> str | None:
+        return TRANSFERS.get(self.outcome)
+
+
+def decide_triage(outcome: str, severity: str, subjects: list[dict], note: str = "") -> TriageDecision:
+    """研判: integrity information must name the resolved subjects risk will score
+    (DESIGN.md §2: a report triaged as integrity information raises the subject's profile)."""
+    if outcome not in OUTCOMES:
+        raise IntakeRuleError("研判结论不在允许范围内", "outcome")
+    if severity not in SEVERITIES:
+        raise IntakeRuleError("严重程度必须是 low、medium 或 high", "severity")
+    if outcome == "integrity_information" and not subjects:
+        raise IntakeRuleError("研判为廉情信息时必须确认至少一个被反映对象（编号和地区）", "subjects")
+    for i, s in enumerate(subjects):
+        if s.get("kind") not in SUBJECT_KINDS or not s.get("id") or not s.get("county"):
+            raise IntakeRuleError("被反映对象须有类型、编号和地区", f"subjects.{i}")
+    seen = {(s["kind"], s["id"]) for s in subjects}
+    if len(seen) != len(subjects):
+        raise IntakeRuleError("被反映对象重复", "subjects")
+    return TriageDecision(outcome, severity, tuple(subjects), note)
+
+
+def close_problem(answer: str) -> str | None:
+    """件件有着落，事事有回音 (seeds/000 B): no closure without an answer."""
+    if len(answer.strip()) < 2:
+        return "办结必须填写答复意见"
+    return None

@@ -1,0 +1,261 @@
+"""Marshmallow schemas at intake's edges: HTTP payloads and versioned event data.
+
+Payload schemas reject unknown fields (``unknown = RAISE``): a reporter's typo must not be
+silently dropped, and nothing unexpected reaches the store.
+"""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+
+from wuying_common.events import COUNTY_CODE, registry
+
+from .domain.catalog import CATEGORIES, CHANNELS, OUTCOMES, SEVERITIES, STAFF_CHANNELS, SUBJECT_KINDS
+from .domain.petition import (
+    MAX_SUBJECTS,
+    close_problem,
+    content_problem,
+    id_number_ok,
+    phone_ok,
+    reporter_problem,
+    subject_problem,
+)
+
+SERVICE = "intake"
+OUTCOME_CODES = list(OUTCOMES)
+
+
+# -- events out ------------------------------------------------------------------------------
+class PetitionReceivedV1Schema(Schema):
+    """收到信访举报或廉情信息. Never the reporter, never the content."""
+
+    petition_id = fields.String(required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(list(CHANNELS)))
+    category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    received_at = fields.String(required=True, metadata={"description": "RFC 3339 UTC"})
+    anonymous = fields.Boolean(required=True)
+    subject_count = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_SUBJECTS))
+
+
+class TriagedSubjectSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(list(SUBJECT_KINDS)))
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    county = fields.String(required=True, validate=COUNTY_CODE)
+
+
+class PetitionTriagedV1Schema(Schema):
+    """研判完成. Risk reads integrity_information; a case clue is transferred, not warned."""
+
+    petition_id = fields.String(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOME_CODES))
+    category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
+    category_zh = fields.String(required=True)
+    severity = fields.String(required=True, validate=validate.OneOf(list(SEVERITIES)))
+    subjects = fields.List(fields.Nested(TriagedSubjectSchema), required=True)
+    triaged_at = fields.String(required=True, metadata={"description": "RFC 3339 UTC"})
+
+
+class PetitionClosedV1Schema(Schema):
+    """办结: every item closes with an answer (件件有着落，事事有回音)."""
+
+    petition_id = fields.String(required=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOME_CODES))
+    closed_at = fields.String(required=True, metadata={"description": "RFC 3339 UTC"})
+    answered = fields.Boolean(required=True)
+
+
+PETITION_RECEIVED = registry.register(
+    SERVICE,
+    "petition.received",
+    1,
+    PetitionReceivedV1Schema,
+    "A report or piece of integrity information was received (收到信访举报).",
+)
+PETITION_TRIAGED = registry.register(
+    SERVICE, "petition.triaged", 1, PetitionTriagedV1Schema, "A report was triaged (研判完成)."
+)
+PETITION_CLOSED = registry.register(
+    SERVICE, "petition.closed", 1, PetitionClosedV1Schema, "A report was closed with an answer (办结)."
+)
+
+
+# -- HTTP payloads in ------------------------------------------------------------------------
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ReportedSubjectSchema(Strict):
+    kind = fields.String(required=True, validate=validate.OneOf(list(SUBJECT_KINDS)))
+    id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+    name = fields.String(load_default=None, validate=validate.Length(min=1, max=50))
+    unit_name = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+
+    @validates_schema
+    def identifiable(self, data, **kwargs):
+        problem = subject_problem(data)
+        if problem:
+            raise ValidationError(problem, "name")
+
+
+class ReporterSchema(Strict):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    phone = fields.String(required=True, validate=validate.Length(max=20))
+    id_number = fields.String(load_default=None, validate=validate.Length(max=18))
+    address = fields.String(load_default=None, validate=validate.Length(max=200))
+
+    @validates("phone")
+    def valid_phone(self, value, **kwargs):
+        if not phone_ok(value):
+            raise ValidationError("联系电话格式不正确")
+
+    @validates("id_number")
+    def valid_id_number(self, value, **kwargs):
+        if value is not None and not id_number_ok(value):
+            raise ValidationError("身份证号码格式不正确")
+
+
+class SubmitReportSchema(Strict):
+    category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    content = fields.String(required=True)
+    subjects = fields.List(
+        fields.Nested(ReportedSubjectSchema), required=True, validate=validate.Length(min=1, max=MAX_SUBJECTS)
+    )
+    anonymous = fields.Boolean(required=True, truthy={True}, falsy={False})
+    reporter = fields.Nested(ReporterSchema, load_default=None)
+
+    @validates("content")
+    def valid_content(self, value, **kwargs):
+        problem = content_problem(value)
+        if problem:
+            raise ValidationError(problem)
+
+    @validates_schema
+    def reporter_matches_anonymity(self, data, **kwargs):
+        if "anonymous" not in data:
+            return
+        problem = reporter_problem(data["anonymous"], data.get("reporter"))
+        if problem:
+            raise ValidationError(problem, "reporter")
+
+
+class StaffReportSchema(SubmitReportSchema):
+    channel = fields.String(required=True, validate=validate.OneOf(sorted(STAFF_CHANNELS)))
+    received_on = fields.Date(required=True)
+
+
+class TriageSchema(Strict):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOME_CODES))
+    severity = fields.String(required=True, validate=validate.OneOf(list(SEVERITIES)))
+    subjects = fields.List(
+        fields.Nested(TriagedSubjectSchema(unknown=RAISE)),
+        load_default=list,
+        validate=validate.Length(max=MAX_SUBJECTS),
+    )
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+    @validates_schema
+    def subjects_for_integrity_information(self, data, **kwargs):
+        if data.get("outcome") == "integrity_information" and not data.get("subjects"):
+            raise ValidationError("研判为廉情信息时必须确认至少一个被反映对象（编号和地区）", "subjects")
+
+
+class CloseSchema(Strict):
+    answer = fields.String(required=True, validate=validate.Length(max=5000))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+    @validates("answer")
+    def answered(self, value, **kwargs):
+        problem = close_problem(value)
+        if problem:
+            raise ValidationError(problem)
+
+
+class ReceiptLookupSchema(Strict):
+    receipt_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
+class ReportQuerySchema(Strict):
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    status = fields.String(load_default=None, validate=validate.OneOf(["received", "triaged", "closed"]))
+    channel = fields.String(load_default=None, validate=validate.OneOf(list(CHANNELS)))
+    category = fields.String(load_default=None, validate=validate.OneOf(list(CATEGORIES)))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+# -- HTTP payloads out -----------------------------------------------------------------------
+class SubmitResultSchema(Schema):
+    petition_id = fields.String()
+    status = fields.String()
+    status_zh = fields.String()
+    receipt_code = fields.String(
+        metadata={"description": "匿名举报的查询码，只显示这一次，请妥善保存"},
+    )
+    acknowledge_due = fields.Date()
+    acknowledge_due_provisional = fields.Boolean()
+
+
+class SubjectOutSchema(Schema):
+    kind = fields.String()
+    id = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+
+
+class TriageOutSchema(Schema):
+    outcome = fields.String()
+    outcome_zh = fields.String()
+    severity = fields.String()
+    subjects = fields.List(fields.Nested(TriagedSubjectSchema))
+    note = fields.String()
+    transferred_to = fields.String(allow_none=True)
+    transferred_to_zh = fields.String(allow_none=True)
+    triaged_at = fields.DateTime()
+    triaged_by = fields.String()
+
+
+class ClosureOutSchema(Schema):
+    answer = fields.String()
+    note = fields.String()
+    closed_at = fields.DateTime()
+    closed_by = fields.String()
+
+
+class ReportOutSchema(Schema):
+    """What staff see. The reporter's identity is not in here, by construction."""
+
+    petition_id = fields.String()
+    channel = fields.String()
+    channel_zh = fields.String()
+    category = fields.String()
+    category_zh = fields.String()
+    county = fields.String()
+    content = fields.String()
+    subjects = fields.List(fields.Nested(SubjectOutSchema))
+    anonymous = fields.Boolean()
+    reporter_on_file = fields.Boolean(metadata={"description": "实名举报人信息已加密存档（不在此返回）"})
+    status = fields.String()
+    status_zh = fields.String()
+    received_on = fields.Date()
+    received_at = fields.DateTime()
+    acknowledge_due = fields.Date()
+    acknowledge_due_provisional = fields.Boolean()
+    triage = fields.Nested(TriageOutSchema, allow_none=True)
+    closure = fields.Nested(ClosureOutSchema, allow_none=True)
+
+
+class ReplyOutSchema(Schema):
+    text = fields.String()
+    at = fields.DateTime()
+
+
+class ReceiptStatusSchema(Schema):
+    status = fields.String()
+    status_zh = fields.String()
+    category_zh = fields.String()
+    received_on = fields.Date()
+    acknowledge_due = fields.Date()
+    replies = fields.List(fields.Nested(ReplyOutSchema))

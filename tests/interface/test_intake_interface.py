@@ -1,0 +1,254 @@
+"""Intake as a real nameko container on the real local RabbitMQ."""
+
+import base64
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from nameko.events import event_handler
+from nameko.testing.services import entrypoint_waiter
+
+from wuying_intake.persistence import Petition
+from wuying_intake.service import IntakeService
+
+KEY = base64.b64encode(b"k" * 32).decode()
+
+ANONYMOUS = {
+    "category": "work_style",
+    "county": "130402",
+    "content": "某局局长长期在工作日中午饮酒，并多次公车私用接送家人。",
+    "subjects": [{"kind": "official", "name": "王某", "unit_name": "某某局"}],
+    "anonymous": True,
+}
+NAMED = dict(
+    ANONYMOUS,
+    anonymous=False,
+    reporter={"name": "李举报", "phone": "13800138000", "address": "某某小区3号楼"},
+)
+
+
+def start(container_factory, config, keys=f"k1:{KEY}"):
+    container = container_factory(IntakeService, dict(config, INTAKE_ENCRYPTION_KEYS=keys))
+    container.start()
+    return container
+
+
+def listener(container_factory, config, event_type, seen):
+    class Listener:
+        name = "intake_listener"
+
+        @event_handler("intake", event_type)
+        def on(self, payload):
+            seen.append(payload)
+
+    probe = container_factory(Listener, config)
+    probe.start()
+    return probe
+
+
+def test_a_public_anonymous_report_is_stored_and_announced_as_petition_received(
+    container_factory, service_config, web_session
+):
+    start(container_factory, service_config)
+    seen = []
+    probe = listener(container_factory, service_config, "petition.received", seen)
+    with entrypoint_waiter(probe, "on", timeout=10):
+        response = web_session.post("/api/v1/reports", json=ANONYMOUS)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["status"] == "received"
+    assert len(body["receipt_code"]) == 19
+    assert body["acknowledge_due"] == "2026-12-11"  # 15 working days after Friday 2026-11-20
+    event = seen[0]
+    assert event["type"] == "wuying.intake.petition.received.v1"
+    assert event["data"]["petition_id"] == body["petition_id"]
+    assert event["data"]["channel"] == "public_portal"
+    assert event["data"]["anonymous"] is True
+    assert event["county"] == "130402"
+    assert body["receipt_code"] not in json.dumps(event)
+
+
+def test_the_receipt_code_shows_the_status_and_the_answer_and_a_wrong_code_says_not_found(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config)
+    receipt = web_session.post("/api/v1/reports", json=ANONYMOUS).json()
+    status = web_session.post("/api/v1/receipts/lookup", json={"receipt_code": receipt["receipt_code"].lower()})
+    assert status.status_code == 200, status.text
+    assert status.json()["status_zh"] == "已收到，正在登记受理"
+    assert "petition_id" not in status.json()
+
+    clerk = {"Authorization": token("intake_clerk")}
+    pid = receipt["petition_id"]
+    web_session.post(
+        f"/api/v1/reports/{pid}/triage", json={"outcome": "no_substance", "severity": "low"}, headers=clerk
+    )
+    closed = web_session.post(
+        f"/api/v1/reports/{pid}/close", json={"answer": "经核查，反映问题不属实。"}, headers=clerk
+    )
+    assert closed.status_code == 200, closed.text
+    after = web_session.post("/api/v1/receipts/lookup", json={"receipt_code": receipt["receipt_code"]}).json()
+    assert after["status"] == "closed"
+    assert [r["text"] for r in after["replies"]] == ["经核查，反映问题不属实。"]
+
+    wrong = web_session.post("/api/v1/receipts/lookup", json={"receipt_code": "ZZZZ-ZZZZ-ZZZZ-ZZZZ"})
+    assert wrong.status_code == 404
+    assert wrong.json()["error"]["code"] == "receipt_not_found"
+
+
+def test_triage_as_integrity_information_publishes_petition_triaged_and_twice_is_a_conflict(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config)
+    seen = []
+    probe = listener(container_factory, service_config, "petition.triaged", seen)
+    pid = web_session.post("/api/v1/reports", json=ANONYMOUS).json()["petition_id"]
+    clerk = {"Authorization": token("intake_clerk")}
+    triage = {
+        "outcome": "integrity_information",
+        "severity": "medium",
+        "subjects": [{"kind": "official", "id": "off-1", "county": "130402"}],
+        "note": "反映具体，有线索可查",
+    }
+    with entrypoint_waiter(probe, "on", timeout=10):
+        response = web_session.post(f"/api/v1/reports/{pid}/triage", json=triage, headers=clerk)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "triaged"
+    data = seen[0]["data"]
+    assert data["outcome"] == "integrity_information"
+    assert data["category"] == "work_style"
+    assert data["category_zh"] == "作风问题"
+    assert data["subjects"] == [{"kind": "official", "id": "off-1", "county": "130402"}]
+
+    again = web_session.post(f"/api/v1/reports/{pid}/triage", json=triage, headers=clerk)
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_triaged"
+
+
+def test_a_case_clue_is_recorded_as_transferred_to_case_handling(container_factory, service_config, web_session, token):
+    start(container_factory, service_config)
+    pid = web_session.post("/api/v1/reports", json=ANONYMOUS).json()["petition_id"]
+    clerk = {"Authorization": token("intake_clerk")}
+    response = web_session.post(
+        f"/api/v1/reports/{pid}/triage", json={"outcome": "case_clue", "severity": "high"}, headers=clerk
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["triage"]["transferred_to"] == "case_handling"
+
+
+def test_a_named_report_is_stored_sealed_and_staff_never_see_the_reporter(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config)
+    response = web_session.post("/api/v1/reports", json=NAMED)
+    assert response.status_code == 201, response.text
+    assert "receipt_code" not in response.json()
+    pid = response.json()["petition_id"]
+    stored = Petition.objects(id=pid).first()
+    raw = json.dumps(stored.to_mongo().to_dict(), default=str, ensure_ascii=False)
+    assert stored.reporter.kid == "k1"
+    for secret in ("李举报", "13800138000", "某某小区"):
+        assert secret not in raw
+    view = web_session.get(f"/api/v1/reports/{pid}", headers={"Authorization": token("warning_officer")})
+    assert view.status_code == 200
+    assert view.json()["reporter_on_file"] is True
+    assert "李举报" not in view.text and "13800138000" not in view.text
+
+
+def test_without_a_key_a_named_report_is_refused_with_503_and_nothing_is_stored(
+    container_factory, service_config, web_session
+):
+    start(container_factory, service_config, keys="")
+    response = web_session.post("/api/v1/reports", json=NAMED)
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "encryption_unavailable"
+    assert Petition.objects.count() == 0
+    assert web_session.post("/api/v1/reports", json=ANONYMOUS).status_code == 201
+
+
+def test_bad_input_names_the_field_and_stores_nothing(container_factory, service_config, web_session):
+    start(container_factory, service_config)
+    cases = {
+        "category": dict(ANONYMOUS, category="gossip"),
+        "county": dict(ANONYMOUS, county="1304"),
+        "content": dict(ANONYMOUS, content="太短"),
+        "subjects": dict(ANONYMOUS, subjects=[]),
+        "subjects.0.name": dict(ANONYMOUS, subjects=[{"kind": "official"}]),
+        "reporter": dict(ANONYMOUS, reporter={"name": "李", "phone": "13800138000"}),
+        "reporter.phone": dict(NAMED, reporter={"name": "李", "phone": "12345"}),
+        "ip_address": dict(ANONYMOUS, ip_address="10.0.0.1"),
+    }
+    for field, body in cases.items():
+        response = web_session.post("/api/v1/reports", json=body)
+        assert response.status_code == 400, (field, response.text)
+        assert field in response.json()["error"]["fields"], (field, response.json())
+    named_without_reporter = dict(ANONYMOUS, anonymous=False)
+    assert "reporter" in web_session.post("/api/v1/reports", json=named_without_reporter).json()["error"]["fields"]
+    assert Petition.objects.count() == 0
+
+
+def test_staff_entry_needs_a_token_and_a_county_within_it(container_factory, service_config, web_session, token):
+    start(container_factory, service_config)
+    letter = dict(NAMED, channel="letter", received_on="2026-11-18")
+    assert web_session.post("/api/v1/staff/reports", json=letter).status_code == 401
+    other = web_session.post(
+        "/api/v1/staff/reports", json=letter, headers={"Authorization": token("intake_clerk", county="130102")}
+    )
+    assert other.status_code == 403
+    assert other.json()["error"]["code"] == "county_forbidden"
+    wrong_role = web_session.post(
+        "/api/v1/staff/reports", json=letter, headers={"Authorization": token("warning_officer")}
+    )
+    assert wrong_role.status_code == 403
+    ok = web_session.post("/api/v1/staff/reports", json=letter, headers={"Authorization": token("intake_clerk")})
+    assert ok.status_code == 201, ok.text
+    listing = web_session.get("/api/v1/reports?county=130402", headers={"Authorization": token("inspector")})
+    assert [r["channel"] for r in listing.json()] == ["letter"]
+    assert listing.json()[0]["received_on"] == "2026-11-18"
+    elsewhere = web_session.get("/api/v1/reports?county=130102", headers={"Authorization": token("inspector")})
+    assert elsewhere.status_code == 403
+    assert web_session.get("/api/v1/reports?county=130402").status_code == 401
+
+
+def test_reports_received_are_counted_by_channel_and_county(container_factory, service_config, web_session):
+    start(container_factory, service_config)
+    web_session.post("/api/v1/reports", json=ANONYMOUS)
+    metrics = web_session.get("/metrics").text
+    assert 'wuying_intake_reports_received_total{channel="public_portal",county="130402"} 1.0' in metrics
+    assert "/api/v1/reports/{petition_id}/triage" in web_session.get("/openapi.json").json()["paths"]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+mutated = st.builds(
+    lambda key, value: dict(ANONYMOUS, **{key: value}),
+    st.sampled_from([*ANONYMOUS, "reporter", "channel", "extra"]),
+    json_values,
+)
+bodies = st.one_of(st.dictionaries(st.text(max_size=12), json_values, max_size=6), mutated, json_values)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=bodies)
+def test_random_bodies_never_cause_a_server_error_or_a_half_written_report(
+    container_factory, service_config, web_session, body
+):
+    # Hypothesis reuses the function-scoped fixtures across examples: start the service once.
+    if getattr(container_factory, "_intake", None) is None:
+        container_factory._intake = start(container_factory, service_config)
+    before = Petition.objects.count()
+    response = web_session.post("/api/v1/reports", data=json.dumps(body), headers={"Content-Type": "application/json"})
+    assert response.status_code < 500, response.text
+    after = Petition.objects.count()
+    if response.status_code == 201:
+        assert after == before + 1
+        stored = Petition.objects(id=response.json()["petition_id"]).first()
+        assert stored.status == "received" and stored.acknowledge_due is not None
+        assert (stored.receipt is not None) == stored.anonymous
+        assert (stored.reporter is not None) == (not stored.anonymous)
+    else:
+        assert after == before
+        assert response.json()["error"]["fields"]
