@@ -1,0 +1,1 @@
+"""Warning domain rules. Pure: no nameko, mongoengine or marshmallow imports."""

@@ -1,0 +1,41 @@
+"""Warning errors: stable English codes, Chinese messages, registered for RPC callers."""
+
+from nameko.exceptions import deserialize_to_instance
+
+from wuying_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+
+
+@deserialize_to_instance
+class WarningNotFound(NotFound):
+    code = "warning_not_found"
+    message = "未找到该预警"
+
+
+@deserialize_to_instance
+class SelfApprovalForbidden(Forbidden):
+    code = "self_approval_forbidden"
+    message = "提出预警建议的人员不得审批本人的建议"
+
+
+@deserialize_to_instance
+class ApprovalAuthorityRequired(Forbidden):
+    code = "approval_authority_required"
+    message = "当前角色无权审批该等级的预警"
+
+
+@deserialize_to_instance
+class NotOwnWarning(Forbidden):
+    code = "not_own_warning"
+    message = "只能办理发给本人的预警"
+
+
+@deserialize_to_instance
+class WarningStateConflict(Conflict):
+    code = "warning_state_conflict"
+    message = "预警当前状态不允许该操作"
+
+
+@deserialize_to_instance
+class DateInFuture(ValidationFailed):
+    code = "date_in_future"
+    message = "日期不得晚于今天（北京时间）"

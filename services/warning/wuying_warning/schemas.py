@@ -1,0 +1,162 @@
+"""Marshmallow schemas at the warning service's edges: HTTP payloads and versioned event data."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from wuying_common.events import COUNTY_CODE, registry
+
+from .domain.levels import LEVELS, TRIGGERS, trigger_label
+
+SERVICE = "warning"
+LEVEL = validate.OneOf([3, 2, 1], error="预警等级必须是 3（蓝色）、2（黄色）或 1（红色）")
+COLOUR = validate.OneOf(["blue", "yellow", "red"])
+ID = validate.Length(min=1, max=64)
+STATUSES = ["proposed", "issued", "answered", "rectifying", "rectified", "revisited", "lifted", "appealed", "revoked"]
+
+
+# -- events out ------------------------------------------------------------------------------
+class WarningIssuedV1Schema(Schema):
+    """预警已发出: approved by the competent authority, notice issued, deadlines running."""
+
+    warning_id = fields.String(required=True)
+    proposal_id = fields.String(required=True, allow_none=True)
+    official_id = fields.String(required=True)
+    unit_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    level = fields.Integer(required=True, validate=LEVEL)
+    colour = fields.String(required=True, validate=COLOUR)
+    notice_kind = fields.String(required=True, validate=validate.OneOf(["notice", "inquiry", "order"]))
+    issued_on = fields.Date(required=True)
+    answer_due = fields.Date(required=True)
+    answer_due_provisional = fields.Boolean(required=True)
+    fix_due = fields.Date(required=True, allow_none=True)
+    rule_version = fields.String(required=True)
+    approved_by = fields.String(required=True)
+
+
+WARNING_ISSUED = registry.register(
+    SERVICE, "warning.issued", 1, WarningIssuedV1Schema, "A warning was approved and issued (预警发出)."
+)
+
+
+# -- events in (tolerant readers: never registered, the producer owns the contract) -----------
+class WarningProposedReader(Schema):
+    """The part of risk's ``warning.proposed`` v1 this service reads (docs/event-flow.md)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    proposal_id = fields.String(load_default=None, allow_none=True)
+    official_id = fields.String(required=True, validate=ID)
+    unit_id = fields.String(required=True, validate=ID)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    level = fields.Integer(required=True, validate=LEVEL)
+    risk_point = fields.String(load_default=None, allow_none=True)
+    trigger = fields.String(load_default=None, allow_none=True)
+    reasons = fields.List(fields.String(), load_default=list)
+    score = fields.Float(load_default=None, allow_none=True)
+    rule_version = fields.String(load_default=None, allow_none=True)
+    cause_event_ids = fields.List(fields.String(), load_default=list)
+
+
+# -- HTTP payloads ---------------------------------------------------------------------------
+class ProposeSchema(Schema):
+    official_id = fields.String(required=True, validate=ID)
+    unit_id = fields.String(required=True, validate=ID)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    level = fields.Integer(required=True, validate=LEVEL)
+    reasons = fields.List(
+        fields.String(validate=validate.Length(min=1, max=500)),
+        required=True,
+        validate=validate.Length(min=1, max=20, error="至少填写一条预警理由"),
+    )
+    trigger = fields.String(
+        required=True, metadata={"description": "预警情形代码，见 GET /api/v1/triggers；须属于所选等级"}
+    )
+    risk_point = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    issued_on = fields.Date(
+        load_default=None, allow_none=True, metadata={"description": "已书面发出的预警：实际发出日期，不得晚于今天"}
+    )
+
+    @validates_schema(skip_on_field_errors=False)
+    def trigger_belongs_to_level(self, data, **kwargs):
+        # Runs even when other fields failed, so one answer names every wrong field.
+        number, trigger = data.get("level"), data.get("trigger")
+        if number in LEVELS and trigger is not None and trigger_label(number, trigger) is None:
+            raise ValidationError(f"不是{LEVELS[number].colour_zh}预警的预警情形", field_name="trigger")
+
+
+class ApproveSchema(Schema):
+    issued_on = fields.Date(
+        load_default=None, allow_none=True, metadata={"description": "书面通知的实际发出日期；缺省为今天（北京时间）"}
+    )
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class WarningQuerySchema(Schema):
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    level = fields.Integer(load_default=None, validate=LEVEL)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+def _level_attr(name):
+    return lambda w: getattr(LEVELS[w.level], name) if w.level in LEVELS else None
+
+
+class WarningSchema(Schema):
+    id = fields.String()
+    proposal_id = fields.String(allow_none=True)
+    official_id = fields.String()
+    unit_id = fields.String()
+    county = fields.String()
+    level = fields.Integer()
+    colour = fields.String()
+    colour_zh = fields.Function(_level_attr("colour_zh"))
+    action_zh = fields.Function(_level_attr("action_zh"))
+    trigger = fields.String(allow_none=True)
+    trigger_zh = fields.String(allow_none=True)
+    reasons = fields.List(fields.String())
+    risk_point = fields.String(allow_none=True)
+    status = fields.String()
+    proposer = fields.String()
+    proposed_at = fields.DateTime()
+    proposal_rule_version = fields.String(allow_none=True)
+    approved_by = fields.String(allow_none=True)
+    issued_on = fields.String(allow_none=True)
+    notice_kind = fields.String(allow_none=True)
+    notice_zh = fields.String(allow_none=True)
+    answer_due = fields.String(allow_none=True)
+    answer_due_provisional = fields.Boolean(allow_none=True)
+    fix_due = fields.String(allow_none=True)
+    rule_version = fields.String(allow_none=True)
+    version = fields.Integer()
+
+
+class WorkingDaysQuerySchema(Schema):
+    start = fields.Date(required=True)
+    days = fields.Integer(required=True, validate=validate.Range(min=0, max=3660))
+
+
+class WorkingDaysResultSchema(Schema):
+    start = fields.Date()
+    days = fields.Integer()
+    date = fields.Date()
+    provisional = fields.Boolean(metadata={"description": "涉及尚未加载节假日安排的年份，日期可能变化"})
+    loaded_years = fields.List(fields.Integer())
+
+
+class TriggerSchema(Schema):
+    level = fields.Integer()
+    colour = fields.String()
+    code = fields.String()
+    label = fields.String()
+
+
+def trigger_catalogue() -> list[dict]:
+    return [
+        {"level": n, "colour": LEVELS[n].colour, "code": code, "label": label}
+        for n, triggers in TRIGGERS.items()
+        for code, label in triggers.items()
+    ]

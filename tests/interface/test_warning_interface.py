@@ -1,0 +1,245 @@
+"""Warning as a real nameko container on the real local RabbitMQ."""
+
+import uuid
+
+from kombu import Connection
+from marshmallow import Schema, fields
+from nameko.events import event_handler
+from nameko.standalone.events import get_event_exchange
+from nameko.testing.services import entrypoint_waiter
+
+from wuying_common.events import build_event, registry
+from wuying_common.outbox import OutboxRelay
+from wuying_warning.service import WarningService
+
+
+def publish(config, service, routing_key, envelope, times=1):
+    with Connection(config["AMQP_URI"]) as conn:
+        producer = conn.Producer(serializer="json")
+        for _ in range(times):
+            producer.publish(
+                envelope,
+                exchange=get_event_exchange(service, config),
+                routing_key=routing_key,
+                declare=[get_event_exchange(service, config)],
+            )
+
+
+class _ProposedProbe(Schema):
+    """risk's warning.proposed v1 data as docs/event-flow.md lists it (test only)."""
+
+    proposal_id = fields.String()
+    official_id = fields.String()
+    unit_id = fields.String()
+    county = fields.String()
+    level = fields.Integer()
+    colour = fields.String()
+    risk_point = fields.String()
+    trigger = fields.String()
+    reasons = fields.List(fields.String())
+    score = fields.Float()
+    rule_version = fields.String()
+    cause_event_ids = fields.List(fields.String())
+
+
+PROBE = registry.register("risk", "warnprobe.proposed", 1, _ProposedProbe, "test only")
+
+
+def proposed_event(level=3, event_id=None):
+    env = build_event(
+        PROBE,
+        {
+            "proposal_id": "prop-1",
+            "official_id": "off-1",
+            "unit_id": "unit-1",
+            "county": "130402",
+            "level": level,
+            "colour": {3: "blue", 2: "yellow", 1: "red"}[level],
+            "risk_point": "工程招投标",
+            "trigger": "public_reports",
+            "reasons": ["风险画像分值越过蓝色预警阈值"],
+            "score": 62.0,
+            "rule_version": "risk-2026.1",
+            "cause_event_ids": [str(uuid.uuid4())],
+        },
+        subject="proposal/prop-1",
+        county="130402",
+        event_id=event_id,
+    )
+    env["type"] = "wuying.risk.warning.proposed.v1"
+    return env
+
+
+def start_with_listener(container_factory, config, seen):
+    container = container_factory(WarningService, config)
+    container.start()
+
+    class Listener:
+        name = "warning_listener"
+
+        @event_handler("warning", "warning.issued")
+        def on(self, payload):
+            seen.append(payload)
+
+    listener = container_factory(Listener, config)
+    listener.start()
+    return container, listener
+
+
+def test_a_risk_proposal_approved_by_the_leader_is_issued_as_an_event(
+    container_factory, service_config, web_session, token
+):
+    seen = []
+    container, listener = start_with_listener(container_factory, service_config, seen)
+    event = proposed_event()
+    with entrypoint_waiter(container, "on_warning_proposed", timeout=10) as result:
+        publish(service_config, "risk", "warning.proposed", event)
+    assert result.get() == "processed"
+    with entrypoint_waiter(container, "on_warning_proposed", timeout=10) as result:
+        publish(service_config, "risk", "warning.proposed", event)
+    assert result.get() == "duplicate"
+
+    officer = token("warning_officer")
+    listed = web_session.get("/api/v1/warnings?county=130402&status=proposed", headers={"Authorization": officer})
+    assert listed.status_code == 200, listed.text
+    assert len(listed.json()) == 1
+    warning = listed.json()[0]
+    assert (warning["proposer"], warning["colour"], warning["proposal_id"]) == ("system:risk", "blue", "prop-1")
+
+    leader = token("commission_leader", subject="leader-1")
+    with entrypoint_waiter(listener, "on", timeout=10):
+        approved = web_session.post(
+            f"/api/v1/warnings/{warning['id']}/approve",
+            json={"issued_on": "2026-09-30"},
+            headers={"Authorization": leader},
+        )
+        assert approved.status_code == 200, approved.text
+    issued = seen[0]
+    assert issued["type"] == "wuying.warning.warning.issued.v1"
+    assert issued["subject"] == f"warning/{warning['id']}"
+    assert issued["data"]["answer_due"] == "2026-10-15"
+    assert issued["data"]["notice_kind"] == "notice"
+    assert issued["data"]["approved_by"] == "leader-1"
+    assert issued["data"]["proposal_id"] == "prop-1"
+
+    detail = web_session.get(f"/api/v1/warnings/{warning['id']}", headers={"Authorization": officer}).json()
+    assert detail["status"] == "issued" and detail["rule_version"] == "default-2026.1"
+    metrics = web_session.get("/metrics").text
+    assert (
+        'wuying_warning_warnings_issued_total{colour="blue",county="130402",level="3",source="approval"} 1.0' in metrics
+    )
+    assert (
+        'wuying_warning_warnings_proposed_total{colour="blue",county="130402",level="3",source="risk"} 1.0' in metrics
+    )
+
+
+def test_staff_proposals_are_checked_and_need_the_competent_authority(
+    container_factory, service_config, web_session, token
+):
+    container_factory(WarningService, service_config).start()
+    officer = token("warning_officer", subject="officer-1")
+    bad = web_session.post(
+        "/api/v1/warnings",
+        json={
+            "official_id": "off-2",
+            "unit_id": "unit-1",
+            "county": "130402",
+            "level": 1,
+            "reasons": [],
+            "trigger": "public_reports",
+        },
+        headers={"Authorization": officer},
+    )
+    assert bad.status_code == 400
+    assert set(bad.json()["error"]["fields"]) >= {"reasons", "trigger"}
+
+    created = web_session.post(
+        "/api/v1/warnings",
+        json={
+            "official_id": "off-2",
+            "unit_id": "unit-1",
+            "county": "130402",
+            "level": 1,
+            "reasons": ["挪用专项资金，情节轻微"],
+            "trigger": "fiscal_funds_misused",
+        },
+        headers={"Authorization": officer},
+    )
+    assert created.status_code == 201, created.text
+    warning_id = created.json()["id"]
+    assert created.json()["proposer"] == "officer-1"
+
+    as_secretary = web_session.post(
+        f"/api/v1/warnings/{warning_id}/approve", json={}, headers={"Authorization": token("commission_secretary")}
+    )
+    assert as_secretary.status_code == 403
+    assert as_secretary.json()["error"]["code"] == "approval_authority_required"
+
+    elsewhere = web_session.post(
+        f"/api/v1/warnings/{warning_id}/approve",
+        json={},
+        headers={"Authorization": token("party_committee", county="130102")},
+    )
+    assert elsewhere.status_code == 403
+    assert elsewhere.json()["error"]["code"] == "county_forbidden"
+
+    approved = web_session.post(
+        f"/api/v1/warnings/{warning_id}/approve", json={}, headers={"Authorization": token("party_committee")}
+    )
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["notice_zh"] == "廉情监察(检查)建议书"
+    assert approved.json()["fix_due"] is not None
+
+    as_official = web_session.get(f"/api/v1/warnings/{warning_id}", headers={"Authorization": token("official")})
+    assert as_official.status_code == 403
+
+
+def test_the_proposer_is_told_clearly_that_they_cannot_approve(container_factory, service_config, web_session, token):
+    container_factory(WarningService, service_config).start()
+    both = token("warning_officer", "commission_leader", subject="leader-9")
+    created = web_session.post(
+        "/api/v1/warnings",
+        json={
+            "official_id": "off-3",
+            "unit_id": "unit-1",
+            "county": "130402",
+            "level": 3,
+            "reasons": ["群众反映"],
+            "trigger": "public_reports",
+        },
+        headers={"Authorization": both},
+    )
+    assert created.status_code == 201, created.text
+    refused = web_session.post(
+        f"/api/v1/warnings/{created.json()['id']}/approve", json={}, headers={"Authorization": both}
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "self_approval_forbidden"
+
+
+def test_the_calendar_endpoint_counts_official_working_days(container_factory, service_config, web_session, token):
+    container_factory(WarningService, service_config).start()
+    answer = web_session.get(
+        "/api/v1/calendar/add-working-days?start=2026-09-30&days=7", headers={"Authorization": token("inspector")}
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["date"], body["provisional"]) == ("2026-10-15", False)
+    assert 2026 in body["loaded_years"]
+    unloaded = web_session.get(
+        "/api/v1/calendar/add-working-days?start=2027-03-01&days=7", headers={"Authorization": token("inspector")}
+    ).json()
+    assert (unloaded["date"], unloaded["provisional"]) == ("2027-03-10", True)
+    bad = web_session.get(
+        "/api/v1/calendar/add-working-days?start=tomorrow&days=-1", headers={"Authorization": token("inspector")}
+    )
+    assert bad.status_code == 400
+    assert set(bad.json()["error"]["fields"]) == {"start", "days"}
+
+
+def test_health_openapi_and_outbox_are_wired(container_factory, service_config, web_session):
+    container_factory(WarningService, service_config).start()
+    assert web_session.get("/health").json()["checks"]["broker"] == "ok"
+    spec = web_session.get("/openapi.json").json()
+    assert "/api/v1/warnings/{warning_id}/approve" in spec["paths"]
+    assert any(isinstance(p, OutboxRelay) for p in vars(WarningService).values())
