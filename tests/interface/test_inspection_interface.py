@@ -201,3 +201,51 @@ def test_metrics_count_plans_by_county_and_openapi_lists_the_plans(
 
 def test_outbox_relay_is_registered_for_plans():
     assert any(isinstance(p, OutboxRelay) for p in vars(InspectionService).values())
+
+
+ZONED = [
+    {"id": f"u-{zone}", "name": f"{zone} 协作区纪委监委", "county": county, "kind": "commission_organ", "zone": zone}
+    for zone, county in (("z1", "130402"), ("z2", "130403"), ("z3", "130102"))
+]
+
+
+def test_cross_inspection_never_pairs_a_zone_with_itself_and_rotates(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config, units=ZONED)
+    province = {"Authorization": token("inspector", counties=["130000"])}
+    first = web_session.post("/api/v1/cross-assignments", json={"region": "130000", "year": 2027}, headers=province)
+    assert first.status_code == 201, first.text
+    pairs_2027 = {p["inspected_zone"]: p["inspecting_zone"] for p in first.json()["pairs"]}
+    assert set(pairs_2027) == {"z1", "z2", "z3"}
+    assert all(a != b for a, b in pairs_2027.items())
+    second = web_session.post("/api/v1/cross-assignments", json={"region": "130000", "year": 2028}, headers=province)
+    pairs_2028 = {p["inspected_zone"]: p["inspecting_zone"] for p in second.json()["pairs"]}
+    assert all(pairs_2028[z] != pairs_2027[z] for z in pairs_2027)
+    again = web_session.post("/api/v1/cross-assignments", json={"region": "130000", "year": 2027}, headers=province)
+    assert again.status_code == 409
+
+    plan = web_session.post("/api/v1/plans", json={"unit_id": "u-z1", "year": 2027}, headers=province).json()
+    cross = [r for r in plan["rounds"] if r["method"] == "cross"]
+    assert cross and cross[0]["inspecting_zone"] == pairs_2027["z1"]
+    read = web_session.get("/api/v1/cross-assignments/130000/2027", headers=province)
+    assert read.status_code == 200 and read.json()["pairs"] == first.json()["pairs"]
+
+
+def test_cross_inspection_of_a_region_needs_that_regions_scope_and_two_zones(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config, units=ZONED)
+    county_only = web_session.post(
+        "/api/v1/cross-assignments",
+        json={"region": "130000", "year": 2027},
+        headers={"Authorization": token("inspector")},
+    )
+    assert county_only.status_code == 403
+    one_zone = web_session.post(
+        "/api/v1/cross-assignments",
+        json={"region": "130402", "year": 2027},
+        headers={"Authorization": token("inspector")},
+    )
+    assert one_zone.status_code == 400
+    assert "zones" in one_zone.json()["error"]["fields"]

@@ -43,3 +43,15 @@ class UnitsInvalid(ValidationFailed):
 
     def __str__(self) -> str:
         return self.message
+
+
+@deserialize_to_instance
+class CrossAssignmentExists(Conflict):
+    code = "cross_assignment_exists"
+    message = "该区域本年度的交叉检查安排已存在"
+
+
+@deserialize_to_instance
+class CrossAssignmentNotFound(NotFound):
+    code = "cross_assignment_not_found"
+    message = "未找到该区域本年度的交叉检查安排"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mongoengine.errors import NotUniqueError
+
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock
 from wuying_common.errors import Conflict
@@ -9,8 +11,16 @@ from wuying_common.outbox import new_id
 
 from .domain import RuleViolation
 from .domain.plans import Round, plan_rounds
-from .exceptions import PlanExists, PlanNotFound, PlanRuleViolation, UnitNotFound
-from .persistence import InspectionStore, Plan, PlanRound
+from .domain.rotation import pair_zones
+from .exceptions import (
+    CrossAssignmentExists,
+    CrossAssignmentNotFound,
+    PlanExists,
+    PlanNotFound,
+    PlanRuleViolation,
+    UnitNotFound,
+)
+from .persistence import CrossAssignment, InspectionStore, Plan, PlanRound, ZonePair
 from .schemas import INSPECTION_SCHEDULED
 
 
@@ -41,6 +51,7 @@ def schedule_plan(store: InspectionStore, clock: SystemClock, principal: Princip
     if store.plan_for(unit.id, year) is not None:
         raise PlanExists(fields={"unit_id": f"{unit.name} {year} 年的巡察计划已存在", "year": str(year)})
 
+    cross = store.cross_assignment_covering(unit.county, year)
     plan = Plan(
         id=new_id(),
         unit_id=unit.id,
@@ -49,7 +60,7 @@ def schedule_plan(store: InspectionStore, clock: SystemClock, principal: Princip
         county=unit.county,
         zone=unit.zone,
         year=year,
-        rounds=[_round_doc(r) for r in rounds],
+        rounds=[_round_doc(r, cross.inspecting_zone(unit.zone) if cross else None) for r in rounds],
         created_by=principal.subject,
         created_at=clock.now().replace(tzinfo=None),
     )
@@ -77,13 +88,14 @@ def schedule_plan(store: InspectionStore, clock: SystemClock, principal: Princip
     return plan
 
 
-def _round_doc(r: Round) -> PlanRound:
+def _round_doc(r: Round, cross_zone: str | None) -> PlanRound:
     return PlanRound(
         round=r.round,
         method=r.method,
         method_zh=r.method_zh,
         starts_on=r.starts_on.isoformat(),
         ends_on=r.ends_on.isoformat(),
+        inspecting_zone=cross_zone if r.method == "cross" else None,
     )
 
 
@@ -98,3 +110,40 @@ def get_plan(store: InspectionStore, principal: Principal, plan_id: str) -> Plan
 def list_plans(store: InspectionStore, principal: Principal, query: dict) -> list[Plan]:
     principal.require_county(query["county"])
     return store.plans(query["county"], query.get("year"), query.get("limit", 200))
+
+
+def assign_cross_inspection(
+    store: InspectionStore, clock: SystemClock, principal: Principal, command: dict
+) -> CrossAssignment:
+    """Pair the cooperation zones of a region for one year's cross inspections: never a zone's
+    own team, and rotating away from past years' pairings (001 Guizhou; DESIGN.md §4)."""
+    region, year = command["region"], command["year"]
+    principal.require_county(region, field="region")
+    if store.cross_assignment(region, year) is not None:
+        raise CrossAssignmentExists(fields={"year": f"{region} {year} 年的交叉检查安排已存在"})
+    history = [{p.inspected_zone: p.inspecting_zone for p in past.pairs} for past in store.cross_history(region, year)]
+    try:
+        pairings = pair_zones(store.zones_in(region), history)
+    except RuleViolation as exc:
+        raise rule_violation(exc) from None
+    assignment = CrossAssignment(
+        id=f"{region}:{year}",
+        region=region,
+        year=year,
+        pairs=[ZonePair(**vars(p)) for p in pairings],
+        created_by=principal.subject,
+        created_at=clock.now().replace(tzinfo=None),
+    )
+    try:
+        assignment.save(force_insert=True)
+    except NotUniqueError as exc:
+        raise CrossAssignmentExists(fields={"year": f"{region} {year} 年的交叉检查安排已存在"}) from exc
+    return assignment
+
+
+def get_cross_assignment(store: InspectionStore, principal: Principal, region: str, year: int) -> CrossAssignment:
+    principal.require_county(region, field="region")
+    assignment = store.cross_assignment(region, year)
+    if assignment is None:
+        raise CrossAssignmentNotFound(fields={"year": f"{region} {year} 年尚无交叉检查安排"})
+    return assignment

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mongoengine import (
+    BooleanField,
     DateTimeField,
     Document,
     EmbeddedDocument,
@@ -36,6 +37,7 @@ class PlanRound(EmbeddedDocument):
     method_zh = StringField(required=True)
     starts_on = StringField(required=True)  # ISO date: Mongo has no date type
     ends_on = StringField(required=True)
+    inspecting_zone = StringField()  # cross rounds: the zone whose team inspects (001 Guizhou)
 
 
 class Plan(OutboxDocument):
@@ -63,8 +65,43 @@ class Plan(OutboxDocument):
     created_at = DateTimeField(required=True)
 
 
+class ZonePair(EmbeddedDocument):
+    inspected_zone = StringField(required=True)
+    inspecting_zone = StringField(required=True)
+    repeats_last_year = BooleanField(default=False)
+    reciprocal = BooleanField(default=False)
+
+
+class CrossAssignment(Document):
+    """Which cooperation zone inspects which, for one region and year (001 Guizhou)."""
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "cross_assignments",
+        "indexes": [{"fields": ["region", "year"], "unique": True}],
+    }
+    id = StringField(primary_key=True)  # "<region>:<year>"
+    region = StringField(required=True, regex=r"^\d{6}$")
+    year = IntField(required=True)
+    pairs = ListField(EmbeddedDocumentField(ZonePair))
+    created_by = StringField(required=True)
+    created_at = DateTimeField(required=True)
+
+    def inspecting_zone(self, zone: str | None) -> str | None:
+        return next((p.inspecting_zone for p in self.pairs if p.inspected_zone == zone), None)
+
+
+def region_prefix(region: str) -> str:
+    """GB/T 2260: a province code covers its first two digits, a city code its first four."""
+    if region.endswith("0000"):
+        return region[:2]
+    if region.endswith("00"):
+        return region[:4]
+    return region
+
+
 class InspectionStore(Store):
-    documents = (Unit, Plan)
+    documents = (Unit, Plan, CrossAssignment)
 
     def get_unit(self, unit_id: str) -> Unit | None:
         return Unit.objects(id=unit_id).first()
@@ -87,3 +124,23 @@ class InspectionStore(Store):
         if year is not None:
             query = query(year=year)
         return list(query.order_by("year", "unit_id").limit(limit))
+
+    def zones_in(self, region: str) -> list[str]:
+        """Cooperation zones of the units registered in a region."""
+        prefix = region_prefix(region)
+        return sorted(z for z in Unit.objects(county__startswith=prefix, zone__ne=None).distinct("zone") if z)
+
+    def cross_assignment(self, region: str, year: int) -> CrossAssignment | None:
+        return CrossAssignment.objects(region=region, year=year).first()
+
+    def cross_history(self, region: str, before_year: int) -> list[CrossAssignment]:
+        """Past assignments of a region, oldest first."""
+        return list(CrossAssignment.objects(region=region, year__lt=before_year).order_by("year"))
+
+    def cross_assignment_covering(self, county: str, year: int) -> CrossAssignment | None:
+        """The assignment of the narrowest region that covers a county (county, city, province)."""
+        for region in (county, county[:4] + "00", county[:2] + "0000"):
+            found = self.cross_assignment(region, year)
+            if found is not None:
+                return found
+        return None

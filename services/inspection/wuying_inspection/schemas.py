@@ -83,6 +83,7 @@ class RoundSchema(Schema):
     method_zh = fields.String()
     starts_on = fields.String()
     ends_on = fields.String()
+    inspecting_zone = fields.String(allow_none=True, metadata={"description": "交叉检查：派出巡察组的协作区"})
 
 
 class PlanSchema(Schema):
@@ -103,3 +104,25 @@ class PlanQuerySchema(Schema):
     county = fields.String(required=True, validate=COUNTY_CODE)
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+
+
+class CrossAssignmentRequestSchema(Schema):
+    region = fields.String(
+        required=True, validate=COUNTY_CODE, metadata={"description": "省、市或县的行政区划代码；其下各协作区交叉检查"}
+    )
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
+
+
+class ZonePairSchema(Schema):
+    inspected_zone = fields.String()
+    inspecting_zone = fields.String()
+    repeats_last_year = fields.Boolean(metadata={"description": "只有两个协作区时只能互换，无法轮换"})
+    reciprocal = fields.Boolean(metadata={"description": "两个协作区互相检查"})
+
+
+class CrossAssignmentSchema(Schema):
+    region = fields.String()
+    year = fields.Integer()
+    pairs = fields.List(fields.Nested(ZonePairSchema))
+    created_by = fields.String()
+    created_at = fields.DateTime()

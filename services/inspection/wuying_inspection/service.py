@@ -13,6 +13,8 @@ from . import handlers
 from .dependencies import inspection_outbox, inspection_store
 from .exceptions import UnitsInvalid
 from .schemas import (
+    CrossAssignmentRequestSchema,
+    CrossAssignmentSchema,
     PlanQuerySchema,
     PlanRequestSchema,
     PlanSchema,
@@ -100,3 +102,28 @@ class InspectionService(WuyingService):
     )
     def get_plan(self, request, plan_id):
         return handlers.get_plan(self.store, request.principal, plan_id)
+
+    @route(
+        "POST",
+        "/api/v1/cross-assignments",
+        summary="安排协作区交叉检查：不查本协作区，逐年轮换",
+        body=CrossAssignmentRequestSchema,
+        response=CrossAssignmentSchema,
+        status=201,
+        roles=("inspector",),
+        tags=("cross-inspection",),
+        description="Cross inspections of a region's cooperation zones for a year, solved with OR-Tools CP-SAT.",
+    )
+    def assign_cross_inspection(self, request):
+        return handlers.assign_cross_inspection(self.store, self.clock, request.principal, request.payload)
+
+    @route(
+        "GET",
+        "/api/v1/cross-assignments/<region>/<int:year>",
+        summary="查看协作区交叉检查安排",
+        response=CrossAssignmentSchema,
+        roles=PLAN_READERS,
+        tags=("cross-inspection",),
+    )
+    def get_cross_assignment(self, request, region, year):
+        return handlers.get_cross_assignment(self.store, request.principal, region, year)
