@@ -47,8 +47,8 @@ test-interface test-contracts test-e2e: test-%: install
 	scripts/with-broker.sh $(PYTEST) tests/$* -q
 
 lint: install
-	$(BIN)/ruff check common services tests scripts
-	$(BIN)/ruff format --check common services tests scripts
+	$(BIN)/ruff check common services tests scripts benchmarks
+	$(BIN)/ruff format --check common services tests scripts benchmarks
 
 format: install
 	$(BIN)/ruff check --fix common services tests scripts
