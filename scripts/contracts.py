@@ -71,7 +71,9 @@ def render() -> dict[str, str]:
             }
         )
         files[f"events/{t.type}.json"] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    files["events/cloudevent-envelope.json"] = json.dumps(envelope_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    files["events/cloudevent-envelope.json"] = (
+        json.dumps(envelope_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    )
     channels = {}
     for t in types:
         channels[f"{t.exchange}/{t.name}"] = {
@@ -79,7 +81,13 @@ def render() -> dict[str, str]:
             "bindings": {
                 "amqp": {
                     "is": "routingKey",
-                    "exchange": {"name": t.exchange, "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"},
+                    "exchange": {
+                        "name": t.exchange,
+                        "type": "topic",
+                        "durable": True,
+                        "autoDelete": False,
+                        "vhost": "/",
+                    },
                     "bindingVersion": "0.2.0",
                 }
             },
@@ -121,7 +129,9 @@ def render() -> dict[str, str]:
     }
     files["asyncapi.yaml"] = yaml.safe_dump(asyncapi, allow_unicode=True, sort_keys=True)
     for svc, cls in classes.items():
-        files[f"openapi/{svc}.json"] = json.dumps(openapi_document(cls), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        files[f"openapi/{svc}.json"] = (
+            json.dumps(openapi_document(cls), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        )
     return files
 
 
@@ -141,7 +151,9 @@ def check(root: Path) -> list[str]:
         if not path.exists():
             problems.append(f"missing: {rel}")
         elif path.read_text("utf-8") != text:
-            diff = difflib.unified_diff(path.read_text("utf-8").splitlines(), text.splitlines(), rel, "generated", lineterm="")
+            diff = difflib.unified_diff(
+                path.read_text("utf-8").splitlines(), text.splitlines(), rel, "generated", lineterm=""
+            )
             problems.append("\n".join(list(diff)[:20]))
     for path in root.rglob("*"):
         if path.is_file() and str(path.relative_to(root)) not in rendered and path.name != "README.md":

@@ -41,6 +41,17 @@ def error_label(exc: BaseException) -> str:
     return f"{type(exc).__name__}:{code}" if code else type(exc).__name__
 
 
+def _log_fields(body, queue: str) -> dict:
+    """Ids and the county for the JSON log line; never the event's data."""
+    body = body if isinstance(body, dict) else {}
+    return {
+        "event_id": str(body.get("id", "?")),
+        "event_type": str(body.get("type", "?")),
+        "county": str(body.get("county", "?")),
+        "entrypoint": queue,
+    }
+
+
 class WuyingEventHandler(EventHandler):
     def __init__(self, source_service, event_type, **kwargs):
         kwargs.setdefault("handler_type", SERVICE_POOL)
@@ -64,7 +75,7 @@ class WuyingEventHandler(EventHandler):
         try:
             parse_event(body)
         except (ValidationError, TypeError, AttributeError) as exc:
-            log.error("malformed event on %s dead-lettered: %s", self.queue.name, error_label(exc))
+            log.error("malformed event dead-lettered (%s)", error_label(exc), extra=_log_fields(body, self.queue.name))
             self._dead_letter(body, message, "malformed_envelope")
             self._count(body, "rejected")
             self.queue_consumer.ack_message(message)
@@ -101,15 +112,20 @@ class WuyingEventHandler(EventHandler):
             headers[ATTEMPT_HEADER] = attempt + 1
             self.republisher.publish(body, exchange="", routing_key=self.queue.name, headers=headers)
             log.warning(
-                "event %s failed on attempt %d (%s); retrying",
-                body.get("id") if isinstance(body, dict) else "?",
+                "event failed on attempt %d (%s); retrying",
                 attempt,
                 error_label(exc),
+                extra=_log_fields(body, self.queue.name),
             )
             self._count(body, "retried")
         else:
             self._dead_letter(body, message, error_label(exc))
-            log.error("event %s dead-lettered after %d attempts (%s)", body.get("id"), attempt, error_label(exc))
+            log.error(
+                "event dead-lettered after %d attempts (%s)",
+                attempt,
+                error_label(exc),
+                extra=_log_fields(body, self.queue.name),
+            )
             self._count(body, "dead_lettered")
         self.queue_consumer.ack_message(message)
 

@@ -126,7 +126,9 @@ def generate(seed: int = 2026, counties: int | None = None, officials_per_post: 
                             county=county.code,
                             unit_id=unit.id,
                             post=post,
-                            rank=RANK_BY_POST.get(post, rng.choice(["副科级", "正科级", "科员"]) if "长" in post else "科员"),
+                            rank=RANK_BY_POST.get(
+                                post, rng.choice(["副科级", "正科级", "科员"]) if "长" in post else "科员"
+                            ),
                             commission_staff=kind in ("commission_organ", "dispatched_agency"),
                         )
                     )

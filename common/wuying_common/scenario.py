@@ -71,7 +71,9 @@ def load_province(province: Province, urls: dict, staff: Staff) -> dict:
         "archive registry",
     )
     inspection = _check(
-        requests.post(f"{urls['inspection']}/api/v1/units", json={"units": province.units_json()}, headers=operator, timeout=60),
+        requests.post(
+            f"{urls['inspection']}/api/v1/units", json={"units": province.units_json()}, headers=operator, timeout=60
+        ),
         "inspection units",
     )
     return {"archive": archive, "inspection": inspection}
@@ -117,9 +119,11 @@ def run(province: Province, urls: dict, staff: Staff, say: Callable[[str], None]
     say("3. 风险画像上升，超过阈值，提出预警建议")
     profile = wait_for(
         "the risk profile to rise",
-        lambda: (
-            lambda r: r.json() if r.status_code == 200 and r.json().get("score", 0) > 0 else None
-        )(requests.get(f"{urls['risk']}/api/v1/profiles/{official.id}", headers=staff.header("risk_officer"), timeout=10)),
+        lambda: (lambda r: r.json() if r.status_code == 200 and r.json().get("score", 0) > 0 else None)(
+            requests.get(
+                f"{urls['risk']}/api/v1/profiles/{official.id}", headers=staff.header("risk_officer"), timeout=10
+            )
+        ),
     )
     say(f"   风险分值 {profile['score']}（{profile.get('level_zh', profile.get('level'))}）")
 
@@ -147,7 +151,9 @@ def run(province: Province, urls: dict, staff: Staff, say: Callable[[str], None]
         ),
         "approve warning",
     )
-    say(f"   已发出预警，书面说明期限 {issued.get('answer_due')}（{'暂定' if issued.get('answer_due_provisional') else '按法定节假日计算'}）")
+    say(
+        f"   已发出预警，书面说明期限 {issued.get('answer_due')}（{'暂定' if issued.get('answer_due_provisional') else '按法定节假日计算'}）"
+    )
 
     say(f"5. 巡察：为 {official.unit_id} 安排 {year} 年内部作风巡察")
     plan = _check(

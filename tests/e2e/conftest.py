@@ -38,7 +38,10 @@ def platform(tmp_path_factory):
     vhost = f"wuying-e2e-{uuid.uuid4().hex[:8]}"
     requests.put(f"{MGMT}/vhosts/{vhost}", auth=AUTH, timeout=10).raise_for_status()
     requests.put(
-        f"{MGMT}/permissions/{vhost}/guest", json={"configure": ".*", "write": ".*", "read": ".*"}, auth=AUTH, timeout=10
+        f"{MGMT}/permissions/{vhost}/guest",
+        json={"configure": ".*", "write": ".*", "read": ".*"},
+        auth=AUTH,
+        timeout=10,
     ).raise_for_status()
     secret = "e2e-" + uuid.uuid4().hex
     suffix = "_e2e" + uuid.uuid4().hex[:8]
@@ -54,7 +57,10 @@ def platform(tmp_path_factory):
             WUYING_JWT_SECRET=secret,
             WUYING_INTAKE_KEYS="e2e1:" + base64.b64encode(os.urandom(32)).decode(),
             EVENT_RETRY_DELAY="0.1",
-            **{f"{svc.upper()}_HTTP_ADDRESS": f"127.0.0.1:{port}", f"{svc.upper()}_MONGODB_DATABASE": f"wuying_{svc}{suffix}"},
+            **{
+                f"{svc.upper()}_HTTP_ADDRESS": f"127.0.0.1:{port}",
+                f"{svc.upper()}_MONGODB_DATABASE": f"wuying_{svc}{suffix}",
+            },
         )
         log = open(logs / f"{svc}.log", "w")  # noqa: SIM115 - closed at teardown
         procs[svc] = (

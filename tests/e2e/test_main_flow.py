@@ -99,7 +99,9 @@ def test_a_malformed_event_is_dead_lettered_not_dropped(platform):
     exchange = Exchange("intake.events", type="topic", durable=True)
     poison = {"id": "not-a-uuid", "type": "garbage"}
     with Connection(platform["amqp_uri"]) as conn:
-        conn.Producer(serializer="json").publish(poison, exchange=exchange, routing_key="petition.triaged", declare=[exchange])
+        conn.Producer(serializer="json").publish(
+            poison, exchange=exchange, routing_key="petition.triaged", declare=[exchange]
+        )
         queue = conn.SimpleQueue(DEAD_LETTER_QUEUE)
         seen = set()
         deadline = time.monotonic() + 20
