@@ -1,0 +1,151 @@
+"""Risk evaluation: seven factors → risk index → level high / medium / low.
+
+Factors (seeds/002 篇1 ⑵③): 发生概率、风险范围、严重程度、变化幅度、分布情况、持续时间、频度,
+combined "以此为基础建立风险指数，确定影响程度和等级". Levels 高、中、低 and the cap: in each
+department the highest level should in principle hold at most 10% of its risks
+(seeds/000 A 评定风险等级: 每个部门内部风险最高的一级风险，原则上应当控制在风险总量的10%以内).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+FACTORS = ("probability", "scope", "severity", "variation", "distribution", "duration", "frequency")
+FACTOR_ZH = {
+    "probability": "发生概率",
+    "scope": "风险范围",
+    "severity": "严重程度",
+    "variation": "变化幅度",
+    "distribution": "分布情况",
+    "duration": "持续时间",
+    "frequency": "频度",
+}
+GRADE_MIN, GRADE_MAX = 1, 5
+LEVEL_ZH = {"low": "低", "medium": "中", "high": "高"}
+
+
+class InvalidGrades(ValueError):
+    def __init__(self, problems: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__(problems)
+
+
+@dataclass(frozen=True)
+class EvaluationRules:
+    version: str
+    weights: Mapping[str, float]  # sum to 1
+    medium_from: int  # index thresholds, 0..100
+    high_from: int
+    high_share_cap: float  # at most this share of a department's risks may be high
+
+
+DEFAULT_EVALUATION = EvaluationRules(
+    version="default-2026.1",
+    # Probability and severity dominate (篇8 第九条: 依据岗位权力行使的频率和可能发生腐败的机率).
+    weights=MappingProxyType(
+        {
+            "probability": 0.25,
+            "severity": 0.25,
+            "scope": 0.15,
+            "frequency": 0.10,
+            "duration": 0.10,
+            "variation": 0.10,
+            "distribution": 0.05,
+        }
+    ),
+    medium_from=40,
+    high_from=70,
+    high_share_cap=0.10,
+)
+
+
+def check_grades(grades: Mapping[str, int]) -> None:
+    problems = {}
+    for factor in FACTORS:
+        value = grades.get(factor)
+        if value is None:
+            problems[factor] = f"缺少「{FACTOR_ZH[factor]}」评分"
+        elif not isinstance(value, int) or not GRADE_MIN <= value <= GRADE_MAX:
+            problems[factor] = f"「{FACTOR_ZH[factor]}」评分须为 {GRADE_MIN} 至 {GRADE_MAX} 的整数"
+    for extra in set(grades) - set(FACTORS):
+        problems[extra] = "未知的评估因素"
+    if problems:
+        raise InvalidGrades(problems)
+
+
+def risk_index(grades: Mapping[str, int], rules: EvaluationRules = DEFAULT_EVALUATION) -> int:
+    """0..100: the weighted grade, with grade 1 on every factor at 0 and grade 5 at 100."""
+    check_grades(grades)
+    weighted = sum(rules.weights[f] * grades[f] for f in FACTORS)
+    return round((weighted - GRADE_MIN) / (GRADE_MAX - GRADE_MIN) * 100)
+
+
+def level_for(index: int, rules: EvaluationRules = DEFAULT_EVALUATION) -> str:
+    if index >= rules.high_from:
+        return "high"
+    if index >= rules.medium_from:
+        return "medium"
+    return "low"
+
+
+def high_allowed(total_risks: int, rules: EvaluationRules = DEFAULT_EVALUATION) -> int:
+    """How many of a department's risks may be rated high: 10% of the total, rounded down.
+
+    Rounded down because the seed says "控制在…10%以内" (within 10%); a department with fewer
+    than ten risks therefore has no high slot and must lower a rating or add risks first.
+    The small epsilon keeps 10 × 0.1 from becoming 0.999….
+    """
+    return math.floor(total_risks * rules.high_share_cap + 1e-9)
+
+
+@dataclass(frozen=True)
+class CapCheck:
+    allowed: bool
+    high_after: int
+    cap: int
+    total: int
+
+    @property
+    def message_zh(self) -> str:
+        return (
+            f"本部门共有风险点 {self.total} 个，高等级风险最多 {self.cap} 个（不超过风险总量的10%），"
+            f"评定后将达到 {self.high_after} 个"
+        )
+
+
+def check_high_cap(
+    total_risks: int,
+    high_now: int,
+    *,
+    was_high: bool,
+    becomes_high: bool,
+    rules: EvaluationRules = DEFAULT_EVALUATION,
+) -> CapCheck:
+    """Whether rating one risk (re)evaluated now keeps the department within the cap.
+
+    Lowering or keeping a rating is always allowed; only a new high rating is counted.
+    """
+    cap = high_allowed(total_risks, rules)
+    high_after = high_now + (1 if becomes_high and not was_high else 0) - (1 if was_high and not becomes_high else 0)
+    allowed = not becomes_high or was_high or high_after <= cap
+    return CapCheck(allowed, high_after, cap, total_risks)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    index: int
+    level: str
+    level_zh: str
+    lines: tuple[str, ...]
+    rule_version: str
+
+
+def evaluate(grades: Mapping[str, int], rules: EvaluationRules = DEFAULT_EVALUATION) -> Evaluation:
+    """Index, level and a Chinese line per factor (so the rating can be explained)."""
+    index = risk_index(grades, rules)
+    level = level_for(index, rules)
+    lines = tuple(f"{FACTOR_ZH[f]}：{grades[f]} 分（权重 {rules.weights[f]:.0%}）" for f in FACTORS)
+    return Evaluation(index, level, LEVEL_ZH[level], lines, rules.version)
