@@ -249,3 +249,43 @@ def test_cross_inspection_of_a_region_needs_that_regions_scope_and_two_zones(
     )
     assert one_zone.status_code == 400
     assert "zones" in one_zone.json()["error"]["fields"]
+
+
+def test_specialists_join_a_round_on_demand_and_are_not_double_booked(
+    container_factory, service_config, web_session, token
+):
+    other = dict(UNIT, id="u-jw-2", name="区纪委监委第二派驻纪检监察组")
+    start(container_factory, service_config, units=(UNIT, other))
+    auth = {"Authorization": token("inspector")}
+    pool = [
+        {"id": "s1", "name": "王工", "county": "130402", "expertise": ["engineering"]},
+        {"id": "s2", "name": "李工", "county": "130403", "expertise": ["engineering"], "unit_id": "u-jw-2"},
+    ]
+    assert web_session.post("/api/v1/specialists", json={"specialists": pool}, headers=auth).status_code == 403
+    city = {"Authorization": token("inspector", counties=["130400"])}
+    assert web_session.post("/api/v1/specialists", json={"specialists": pool}, headers=city).json() == {
+        "specialists": 2
+    }
+    first = web_session.post("/api/v1/plans", json={"unit_id": "u-jw-1", "year": 2027}, headers=auth).json()
+    second = web_session.post("/api/v1/plans", json={"unit_id": "u-jw-2", "year": 2027}, headers=auth).json()
+
+    joined = web_session.post(
+        f"/api/v1/plans/{first['plan_id']}/rounds/1/specialists", json={"expertise": ["engineering"]}, headers=auth
+    )
+    assert joined.status_code == 200, joined.text
+    assert [s["id"] for s in joined.json()["rounds"][0]["specialists"]] == ["s1"]
+    # s1 is busy in the first half-year and s2 works in u-jw-2 itself: nobody is left.
+    none_left = web_session.post(
+        f"/api/v1/plans/{second['plan_id']}/rounds/1/specialists", json={"expertise": ["engineering"]}, headers=auth
+    )
+    assert none_left.status_code == 400
+    assert "expertise.0" in none_left.json()["error"]["fields"]
+    # In the second half-year s1 is free again: the pool is fixed to no team or unit.
+    later = web_session.post(
+        f"/api/v1/plans/{second['plan_id']}/rounds/2/specialists", json={"expertise": ["engineering"]}, headers=auth
+    )
+    assert [s["id"] for s in later.json()["rounds"][1]["specialists"]] == ["s1"]
+    missing = web_session.post(
+        f"/api/v1/plans/{second['plan_id']}/rounds/9/specialists", json={"expertise": ["engineering"]}, headers=auth
+    )
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "round_not_found"

@@ -55,3 +55,9 @@ class CrossAssignmentExists(Conflict):
 class CrossAssignmentNotFound(NotFound):
     code = "cross_assignment_not_found"
     message = "未找到该区域本年度的交叉检查安排"
+
+
+@deserialize_to_instance
+class RoundNotFound(NotFound):
+    code = "round_not_found"
+    message = "该巡察计划中没有这一次巡察"

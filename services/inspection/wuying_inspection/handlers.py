@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from mongoengine.errors import NotUniqueError
 
 from wuying_common.auth import Principal
@@ -12,15 +14,17 @@ from wuying_common.outbox import new_id
 from .domain import RuleViolation
 from .domain.plans import Round, plan_rounds
 from .domain.rotation import pair_zones
+from .domain.specialists import Booking, Specialist, choose_specialists
 from .exceptions import (
     CrossAssignmentExists,
     CrossAssignmentNotFound,
     PlanExists,
     PlanNotFound,
     PlanRuleViolation,
+    RoundNotFound,
     UnitNotFound,
 )
-from .persistence import CrossAssignment, InspectionStore, Plan, PlanRound, ZonePair
+from .persistence import CrossAssignment, InspectionStore, Plan, PlanRound, RoundSpecialist, ZonePair
 from .schemas import INSPECTION_SCHEDULED
 
 
@@ -147,3 +151,48 @@ def get_cross_assignment(store: InspectionStore, principal: Principal, region: s
     if assignment is None:
         raise CrossAssignmentNotFound(fields={"year": f"{region} {year} 年尚无交叉检查安排"})
     return assignment
+
+
+def register_specialists(store: InspectionStore, specialists: list[dict]) -> dict:
+    for raw in specialists:
+        store.upsert_specialist(raw)
+    return {"specialists": len(specialists)}
+
+
+def find_round(plan: Plan, number: int) -> PlanRound:
+    found = next((r for r in plan.rounds if r.round == number), None)
+    if found is None:
+        raise RoundNotFound(fields={"round": f"该计划没有第 {number} 次巡察"})
+    return found
+
+
+def join_specialists(store: InspectionStore, principal: Principal, plan_id: str, number: int, command: dict) -> Plan:
+    """Draw specialists from the city's pool into one round, on the team's request (004 Minhang)."""
+    plan = get_plan(store, principal, plan_id)
+    target = find_round(plan, number)
+    starts_on, ends_on = date.fromisoformat(target.starts_on), date.fromisoformat(target.ends_on)
+    members = store.specialists_in(plan.county[:4] + "00")
+    pool = [Specialist(m.id, m.name, frozenset(m.expertise), m.unit_id) for m in members]
+    bookings = [
+        Booking(s.id, date.fromisoformat(r.starts_on), date.fromisoformat(r.ends_on))
+        for other in store.plans_booking([m.id for m in members], plan.year)
+        for r in other.rounds
+        for s in r.specialists
+        if not (other.id == plan.id and r.round == number)
+    ]
+    try:
+        chosen = choose_specialists(
+            pool,
+            command["expertise"],
+            unit_id=plan.unit_id,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            bookings=bookings,
+            already=[s.id for s in target.specialists],
+        )
+    except RuleViolation as exc:
+        raise rule_violation(exc) from None
+    target.specialists.extend(RoundSpecialist(id=s.id, name=s.name, expertise=field) for field, s in chosen)
+    plan.specialist_ids = sorted({s.id for r in plan.rounds for s in r.specialists})
+    plan.save_versioned()
+    return plan

@@ -31,6 +31,12 @@ class Unit(Document):
     zone = StringField()
 
 
+class RoundSpecialist(EmbeddedDocument):
+    id = StringField(required=True)
+    name = StringField(required=True)
+    expertise = StringField(required=True)  # the field they were drawn for
+
+
 class PlanRound(EmbeddedDocument):
     round = IntField(required=True, min_value=1)
     method = StringField(required=True, choices=("special", "surprise", "cross", "unannounced"))
@@ -38,6 +44,7 @@ class PlanRound(EmbeddedDocument):
     starts_on = StringField(required=True)  # ISO date: Mongo has no date type
     ends_on = StringField(required=True)
     inspecting_zone = StringField()  # cross rounds: the zone whose team inspects (001 Guizhou)
+    specialists = ListField(EmbeddedDocumentField(RoundSpecialist))
 
 
 class Plan(OutboxDocument):
@@ -49,6 +56,7 @@ class Plan(OutboxDocument):
         "indexes": [
             {"fields": ["unit_id", "year"], "unique": True},
             ("county", "year"),
+            ("year", "specialist_ids"),
             "outbox_pending",
         ],
     }
@@ -61,8 +69,20 @@ class Plan(OutboxDocument):
     year = IntField(required=True)
     status = StringField(required=True, default="scheduled")
     rounds = ListField(EmbeddedDocumentField(PlanRound))
+    specialist_ids = ListField(StringField())  # flattened from the rounds, to find bookings
     created_by = StringField(required=True)
     created_at = DateTimeField(required=True)
+
+
+class SpecialistMember(Document):
+    """A member of the specialist pool (机动组员, 004 Minhang): belongs to no team."""
+
+    meta = {"db_alias": ALIAS, "collection": "specialists", "indexes": ["county", "expertise"]}
+    id = StringField(primary_key=True)
+    name = StringField(required=True)
+    county = StringField(required=True, regex=r"^\d{6}$")
+    expertise = ListField(StringField(), required=True)
+    unit_id = StringField()
 
 
 class ZonePair(EmbeddedDocument):
@@ -101,7 +121,7 @@ def region_prefix(region: str) -> str:
 
 
 class InspectionStore(Store):
-    documents = (Unit, Plan, CrossAssignment)
+    documents = (Unit, Plan, CrossAssignment, SpecialistMember)
 
     def get_unit(self, unit_id: str) -> Unit | None:
         return Unit.objects(id=unit_id).first()
@@ -144,3 +164,16 @@ class InspectionStore(Store):
             if found is not None:
                 return found
         return None
+
+    def upsert_specialist(self, raw: dict) -> SpecialistMember:
+        member = SpecialistMember.objects(id=raw["id"]).first() or SpecialistMember(id=raw["id"])
+        for key in ("name", "county", "expertise", "unit_id"):
+            setattr(member, key, raw.get(key))
+        member.save()
+        return member
+
+    def specialists_in(self, region: str) -> list[SpecialistMember]:
+        return list(SpecialistMember.objects(county__startswith=region_prefix(region)).order_by("id"))
+
+    def plans_booking(self, specialist_ids: list[str], year: int) -> list[Plan]:
+        return list(Plan.objects(year=year, specialist_ids__in=specialist_ids))

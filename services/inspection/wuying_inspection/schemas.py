@@ -77,6 +77,12 @@ class PlanRequestSchema(Schema):
     )
 
 
+class RoundSpecialistSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    expertise = fields.String()
+
+
 class RoundSchema(Schema):
     round = fields.Integer()
     method = fields.String()
@@ -84,6 +90,7 @@ class RoundSchema(Schema):
     starts_on = fields.String()
     ends_on = fields.String()
     inspecting_zone = fields.String(allow_none=True, metadata={"description": "交叉检查：派出巡察组的协作区"})
+    specialists = fields.List(fields.Nested(RoundSpecialistSchema))
 
 
 class PlanSchema(Schema):
@@ -126,3 +133,30 @@ class CrossAssignmentSchema(Schema):
     pairs = fields.List(fields.Nested(ZonePairSchema))
     created_by = fields.String()
     created_at = fields.DateTime()
+
+
+class SpecialistSchema(Schema):
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    expertise = fields.List(
+        fields.String(validate=validate.Length(min=1, max=40)), required=True, validate=validate.Length(min=1)
+    )
+    unit_id = fields.String(load_default=None, allow_none=True)
+
+
+class RegisterSpecialistsSchema(Schema):
+    specialists = fields.List(fields.Nested(SpecialistSchema), required=True, validate=validate.Length(min=1, max=2000))
+
+
+class RegisterSpecialistsResultSchema(Schema):
+    specialists = fields.Integer()
+
+
+class JoinSpecialistsSchema(Schema):
+    expertise = fields.List(
+        fields.String(validate=validate.Length(min=1, max=40)),
+        required=True,
+        validate=validate.Length(min=1, max=10),
+        metadata={"description": "需要的专业领域，每个领域抽取一名机动组员"},
+    )

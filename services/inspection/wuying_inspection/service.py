@@ -15,9 +15,12 @@ from .exceptions import UnitsInvalid
 from .schemas import (
     CrossAssignmentRequestSchema,
     CrossAssignmentSchema,
+    JoinSpecialistsSchema,
     PlanQuerySchema,
     PlanRequestSchema,
     PlanSchema,
+    RegisterSpecialistsResultSchema,
+    RegisterSpecialistsSchema,
     RegisterUnitsResultSchema,
     RegisterUnitsSchema,
 )
@@ -127,3 +130,30 @@ class InspectionService(WuyingService):
     )
     def get_cross_assignment(self, request, region, year):
         return handlers.get_cross_assignment(self.store, request.principal, region, year)
+
+    @route(
+        "POST",
+        "/api/v1/specialists",
+        summary="登记巡察机动组员（专家库）",
+        body=RegisterSpecialistsSchema,
+        response=RegisterSpecialistsResultSchema,
+        roles=("inspector", "operator"),
+        tags=("specialists",),
+        max_body=4 * 1024 * 1024,
+    )
+    def register_specialists(self, request):
+        for i, member in enumerate(request.payload["specialists"]):
+            request.principal.require_county(member["county"], field=f"specialists.{i}.county")
+        return handlers.register_specialists(self.store, request.payload["specialists"])
+
+    @route(
+        "POST",
+        "/api/v1/plans/<plan_id>/rounds/<int:round_number>/specialists",
+        summary="按需从专家库抽调机动组员参加某次巡察",
+        body=JoinSpecialistsSchema,
+        response=PlanSchema,
+        roles=("inspector",),
+        tags=("specialists",),
+    )
+    def join_specialists(self, request, plan_id, round_number):
+        return handlers.join_specialists(self.store, request.principal, plan_id, round_number, request.payload)
