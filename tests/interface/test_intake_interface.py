@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 from nameko.events import event_handler
 from nameko.testing.services import entrypoint_waiter
 
+from wuying_common.calendar import WorkingDayCalendar
+from wuying_common.clock import SystemClock
 from wuying_intake.persistence import Petition
 from wuying_intake.service import IntakeService
 
@@ -58,7 +60,8 @@ def test_a_public_anonymous_report_is_stored_and_announced_as_petition_received(
     body = response.json()
     assert body["status"] == "received"
     assert len(body["receipt_code"]) == 19
-    assert body["acknowledge_due"] == "2026-12-11"  # 15 working days after Friday 2026-11-20
+    expected = WorkingDayCalendar.official().add_working_days(SystemClock().today(), 15).date
+    assert body["acknowledge_due"] == expected.isoformat()
     event = seen[0]
     assert event["type"] == "wuying.intake.petition.received.v1"
     assert event["data"]["petition_id"] == body["petition_id"]
