@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
@@ -41,9 +41,17 @@ from .domain.protection import (
     new_receipt_code,
     verify_receipt_code,
 )
+from .domain.screening import (
+    DUPLICATE_WINDOW_DAYS,
+    ROUTES_ZH,
+    duplicate_candidates,
+    route_for,
+    subject_keys,
+)
 from .exceptions import EncryptionUnavailable, InvalidTransition, PetitionNotFound, ReceiptNotFound
 from .persistence import (
     Closure,
+    DuplicateCandidate,
     IntakeStore,
     Petition,
     Receipt,
@@ -98,6 +106,9 @@ def submit_report(
         raise ValidationFailed(fields={"received_on": "收件日期不能晚于今天"})
     now = clock.now()
     deadline = acknowledge_deadline(calendar, received_on)
+    keys = subject_keys(payload["subjects"])
+    earlier = store.about_subjects_since(payload["county"], keys, received_on - timedelta(days=DUPLICATE_WINDOW_DAYS))
+    candidates = duplicate_candidates(payload["content"], earlier)
     petition = Petition(
         id=new_petition_id(payload["county"], today),
         channel=channel,
@@ -105,8 +116,20 @@ def submit_report(
         county=payload["county"],
         content=payload["content"].strip(),
         subjects=[
-            ReportedSubject(kind=s["kind"], id=s.get("id"), name=s.get("name"), unit_name=s.get("unit_name"))
+            ReportedSubject(
+                kind=s["kind"],
+                id=s.get("id"),
+                name=s.get("name"),
+                unit_name=s.get("unit_name"),
+                commission_staff=bool(s.get("commission_staff")),
+                commission_leader=bool(s.get("commission_leader")),
+            )
             for s in payload["subjects"]
+        ],
+        subject_keys=keys,
+        routing=route_for(payload["subjects"]),
+        duplicate_candidates=[
+            DuplicateCandidate(petition_id=c.petition_id, similarity=c.similarity) for c in candidates
         ],
         anonymous=anonymous,
         received_on=received_on,
@@ -293,9 +316,24 @@ def report_view(petition: Petition) -> dict:
         "category_zh": CATEGORY_SHORT_ZH[petition.category],
         "county": petition.county,
         "content": petition.content,
-        "subjects": [{"kind": s.kind, "id": s.id, "name": s.name, "unit_name": s.unit_name} for s in petition.subjects],
+        "subjects": [
+            {
+                "kind": s.kind,
+                "id": s.id,
+                "name": s.name,
+                "unit_name": s.unit_name,
+                "commission_staff": s.commission_staff,
+                "commission_leader": s.commission_leader,
+            }
+            for s in petition.subjects
+        ],
         "anonymous": petition.anonymous,
         "reporter_on_file": petition.reporter is not None,
+        "routing": petition.routing,
+        "routing_zh": ROUTES_ZH[petition.routing],
+        "duplicate_candidates": [
+            {"petition_id": c.petition_id, "similarity": c.similarity} for c in petition.duplicate_candidates
+        ],
         "status": petition.status,
         "status_zh": STATUSES_ZH[petition.status],
         "received_on": petition.received_on,

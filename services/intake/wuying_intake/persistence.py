@@ -13,6 +13,7 @@ from mongoengine import (
     DateTimeField,
     EmbeddedDocument,
     EmbeddedDocumentField,
+    FloatField,
     ListField,
     StringField,
 )
@@ -32,6 +33,8 @@ class ReportedSubject(EmbeddedDocument):
     id = StringField()
     name = StringField()
     unit_name = StringField()
+    commission_staff = BooleanField(default=False)
+    commission_leader = BooleanField(default=False)
 
 
 class ResolvedSubject(EmbeddedDocument):
@@ -69,6 +72,11 @@ class Receipt(EmbeddedDocument):
         return cls(prefix=receipt.prefix, salt=receipt.salt, digest=receipt.digest, params=receipt.params)
 
 
+class DuplicateCandidate(EmbeddedDocument):
+    petition_id = StringField(required=True)
+    similarity = FloatField(required=True)
+
+
 class Triage(EmbeddedDocument):
     outcome = StringField(required=True)
     severity = StringField(required=True)
@@ -103,7 +111,7 @@ class Petition(OutboxDocument):
             ("county", "-received_at"),
             ("county", "status"),
             "receipt.prefix",
-            "subjects.id",
+            ("county", "subject_keys", "received_on"),
             "outbox_pending",
         ],
     }
@@ -118,6 +126,9 @@ class Petition(OutboxDocument):
     receipt = EmbeddedDocumentField(Receipt)
     received_on = DateField(required=True)
     received_at = DateTimeField(required=True)
+    subject_keys = ListField(StringField())  # "official:id:…" / "official:name:…", for duplicates
+    routing = StringField(required=True, default="standard")
+    duplicate_candidates = ListField(EmbeddedDocumentField(DuplicateCandidate))
     recorded_by = StringField()  # staff id for staff entry; None for the public portal
     acknowledge_due = DateField(required=True)
     acknowledge_due_provisional = BooleanField(default=False)
@@ -151,6 +162,13 @@ class IntakeStore(Store):
 
     def by_receipt_prefix(self, prefix: str, limit: int = 50) -> list[Petition]:
         return list(Petition.objects(receipt__prefix=prefix).exclude("outbox").limit(limit))
+
+    def about_subjects_since(self, county: str, keys: list[str], since, limit: int = 200) -> list[tuple[str, str]]:
+        """(petition_id, content) of reports about any of these subjects received since ``since``."""
+        if not keys:
+            return []
+        query = Petition.objects(county=county, subject_keys__in=keys, received_on__gte=since)
+        return [(p.id, p.content) for p in query.only("id", "content").order_by("-received_on").limit(limit)]
 
     def sealed_under_old_keys(self, current_kid: str, limit: int) -> list[Petition]:
         return list(Petition.objects(reporter__exists=True, reporter__kid__ne=current_kid).limit(limit))

@@ -91,6 +91,12 @@ class ReportedSubjectSchema(Strict):
     id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
     name = fields.String(load_default=None, validate=validate.Length(min=1, max=50))
     unit_name = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+    commission_staff = fields.Boolean(
+        load_default=False, metadata={"description": "被反映人是纪检监察干部（报纪委监委局领导）"}
+    )
+    commission_leader = fields.Boolean(
+        load_default=False, metadata={"description": "被反映人是纪委监委领导（报纪委主要领导）"}
+    )
 
     @validates_schema
     def identifiable(self, data, **kwargs):
@@ -203,6 +209,13 @@ class SubjectOutSchema(Schema):
     id = fields.String(allow_none=True)
     name = fields.String(allow_none=True)
     unit_name = fields.String(allow_none=True)
+    commission_staff = fields.Boolean()
+    commission_leader = fields.Boolean()
+
+
+class DuplicateCandidateSchema(Schema):
+    petition_id = fields.String()
+    similarity = fields.Float()
 
 
 class TriageOutSchema(Schema):
@@ -237,6 +250,11 @@ class ReportOutSchema(Schema):
     subjects = fields.List(fields.Nested(SubjectOutSchema))
     anonymous = fields.Boolean()
     reporter_on_file = fields.Boolean(metadata={"description": "实名举报人信息已加密存档（不在此返回）"})
+    routing = fields.String(metadata={"description": "principal_leader, commission_leaders or standard"})
+    routing_zh = fields.String()
+    duplicate_candidates = fields.List(
+        fields.Nested(DuplicateCandidateSchema), metadata={"description": "疑似重复举报（须经集体研判）"}
+    )
     status = fields.String()
     status_zh = fields.String()
     received_on = fields.Date()

@@ -205,3 +205,27 @@ def test_key_rotation_reseals_old_reporters_under_the_new_key(store, clock, cale
 
 def test_stored_petitions_carry_no_ip_address_field():
     assert not {"ip", "ip_address", "remote_addr", "user_agent"} & set(Petition._fields)
+
+
+def test_a_repeated_report_about_the_same_subject_is_proposed_as_a_duplicate_not_closed(
+    store, clock, calendar, keyring
+):
+    first = submit(store, clock, calendar, keyring, anonymous=True)["petition_id"]
+    clock.advance(days=10)
+    second = submit(store, clock, calendar, keyring, anonymous=True)["petition_id"]
+    view = handlers.get_report(store, CLERK, second)
+    assert view["duplicate_candidates"] == [{"petition_id": first, "similarity": 1.0}]
+    assert view["status"] == "received"
+    other = dict(REPORT, subjects=[{"kind": "official", "name": "钱某"}], anonymous=True, reporter=None)
+    third = handlers.submit_report(store, clock, calendar, keyring, other, channel="public_portal")["petition_id"]
+    assert handlers.get_report(store, CLERK, third)["duplicate_candidates"] == []
+
+
+def test_a_report_about_commission_staff_is_routed_to_the_commission_leaders(store, clock, calendar, keyring):
+    about_staff = dict(REPORT, subjects=[{"kind": "official", "name": "孙某", "commission_staff": True}])
+    pid = handlers.submit_report(
+        store, clock, calendar, keyring, dict(about_staff, anonymous=True, reporter=None), channel="special_supervisor"
+    )["petition_id"]
+    view = handlers.get_report(store, CLERK, pid)
+    assert view["routing"] == "commission_leaders"
+    assert view["subjects"][0]["commission_staff"] is True

@@ -1,0 +1,81 @@
+"""Screening a new report on arrival: who must handle it, and whether it repeats an earlier one.
+
+- Routing (seeds/000 H 监督方式及处理): a report involving the commission's own leaders goes to
+  the commission's principal leader; one about other commission staff goes to the commission
+  leaders. Reports about commission staff are the point of the whole programme (seeds/000, 001:
+  who supervises the supervisors), so they are flagged from the first moment.
+- Duplicates (seeds/001 黑龙江: 对无实质内容、重复检举控告的问题线索，经过集体研判直接予以了结):
+  a report about the same subject with nearly the same text within a window is *proposed* as a
+  duplicate; only the collective triage decides.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+ROUTE_PRINCIPAL_LEADER = "principal_leader"  # 纪委主要领导
+ROUTE_COMMISSION_LEADERS = "commission_leaders"  # 纪委监委局领导
+ROUTE_STANDARD = "standard"
+ROUTES_ZH = {
+    ROUTE_PRINCIPAL_LEADER: "涉及纪委监委领导，报纪委主要领导",
+    ROUTE_COMMISSION_LEADERS: "涉及纪检监察干部，报纪委监委局领导",
+    ROUTE_STANDARD: "按一般程序办理",
+}
+
+DUPLICATE_WINDOW_DAYS = 180
+DUPLICATE_THRESHOLD = 0.6
+
+_NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def route_for(subjects: Iterable[dict]) -> str:
+    subjects = list(subjects)
+    if any(s.get("commission_leader") for s in subjects):
+        return ROUTE_PRINCIPAL_LEADER
+    if any(s.get("commission_staff") for s in subjects):
+        return ROUTE_COMMISSION_LEADERS
+    return ROUTE_STANDARD
+
+
+def subject_keys(subjects: Iterable[dict]) -> list[str]:
+    """What identifies a reported subject across reports: its id, else its name."""
+    keys = []
+    for s in subjects:
+        if s.get("id"):
+            keys.append(f"{s['kind']}:id:{s['id']}")
+        if s.get("name"):
+            keys.append(f"{s['kind']}:name:{_NOISE.sub('', s['name'])}")
+    return sorted(set(keys))
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """Character bigrams: Chinese needs no word segmentation for this to work."""
+    cleaned = _NOISE.sub("", text.lower())
+    if len(cleaned) < 2:
+        return frozenset({cleaned}) if cleaned else frozenset()
+    return frozenset(cleaned[i : i + 2] for i in range(len(cleaned) - 1))
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of character bigrams, 0..1."""
+    x, y = bigrams(a), bigrams(b)
+    if not x or not y:
+        return 0.0
+    return len(x & y) / len(x | y)
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    petition_id: str
+    similarity: float
+
+
+def duplicate_candidates(
+    content: str, earlier: Iterable[tuple[str, str]], threshold: float = DUPLICATE_THRESHOLD, limit: int = 5
+) -> list[DuplicateCandidate]:
+    """``earlier``: (petition_id, content) of reports about the same subject in the window."""
+    found = [DuplicateCandidate(pid, round(similarity(content, text), 3)) for pid, text in earlier]
+    found = [c for c in found if c.similarity >= threshold]
+    return sorted(found, key=lambda c: (-c.similarity, c.petition_id))[:limit]
