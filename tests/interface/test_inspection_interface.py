@@ -289,3 +289,67 @@ def test_specialists_join_a_round_on_demand_and_are_not_double_booked(
         f"/api/v1/plans/{second['plan_id']}/rounds/9/specialists", json={"expertise": ["engineering"]}, headers=auth
     )
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "round_not_found"
+
+
+def test_findings_are_disposed_by_severity_and_completing_the_last_round_completes_the_plan(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config)
+    auth = {"Authorization": token("inspector")}
+    plan = web_session.post("/api/v1/plans", json={"unit_id": "u-jw-1", "year": 2027}, headers=auth).json()
+    base = f"/api/v1/plans/{plan['plan_id']}"
+    seen = []
+
+    class Listener:
+        name = "listener"
+
+        @event_handler("inspection", "inspection.finding_recorded")
+        def on_finding(self, payload):
+            seen.append(payload)
+
+        @event_handler("inspection", "inspection.completed")
+        def on_completed(self, payload):
+            seen.append(payload)
+
+    listener = container_factory(Listener, service_config)
+    listener.start()
+
+    wrong = web_session.post(
+        f"{base}/findings",
+        json={"round": 1, "severity": "serious", "disposition": "reminder_talk", "summary": "违规收受礼金"},
+        headers=auth,
+    )
+    assert wrong.status_code == 400
+    assert "disposition" in wrong.json()["error"]["fields"]
+
+    with entrypoint_waiter(listener, "on_finding", timeout=10):
+        finding = web_session.post(
+            f"{base}/findings",
+            json={"round": 1, "severity": "early_sign", "official_id": "off-1", "summary": "工作日午间饮酒苗头"},
+            headers=auth,
+        )
+    assert finding.status_code == 201, finding.text
+    assert finding.json()["disposition"] == "reminder_talk"
+    recorded = seen[-1]
+    assert recorded["type"] == "wuying.inspection.inspection.finding_recorded.v1"
+    assert recorded["data"]["official_id"] == "off-1"
+    assert recorded["data"]["disposition_zh"] == "提醒谈话"
+    assert "summary" not in recorded["data"]
+
+    with entrypoint_waiter(listener, "on_completed", timeout=10):
+        first = web_session.post(f"{base}/rounds/1/complete", headers=auth)
+    assert first.status_code == 200 and first.json()["status"] == "scheduled"
+    assert seen[-1]["data"]["findings"] == {"early_sign": 1, "general": 0, "serious": 0}
+    assert seen[-1]["data"]["plan_completed"] is False
+
+    closed = web_session.post(
+        f"{base}/findings", json={"round": 1, "severity": "general", "summary": "补录"}, headers=auth
+    )
+    assert closed.status_code == 409 and closed.json()["error"]["code"] == "round_completed"
+
+    with entrypoint_waiter(listener, "on_completed", timeout=10):
+        last = web_session.post(f"{base}/rounds/2/complete", headers=auth)
+    assert last.json()["status"] == "completed"
+    assert seen[-1]["data"]["plan_completed"] is True
+    metrics = web_session.get("/metrics").text
+    assert 'wuying_inspection_findings_recorded_total{county="130402",severity="early_sign"} 1.0' in metrics

@@ -61,3 +61,9 @@ class CrossAssignmentNotFound(NotFound):
 class RoundNotFound(NotFound):
     code = "round_not_found"
     message = "该巡察计划中没有这一次巡察"
+
+
+@deserialize_to_instance
+class RoundCompleted(Conflict):
+    code = "round_completed"
+    message = "该次巡察已完成，不能再修改"

@@ -12,6 +12,7 @@ from wuying_common.errors import Conflict
 from wuying_common.outbox import new_id
 
 from .domain import RuleViolation
+from .domain.findings import DISPOSITIONS_ZH, SEVERITIES_ZH, disposition_for, tally
 from .domain.plans import Round, plan_rounds
 from .domain.rotation import pair_zones
 from .domain.specialists import Booking, Specialist, choose_specialists
@@ -21,11 +22,12 @@ from .exceptions import (
     PlanExists,
     PlanNotFound,
     PlanRuleViolation,
+    RoundCompleted,
     RoundNotFound,
     UnitNotFound,
 )
-from .persistence import CrossAssignment, InspectionStore, Plan, PlanRound, RoundSpecialist, ZonePair
-from .schemas import INSPECTION_SCHEDULED
+from .persistence import CrossAssignment, Finding, InspectionStore, Plan, PlanRound, RoundSpecialist, ZonePair
+from .schemas import INSPECTION_COMPLETED, INSPECTION_FINDING_RECORDED, INSPECTION_SCHEDULED
 
 
 def register_units(store: InspectionStore, units: list[dict]) -> dict:
@@ -194,5 +196,89 @@ def join_specialists(store: InspectionStore, principal: Principal, plan_id: str,
         raise rule_violation(exc) from None
     target.specialists.extend(RoundSpecialist(id=s.id, name=s.name, expertise=field) for field, s in chosen)
     plan.specialist_ids = sorted({s.id for r in plan.rounds for s in r.specialists})
+    plan.save_versioned()
+    return plan
+
+
+def open_round(plan: Plan, number: int) -> PlanRound:
+    target = find_round(plan, number)
+    if target.completed_on:
+        raise RoundCompleted(fields={"round": f"第 {number} 次巡察已于 {target.completed_on} 完成"})
+    return target
+
+
+def record_finding(
+    store: InspectionStore, clock: SystemClock, principal: Principal, plan_id: str, command: dict
+) -> tuple[Plan, Finding]:
+    """Record a finding with its disposition by severity (000/E 结果运用) and emit
+    ``inspection.finding_recorded`` in the same write."""
+    plan = get_plan(store, principal, plan_id)
+    try:
+        disposition = disposition_for(command["severity"], command.get("disposition"))
+    except RuleViolation as exc:
+        raise rule_violation(exc) from None
+    open_round(plan, command["round"])
+    now = clock.now()
+    finding = Finding(
+        id=new_id(),
+        round=command["round"],
+        severity=command["severity"],
+        disposition=disposition,
+        official_id=command.get("official_id"),
+        summary=command["summary"],
+        recorded_by=principal.subject,
+        recorded_at=now.replace(tzinfo=None),
+    )
+    plan.findings.append(finding)
+    plan.record_event(
+        INSPECTION_FINDING_RECORDED,
+        {
+            "finding_id": finding.id,
+            "plan_id": plan.id,
+            "unit_id": plan.unit_id,
+            "official_id": finding.official_id,
+            "county": plan.county,
+            "year": plan.year,
+            "round": finding.round,
+            "severity": finding.severity,
+            "severity_zh": SEVERITIES_ZH[finding.severity],
+            "disposition": disposition,
+            "disposition_zh": DISPOSITIONS_ZH[disposition],
+            "recorded_at": now,
+        },
+        subject=f"plan/{plan.id}",
+        county=plan.county,
+        now=now,
+    )
+    plan.save_versioned()
+    return plan, finding
+
+
+def complete_round(store: InspectionStore, clock: SystemClock, principal: Principal, plan_id: str, number: int) -> Plan:
+    """Close one round and emit ``inspection.completed`` with its findings per severity; the
+    plan is completed with its last round."""
+    plan = get_plan(store, principal, plan_id)
+    target = open_round(plan, number)
+    target.completed_on = clock.today().isoformat()
+    plan_completed = all(r.completed_on for r in plan.rounds)
+    if plan_completed:
+        plan.status = "completed"
+    plan.record_event(
+        INSPECTION_COMPLETED,
+        {
+            "plan_id": plan.id,
+            "unit_id": plan.unit_id,
+            "county": plan.county,
+            "year": plan.year,
+            "round": number,
+            "method": target.method,
+            "completed_on": clock.today(),
+            "findings": tally(f.severity for f in plan.findings if f.round == number),
+            "plan_completed": plan_completed,
+        },
+        subject=f"plan/{plan.id}",
+        county=plan.county,
+        now=clock.now(),
+    )
     plan.save_versioned()
     return plan

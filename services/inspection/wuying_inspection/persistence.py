@@ -45,6 +45,18 @@ class PlanRound(EmbeddedDocument):
     ends_on = StringField(required=True)
     inspecting_zone = StringField()  # cross rounds: the zone whose team inspects (001 Guizhou)
     specialists = ListField(EmbeddedDocumentField(RoundSpecialist))
+    completed_on = StringField()
+
+
+class Finding(EmbeddedDocument):
+    id = StringField(required=True)
+    round = IntField(required=True)
+    severity = StringField(required=True, choices=("early_sign", "general", "serious"))
+    disposition = StringField(required=True)
+    official_id = StringField()
+    summary = StringField(required=True)  # stays in this service: it may name people
+    recorded_by = StringField(required=True)
+    recorded_at = DateTimeField(required=True)
 
 
 class Plan(OutboxDocument):
@@ -70,6 +82,7 @@ class Plan(OutboxDocument):
     status = StringField(required=True, default="scheduled")
     rounds = ListField(EmbeddedDocumentField(PlanRound))
     specialist_ids = ListField(StringField())  # flattened from the rounds, to find bookings
+    findings = ListField(EmbeddedDocumentField(Finding))
     created_by = StringField(required=True)
     created_at = DateTimeField(required=True)
 

@@ -40,6 +40,62 @@ INSPECTION_SCHEDULED = registry.register(
 )
 
 
+class InspectionFindingRecordedV1Schema(Schema):
+    """巡察发现问题: a finding and its disposition by severity (000/E 结果运用). The finding's text
+    stays in the inspection service."""
+
+    finding_id = fields.String(required=True)
+    plan_id = fields.String(required=True)
+    unit_id = fields.String(required=True)
+    official_id = fields.String(required=True, allow_none=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    year = fields.Integer(required=True)
+    round = fields.Integer(required=True)
+    severity = fields.String(required=True, validate=validate.OneOf(["early_sign", "general", "serious"]))
+    severity_zh = fields.String(required=True)
+    disposition = fields.String(required=True)
+    disposition_zh = fields.String(required=True)
+    recorded_at = fields.DateTime(required=True)
+
+
+INSPECTION_FINDING_RECORDED = registry.register(
+    SERVICE,
+    "inspection.finding_recorded",
+    1,
+    InspectionFindingRecordedV1Schema,
+    "An inspection finding was recorded with its disposition (巡察发现问题及处置).",
+)
+
+
+class FindingTallyV1Schema(Schema):
+    early_sign = fields.Integer(required=True)
+    general = fields.Integer(required=True)
+    serious = fields.Integer(required=True)
+
+
+class InspectionCompletedV1Schema(Schema):
+    """巡察完成: one round of a unit's plan is finished; ``plan_completed`` when it was the last."""
+
+    plan_id = fields.String(required=True)
+    unit_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    year = fields.Integer(required=True)
+    round = fields.Integer(required=True)
+    method = fields.String(required=True)
+    completed_on = fields.Date(required=True)
+    findings = fields.Nested(FindingTallyV1Schema, required=True)
+    plan_completed = fields.Boolean(required=True)
+
+
+INSPECTION_COMPLETED = registry.register(
+    SERVICE,
+    "inspection.completed",
+    1,
+    InspectionCompletedV1Schema,
+    "A round of a unit's inspection was completed (巡察完成), with its findings per severity.",
+)
+
+
 # -- HTTP / RPC payloads -------------------------------------------------------------------
 class UnitSchema(Schema):
     id = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -91,6 +147,18 @@ class RoundSchema(Schema):
     ends_on = fields.String()
     inspecting_zone = fields.String(allow_none=True, metadata={"description": "交叉检查：派出巡察组的协作区"})
     specialists = fields.List(fields.Nested(RoundSpecialistSchema))
+    completed_on = fields.String(allow_none=True)
+
+
+class FindingSchema(Schema):
+    id = fields.String(data_key="finding_id")
+    round = fields.Integer()
+    severity = fields.String()
+    disposition = fields.String()
+    official_id = fields.String(allow_none=True)
+    summary = fields.String()
+    recorded_by = fields.String()
+    recorded_at = fields.DateTime()
 
 
 class PlanSchema(Schema):
@@ -103,6 +171,7 @@ class PlanSchema(Schema):
     year = fields.Integer()
     status = fields.String()
     rounds = fields.List(fields.Nested(RoundSchema))
+    findings = fields.List(fields.Nested(FindingSchema))
     created_by = fields.String()
     created_at = fields.DateTime()
 
@@ -160,3 +229,12 @@ class JoinSpecialistsSchema(Schema):
         validate=validate.Length(min=1, max=10),
         metadata={"description": "需要的专业领域，每个领域抽取一名机动组员"},
     )
+
+
+class FindingRequestSchema(Schema):
+    round = fields.Integer(required=True, strict=True)
+    # Severity and disposition are checked by the domain, so the 400 cites 000/E.
+    severity = fields.String(required=True, metadata={"description": "early_sign, general, serious"})
+    disposition = fields.String(load_default=None, metadata={"description": "默认：按问题性质的首选处置方式"})
+    official_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=2000))

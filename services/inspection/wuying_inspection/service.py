@@ -15,6 +15,8 @@ from .exceptions import UnitsInvalid
 from .schemas import (
     CrossAssignmentRequestSchema,
     CrossAssignmentSchema,
+    FindingRequestSchema,
+    FindingSchema,
     JoinSpecialistsSchema,
     PlanQuerySchema,
     PlanRequestSchema,
@@ -38,6 +40,11 @@ class InspectionService(WuyingService):
     store = inspection_store()
     outbox = inspection_outbox()
     clock = Clock()
+
+    def _findings_recorded(self):
+        return self.metrics.counter(
+            "findings_recorded", "Inspection findings recorded, by county and severity", ("county", "severity")
+        )
 
     def _plans_scheduled(self):
         return self.metrics.counter("plans_scheduled", "Inspection plans scheduled, by county", ("county",))
@@ -157,3 +164,29 @@ class InspectionService(WuyingService):
     )
     def join_specialists(self, request, plan_id, round_number):
         return handlers.join_specialists(self.store, request.principal, plan_id, round_number, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/plans/<plan_id>/findings",
+        summary="记录巡察发现的问题及处置方式（按问题性质）",
+        body=FindingRequestSchema,
+        response=FindingSchema,
+        status=201,
+        roles=("inspector",),
+        tags=("findings",),
+    )
+    def record_finding(self, request, plan_id):
+        plan, finding = handlers.record_finding(self.store, self.clock, request.principal, plan_id, request.payload)
+        self._findings_recorded().labels(plan.county, finding.severity).inc()
+        return finding
+
+    @route(
+        "POST",
+        "/api/v1/plans/<plan_id>/rounds/<int:round_number>/complete",
+        summary="完成某次巡察",
+        response=PlanSchema,
+        roles=("inspector",),
+        tags=("findings",),
+    )
+    def complete_round(self, request, plan_id, round_number):
+        return handlers.complete_round(self.store, self.clock, request.principal, plan_id, round_number)
