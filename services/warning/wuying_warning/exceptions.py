@@ -39,3 +39,9 @@ class WarningStateConflict(Conflict):
 class DateInFuture(ValidationFailed):
     code = "date_in_future"
     message = "日期不得晚于今天（北京时间）"
+
+
+@deserialize_to_instance
+class LiftByIssuerForbidden(Forbidden):
+    code = "lift_by_issuer_forbidden"
+    message = "预警须由签发人以外的领导批准解除"

@@ -12,6 +12,7 @@ from mongoengine import (
     BooleanField,
     DateTimeField,
     DictField,
+    Document,
     FloatField,
     IntField,
     ListField,
@@ -72,11 +73,33 @@ class WarningRecord(OutboxDocument):
     max_extensions = IntField(default=0)
     extensions = IntField(default=0)
     rule_version = StringField()  # the deadline rule set the warning was issued under
+    appealed_from = StringField()
+    escalations = IntField(default=0)
+    overdue_notices = ListField(StringField())  # "answer:3", "fix:2": each told once per level
+    responses = ListField(DictField())  # the official's own words stay here, never in an event
+    revisits = ListField(DictField())
+    lifted_on = StringField(regex=ISO_DATE)
+    lifted_by = StringField()
     history = ListField(DictField())  # who did what when: the matter's own record
 
 
+class CalendarYear(Document):
+    """A year's holiday arrangement loaded by an operator (PUT /api/v1/calendar/years/<year>)."""
+
+    meta = {"db_alias": ALIAS, "collection": "calendar_years"}
+    year = IntField(primary_key=True)
+    data = DictField(required=True)
+    loaded_at = DateTimeField(required=True)
+
+
 class WarningStore(Store):
-    documents = (WarningRecord,)
+    documents = (WarningRecord, CalendarYear)
+
+    def calendar_years(self) -> list[dict]:
+        return [c.data for c in CalendarYear.objects.order_by("year")]
+
+    def save_calendar_year(self, data: dict) -> None:
+        CalendarYear(year=data["year"], data=data, loaded_at=datetime.utcnow()).save()
 
     def get(self, warning_id: str) -> WarningRecord | None:
         return WarningRecord.objects(id=warning_id).first()
@@ -100,6 +123,12 @@ class WarningStore(Store):
         if level:
             query = query(level=level)
         return list(query.order_by("-proposed_at", "id").limit(limit))
+
+    def overdue_candidates(self, today: str, limit: int = 500) -> list[WarningRecord]:
+        """Issued warnings past their answer date, and rectifications past their fix date."""
+        answer = WarningRecord.objects(status="issued", answer_due__lt=today).limit(limit)
+        fix = WarningRecord.objects(status="rectifying", fix_due__lt=today).limit(limit)
+        return list(answer) + list(fix)
 
 
 def naive_utc(moment: datetime) -> datetime:

@@ -6,13 +6,14 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from wuying_common.events import COUNTY_CODE, registry
 
+from .domain import lifecycle
 from .domain.levels import LEVELS, TRIGGERS, trigger_label
 
 SERVICE = "warning"
 LEVEL = validate.OneOf([3, 2, 1], error="预警等级必须是 3（蓝色）、2（黄色）或 1（红色）")
 COLOUR = validate.OneOf(["blue", "yellow", "red"])
 ID = validate.Length(min=1, max=64)
-STATUSES = ["proposed", "issued", "answered", "rectifying", "rectified", "revisited", "lifted", "appealed", "revoked"]
+STATUSES = sorted(lifecycle.STATUSES)
 
 
 # -- events out ------------------------------------------------------------------------------
@@ -37,6 +38,72 @@ class WarningIssuedV1Schema(Schema):
 
 WARNING_ISSUED = registry.register(
     SERVICE, "warning.issued", 1, WarningIssuedV1Schema, "A warning was approved and issued (预警发出)."
+)
+
+
+class _WarningRefV1(Schema):
+    warning_id = fields.String(required=True)
+    official_id = fields.String(required=True)
+    unit_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    level = fields.Integer(required=True, validate=LEVEL)
+    colour = fields.String(required=True, validate=COLOUR)
+
+
+class WarningRespondedV1Schema(_WarningRefV1):
+    """被预警人作出说明、答复或报告整改情况 (篇5 六1–六3). The text stays in the service."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(["explanation", "measures", "rectification_report"]))
+    responded_on = fields.Date(required=True)
+    due_on = fields.Date(required=True, allow_none=True)
+    on_time = fields.Boolean(required=True)
+    status = fields.String(required=True)
+
+
+class WarningLiftedV1Schema(_WarningRefV1):
+    """预警解除 after the revisit (篇5 六4: 《预警工作回访登记表》, 报领导批准后解除预警)."""
+
+    lifted_on = fields.Date(required=True)
+    lifted_by = fields.String(required=True)
+    revisited_on = fields.Date(required=True)
+
+
+class WarningOverdueV1Schema(_WarningRefV1):
+    """逾期未答复或未整改到位 (篇5 六, 七(一))."""
+
+    due_kind = fields.String(required=True, validate=validate.OneOf(["answer", "fix"]))
+    due_on = fields.Date(required=True)
+    detected_on = fields.Date(required=True)
+    organisational_handling = fields.Boolean(
+        required=True, metadata={"description": "红色预警仍不整改：转组织处理 (篇5 七(一))"}
+    )
+
+
+class WarningEscalatedV1Schema(_WarningRefV1):
+    """预警升级 (篇5 七(一), 篇8 第十八条(二)1①/(三)1①); level and colour are the new ones."""
+
+    previous_level = fields.Integer(required=True, validate=LEVEL)
+    previous_colour = fields.String(required=True, validate=COLOUR)
+    reason = fields.String(required=True, validate=validate.OneOf(["answer_overdue", "fix_overdue"]))
+    notice_kind = fields.String(required=True, validate=validate.OneOf(["notice", "inquiry", "order"]))
+    issued_on = fields.Date(required=True)
+    answer_due = fields.Date(required=True)
+    answer_due_provisional = fields.Boolean(required=True)
+    fix_due = fields.Date(required=True, allow_none=True)
+    rule_version = fields.String(required=True)
+
+
+WARNING_RESPONDED = registry.register(
+    SERVICE, "warning.responded", 1, WarningRespondedV1Schema, "The warned official answered (被预警人答复)."
+)
+WARNING_LIFTED = registry.register(
+    SERVICE, "warning.lifted", 1, WarningLiftedV1Schema, "A warning was lifted (预警解除)."
+)
+WARNING_OVERDUE = registry.register(
+    SERVICE, "warning.overdue", 1, WarningOverdueV1Schema, "An answer or fix deadline passed (预警逾期)."
+)
+WARNING_ESCALATED = registry.register(
+    SERVICE, "warning.escalated", 1, WarningEscalatedV1Schema, "A warning moved up one level (预警升级)."
 )
 
 
@@ -94,6 +161,36 @@ class ApproveSchema(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
+class ResponseSchema(Schema):
+    content = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=20000),
+        metadata={"description": "书面说明、答复及整改措施，或整改情况报告"},
+    )
+
+
+class RevisitSchema(Schema):
+    revisited_on = fields.Date(load_default=None, allow_none=True)
+    methods = fields.List(
+        fields.String(validate=validate.OneOf(["hearing_report", "document_review", "symposium", "interview"])),
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "篇5 六4: 听取汇报、查阅资料、召开座谈会"},
+    )
+    opinion = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class LiftSchema(Schema):
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+
+class CalendarYearSchema(Schema):
+    year = fields.Integer(required=True)
+    source = fields.String(load_default="", validate=validate.Length(max=200))
+    holidays = fields.List(fields.String(), load_default=list)
+    workdays = fields.List(fields.String(), load_default=list)
+
+
 class WarningQuerySchema(Schema):
     county = fields.String(required=True, validate=COUNTY_CODE)
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
@@ -131,6 +228,8 @@ class WarningSchema(Schema):
     answer_due_provisional = fields.Boolean(allow_none=True)
     fix_due = fields.String(allow_none=True)
     rule_version = fields.String(allow_none=True)
+    escalations = fields.Integer()
+    lifted_on = fields.String(allow_none=True)
     version = fields.Integer()
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from nameko.timer import timer
+
 from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
+from wuying_common.errors import ValidationFailed
 from wuying_common.http import route
 from wuying_common.providers import CalendarProvider
 from wuying_common.service import WuyingService
@@ -13,7 +16,11 @@ from .dependencies import Rules, warning_outbox, warning_store
 from .domain.authority import APPROVER_ROLES
 from .schemas import (
     ApproveSchema,
+    CalendarYearSchema,
+    LiftSchema,
     ProposeSchema,
+    ResponseSchema,
+    RevisitSchema,
     TriggerSchema,
     WarningQuerySchema,
     WarningSchema,
@@ -21,6 +28,9 @@ from .schemas import (
     WorkingDaysResultSchema,
     trigger_catalogue,
 )
+
+# Overdue answers and fixes are found within this many seconds; deadlines are whole days.
+DEADLINE_CHECK_SECONDS = 600
 
 # Staff who may read warnings; an official under supervision is not staff of the commission.
 READERS = ("warning_officer", *sorted(APPROVER_ROLES), "auditor", "agency_reader")
@@ -127,3 +137,58 @@ class WarningService(WuyingService):
     )
     def add_working_days(self, request):
         return handlers.add_working_days(self.calendar, request.payload["start"], request.payload["days"])
+
+    @route(
+        "PUT",
+        "/api/v1/calendar/years/<int:year>",
+        summary="运维人员加载某年的法定节假日与调休安排",
+        body=CalendarYearSchema,
+        roles=("operator",),
+        tags=("calendar",),
+    )
+    def load_calendar_year(self, request, year):
+        if request.payload["year"] != year:
+            raise ValidationFailed(fields={"year": f"与地址中的年份 {year} 不一致"})
+        return handlers.load_calendar_year(self.store, self.calendar, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/warnings/<warning_id>/responses",
+        summary="被预警人本人作出说明、答复或报告整改情况",
+        body=ResponseSchema,
+        response=WarningSchema,
+        status=201,
+        roles=("official",),
+        tags=("warnings",),
+    )
+    def respond(self, request, warning_id):
+        return handlers.respond(self.store, self.clock, request.principal, warning_id, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/warnings/<warning_id>/revisit",
+        summary="回访登记（听取汇报、查阅资料、召开座谈会）",
+        body=RevisitSchema,
+        response=WarningSchema,
+        roles=("warning_officer",),
+        tags=("warnings",),
+    )
+    def revisit(self, request, warning_id):
+        return handlers.revisit(self.store, self.clock, request.principal, warning_id, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/warnings/<warning_id>/lift",
+        summary="经签发人以外的领导批准解除预警",
+        body=LiftSchema,
+        response=WarningSchema,
+        roles=tuple(sorted(APPROVER_ROLES)),
+        tags=("warnings",),
+    )
+    def lift(self, request, warning_id):
+        return handlers.lift(self.store, self.clock, request.principal, warning_id, request.payload)
+
+    # -- timers ------------------------------------------------------------------------------
+    @timer(interval=DEADLINE_CHECK_SECONDS)
+    def check_deadlines(self):
+        return handlers.check_deadlines(self.store, self.clock, self.calendar, self.rules)

@@ -140,3 +140,9 @@ def trigger_label(level_number: int, code: str) -> str | None:
 
 def all_trigger_codes() -> frozenset[str]:
     return frozenset(code for triggers in TRIGGERS.values() for code in triggers)
+
+
+# Triggers raised by the system rather than chosen from the seed lists (risk's dynamic profile).
+SYSTEM_TRIGGERS: MappingProxyType[str, str] = MappingProxyType(
+    {"risk_score_threshold": "廉政风险动态画像分值达到预警阈值（DESIGN.md §4 Risk）"}
+)
