@@ -33,6 +33,8 @@ from .domain.petition import (
     acknowledge_deadline,
     check_transition,
     decide_triage,
+    extend_deadline,
+    handle_deadline,
 )
 from .domain.protection import (
     Keyring,
@@ -221,6 +223,7 @@ def triage(store: IntakeStore, clock: SystemClock, principal: Principal, petitio
         transferred_to=decision.transferred_to,
         triaged_at=_naive_utc(now),
         triaged_by=principal.subject,
+        handle_due=handle_deadline(clock.today()),
     )
     petition.status = TRIAGED
     envelope = petition.record_event(
@@ -271,6 +274,23 @@ def close(store: IntakeStore, clock: SystemClock, principal: Principal, petition
     return report_view(petition)
 
 
+def extend(store: IntakeStore, principal: Principal, petition_id: str, reason: str) -> dict:
+    """延期: the handling deadline of a triaged, open report moves once by 30 days."""
+    petition = _load(store, principal, petition_id)
+    if petition.status != TRIAGED:
+        raise InvalidTransition("只有已受理、未办结的件可以延期", code="not_open", fields={"status": petition.status})
+    t = petition.triage
+    try:
+        t.handle_due = extend_deadline(t.handle_due, bool(t.extended), reason)
+    except IntakeRuleError as exc:
+        if exc.field == "extension":
+            raise InvalidTransition(str(exc), code="already_extended", fields={"extension": str(exc)}) from None
+        raise ValidationFailed(fields={exc.field: str(exc)}) from None
+    t.extended, t.extension_reason, t.extended_by = True, reason.strip(), principal.subject
+    petition.save_versioned()
+    return report_view(petition)
+
+
 def get_report(store: IntakeStore, principal: Principal, petition_id: str) -> dict:
     return report_view(_load(store, principal, petition_id))
 
@@ -303,6 +323,9 @@ def report_view(petition: Petition) -> dict:
             "transferred_to_zh": TRANSFERS_ZH.get(t.transferred_to) if t.transferred_to else None,
             "triaged_at": t.triaged_at,
             "triaged_by": t.triaged_by,
+            "handle_due": t.handle_due,
+            "extended": bool(t.extended),
+            "extension_reason": t.extension_reason,
         }
     closure_view = None
     if petition.closure:

@@ -85,6 +85,10 @@ class Triage(EmbeddedDocument):
     transferred_to = StringField()
     triaged_at = DateTimeField(required=True)
     triaged_by = StringField(required=True)
+    handle_due = DateField()
+    extended = BooleanField(default=False)
+    extension_reason = StringField()
+    extended_by = StringField()
 
 
 class Closure(EmbeddedDocument):

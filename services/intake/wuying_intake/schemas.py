@@ -179,6 +179,10 @@ class CloseSchema(Strict):
             raise ValidationError(problem)
 
 
+class ExtendSchema(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=2000))
+
+
 class ReceiptLookupSchema(Strict):
     receipt_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
 
@@ -228,6 +232,9 @@ class TriageOutSchema(Schema):
     transferred_to_zh = fields.String(allow_none=True)
     triaged_at = fields.DateTime()
     triaged_by = fields.String()
+    handle_due = fields.Date(allow_none=True, metadata={"description": "办理期限（受理后60日，可延长一次30日）"})
+    extended = fields.Boolean()
+    extension_reason = fields.String(allow_none=True)
 
 
 class ClosureOutSchema(Schema):

@@ -14,6 +14,7 @@ from .dependencies import ReporterKeyring, intake_outbox, intake_store
 from .domain.catalog import PUBLIC_CHANNEL
 from .schemas import (
     CloseSchema,
+    ExtendSchema,
     ReceiptLookupSchema,
     ReceiptStatusSchema,
     ReportOutSchema,
@@ -151,6 +152,18 @@ class IntakeService(WuyingService):
     )
     def close_report(self, request, petition_id):
         return handlers.close(self.store, self.clock, request.principal, petition_id, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/reports/<petition_id>/extend",
+        summary="延长办理期限（只能一次，最多30日，须说明理由）",
+        body=ExtendSchema,
+        response=ReportOutSchema,
+        roles=("intake_clerk",),
+        tags=("staff",),
+    )
+    def extend_report(self, request, petition_id):
+        return handlers.extend(self.store, request.principal, petition_id, request.payload["reason"])
 
     # -- RPC (operators) -------------------------------------------------------------------
     @rpc

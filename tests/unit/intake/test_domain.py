@@ -23,6 +23,8 @@ from wuying_intake.domain.petition import (
     close_problem,
     content_problem,
     decide_triage,
+    extend_deadline,
+    handle_deadline,
     id_number_ok,
     phone_ok,
     reporter_problem,
@@ -132,3 +134,15 @@ def test_an_unloaded_year_gives_a_provisional_deadline_instead_of_failing():
     deadline = acknowledge_deadline(calendar, date(2026, 12, 28))
     assert deadline.provisional is True
     assert deadline.due == date(2027, 1, 18)
+
+
+def test_a_report_is_handled_within_sixty_days_extendable_once_by_thirty_with_a_reason():
+    due = handle_deadline(date(2026, 11, 20))
+    assert due == date(2027, 1, 19)
+    assert extend_deadline(due, False, "需调取工程档案") == date(2027, 2, 18)
+    with pytest.raises(IntakeRuleError) as exc:
+        extend_deadline(due, True, "再次延期")
+    assert exc.value.field == "extension"
+    with pytest.raises(IntakeRuleError) as exc:
+        extend_deadline(due, False, " ")
+    assert exc.value.field == "reason"

@@ -229,3 +229,20 @@ def test_a_report_about_commission_staff_is_routed_to_the_commission_leaders(sto
     view = handlers.get_report(store, CLERK, pid)
     assert view["routing"] == "commission_leaders"
     assert view["subjects"][0]["commission_staff"] is True
+
+
+def test_the_handling_deadline_starts_at_triage_and_extends_only_once(store, clock, calendar, keyring):
+    pid = submit(store, clock, calendar, keyring)["petition_id"]
+    with pytest.raises(InvalidTransition):
+        handlers.extend(store, CLERK, pid, "需要补充材料")
+    view = handlers.triage(
+        store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+    )
+    assert view["triage"]["handle_due"] == date(2027, 1, 19)
+    extended = handlers.extend(store, CLERK, pid, "需要补充材料")
+    assert extended["triage"]["handle_due"] == date(2027, 2, 18)
+    assert extended["triage"]["extended"] is True
+    with pytest.raises(InvalidTransition) as exc:
+        handlers.extend(store, CLERK, pid, "还要再延")
+    assert exc.value.code == "already_extended"
+    assert store.get(pid).triage.handle_due == date(2027, 2, 18)
