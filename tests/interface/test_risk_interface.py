@@ -188,3 +188,95 @@ def test_health_and_openapi_describe_the_risk_service(container_factory, service
 def test_outbox_relay_is_registered_for_profiles():
     relays = [p for p in vars(RiskService).values() if isinstance(p, OutboxRelay)]
     assert relays and any(doc.__name__ == "Profile" for doc in relays[0].documents)
+
+
+POWER = {
+    "county": "130402",
+    "unit_id": "unit-1",
+    "post": "审批科科长",
+    "name": "建设工程规划许可",
+    "content": "审核并核发建设工程规划许可证",
+    "holder": "审批科",
+    "legal_basis": "《城乡规划法》第四十条",
+    "procedure": "受理—审查—决定—送达",
+    "time_limit": "20个工作日",
+    "risk_points": ["降低审查标准"],
+    "control_measures": ["双人审核", "结果公开"],
+}
+
+
+def test_a_power_list_entry_is_created_read_changed_and_deleted(container_factory, service_config, web_session, token):
+    container_factory(RiskService, service_config).start()
+    auth = {"Authorization": token("risk_officer")}
+    created = web_session.post("/api/v1/powers", json=POWER, headers=auth)
+    assert created.status_code == 201, created.text
+    power_id = created.json()["id"]
+    listed = web_session.get("/api/v1/powers?county=130402&post=审批科科长", headers=auth).json()
+    assert [p["legal_basis"] for p in listed] == ["《城乡规划法》第四十条"]
+    changed = web_session.put(f"/api/v1/powers/{power_id}", json={**POWER, "time_limit": "15个工作日"}, headers=auth)
+    assert changed.json()["time_limit"] == "15个工作日"
+    assert web_session.delete(f"/api/v1/powers/{power_id}", headers=auth).json() == {"deleted": power_id}
+    assert web_session.get(f"/api/v1/powers/{power_id}", headers=auth).status_code == 404
+
+
+def test_a_power_without_its_legal_basis_is_refused_naming_the_field(
+    container_factory, service_config, web_session, token
+):
+    container_factory(RiskService, service_config).start()
+    incomplete = {k: v for k, v in POWER.items() if k != "legal_basis"}
+    response = web_session.post("/api/v1/powers", json=incomplete, headers={"Authorization": token("risk_officer")})
+    assert response.status_code == 400
+    assert "legal_basis" in response.json()["error"]["fields"]
+    clerk = web_session.post("/api/v1/powers", json=POWER, headers={"Authorization": token("intake_clerk")})
+    assert clerk.status_code == 403
+
+
+def test_a_risk_point_goes_through_the_five_steps_and_is_evaluated(
+    container_factory, service_config, web_session, token
+):
+    container = container_factory(RiskService, service_config)
+    container.start()
+    seen = []
+
+    class Listener:
+        name = "assessed_listener"
+
+        @event_handler("risk", "risk.assessed")
+        def on(self, payload):
+            seen.append(payload)
+
+    listener = container_factory(Listener, service_config)
+    listener.start()
+    auth = {"Authorization": token("risk_officer")}
+    body = {"county": "130402", "unit_id": "unit-1", "post": "科长", "kind": "post_duty", "description": "审批寻租"}
+    point = web_session.post("/api/v1/risk-points", json=body, headers=auth).json()
+    skipped = web_session.post(
+        f"/api/v1/risk-points/{point['id']}/steps", json={"step": "leader_pointed"}, headers=auth
+    )
+    assert skipped.status_code == 409
+    assert skipped.json()["error"]["code"] == "step_out_of_order"
+    for step in ["colleague_helped", "leader_pointed", "collectively_decided", "organisation_approved"]:
+        response = web_session.post(f"/api/v1/risk-points/{point['id']}/steps", json={"step": step}, headers=auth)
+        assert response.status_code == 200, response.text
+    assert response.json()["status"] == "published"
+
+    grades = dict.fromkeys(
+        ["probability", "scope", "severity", "variation", "distribution", "duration", "frequency"], 3
+    )
+    with entrypoint_waiter(listener, "on", timeout=10):
+        evaluated = web_session.post(
+            f"/api/v1/risk-points/{point['id']}/evaluation", json={"grades": grades}, headers=auth
+        )
+    assert evaluated.status_code == 200, evaluated.text
+    assert (evaluated.json()["evaluation"]["index"], evaluated.json()["evaluation"]["level"]) == (50, "medium")
+    assert seen[0]["data"]["risk_point_id"] == point["id"]
+
+    # One risk in the department: 10% of 1 rounds down to no high slot (seeds/000 A).
+    too_high = web_session.post(
+        f"/api/v1/risk-points/{point['id']}/evaluation", json={"grades": dict.fromkeys(grades, 5)}, headers=auth
+    )
+    assert too_high.status_code == 409
+    assert too_high.json()["error"]["code"] == "high_risk_cap_reached"
+    bad = web_session.post(f"/api/v1/risk-points/{point['id']}/evaluation", json={"grades": {"scope": 9}}, headers=auth)
+    assert bad.status_code == 400
+    assert "grades.scope" in bad.json()["error"]["fields"]

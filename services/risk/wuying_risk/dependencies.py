@@ -3,7 +3,7 @@
 from wuying_common.outbox import OutboxRelay
 from wuying_common.store import StoreProvider
 
-from .persistence import ALIAS, Profile, RegisteredOfficial, RiskStore
+from .persistence import ALIAS, Profile, RegisteredOfficial, RiskPoint, RiskStore
 
 
 def risk_store() -> StoreProvider:
@@ -11,4 +11,4 @@ def risk_store() -> StoreProvider:
 
 
 def risk_outbox() -> OutboxRelay:
-    return OutboxRelay(Profile, RegisteredOfficial)
+    return OutboxRelay(Profile, RiskPoint, RegisteredOfficial)

@@ -7,8 +7,22 @@ from datetime import UTC, datetime
 
 from wuying_common.auth import Principal
 from wuying_common.clock import CST, SystemClock
+from wuying_common.errors import ValidationFailed
 from wuying_common.outbox import new_id
 
+from .domain.evaluation import DEFAULT_EVALUATION, EvaluationRules, InvalidGrades, check_high_cap, evaluate
+from .domain.evaluation import LEVEL_ZH as EVALUATION_LEVEL_ZH
+from .domain.identification import (
+    DECIDING_STEPS,
+    RISK_KINDS,
+    STEP_COLOUR,
+    STEP_ZH,
+    StepOutOfOrder,
+    can_evaluate,
+    check_step,
+    next_step,
+    status_after,
+)
 from .domain.scoring import (
     DEFAULT_RULES,
     LEVEL_ZH,
@@ -20,9 +34,34 @@ from .domain.scoring import (
     proposal_reasons,
     score_signal,
 )
-from .exceptions import ProfileBusy, ProfileNotFound, UnknownSeverityError
-from .persistence import Profile, ProposalRecord, RiskStore, Signal, naive_utc
-from .schemas import PROFILE_CHANGED, WARNING_PROPOSED, OfficialChangedInSchema, PetitionTriagedInSchema
+from .exceptions import (
+    HighRiskCapReached,
+    NotYetDecided,
+    PowerNotFound,
+    ProfileBusy,
+    ProfileNotFound,
+    RiskPointNotFound,
+    StepOutOfOrderError,
+    UnknownSeverityError,
+)
+from .persistence import (
+    ContributionRecord,
+    EvaluationRecord,
+    PowerItem,
+    Profile,
+    ProposalRecord,
+    RiskPoint,
+    RiskStore,
+    Signal,
+    naive_utc,
+)
+from .schemas import (
+    PROFILE_CHANGED,
+    RISK_ASSESSED,
+    WARNING_PROPOSED,
+    OfficialChangedInSchema,
+    PetitionTriagedInSchema,
+)
 
 # A profile changed by another worker between read and write is re-read and retried; more
 # than this many collisions in a row means something is wrong, and the event is retried later.
@@ -252,3 +291,208 @@ def _parse_time(value: str, default: datetime) -> datetime:
 def _beijing_date(value: str, clock: SystemClock) -> str:
     moment = _parse_time(value, clock.now()).replace(tzinfo=UTC)
     return moment.astimezone(CST).date().isoformat()
+
+
+# -- power lists (权力清单) ------------------------------------------------------------------
+DECIDERS = ("risk_officer", "commission_leader", "commission_secretary", "party_committee")
+
+
+def create_power(store: RiskStore, clock: SystemClock, principal: Principal, payload: dict) -> PowerItem:
+    principal.require_county(payload["county"])
+    now = naive_utc(clock.now())
+    power = PowerItem(id=new_id(), created_at=now, updated_at=now, **payload)
+    power.save_versioned()
+    return power
+
+
+def update_power(store: RiskStore, clock: SystemClock, principal: Principal, power_id: str, payload: dict) -> PowerItem:
+    power = get_power(store, principal, power_id)
+    principal.require_county(payload["county"])
+    for key, value in payload.items():
+        setattr(power, key, value)
+    power.updated_at = naive_utc(clock.now())
+    power.save_versioned()
+    return power
+
+
+def delete_power(store: RiskStore, principal: Principal, power_id: str) -> dict:
+    get_power(store, principal, power_id).delete()
+    return {"deleted": power_id}
+
+
+def get_power(store: RiskStore, principal: Principal, power_id: str) -> PowerItem:
+    power = store.get_power(power_id)
+    if power is None:
+        raise PowerNotFound(fields={"power_id": power_id})
+    principal.require_county(power.county)
+    return power
+
+
+def list_powers(store: RiskStore, principal: Principal, query: dict) -> list[PowerItem]:
+    principal.require_county(query["county"])
+    return store.powers(query["county"], query["unit_id"], query["post"])
+
+
+# -- risk points: five-step identification, evaluation ------------------------------------
+def create_risk_point(store: RiskStore, clock: SystemClock, principal: Principal, payload: dict) -> dict:
+    """Step 1, 自己找: the official (or staff for them) records the risk point they found."""
+    principal.require_county(payload["county"])
+    if payload.get("power_id"):
+        power = store.get_power(payload["power_id"])
+        if power is None or power.county != payload["county"]:
+            raise PowerNotFound(fields={"power_id": payload["power_id"]})
+    now = naive_utc(clock.now())
+    point = RiskPoint(
+        id=new_id(),
+        county=payload["county"],
+        unit_id=payload["unit_id"],
+        post=payload["post"],
+        power_id=payload.get("power_id"),
+        kind=payload["kind"],
+        description=payload["description"],
+        contributions=[ContributionRecord(step="self_found", by=principal.subject, content=payload["content"], at=now)],
+        status=status_after(["self_found"]),
+        created_at=now,
+        updated_at=now,
+    )
+    point.save_versioned()
+    return risk_point_view(point)
+
+
+def add_step(store: RiskStore, clock: SystemClock, principal: Principal, risk_id: str, payload: dict) -> dict:
+    """Steps 2–5, strictly in order; each contribution kept apart (篇1 ⑵②)."""
+    point = _risk_point(store, principal, risk_id)
+    step = payload["step"]
+    if step in DECIDING_STEPS:
+        principal.require_role(*DECIDERS)
+    try:
+        check_step(point.steps_done, step)
+    except StepOutOfOrder as exc:
+        raise StepOutOfOrderError(exc.message_zh, fields={"step": exc.message_zh}) from None
+    point.contributions.append(
+        ContributionRecord(step=step, by=principal.subject, content=payload["content"], at=naive_utc(clock.now()))
+    )
+    point.status = status_after(point.steps_done)
+    point.updated_at = naive_utc(clock.now())
+    point.save_versioned()
+    return risk_point_view(point)
+
+
+def evaluate_risk_point(
+    store: RiskStore,
+    clock: SystemClock,
+    principal: Principal,
+    risk_id: str,
+    payload: dict,
+    rules: EvaluationRules = DEFAULT_EVALUATION,
+) -> dict:
+    """Seven factors → index → level, within the department's 10% cap (篇1 ⑵③; 000 A)."""
+    principal.require_role(*DECIDERS)
+    point = _risk_point(store, principal, risk_id)
+    if not can_evaluate(point.steps_done):
+        raise NotYetDecided(fields={"status": "须先完成「集体定」"})
+    try:
+        result = evaluate(payload["grades"], rules)
+    except InvalidGrades as exc:
+        raise ValidationFailed(fields={f"grades.{k}": v for k, v in exc.problems.items()}) from None
+    was_high = point.level == "high"
+    becomes_high = result.level == "high"
+    reserved = False
+    if becomes_high and not was_high:
+        total, high_now = store.department_counts(point.unit_id)
+        check = check_high_cap(total, high_now, was_high=False, becomes_high=True, rules=rules)
+        if not check.allowed or not store.reserve_high(point.unit_id, check.cap, high_now):
+            raise HighRiskCapReached(fields={"grades": check.message_zh, "unit_id": point.unit_id})
+        reserved = True
+    now = clock.now()
+    point.evaluation = EvaluationRecord(
+        grades=dict(payload["grades"]),
+        index=result.index,
+        level=result.level,
+        lines=list(result.lines),
+        rule_version=result.rule_version,
+        evaluated_by=principal.subject,
+        evaluated_at=naive_utc(now),
+    )
+    point.level = result.level
+    if payload.get("control_measures"):
+        point.control_measures = payload["control_measures"]
+    point.updated_at = naive_utc(now)
+    point.record_event(
+        RISK_ASSESSED,
+        {
+            "risk_point_id": point.id,
+            "unit_id": point.unit_id,
+            "county": point.county,
+            "post": point.post,
+            "kind": point.kind,
+            "index": result.index,
+            "level": result.level,
+            "level_zh": result.level_zh,
+            "status": point.status,
+            "rule_version": result.rule_version,
+        },
+        subject=f"risk_point/{point.id}",
+        county=point.county,
+        now=now,
+    )
+    try:
+        point.save_versioned()
+    except Exception:
+        if reserved:  # the slot was taken for a rating that was not written
+            store.release_high(point.unit_id)
+        raise
+    if was_high and not becomes_high:
+        store.release_high(point.unit_id)
+    return risk_point_view(point)
+
+
+def get_risk_point(store: RiskStore, principal: Principal, risk_id: str) -> dict:
+    return risk_point_view(_risk_point(store, principal, risk_id))
+
+
+def list_risk_points(store: RiskStore, principal: Principal, query: dict) -> list[dict]:
+    principal.require_county(query["county"])
+    return [risk_point_view(p) for p in store.risk_points(query["county"], query["unit_id"])]
+
+
+def _risk_point(store: RiskStore, principal: Principal, risk_id: str) -> RiskPoint:
+    point = store.get_risk_point(risk_id)
+    if point is None:
+        raise RiskPointNotFound(fields={"risk_point_id": risk_id})
+    principal.require_county(point.county)
+    return point
+
+
+def risk_point_view(point: RiskPoint) -> dict:
+    evaluation = None
+    if point.evaluation is not None:
+        evaluation = {
+            **point.evaluation.to_mongo().to_dict(),
+            "level_zh": EVALUATION_LEVEL_ZH[point.evaluation.level],
+        }
+    return {
+        "id": point.id,
+        "county": point.county,
+        "unit_id": point.unit_id,
+        "post": point.post,
+        "power_id": point.power_id,
+        "kind": point.kind,
+        "kind_zh": RISK_KINDS[point.kind],
+        "description": point.description,
+        "status": point.status,
+        "next_step": next_step(point.steps_done),
+        "contributions": [
+            {
+                "step": c.step,
+                "step_zh": STEP_ZH[c.step],
+                "colour": STEP_COLOUR.get(c.step),
+                "by": c.by,
+                "content": c.content,
+                "at": c.at,
+            }
+            for c in point.contributions
+        ],
+        "evaluation": evaluation,
+        "control_measures": list(point.control_measures),
+    }

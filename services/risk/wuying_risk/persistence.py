@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from mongoengine import (
     DateTimeField,
+    DictField,
+    Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
     IntField,
@@ -15,7 +17,7 @@ from mongoengine import (
 from pymongo.errors import DuplicateKeyError
 
 from wuying_common.outbox import OutboxDocument
-from wuying_common.store import Store
+from wuying_common.store import Store, VersionedDocument
 
 ALIAS = "risk"
 # How many consumed official.changed ids each registry entry remembers for idempotency: a
@@ -103,8 +105,125 @@ class Profile(OutboxDocument):
         return any(s.event_id == event_id for s in self.signals)
 
 
-class RiskStore(Store):
-    documents = (RegisteredOfficial, Profile)
+# -- power lists, risk points, evaluations ---------------------------------------------------
+class PowerItem(VersionedDocument):
+    """One entry of a post's power list (权力清单; seeds/000 A, 002 篇1 ⑴③, 篇8 第九条)."""
+
+    meta = {"db_alias": ALIAS, "collection": "powers", "indexes": [("county", "unit_id", "post")]}
+    id = StringField(primary_key=True)
+    county = StringField(required=True, regex=r"^\d{6}$")
+    unit_id = StringField(required=True)
+    post = StringField(required=True)
+    name = StringField(required=True)
+    content = StringField(required=True)
+    holder = StringField(required=True)
+    legal_basis = StringField(required=True)
+    procedure = StringField(required=True)
+    time_limit = StringField(required=True)
+    risk_points = ListField(StringField())
+    control_measures = ListField(StringField())
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+
+class ContributionRecord(EmbeddedDocument):
+    step = StringField(required=True)
+    by = StringField(required=True)  # staff id from the token; never a reporter
+    content = StringField(default="")
+    at = DateTimeField(required=True)
+
+
+class EvaluationRecord(EmbeddedDocument):
+    grades = DictField(required=True)
+    index = IntField(required=True)
+    level = StringField(required=True, choices=("low", "medium", "high"))
+    lines = ListField(StringField())
+    rule_version = StringField(required=True)
+    evaluated_by = StringField(required=True)
+    evaluated_at = DateTimeField(required=True)
+
+
+class RiskPoint(OutboxDocument):
+    """A risk point of a post, found in five steps and then evaluated (篇1 ⑵②③)."""
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "risk_points",
+        "indexes": [("county", "unit_id"), ("unit_id", "level"), "outbox_pending"],
+    }
+    id = StringField(primary_key=True)
+    county = StringField(required=True, regex=r"^\d{6}$")
+    unit_id = StringField(required=True)
+    post = StringField(required=True)
+    power_id = StringField()
+    kind = StringField(required=True, choices=("ideological_moral", "institutional", "post_duty"))
+    description = StringField(required=True)
+    contributions = ListField(EmbeddedDocumentField(ContributionRecord))
+    status = StringField(required=True, default="identifying")
+    level = StringField()  # copy of evaluation.level, for counting per department
+    evaluation = EmbeddedDocumentField(EvaluationRecord)
+    control_measures = ListField(StringField())
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    @property
+    def steps_done(self) -> list[str]:
+        return [c.step for c in self.contributions]
+
+
+class HighRiskTally(Document):
+    """High-rated risks per department, the guard of the 10% cap under concurrent evaluations."""
+
+    meta = {"db_alias": ALIAS, "collection": "high_risk_tally"}
+    id = StringField(primary_key=True)  # unit id
+    high = IntField(default=0)
+
+
+class CatalogueStore:
+    """Repository methods for power lists and risk points (mixed into RiskStore)."""
+
+    def get_power(self, power_id: str) -> PowerItem | None:
+        return PowerItem.objects(id=power_id).first()
+
+    def powers(self, county: str, unit_id: str | None = None, post: str | None = None) -> list[PowerItem]:
+        query = PowerItem.objects(county=county)
+        if unit_id:
+            query = query(unit_id=unit_id)
+        if post:
+            query = query(post=post)
+        return list(query.order_by("unit_id", "post", "name").limit(1000))
+
+    def get_risk_point(self, risk_id: str) -> RiskPoint | None:
+        return RiskPoint.objects(id=risk_id).first()
+
+    def risk_points(self, county: str, unit_id: str | None = None) -> list[RiskPoint]:
+        query = RiskPoint.objects(county=county)
+        if unit_id:
+            query = query(unit_id=unit_id)
+        return list(query.exclude("outbox").order_by("unit_id", "-evaluation.index", "id").limit(1000))
+
+    def department_counts(self, unit_id: str) -> tuple[int, int]:
+        """(all risk points, high-rated ones) of a department."""
+        return RiskPoint.objects(unit_id=unit_id).count(), RiskPoint.objects(unit_id=unit_id, level="high").count()
+
+    def reserve_high(self, unit_id: str, cap: int, high_now: int) -> bool:
+        """Take one high slot if fewer than ``cap`` are taken; one conditional write."""
+        if cap <= 0:
+            return False
+        collection = HighRiskTally._get_collection()
+        try:  # first use: start from what the department holds
+            collection.insert_one({"_id": unit_id, "high": high_now})
+        except DuplicateKeyError:
+            pass
+        result = collection.update_one({"_id": unit_id, "high": {"$lt": cap}}, {"$inc": {"high": 1}})
+        return bool(result.modified_count)
+
+    def release_high(self, unit_id: str) -> None:
+        HighRiskTally._get_collection().update_one({"_id": unit_id, "high": {"$gt": 0}}, {"$inc": {"high": -1}})
+
+
+class RiskStore(CatalogueStore, Store):
+    documents = (RegisteredOfficial, Profile, PowerItem, RiskPoint, HighRiskTally)
 
     # -- registry --------------------------------------------------------------------------
     def get_official(self, official_id: str) -> RegisteredOfficial | None:

@@ -145,3 +145,131 @@ class ProfileSummarySchema(Schema):
 class ProfileQuerySchema(Schema):
     county = fields.String(required=True, validate=COUNTY_CODE)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+# -- power lists, risk points, evaluations -------------------------------------------------
+TEXT = validate.Length(min=1, max=2000)
+SHORT = validate.Length(min=1, max=100)
+KINDS = validate.OneOf(["ideological_moral", "institutional", "post_duty"])
+STEP = validate.OneOf(
+    ["self_found", "colleague_helped", "leader_pointed", "collectively_decided", "organisation_approved"]
+)
+
+
+class RiskAssessedV1Schema(Schema):
+    """廉政风险评估: a risk point was rated (index and level) in its department."""
+
+    risk_point_id = fields.String(required=True)
+    unit_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    post = fields.String(required=True)
+    kind = fields.String(required=True, validate=KINDS)
+    index = fields.Integer(required=True)
+    level = fields.String(required=True, validate=LEVEL)
+    level_zh = fields.String(required=True)
+    status = fields.String(required=True)
+    rule_version = fields.String(required=True)
+
+
+RISK_ASSESSED = registry.register(
+    SERVICE, "risk.assessed", 1, RiskAssessedV1Schema, "A risk point was evaluated (廉政风险评估)."
+)
+
+
+class PowerSchema(Schema):
+    """权力清单条目：名称、内容、行使主体、法律依据、程序、时限、风险点、防控措施 (000 A)."""
+
+    id = fields.String(dump_only=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    unit_id = fields.String(required=True, validate=SHORT)
+    post = fields.String(required=True, validate=SHORT)
+    name = fields.String(required=True, validate=SHORT)
+    content = fields.String(required=True, validate=TEXT)
+    holder = fields.String(required=True, validate=SHORT)
+    legal_basis = fields.String(required=True, validate=TEXT)
+    procedure = fields.String(required=True, validate=TEXT)
+    time_limit = fields.String(required=True, validate=SHORT)
+    risk_points = fields.List(fields.String(validate=TEXT), load_default=list)
+    control_measures = fields.List(fields.String(validate=TEXT), load_default=list)
+    version = fields.Integer(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class PowerQuerySchema(Schema):
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    unit_id = fields.String(load_default=None)
+    post = fields.String(load_default=None)
+
+
+class RiskPointCreateSchema(Schema):
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    unit_id = fields.String(required=True, validate=SHORT)
+    post = fields.String(required=True, validate=SHORT)
+    power_id = fields.String(load_default=None, allow_none=True)
+    kind = fields.String(required=True, validate=KINDS)
+    description = fields.String(required=True, validate=TEXT)
+    content = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class StepSchema(Schema):
+    step = fields.String(required=True, validate=STEP)
+    content = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class GradesSchema(Schema):
+    probability = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    scope = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    severity = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    variation = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    distribution = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    duration = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+    frequency = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
+
+
+class EvaluateSchema(Schema):
+    grades = fields.Nested(GradesSchema, required=True)
+    control_measures = fields.List(fields.String(validate=TEXT), load_default=list)
+
+
+class ContributionSchema(Schema):
+    step = fields.String()
+    step_zh = fields.String()
+    colour = fields.String(allow_none=True, metadata={"description": "black 自己找, blue 同事帮, red 领导点"})
+    by = fields.String()
+    content = fields.String()
+    at = fields.DateTime()
+
+
+class EvaluationSchema(Schema):
+    grades = fields.Dict()
+    index = fields.Integer()
+    level = fields.String()
+    level_zh = fields.String()
+    lines = fields.List(fields.String())
+    rule_version = fields.String()
+    evaluated_at = fields.DateTime()
+
+
+class RiskPointSchema(Schema):
+    id = fields.String()
+    county = fields.String()
+    unit_id = fields.String()
+    post = fields.String()
+    power_id = fields.String(allow_none=True)
+    kind = fields.String()
+    kind_zh = fields.String()
+    description = fields.String()
+    status = fields.String(metadata={"description": "identifying, decided, published"})
+    next_step = fields.String(allow_none=True)
+    contributions = fields.List(fields.Nested(ContributionSchema))
+    evaluation = fields.Nested(EvaluationSchema, allow_none=True)
+    control_measures = fields.List(fields.String())
+
+
+class RiskPointQuerySchema(Schema):
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    unit_id = fields.String(load_default=None)
+
+
+class DeletedSchema(Schema):
+    deleted = fields.String()

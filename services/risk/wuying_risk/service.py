@@ -12,7 +12,22 @@ from wuying_common.service import WuyingService
 from . import handlers
 from .dependencies import risk_outbox, risk_store
 from .exceptions import ProfileNotFound
-from .schemas import ProfileQuerySchema, ProfileSchema, ProfileSummarySchema
+from .schemas import (
+    DeletedSchema,
+    EvaluateSchema,
+    PowerQuerySchema,
+    PowerSchema,
+    ProfileQuerySchema,
+    ProfileSchema,
+    ProfileSummarySchema,
+    RiskPointCreateSchema,
+    RiskPointQuerySchema,
+    RiskPointSchema,
+    StepSchema,
+)
+
+WRITERS = ("risk_officer",)
+DECIDERS = handlers.DECIDERS
 
 
 class RiskService(WuyingService):
@@ -76,3 +91,110 @@ class RiskService(WuyingService):
     def list_profiles(self, request):
         q = request.payload
         return handlers.top_profiles(self.store, request.principal, q["county"], q["limit"])
+
+    # -- power lists (权力清单) ----------------------------------------------------------------
+    @route(
+        "POST",
+        "/api/v1/powers",
+        summary="新增岗位权力清单条目",
+        body=PowerSchema,
+        response=PowerSchema,
+        status=201,
+        roles=WRITERS,
+        tags=("powers",),
+    )
+    def create_power(self, request):
+        return handlers.create_power(self.store, self.clock, request.principal, request.payload)
+
+    @route(
+        "GET",
+        "/api/v1/powers",
+        summary="按地区、单位、岗位查询权力清单",
+        query=PowerQuerySchema,
+        response=PowerSchema,
+        many=True,
+        tags=("powers",),
+    )
+    def list_powers(self, request):
+        return handlers.list_powers(self.store, request.principal, request.payload)
+
+    @route("GET", "/api/v1/powers/<power_id>", summary="权力清单条目", response=PowerSchema, tags=("powers",))
+    def get_power(self, request, power_id):
+        return handlers.get_power(self.store, request.principal, power_id)
+
+    @route(
+        "PUT",
+        "/api/v1/powers/<power_id>",
+        summary="修改权力清单条目",
+        body=PowerSchema,
+        response=PowerSchema,
+        roles=WRITERS,
+        tags=("powers",),
+    )
+    def update_power(self, request, power_id):
+        return handlers.update_power(self.store, self.clock, request.principal, power_id, request.payload)
+
+    @route(
+        "DELETE",
+        "/api/v1/powers/<power_id>",
+        summary="删除权力清单条目",
+        response=DeletedSchema,
+        roles=WRITERS,
+        tags=("powers",),
+    )
+    def delete_power(self, request, power_id):
+        return handlers.delete_power(self.store, request.principal, power_id)
+
+    # -- risk points: five-step identification and evaluation ------------------------------
+    @route(
+        "POST",
+        "/api/v1/risk-points",
+        summary="登记风险点（第一步：自己找）",
+        body=RiskPointCreateSchema,
+        response=RiskPointSchema,
+        status=201,
+        tags=("risk-points",),
+    )
+    def create_risk_point(self, request):
+        return handlers.create_risk_point(self.store, self.clock, request.principal, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/risk-points/<risk_id>/steps",
+        summary="记录识别步骤（同事帮、领导点、集体定、组织审，按顺序）",
+        body=StepSchema,
+        response=RiskPointSchema,
+        tags=("risk-points",),
+    )
+    def add_step(self, request, risk_id):
+        return handlers.add_step(self.store, self.clock, request.principal, risk_id, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/risk-points/<risk_id>/evaluation",
+        summary="评估风险点：七因素→风险指数→高中低（部门高等级不超过10%）",
+        body=EvaluateSchema,
+        response=RiskPointSchema,
+        roles=DECIDERS,
+        tags=("risk-points",),
+    )
+    def evaluate_risk_point(self, request, risk_id):
+        return handlers.evaluate_risk_point(self.store, self.clock, request.principal, risk_id, request.payload)
+
+    @route(
+        "GET", "/api/v1/risk-points/<risk_id>", summary="风险点详情", response=RiskPointSchema, tags=("risk-points",)
+    )
+    def get_risk_point(self, request, risk_id):
+        return handlers.get_risk_point(self.store, request.principal, risk_id)
+
+    @route(
+        "GET",
+        "/api/v1/risk-points",
+        summary="按地区、单位查询风险点",
+        query=RiskPointQuerySchema,
+        response=RiskPointSchema,
+        many=True,
+        tags=("risk-points",),
+    )
+    def list_risk_points(self, request):
+        return handlers.list_risk_points(self.store, request.principal, request.payload)
