@@ -258,7 +258,10 @@ class RiskStore(CatalogueStore, Store):
 
     def move_profile(self, official_id: str, unit_id: str, county: str) -> None:
         """Keep an existing profile's unit and county in step with the registry."""
-        Profile._get_collection().update_one({"_id": official_id}, {"$set": {"unit_id": unit_id, "county": county}})
+        # The version bump makes a signal scored on the old unit/county retry instead of undoing this.
+        Profile._get_collection().update_one(
+            {"_id": official_id}, {"$set": {"unit_id": unit_id, "county": county}, "$inc": {"version": 1}}
+        )
 
     # -- profiles --------------------------------------------------------------------------
     def get_profile(self, official_id: str) -> Profile | None:
