@@ -221,6 +221,20 @@ def test_reports_received_are_counted_by_channel_and_county(container_factory, s
     assert "/api/v1/reports/{petition_id}/triage" in web_session.get("/openapi.json").json()["paths"]
 
 
+def test_statistics_count_by_channel_and_export_as_csv(container_factory, service_config, web_session, token):
+    start(container_factory, service_config)
+    web_session.post("/api/v1/reports", json=ANONYMOUS)
+    staff = {"Authorization": token("commission_leader")}
+    stats = web_session.get("/api/v1/statistics?county=130402", headers=staff)
+    assert stats.status_code == 200, stats.text
+    assert stats.json()["channel"]["public_portal"] == 1
+    assert stats.json()["status"]["received"] == 1
+    exported = web_session.get("/api/v1/statistics?county=130402&format=csv", headers=staff)
+    assert exported.headers["Content-Type"].startswith("text/csv")
+    assert "130402,channel,public_portal,外网廉情信息收集（网上举报）,1" in exported.content.decode("utf-8-sig")
+    assert web_session.get("/api/v1/statistics?county=130102", headers=staff).status_code == 403
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),

@@ -6,7 +6,9 @@ Each state change and its event are one document write (``record_event`` then
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import logging
 import secrets
 from datetime import date, datetime, timedelta
@@ -50,6 +52,7 @@ from .domain.screening import (
     route_for,
     subject_keys,
 )
+from .domain.statistics import csv_rows, tally
 from .exceptions import EncryptionUnavailable, InvalidTransition, PetitionNotFound, ReceiptNotFound
 from .persistence import (
     Closure,
@@ -289,6 +292,20 @@ def extend(store: IntakeStore, principal: Principal, petition_id: str, reason: s
     t.extended, t.extension_reason, t.extended_by = True, reason.strip(), principal.subject
     petition.save_versioned()
     return report_view(petition)
+
+
+def statistics(store: IntakeStore, principal: Principal, query: dict) -> dict:
+    principal.require_county(query["county"])
+    return {
+        "county": query["county"],
+        **tally(store.tally_rows(query["county"], query.get("since"), query.get("until"))),
+    }
+
+
+def statistics_csv(stats: dict) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(csv_rows(stats["county"], stats))
+    return buffer.getvalue()
 
 
 def get_report(store: IntakeStore, principal: Principal, petition_id: str) -> dict:

@@ -174,6 +174,17 @@ class IntakeStore(Store):
         query = Petition.objects(county=county, subject_keys__in=keys, received_on__gte=since)
         return [(p.id, p.content) for p in query.only("id", "content").order_by("-received_on").limit(limit)]
 
+    def tally_rows(self, county: str, since=None, until=None) -> list[dict]:
+        query = Petition.objects(county=county)
+        if since:
+            query = query(received_on__gte=since)
+        if until:
+            query = query(received_on__lte=until)
+        return [
+            {"channel": p.channel, "category": p.category, "status": p.status}
+            for p in query.only("channel", "category", "status")
+        ]
+
     def sealed_under_old_keys(self, current_kid: str, limit: int) -> list[Petition]:
         return list(Petition.objects(reporter__exists=True, reporter__kid__ne=current_kid).limit(limit))
 

@@ -196,6 +196,13 @@ class ReportQuerySchema(Strict):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
+class StatisticsQuerySchema(Strict):
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    since = fields.Date(load_default=None, data_key="from")
+    until = fields.Date(load_default=None, data_key="to")
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
 # -- HTTP payloads out -----------------------------------------------------------------------
 class SubmitResultSchema(Schema):
     petition_id = fields.String()
@@ -270,6 +277,14 @@ class ReportOutSchema(Schema):
     acknowledge_due_provisional = fields.Boolean()
     triage = fields.Nested(TriageOutSchema, allow_none=True)
     closure = fields.Nested(ClosureOutSchema, allow_none=True)
+
+
+class StatisticsSchema(Schema):
+    county = fields.String()
+    total = fields.Integer()
+    channel = fields.Dict(keys=fields.String(), values=fields.Integer())
+    category = fields.Dict(keys=fields.String(), values=fields.Integer())
+    status = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
 class ReplyOutSchema(Schema):

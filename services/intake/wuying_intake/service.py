@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from nameko.rpc import rpc
+from werkzeug.wrappers import Response
 
 from wuying_common.clock import Clock
 from wuying_common.http import route
@@ -20,6 +21,8 @@ from .schemas import (
     ReportOutSchema,
     ReportQuerySchema,
     StaffReportSchema,
+    StatisticsQuerySchema,
+    StatisticsSchema,
     SubmitReportSchema,
     SubmitResultSchema,
     TriageSchema,
@@ -164,6 +167,25 @@ class IntakeService(WuyingService):
     )
     def extend_report(self, request, petition_id):
         return handlers.extend(self.store, request.principal, petition_id, request.payload["reason"])
+
+    @route(
+        "GET",
+        "/api/v1/statistics",
+        summary="按渠道、类别、状态统计信访举报件（format=csv 导出）",
+        query=StatisticsQuerySchema,
+        response=StatisticsSchema,
+        tags=("staff",),
+    )
+    def statistics(self, request):
+        stats = handlers.statistics(self.store, request.principal, request.payload)
+        if request.payload["format"] == "csv":
+            filename = f"intake-statistics-{stats['county']}.csv"
+            return Response(
+                "\ufeff" + handlers.statistics_csv(stats),  # BOM: spreadsheet software then reads UTF-8
+                mimetype="text/csv",
+                headers={"Content-Disposition": f"attachment; filename={filename}"},
+            )
+        return stats
 
     # -- RPC (operators) -------------------------------------------------------------------
     @rpc

@@ -146,3 +146,16 @@ def test_a_report_is_handled_within_sixty_days_extendable_once_by_thirty_with_a_
     with pytest.raises(IntakeRuleError) as exc:
         extend_deadline(due, False, " ")
     assert exc.value.field == "reason"
+
+
+def test_statistics_list_every_code_with_zeros_and_a_total():
+    from wuying_intake.domain.statistics import csv_rows, tally
+
+    stats = tally([{"channel": "letter", "category": "other", "status": "received"}] * 2)
+    assert stats["total"] == 2
+    assert stats["channel"]["letter"] == 2 and stats["channel"]["hotline"] == 0
+    assert len(stats["category"]) == 13
+    rows = csv_rows("130402", stats)
+    assert rows[0] == ["county", "dimension", "code", "name", "count"]
+    assert ["130402", "channel", "letter", "来信", "2"] in rows
+    assert rows[-1] == ["130402", "total", "", "合计", "2"]
