@@ -243,3 +243,66 @@ def test_health_openapi_and_outbox_are_wired(container_factory, service_config, 
     spec = web_session.get("/openapi.json").json()
     assert "/api/v1/warnings/{warning_id}/approve" in spec["paths"]
     assert any(isinstance(p, OutboxRelay) for p in vars(WarningService).values())
+
+
+def test_only_the_warned_official_answers_and_the_answer_is_published(
+    container_factory, service_config, web_session, token
+):
+    container = container_factory(WarningService, service_config)
+    container.start()
+    seen = []
+
+    class Listener:
+        name = "responded_listener"
+
+        @event_handler("warning", "warning.responded")
+        def on(self, payload):
+            seen.append(payload)
+
+    listener = container_factory(Listener, service_config)
+    listener.start()
+    created = web_session.post(
+        "/api/v1/warnings",
+        json={
+            "official_id": "off-7",
+            "unit_id": "unit-1",
+            "county": "130402",
+            "level": 3,
+            "reasons": ["群众反映"],
+            "trigger": "public_reports",
+        },
+        headers={"Authorization": token("warning_officer")},
+    ).json()
+    web_session.post(
+        f"/api/v1/warnings/{created['id']}/approve", json={}, headers={"Authorization": token("commission_leader")}
+    )
+    path = f"/api/v1/warnings/{created['id']}/responses"
+    other = web_session.post(
+        path, json={"content": "说明"}, headers={"Authorization": token("official", subject="off-8")}
+    )
+    assert other.status_code == 403
+    assert other.json()["error"]["code"] == "not_own_warning"
+    with entrypoint_waiter(listener, "on", timeout=10):
+        own = web_session.post(
+            path, json={"content": "说明"}, headers={"Authorization": token("official", subject="off-7")}
+        )
+        assert own.status_code == 201, own.text
+    assert seen[0]["data"]["kind"] == "explanation"
+    assert seen[0]["data"]["status"] == "answered"
+
+
+def test_an_operator_loads_a_calendar_year_over_http(container_factory, service_config, web_session, token):
+    container_factory(WarningService, service_config).start()
+    year = {"year": 2027, "source": "国办发明电（测试）", "holidays": ["2027-01-01"], "workdays": []}
+    refused = web_session.put(
+        "/api/v1/calendar/years/2027", json=year, headers={"Authorization": token("warning_officer")}
+    )
+    assert refused.status_code == 403
+    mismatch = web_session.put("/api/v1/calendar/years/2028", json=year, headers={"Authorization": token("operator")})
+    assert mismatch.status_code == 400 and "year" in mismatch.json()["error"]["fields"]
+    loaded = web_session.put("/api/v1/calendar/years/2027", json=year, headers={"Authorization": token("operator")})
+    assert loaded.status_code == 200, loaded.text
+    answer = web_session.get(
+        "/api/v1/calendar/add-working-days?start=2026-12-31&days=1", headers={"Authorization": token("inspector")}
+    ).json()
+    assert (answer["date"], answer["provisional"]) == ("2027-01-04", False)

@@ -376,7 +376,9 @@ def refresh_calendar(store: WarningStore, calendar: WorkingDayCalendar) -> None:
             calendar.load(year)
 
 
-def add_working_days(calendar: WorkingDayCalendar, start: date, days: int) -> dict:
+def add_working_days(calendar: WorkingDayCalendar, start: date, days: int, store: WarningStore | None = None) -> dict:
+    if store is not None:
+        refresh_calendar(store, calendar)
     result = calendar.add_working_days(start, days)
     return {
         "start": start,

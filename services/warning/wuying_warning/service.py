@@ -136,7 +136,7 @@ class WarningService(WuyingService):
         tags=("calendar",),
     )
     def add_working_days(self, request):
-        return handlers.add_working_days(self.calendar, request.payload["start"], request.payload["days"])
+        return handlers.add_working_days(self.calendar, request.payload["start"], request.payload["days"], self.store)
 
     @route(
         "PUT",
