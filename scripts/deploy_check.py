@@ -401,8 +401,9 @@ def _retag(image: str, entry: dict) -> str:
     name = entry.get("newName", name)
     if "digest" in entry:
         return f"{name}@{entry['digest']}"
-    tag = str(entry.get("newTag", tag)) if entry.get("newTag", tag) is not None else None
-    return name + (f":{tag}" if tag else "") + (f"@{digest}" if digest and "newTag" not in entry else "")
+    if "newTag" in entry:
+        return f"{name}:{entry['newTag']}"
+    return name + (f":{tag}" if tag else "") + (f"@{digest}" if digest else "")
 
 
 def image_problem(image) -> str | None:
@@ -701,6 +702,20 @@ def overlays(deploy_dir: str | Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and any((p / f).is_file() for f in KUSTOMIZATION_FILES))
 
 
+def check_components(deploy_dir: str | Path) -> list[str]:
+    """Every directory under components/ is a kustomize Component with a README.md."""
+    root = Path(deploy_dir) / "components"
+    problems = []
+    for directory in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        if not (directory / "README.md").is_file():
+            problems.append(f"components/{directory.name}: README.md missing")
+        try:
+            load_kustomization(directory, "Component")
+        except RenderError as exc:
+            problems.append(f"components/{directory.name}: {exc}")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("deploy_dir", nargs="?", default="deploy")
@@ -710,7 +725,11 @@ def main(argv: list[str] | None = None) -> int:
     if not found:
         print(f"{args.deploy_dir}: no overlays/*/kustomization.yaml", file=sys.stderr)
         return 2
-    failed = False
+    problems = check_components(args.deploy_dir)
+    print(f"components: {'OK' if not problems else f'FAILED ({len(problems)} problems)'}")
+    for problem in problems:
+        print(f"  - {problem}")
+    failed = bool(problems)
     for directory in found:
         result = check_overlay(directory)
         print(result.summary())

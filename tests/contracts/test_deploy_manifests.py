@@ -298,6 +298,14 @@ def test_unsupported_or_wrong_kustomizations_are_render_errors(tmp_path, kustomi
     assert message in result.problems[0]
 
 
+def test_components_need_a_readme_and_kind_component(tmp_path):
+    assert dc.check_components(DEPLOY) == []
+    _write(tmp_path / "components" / "extra" / "kustomization.yaml", "kind: Kustomization\n")
+    problems = "\n".join(dc.check_components(tmp_path))
+    assert "components/extra: README.md missing" in problems
+    assert "expected Component" in problems
+
+
 def test_strategic_merge_patch_merges_lists_by_key():
     original = {"containers": [{"name": "a", "env": [{"name": "X", "value": "1"}], "args": ["p"]}]}
     patch = {"containers": [{"name": "a", "env": [{"name": "Y", "value": "2"}, {"name": "X", "value": "3"}]}]}
