@@ -6,7 +6,8 @@ or requeues it forever (``True``). ``wuying_event_handler`` does neither: a fail
 republished to its own queue with an attempt counter and a growing delay; after
 ``EVENT_MAX_ATTEMPTS`` it goes to the ``wuying.dead-letter`` queue, where an operator sees it
 (RabbitMQ management, ``make dead-letters``) and can replay it (``make replay-dead-letters``).
-A malformed envelope is dead-lettered at once: retrying cannot fix it.
+A malformed envelope, or data the handler's schema refuses, is dead-lettered at once:
+retrying cannot fix it.
 
 Handlers return ``"processed"`` or ``"duplicate"`` (idempotency on the event id is the
 handler's job, done in the same single-document write as its state change).
@@ -23,7 +24,7 @@ from nameko.amqp.publish import Publisher
 from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.events import SERVICE_POOL, EventHandler
 
-from .errors import WuyingError
+from .errors import ValidationFailed, WuyingError
 from .events import parse_event
 from .metrics import service_metrics
 
@@ -106,7 +107,12 @@ class WuyingEventHandler(EventHandler):
             return
         exc = exc_info[1]
         attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
-        if attempt < self.max_attempts:
+        if isinstance(exc, ValidationError | ValidationFailed):
+            # Data the consumer cannot read will not become readable on a retry.
+            self._dead_letter(body, message, f"invalid_data:{error_label(exc)}")
+            log.error("event with unreadable data dead-lettered", extra=_log_fields(body, self.queue.name))
+            self._count(body, "dead_lettered")
+        elif attempt < self.max_attempts:
             eventlet.sleep(self.retry_delay * attempt)
             headers = dict(message.headers or {})
             headers[ATTEMPT_HEADER] = attempt + 1

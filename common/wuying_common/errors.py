@@ -16,12 +16,17 @@ class WuyingError(Exception):
     code = "internal_error"
     message = "系统内部错误，请稍后重试"
 
-    def __init__(self, message: str | None = None, *, fields: dict | None = None, code: str | None = None):
+    def __init__(self, message: str | None = None, fields: dict | None = None, code: str | None = None):
         self.message = message or self.message
         self.fields = fields or {}
         if code:
             self.code = code
-        super().__init__(self.message)
+        # nameko rebuilds a registered exception from its args: keep all three so an RPC
+        # caller gets the fields and code too.
+        super().__init__(self.message, self.fields, self.code)
+
+    def __str__(self) -> str:
+        return self.message
 
     def to_dict(self) -> dict:
         return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
@@ -74,3 +79,10 @@ class TooManyRequests(WuyingError):
     status = 429
     code = "too_many_requests"
     message = "请求过于频繁，请稍后再试"
+
+
+@deserialize_to_instance
+class ServiceUnavailable(WuyingError):
+    status = 503
+    code = "service_unavailable"
+    message = "服务暂不可用，请稍后重试"

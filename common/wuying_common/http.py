@@ -220,6 +220,7 @@ def route(
     tags: tuple[str, ...] = (),
     max_body: int = DEFAULT_MAX_BODY,
     description: str = "",
+    errors: tuple[int, ...] = (400, 401, 403, 404),
 ):
     """Declare an HTTP entrypoint with its schemas; the OpenAPI document is built from these."""
     spec = RouteSpec(
@@ -235,6 +236,7 @@ def route(
         tags=tags,
         max_body=max_body,
         description=description,
+        errors=errors,
     )
 
     def decorator(fn):

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields
 
 from .http import HTTP_ERRORS_ZH, RouteSpec
 
+ERROR_DESCRIPTIONS_ZH = {401: "未认证", 403: "无权限", 409: "状态冲突", 429: "请求过于频繁", 503: "服务暂不可用"}
 _PATH_PARAM = re.compile(r"<(?:[a-z_]+:)?([a-zA-Z_][a-zA-Z0-9_]*)>")
 
 
@@ -62,7 +63,7 @@ def build_openapi(service_cls, *, title: str, version: str = "1.0.0", descriptio
             errors.add(413)
         for status in sorted(errors):
             responses[str(status)] = {
-                "description": HTTP_ERRORS_ZH.get(status, ("", {401: "未认证", 403: "无权限"}.get(status, "错误")))[1],
+                "description": HTTP_ERRORS_ZH.get(status, ("", ERROR_DESCRIPTIONS_ZH.get(status, "错误")))[1],
                 "content": {"application/json": {"schema": "Error"}},
             }
         operation = {

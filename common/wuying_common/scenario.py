@@ -76,7 +76,26 @@ def load_province(province: Province, urls: dict, staff: Staff) -> dict:
         ),
         "inspection units",
     )
+    # Risk learns officials from archive's official.changed events; let it catch up so the demo
+    # report finds its subject registered (in production the registry is simply eventually
+    # consistent, and a proposal without a unit is still valid).
+    wait_for(
+        "risk to receive the officials",
+        lambda: consumed(urls["risk"], "wuying.archive.official.changed.v1") >= len(province.officials),
+        timeout=120,
+    )
     return {"archive": archive, "inspection": inspection}
+
+
+def consumed(url: str, event_type: str) -> float:
+    """Events of a type a service has consumed (processed or duplicate), from its /metrics."""
+    text = requests.get(f"{url}/metrics", timeout=5).text
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith("wuying_") and "_events_consumed_total{" in line and f'type="{event_type}"' in line:
+            if 'outcome="processed"' in line or 'outcome="duplicate"' in line:
+                total += float(line.rsplit(" ", 1)[1])
+    return total
 
 
 def run(province: Province, urls: dict, staff: Staff, say: Callable[[str], None] = print, year: int = 2027) -> dict:

@@ -87,7 +87,7 @@ def platform(tmp_path_factory):
                 if procs[svc][0].poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{svc} did not start:\n" + (logs / f"{svc}.log").read_text()[-3000:])
                 time.sleep(0.3)
-        province = generate(seed=2026, counties=11)  # includes 130402 邯山区
+        province = generate(seed=2026, counties=12)  # includes 130402 邯山区 and 130403 丛台区
         staff = Staff(secret)
         load_province(province, urls, staff)
         yield {"urls": urls, "staff": staff, "province": province, "amqp_uri": amqp_uri, "procs": procs, "logs": logs}

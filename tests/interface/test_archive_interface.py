@@ -101,7 +101,7 @@ def test_the_same_event_delivered_twice_appears_once_in_the_file(container_facto
     response = web_session.get("/api/v1/officials/off-1/file", headers={"Authorization": token("archive_keeper")})
     assert response.status_code == 200
     body = response.json()
-    assert [e["kind"] for e in body["entries"]] == ["petition.triaged"]
+    assert [e["kind"] for e in body["entries"]].count("petition.triaged") == 1
     assert body["intact"] is True
 
 

@@ -13,13 +13,6 @@ from . import handlers
 from .dependencies import archive_outbox, archive_store
 from .schemas import FileSchema, OfficialQuerySchema, OfficialSchema, RegisterResultSchema, RegisterSchema
 
-RECORDED = {
-    "intake": ["petition.triaged", "petition.closed"],
-    "risk": ["risk.profile_changed", "warning.proposed"],
-    "warning": ["warning.issued", "warning.escalated", "warning.responded", "warning.lifted", "warning.overdue"],
-    "inspection": ["inspection.scheduled", "inspection.finding_recorded", "inspection.completed"],
-}
-
 
 class ArchiveService(WuyingService):
     name = "archive"
@@ -31,6 +24,12 @@ class ArchiveService(WuyingService):
     clock = Clock()
 
     # -- events in (one handler per source and type, so each has its own durable queue) ----
+    # Its own official.changed too: the personnel change is written with the official in one
+    # write, and reaches the file through the outbox like any other event (at least once).
+    @wuying_event_handler("archive", "official.changed")
+    def on_official_changed(self, event):
+        return handlers.record_event(self.store, self.clock, event)
+
     @wuying_event_handler("intake", "petition.triaged")
     def on_petition_triaged(self, event):
         return handlers.record_event(self.store, self.clock, event)
@@ -69,6 +68,14 @@ class ArchiveService(WuyingService):
 
     @wuying_event_handler("inspection", "inspection.scheduled")
     def on_inspection_scheduled(self, event):
+        return handlers.record_event(self.store, self.clock, event)
+
+    @wuying_event_handler("inspection", "inspection.finding_recorded")
+    def on_inspection_finding_recorded(self, event):
+        return handlers.record_event(self.store, self.clock, event)
+
+    @wuying_event_handler("inspection", "inspection.completed")
+    def on_inspection_completed(self, event):
         return handlers.record_event(self.store, self.clock, event)
 
     # -- RPC -------------------------------------------------------------------------------

@@ -116,7 +116,9 @@ class WarningProposedReader(Schema):
 
     proposal_id = fields.String(load_default=None, allow_none=True)
     official_id = fields.String(required=True, validate=ID)
-    unit_id = fields.String(required=True, validate=ID)
+    # Risk may not know the official's unit yet (its registry is eventually consistent);
+    # the proposal is still valid and the warning officer can complete it.
+    unit_id = fields.String(load_default="", validate=validate.Length(max=64))
     county = fields.String(required=True, validate=COUNTY_CODE)
     level = fields.Integer(required=True, validate=LEVEL)
     risk_point = fields.String(load_default=None, allow_none=True)
