@@ -30,7 +30,7 @@ Rules checked on each render: every Deployment has the app.kubernetes.io name/pa
 labels, a selector matching its pod labels, Prometheus scrape annotations, a non-root pod
 (runAsNonRoot, uid 10001, RuntimeDefault seccomp), containers with a read-only root, no
 privilege escalation and all capabilities dropped, an emptyDir at /tmp, readiness and liveness
-probes on GET /health at port 8080, container port 8080, CPU and memory requests and limits, a
+readiness on GET /health and liveness on GET /health/live at port 8080, container port 8080, CPU and memory requests and limits, a
 ServiceAccount of its own that exists in the render with token automount off, ConfigMaps it
 reads present, and a Service selecting it on 8080. Everywhere: every secret reference names
 ``wuying-secrets``; no Secret carries data; every image has a tag other than ``latest`` (or a
@@ -526,10 +526,10 @@ def _check_deployment(d: dict, docs: list[dict]) -> list[str]:
         ports = {p.get("name"): p.get("containerPort") for p in c.get("ports") or []}
         container_ports.update(ports)
         serves_http |= HTTP_PORT in ports.values()
-        for kind in ("readinessProbe", "livenessProbe"):
+        for kind, path in (("readinessProbe", "/health"), ("livenessProbe", "/health/live")):
             get = (c.get(kind) or {}).get("httpGet") or {}
-            if get.get("path") != "/health" or _port_number(get.get("port"), ports) != HTTP_PORT:
-                out.append(f"container {c.get('name')}: {kind} must be httpGet /health on port {HTTP_PORT}")
+            if get.get("path") != path or _port_number(get.get("port"), ports) != HTTP_PORT:
+                out.append(f"container {c.get('name')}: {kind} must be httpGet {path} on port {HTTP_PORT}")
     if not serves_http:
         out.append(f"no container exposes port {HTTP_PORT}")
 

@@ -5,3 +5,5 @@ the embedded outbox and its relay, the MongoDB store provider, the JSON HTTP ent
 OpenAPI generation, bearer-token authentication, Prometheus metrics and the official
 working-day calendar.
 """
+
+from . import messages_zh  # noqa: E402,F401  (Chinese validation messages before any schema is built)

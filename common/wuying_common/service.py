@@ -52,6 +52,12 @@ class WuyingService:
         status = "ok" if healthy else "unavailable"
         return json_response({"status": status, "service": self.name, "checks": checks}, status=200 if healthy else 503)
 
+    @route("GET", "/health/live", summary="存活检查：进程能应答（不检查依赖）", public=True, tags=("operations",))
+    def liveness_endpoint(self, request):
+        # Liveness must not fail while the broker or the store is down: restarting every pod
+        # during a broker outage would not help. Readiness (/health) covers dependencies.
+        return json_response({"status": "alive", "service": self.name})
+
     @route("GET", "/metrics", summary="Prometheus 指标", public=True, tags=("operations",))
     def metrics_endpoint(self, request):
         return Response(self.metrics.exposition(), mimetype=CONTENT_TYPE_LATEST.split(";")[0])

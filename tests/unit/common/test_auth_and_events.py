@@ -71,3 +71,18 @@ def test_no_event_schema_may_declare_a_reporter_field():
 
     with pytest.raises(ValueError, match="secret fields"):
         EventRegistry().register("intake", "petition.leaky", 1, Leaky, "test")
+
+
+def test_validation_messages_are_in_chinese():
+    from marshmallow import Schema, fields, validate
+
+    class Probe(Schema):
+        name = fields.String(required=True)
+        age = fields.Integer(validate=validate.Range(min=1, max=9))
+        kind = fields.String(validate=validate.OneOf(["a", "b"]))
+
+    errors = Probe().validate({"age": 20, "kind": "c", "extra": 1})
+    assert errors["name"] == ["必填字段，不能缺少"]
+    assert errors["age"] == ["必须大于或等于 1 且小于或等于 9"]
+    assert errors["kind"][0].startswith("必须是以下取值之一")
+    assert errors["extra"] == ["不允许的字段"]
