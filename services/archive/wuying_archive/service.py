@@ -34,6 +34,10 @@ class ArchiveService(WuyingService):
     def on_petition_triaged(self, event):
         return handlers.record_event(self.store, self.clock, event)
 
+    @wuying_event_handler("intake", "clue.transferred")
+    def on_clue_transferred(self, event):
+        return handlers.record_event(self.store, self.clock, event)
+
     @wuying_event_handler("intake", "petition.closed")
     def on_petition_closed(self, event):
         return handlers.record_event(self.store, self.clock, event)
@@ -60,6 +64,10 @@ class ArchiveService(WuyingService):
 
     @wuying_event_handler("warning", "warning.lifted")
     def on_warning_lifted(self, event):
+        return handlers.record_event(self.store, self.clock, event)
+
+    @wuying_event_handler("warning", "warning.appealed")
+    def on_warning_appealed(self, event):
         return handlers.record_event(self.store, self.clock, event)
 
     @wuying_event_handler("warning", "warning.overdue")

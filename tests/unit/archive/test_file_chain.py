@@ -36,3 +36,12 @@ def test_only_integrity_information_reaches_an_officials_file():
     assert subjects_of("petition.triaged", data, "130402") == []
     data["outcome"] = "integrity_information"
     assert [s.id for s in subjects_of("petition.triaged", data, "130402")] == ["o1"]
+
+
+def test_a_transferred_case_clue_reaches_the_subjects_file():
+    data = {"subjects": [{"kind": "official", "id": "o1", "county": "130402"}], "transferred_to": "case_handling"}
+    assert [s.id for s in subjects_of("clue.transferred", data, "130402")] == ["o1"]
+
+
+def test_warning_events_go_to_the_officials_file():
+    assert [s.id for s in subjects_of("warning.appealed", {"official_id": "o9"}, "130402")] == ["o9"]

@@ -19,6 +19,7 @@ TIMELINE_TITLES: dict[str, str] = {
     "official.changed": "人员信息变动",
     "petition.triaged": "信访举报经研判为廉情信息",
     "petition.closed": "信访举报办结",
+    "clue.transferred": "问题线索移送案件审理部门",
     "risk.profile_changed": "廉政风险画像变化",
     "risk.assessed": "廉政风险评估",
     "warning.proposed": "拟作出廉政风险预警",
@@ -45,8 +46,9 @@ class FileSubject:
 
 def subjects_of(event_name: str, data: dict[str, Any], county: str) -> list[FileSubject]:
     """Whose files an event belongs in."""
-    if event_name == "petition.triaged":
-        if data.get("outcome") != "integrity_information":
+    if event_name in ("petition.triaged", "clue.transferred"):
+        # A case clue reaches the file when it is transferred (clue.transferred), not at triage.
+        if event_name == "petition.triaged" and data.get("outcome") != "integrity_information":
             return []
         return [
             FileSubject(s["kind"], s["id"], s.get("county") or county) for s in data.get("subjects", []) if s.get("id")
