@@ -2,6 +2,7 @@
 
 import base64
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -47,8 +48,34 @@ def platform(tmp_path_factory):
     suffix = "_e2e" + uuid.uuid4().hex[:8]
     amqp_uri = f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
     logs = tmp_path_factory.mktemp("logs")
-    urls, procs = {}, {}
+    urls, procs, commands = {}, {}, {}
     nameko = Path(sys.executable).parent / "nameko"
+
+    def start(svc):
+        args, env = commands[svc]
+        log = open(logs / f"{svc}.log", "a")  # noqa: SIM115 - closed at teardown
+        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        procs[svc] = (proc, log)
+
+    def stop(svc, sig=signal.SIGKILL):
+        proc, log = procs[svc]
+        proc.send_signal(sig)
+        proc.wait(timeout=15)
+        log.close()
+
+    def wait_healthy(svc):
+        url = urls[svc]
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(f"{url}/health", timeout=2).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                pass
+            if procs[svc][0].poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{svc} did not start:\n" + (logs / f"{svc}.log").read_text()[-3000:])
+            time.sleep(0.3)
+
     for svc, cls in CLASSES.items():
         port = free_port()
         env = dict(
@@ -62,38 +89,31 @@ def platform(tmp_path_factory):
                 f"{svc.upper()}_MONGODB_DATABASE": f"wuying_{svc}{suffix}",
             },
         )
-        log = open(logs / f"{svc}.log", "w")  # noqa: SIM115 - closed at teardown
-        procs[svc] = (
-            subprocess.Popen(
-                [str(nameko), "run", "--config", f"services/{svc}/config.yml", f"wuying_{svc}.service:{cls}"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            ),
-            log,
+        commands[svc] = (
+            [str(nameko), "run", "--config", f"services/{svc}/config.yml", f"wuying_{svc}.service:{cls}"],
+            env,
         )
+        start(svc)
         urls[svc] = f"http://127.0.0.1:{port}"
     try:
-        for svc, url in urls.items():
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if requests.get(f"{url}/health", timeout=2).status_code == 200:
-                        break
-                except requests.ConnectionError:
-                    pass
-                if procs[svc][0].poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{svc} did not start:\n" + (logs / f"{svc}.log").read_text()[-3000:])
-                time.sleep(0.3)
-        province = generate(seed=2026, counties=12)  # includes 130402 邯山区 and 130403 丛台区
+        for svc in urls:
+            wait_healthy(svc)
+        province = generate(seed=2026, counties=13)  # through 130404 复兴区
         staff = Staff(secret)
         load_province(province, urls, staff)
-        yield {"urls": urls, "staff": staff, "province": province, "amqp_uri": amqp_uri, "procs": procs, "logs": logs}
+        yield {
+            "urls": urls,
+            "staff": staff,
+            "province": province,
+            "amqp_uri": amqp_uri,
+            "logs": logs,
+            "stop": stop,
+            "start": start,
+            "wait_healthy": wait_healthy,
+        }
     finally:
         for proc, log in procs.values():
-            if proc.poll() is None:
+            if not log.closed and proc.poll() is None:
                 proc.terminate()
                 try:
                     proc.wait(timeout=15)

@@ -113,3 +113,44 @@ def test_a_malformed_event_is_dead_lettered_not_dropped(platform):
             message.ack()
         queue.close()
     assert seen == {"archive", "risk"}
+
+
+def test_events_published_while_a_consumer_is_dead_are_consumed_when_it_comes_back(platform):
+    """A killed service loses nothing: its durable queues hold what was published meanwhile."""
+    urls, staff = platform["urls"], platform["staff"]
+    official = next(o for o in platform["province"].officials if o.post == "局长" and o.county == "130404")
+    platform["stop"]("archive")  # SIGKILL: no graceful shutdown
+    event_id = str(uuid.uuid4())
+    envelope = {
+        "specversion": "1.0",
+        "id": event_id,
+        "source": "/wuying/risk",
+        "type": "wuying.risk.risk.profile_changed.v1",
+        "time": "2026-11-20T03:00:00Z",
+        "subject": f"official/{official.id}",
+        "datacontenttype": "application/json",
+        "dataschema": "https://schemas.wuying.local/events/wuying.risk.risk.profile_changed.v1.json",
+        "county": official.county,
+        "data": {
+            "official_id": official.id,
+            "score_before": 0,
+            "score_after": 15,
+            "level": "low",
+            "level_zh": "低风险",
+        },
+    }
+    exchange = Exchange("risk.events", type="topic", durable=True)
+    with Connection(platform["amqp_uri"]) as conn:
+        conn.Producer(serializer="json").publish(
+            envelope, exchange=exchange, routing_key="risk.profile_changed", declare=[exchange]
+        )
+    platform["start"]("archive")
+    platform["wait_healthy"]("archive")
+
+    def recorded():
+        r = requests.get(
+            f"{urls['archive']}/api/v1/officials/{official.id}/file", headers=staff.header("archive_keeper"), timeout=5
+        )
+        return r.status_code == 200 and event_id in [e["source_event_id"] for e in r.json()["entries"]]
+
+    assert wait_for("the restarted archive to consume the queued event", recorded)
