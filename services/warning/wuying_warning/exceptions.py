@@ -45,3 +45,27 @@ class DateInFuture(ValidationFailed):
 class LiftByIssuerForbidden(Forbidden):
     code = "lift_by_issuer_forbidden"
     message = "预警须由签发人以外的领导批准解除"
+
+
+@deserialize_to_instance
+class ExtensionRefused(Conflict):
+    code = "extension_not_allowed"
+    message = "该预警不能延长整改期限"
+
+
+@deserialize_to_instance
+class DateOutOfOrder(ValidationFailed):
+    code = "date_out_of_order"
+    message = "日期先后顺序不对"
+
+
+@deserialize_to_instance
+class InvalidInterview(ValidationFailed):
+    code = "invalid_interview"
+    message = "约谈安排不符合规定（篇5 五(二)2）"
+
+
+@deserialize_to_instance
+class InboxMessageNotFound(NotFound):
+    code = "inbox_message_not_found"
+    message = "未找到该消息"

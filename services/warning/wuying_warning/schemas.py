@@ -84,7 +84,11 @@ class WarningEscalatedV1Schema(_WarningRefV1):
 
     previous_level = fields.Integer(required=True, validate=LEVEL)
     previous_colour = fields.String(required=True, validate=COLOUR)
-    reason = fields.String(required=True, validate=validate.OneOf(["answer_overdue", "fix_overdue"]))
+    reason = fields.String(
+        required=True,
+        validate=validate.OneOf(["answer_overdue", "fix_overdue", "verified_new_report"]),
+        metadata={"description": "verified_new_report: 预警后群众仍有反映，经调查属实 (篇5 七(一))"},
+    )
     notice_kind = fields.String(required=True, validate=validate.OneOf(["notice", "inquiry", "order"]))
     issued_on = fields.Date(required=True)
     answer_due = fields.Date(required=True)
@@ -104,6 +108,55 @@ WARNING_OVERDUE = registry.register(
 )
 WARNING_ESCALATED = registry.register(
     SERVICE, "warning.escalated", 1, WarningEscalatedV1Schema, "A warning moved up one level (预警升级)."
+)
+
+
+class WarningAppealedV1Schema(_WarningRefV1):
+    """申诉 (篇5 七(三)): ``stage`` lodged (the clock stops) or decided (upheld: the warning
+    stands and its deadlines move on by the paused working days; revoked: it ends). The
+    official's and the organ's reasons stay in the service."""
+
+    stage = fields.String(required=True, validate=validate.OneOf(["lodged", "decided"]))
+    appealed_on = fields.Date(required=True)
+    outcome = fields.String(required=True, allow_none=True, validate=validate.OneOf(["upheld", "revoked"]))
+    decided_on = fields.Date(required=True, allow_none=True)
+    decided_by = fields.String(required=True, allow_none=True)
+    paused_working_days = fields.Integer(required=True, allow_none=True)
+    status = fields.String(required=True)
+    answer_due = fields.Date(required=True, allow_none=True)
+    fix_due = fields.Date(required=True, allow_none=True)
+
+
+class WarningTransferredV1Schema(_WarningRefV1):
+    """已构成违纪的，不属于预警范畴，按办案程序处理 (篇5 三(一)3; 七(三) 案件线索及时移送)."""
+
+    to = fields.String(required=True, validate=validate.OneOf(["case_clue"]))
+    previous_status = fields.String(required=True)
+    transferred_on = fields.Date(required=True)
+    transferred_by = fields.String(required=True)
+
+
+class WarningExtendedV1Schema(_WarningRefV1):
+    """延期整改 (篇5 六3): once, at most one month, approved by the Party committee."""
+
+    previous_fix_due = fields.Date(required=True)
+    fix_due = fields.Date(required=True)
+    approved_by = fields.String(required=True)
+    extensions = fields.Integer(required=True)
+
+
+WARNING_APPEALED = registry.register(
+    SERVICE, "warning.appealed", 1, WarningAppealedV1Schema, "An appeal was lodged or decided (预警申诉)."
+)
+WARNING_TRANSFERRED = registry.register(
+    SERVICE,
+    "warning.transferred",
+    1,
+    WarningTransferredV1Schema,
+    "A warning matter was transferred as a case clue (转案件线索).",
+)
+WARNING_EXTENDED = registry.register(
+    SERVICE, "warning.extended", 1, WarningExtendedV1Schema, "A red warning's fix date was extended (延期整改)."
 )
 
 
@@ -127,6 +180,26 @@ class WarningProposedReader(Schema):
     score = fields.Float(load_default=None, allow_none=True)
     rule_version = fields.String(load_default=None, allow_none=True)
     cause_event_ids = fields.List(fields.String(), load_default=list)
+
+
+class _TriagedSubjectReader(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    kind = fields.String(required=True)
+    id = fields.String(required=True)
+    county = fields.String(load_default=None, allow_none=True)
+
+
+class PetitionTriagedReader(Schema):
+    """The part of intake's ``petition.triaged`` v1 this service reads."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    petition_id = fields.String(required=True)
+    outcome = fields.String(required=True)
+    subjects = fields.List(fields.Nested(_TriagedSubjectReader), load_default=list)
 
 
 # -- HTTP payloads ---------------------------------------------------------------------------
@@ -182,6 +255,71 @@ class RevisitSchema(Schema):
     opinion = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
+REASONS = fields.List(
+    fields.String(validate=validate.Length(min=1, max=2000)),
+    required=True,
+    validate=validate.Length(min=1, max=20, error="至少填写一条理由"),
+)
+
+
+class AppealSchema(Schema):
+    reasons = REASONS
+
+
+class AppealDecisionSchema(Schema):
+    outcome = fields.String(
+        required=True,
+        validate=validate.OneOf(["upheld", "revoked"], error="须为 upheld（维持预警）或 revoked（撤销预警）"),
+    )
+    reasons = REASONS
+    decided_on = fields.Date(load_default=None, allow_none=True, metadata={"description": "缺省为今天（北京时间）"})
+
+
+class TransferSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000, error="须说明移送理由"))
+
+
+class ExtensionSchema(Schema):
+    reasons = REASONS
+    until = fields.Date(
+        load_default=None, allow_none=True, metadata={"description": "延长后的整改期限；缺省为原期限后一个月"}
+    )
+
+
+class InterviewSchema(Schema):
+    interviewers = fields.List(fields.String(validate=validate.Length(min=1, max=64)), required=True)
+    lead = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    lead_rank = fields.String(
+        required=True,
+        metadata={"description": "party_committee_member, commission_principal, commission_leader_in_charge"},
+    )
+    plan = fields.String(required=True, validate=validate.Length(min=1, max=5000, error="须附谈话方案（谈话提纲）"))
+    notice_slip_no = fields.String(required=True, validate=validate.Length(min=1, max=64, error="须填写约谈通知单编号"))
+    scheduled_on = fields.Date(required=True)
+    place = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
+class InboxMessageSchema(Schema):
+    id = fields.String()
+    warning_id = fields.String()
+    kind = fields.String()
+    title = fields.String()
+    body = fields.String()
+    delivered_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+
+
+class EligibilityQuerySchema(Schema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+
+
+class QuarterlyQuerySchema(Schema):
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    quarter = fields.Integer(required=True, validate=validate.Range(min=1, max=4, error="季度须为 1–4"))
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "html"]))
+
+
 class LiftSchema(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
@@ -232,6 +370,15 @@ class WarningSchema(Schema):
     rule_version = fields.String(allow_none=True)
     escalations = fields.Integer()
     lifted_on = fields.String(allow_none=True)
+    paused_on = fields.String(allow_none=True)
+    appeals = fields.List(fields.Dict())
+    extensions = fields.Integer()
+    extension_records = fields.List(fields.Dict())
+    transfer = fields.Dict(allow_none=True)
+    interviews = fields.List(fields.Dict())
+    notices = fields.List(fields.Dict())
+    attached_proposals = fields.List(fields.Dict())
+    suppressed_proposals = fields.List(fields.Dict())
     version = fields.Integer()
 
 

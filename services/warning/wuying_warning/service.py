@@ -12,15 +12,24 @@ from wuying_common.providers import CalendarProvider
 from wuying_common.service import WuyingService
 
 from . import handlers
-from .dependencies import Rules, warning_outbox, warning_store
-from .domain.authority import APPROVER_ROLES
+from .dependencies import NotifierChannels, Rules, warning_outbox, warning_store
+from .domain.authority import APPROVER_ROLES, EXTENSION_ROLE
+from .notifiers import build_notifiers
 from .schemas import (
+    AppealDecisionSchema,
+    AppealSchema,
     ApproveSchema,
     CalendarYearSchema,
+    EligibilityQuerySchema,
+    ExtensionSchema,
+    InboxMessageSchema,
+    InterviewSchema,
     LiftSchema,
     ProposeSchema,
+    QuarterlyQuerySchema,
     ResponseSchema,
     RevisitSchema,
+    TransferSchema,
     TriggerSchema,
     WarningQuerySchema,
     WarningSchema,
@@ -46,6 +55,11 @@ class WarningService(WuyingService):
     clock = Clock()
     calendar = CalendarProvider()
     rules = Rules()
+    channels = NotifierChannels()
+
+    @property
+    def notifiers(self):
+        return build_notifiers(self.channels, self.store, self.clock.now)
 
     def _count(self, noun, doc, warning, source):
         self.metrics.counter(noun, doc, ("level", "colour", "county", "source")).labels(
@@ -55,10 +69,14 @@ class WarningService(WuyingService):
     # -- events in ---------------------------------------------------------------------------
     @wuying_event_handler("risk", "warning.proposed")
     def on_warning_proposed(self, event):
-        outcome, warning = handlers.proposal_from_event(self.store, self.clock, event)
-        if warning is not None:
+        outcome, warning = handlers.proposal_from_event(self.store, self.clock, event, self.rules)
+        if warning is not None and warning.source_event_id == event["id"]:
             self._count("warnings_proposed", "Warnings proposed, by level and county", warning, "risk")
         return outcome
+
+    @wuying_event_handler("intake", "petition.triaged")
+    def on_petition_triaged(self, event):
+        return handlers.report_from_triage(self.store, self.clock, self.calendar, self.rules, event, self.notifiers)
 
     # -- HTTP --------------------------------------------------------------------------------
     @route(
@@ -72,7 +90,9 @@ class WarningService(WuyingService):
         tags=("warnings",),
     )
     def propose(self, request):
-        warning = handlers.propose(self.store, self.clock, request.principal, request.payload)
+        kind, warning = handlers.propose_matter(self.store, self.clock, request.principal, request.payload, self.rules)
+        if kind != "new":  # 一事一例: attached to, or suppressed under, an open warning
+            return 200, warning
         self._count("warnings_proposed", "Warnings proposed, by level and county", warning, "staff")
         return warning
 
@@ -87,7 +107,14 @@ class WarningService(WuyingService):
     )
     def approve(self, request, warning_id):
         warning = handlers.approve(
-            self.store, self.clock, self.calendar, self.rules, request.principal, warning_id, request.payload
+            self.store,
+            self.clock,
+            self.calendar,
+            self.rules,
+            request.principal,
+            warning_id,
+            request.payload,
+            self.notifiers,
         )
         self._count("warnings_issued", "Warnings issued, by level and county", warning, "approval")
         return warning
@@ -188,7 +215,122 @@ class WarningService(WuyingService):
     def lift(self, request, warning_id):
         return handlers.lift(self.store, self.clock, request.principal, warning_id, request.payload)
 
+    @route(
+        "POST",
+        "/api/v1/warnings/<warning_id>/appeals",
+        summary="被预警人本人向实施预警的机关提出申诉（申诉期间期限暂停计算）",
+        body=AppealSchema,
+        response=WarningSchema,
+        status=201,
+        roles=("official",),
+        tags=("appeals",),
+    )
+    def appeal(self, request, warning_id):
+        return handlers.appeal(self.store, self.clock, request.principal, warning_id, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/warnings/<warning_id>/appeals/decision",
+        summary="实施预警的机关答复申诉：维持（期限顺延）或撤销",
+        body=AppealDecisionSchema,
+        response=WarningSchema,
+        roles=tuple(sorted(APPROVER_ROLES)),
+        tags=("appeals",),
+    )
+    def decide_appeal(self, request, warning_id):
+        return handlers.decide_appeal(
+            self.store, self.clock, self.calendar, request.principal, warning_id, request.payload, self.notifiers
+        )
+
+    @route(
+        "POST",
+        "/api/v1/warnings/<warning_id>/transfer",
+        summary="已构成违纪的，转为案件线索按办案程序处理",
+        body=TransferSchema,
+        response=WarningSchema,
+        roles=("warning_officer",),
+        tags=("warnings",),
+    )
+    def transfer(self, request, warning_id):
+        return handlers.transfer(self.store, self.clock, request.principal, warning_id, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/warnings/<warning_id>/extension",
+        summary="红色预警经党委批准延长整改期限（一次，不超过一个月）",
+        body=ExtensionSchema,
+        response=WarningSchema,
+        roles=(EXTENSION_ROLE,),
+        tags=("warnings",),
+        errors=(400, 401, 403, 404, 409),
+    )
+    def extend(self, request, warning_id):
+        return handlers.extend(self.store, self.clock, request.principal, warning_id, request.payload, self.notifiers)
+
+    @route(
+        "POST",
+        "/api/v1/warnings/<warning_id>/interviews",
+        summary="约谈预警：谈话方案、两人以上谈话人员、主谈人、约谈通知单",
+        body=InterviewSchema,
+        response=WarningSchema,
+        status=201,
+        roles=("warning_officer",),
+        tags=("delivery",),
+    )
+    def interview(self, request, warning_id):
+        return handlers.interview(
+            self.store, self.clock, request.principal, warning_id, request.payload, self.notifiers
+        )
+
+    @route(
+        "GET",
+        "/api/v1/inbox",
+        summary="被预警人本人的站内消息",
+        response=InboxMessageSchema,
+        many=True,
+        roles=("official",),
+        tags=("delivery",),
+    )
+    def inbox(self, request):
+        return handlers.inbox(self.store, request.principal)
+
+    @route(
+        "POST",
+        "/api/v1/inbox/<message_id>/read",
+        summary="记录本人已阅读该消息",
+        response=InboxMessageSchema,
+        roles=("official",),
+        tags=("delivery",),
+    )
+    def read_message(self, request, message_id):
+        return handlers.read_inbox_message(self.store, self.clock, request.principal, message_id)
+
+    @route(
+        "GET",
+        "/api/v1/units/<unit_id>/advanced-eligibility",
+        summary="单位当年能否评为先进单位（一年内两次及以上红色预警的不得评先）",
+        query=EligibilityQuerySchema,
+        roles=READERS,
+        tags=("results",),
+    )
+    def advanced_eligibility(self, request, unit_id):
+        return handlers.advanced_eligibility(self.store, request.principal, unit_id, request.payload["year"])
+
+    @route(
+        "GET",
+        "/api/v1/reports/quarterly",
+        summary="廉政风险信息预警专报（季度）：JSON 或可打印的 HTML（format=html）",
+        query=QuarterlyQuerySchema,
+        roles=READERS,
+        tags=("results",),
+    )
+    def quarterly_report(self, request):
+        report = handlers.quarterly_report(self.store, self.calendar, request.principal, request.payload)
+        if request.payload["format"] == "html":
+            return handlers.quarterly_report_html(report)
+        return report
+
     # -- timers ------------------------------------------------------------------------------
     @timer(interval=DEADLINE_CHECK_SECONDS)
     def check_deadlines(self):
-        return handlers.check_deadlines(self.store, self.clock, self.calendar, self.rules)
+        return handlers.check_deadlines(self.store, self.clock, self.calendar, self.rules, self.notifiers)

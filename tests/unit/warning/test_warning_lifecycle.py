@@ -33,6 +33,7 @@ LEGAL = {
     ("appealed", "uphold"),
     ("appealed", "revoke"),
     ("issued", "escalate"),
+    ("answered", "escalate"),  # 篇5 七(一): 预警后群众仍有反映，经调查问题属实的 (blue only)
     ("rectifying", "escalate"),
     *{(s, "transfer_case_clue") for s in STATUSES - TERMINAL},
 }

@@ -34,3 +34,21 @@ def approval_refusal(level_number: int, proposer: str, approver: str, approver_r
             needed.approver_role,
         )
     return None
+
+
+def decision_refusal(level_number: int, roles: Iterable[str]) -> Refusal | None:
+    """An appeal is answered by the organ that issued the warning (篇5 七(三): 向实施预警的党组织、
+    纪检监察机关提出申诉，接受申诉的机关调查了解后，予以答复): the same authority as approval."""
+    needed = level(level_number)
+    if needed.approver_role not in set(roles):
+        return Refusal(
+            "approval_authority_required",
+            f"{needed.colour_zh}预警的申诉须由{needed.approver_zh}后答复",
+            needed.approver_role,
+        )
+    return None
+
+
+# 篇5 六3: the extension of a red warning needs a leader's approval; the red warning's own
+# authority (the Party committee, 篇5 三(一)2) grants it.
+EXTENSION_ROLE = level(1).approver_role

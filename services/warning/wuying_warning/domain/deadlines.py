@@ -31,6 +31,8 @@ class WorkingDays(Protocol):
 
     def add_working_days(self, start: date, days: int): ...
 
+    def working_days_between(self, start: date, end: date) -> tuple[int, bool]: ...
+
 
 @dataclass(frozen=True)
 class LevelRule:
@@ -45,6 +47,9 @@ class RuleSet:
     version: str
     levels: MappingProxyType[int, LevelRule]
     source: str
+    # Proposals for the same official and risk point inside this many days are one matter
+    # (一事一例, 篇5 七(四)): later ones are attached to the first, not issued again.
+    grouping_window_days: int = 30
 
     def rule(self, level_number: int) -> LevelRule:
         try:
@@ -122,3 +127,54 @@ def extended_fix_due(fix_due: date, rules: RuleSet, level_number: int, extension
     if extensions_so_far >= rule.max_extensions:
         raise ValueError("no extension left for this warning")
     return add_months(fix_due, rule.extension_months)
+
+
+class ExtensionRefused(ValueError):
+    """Why a rectification extension is refused: ``code`` is stable, ``message`` Chinese."""
+
+    def __init__(self, code: str, message: str, field: str = "") -> None:
+        self.code, self.message, self.field = code, message, field
+        super().__init__(message)
+
+
+def extension_until(
+    fix_due: date, requested: date | None, rules: RuleSet, level_number: int, extensions_so_far: int
+) -> date:
+    """The new fix date of an approved extension (篇5 六3: 特殊情况需延期的，经领导批准后，发出
+    延期整改通知书，延长整改期限不得超过一个月). Only red has one; at most once; ``requested``
+    (default: the full month) must lie after the current date and within the month."""
+    rule = rules.rule(level_number)
+    if rule.max_extensions == 0:
+        raise ExtensionRefused("extension_not_allowed", "只有红色预警（责令整改）可以延长整改期限")
+    if extensions_so_far >= rule.max_extensions:
+        raise ExtensionRefused("extension_exhausted", f"整改期限只能延长 {rule.max_extensions} 次，已经延长过")
+    latest = extended_fix_due(fix_due, rules, level_number, extensions_so_far)
+    until = requested or latest
+    if until <= fix_due:
+        raise ExtensionRefused("date_out_of_order", f"延长后的期限须晚于原期限 {fix_due.isoformat()}", "until")
+    if until > latest:
+        raise ExtensionRefused(
+            "extension_too_long", f"延长整改期限不得超过一个月（最迟 {latest.isoformat()}）", "until"
+        )
+    return until
+
+
+@dataclass(frozen=True)
+class ShiftedDue:
+    due: date
+    provisional: bool
+
+
+def resume_after_pause(due: date | None, paused_on: date, resumed_on: date, calendar: WorkingDays) -> ShiftedDue | None:
+    """An appeal stops the clock (篇5 七(三): the organ investigates, then answers): every
+    deadline moves on by the working days that passed while the appeal was pending, counted
+    on the official calendar ((paused_on, resumed_on], like any working-day period)."""
+    if due is None:
+        return None
+    paused, provisional = calendar.working_days_between(paused_on, resumed_on)
+    shifted = calendar.add_working_days(due, paused)
+    return ShiftedDue(shifted.date, bool(provisional or shifted.provisional))
+
+
+def paused_working_days(paused_on: date, resumed_on: date, calendar: WorkingDays) -> int:
+    return calendar.working_days_between(paused_on, resumed_on)[0]

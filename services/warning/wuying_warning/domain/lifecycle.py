@@ -6,7 +6,8 @@ rectifying ─report_rectified→ rectified
 answered | rectified ─revisit→ revisited (回访, 篇5 六4) ─lift→ lifted (解除预警)
 issued | answered | rectifying | rectified ─appeal→ appealed (申诉, 篇5 七(三); clock paused)
 appealed ─uphold→ the status before the appeal; appealed ─revoke→ revoked
-issued | rectifying ─escalate→ issued at the next level (篇5 七(一), 篇8 第十八条(二)1①/(三)1①)
+issued | answered | rectifying ─escalate→ issued at the next level (篇5 七(一): 预警后群众仍有反映，
+    经调查问题属实的 — also after a blue answer —, 篇8 第十八条(二)1①/(三)1①)
 any open status ─transfer_case_clue→ transferred_as_case_clue (篇5 三(一)3, 七(三))
 proposed ─reject→ rejected
 """
@@ -72,7 +73,7 @@ def next_state(state: State, action: str) -> State:
         return State(state.appealed_from, lvl, escalations=state.escalations)
     if action == "revoke" and s == "appealed":
         return State("revoked", lvl, escalations=state.escalations)
-    if action == "escalate" and s in ("issued", "rectifying") and lvl > 1:
+    if action == "escalate" and s in ("issued", "answered", "rectifying") and lvl > 1:
         return State("issued", lvl - 1, escalations=state.escalations + 1)
     if action == "transfer_case_clue" and s in OPEN:
         return State("transferred_as_case_clue", lvl, escalations=state.escalations)
