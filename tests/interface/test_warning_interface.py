@@ -306,3 +306,212 @@ def test_an_operator_loads_a_calendar_year_over_http(container_factory, service_
         "/api/v1/calendar/add-working-days?start=2026-12-31&days=1", headers={"Authorization": token("inspector")}
     ).json()
     assert (answer["date"], answer["provisional"]) == ("2027-01-04", False)
+
+
+def _issue(web_session, token, official="off-20", level=3, issued_on=None):
+    trigger = {3: "public_reports", 2: "policy_deviation_signs", 1: "poor_annual_assessment"}[level]
+    body = {
+        "official_id": official,
+        "unit_id": "unit-9",
+        "county": "130402",
+        "level": level,
+        "reasons": ["群众反映"],
+        "trigger": trigger,
+    }
+    if issued_on:
+        body["issued_on"] = issued_on
+    created = web_session.post("/api/v1/warnings", json=body, headers={"Authorization": token("warning_officer")})
+    assert created.status_code == 201, created.text
+    approver = {3: "commission_leader", 2: "commission_secretary", 1: "party_committee"}[level]
+    approved = web_session.post(
+        f"/api/v1/warnings/{created.json()['id']}/approve", json={}, headers={"Authorization": token(approver)}
+    )
+    assert approved.status_code == 200, approved.text
+    return approved.json()
+
+
+def _stored(web_session, token, warning_id):
+    detail = web_session.get(f"/api/v1/warnings/{warning_id}", headers={"Authorization": token("auditor")})
+    assert detail.status_code == 200, detail.text
+    return detail.json()
+
+
+def test_the_official_appeals_the_clock_pauses_and_the_issuing_organ_decides(
+    container_factory, service_config, web_session, token
+):
+    container = container_factory(WarningService, service_config)
+    container.start()
+    seen = []
+
+    class Listener:
+        name = "appeal_listener"
+
+        @event_handler("warning", "warning.appealed")
+        def on(self, payload):
+            seen.append(payload)
+
+    listener = container_factory(Listener, service_config)
+    listener.start()
+    warning = _issue(web_session, token, issued_on="2026-09-30")
+    path = f"/api/v1/warnings/{warning['id']}/appeals"
+    me = token("official", subject="off-20")
+
+    inbox = web_session.get("/api/v1/inbox", headers={"Authorization": me})
+    assert inbox.status_code == 200 and [m["title"] for m in inbox.json()] == ["廉情预警告知书"]
+    read = web_session.post(f"/api/v1/inbox/{inbox.json()[0]['id']}/read", headers={"Authorization": me})
+    assert read.status_code == 200 and read.json()["read_at"]
+
+    with entrypoint_waiter(listener, "on", timeout=10):
+        lodged = web_session.post(path, json={"reasons": ["所反映问题与事实不符"]}, headers={"Authorization": me})
+        assert lodged.status_code == 201, lodged.text
+    assert lodged.json()["status"] == "appealed" and lodged.json()["paused_on"]
+    assert seen[0]["data"]["stage"] == "lodged" and "事实不符" not in str(seen[0])
+
+    with entrypoint_waiter(listener, "on", timeout=10):
+        decided = web_session.post(
+            f"{path}/decision",
+            json={"outcome": "upheld", "reasons": ["经核实，反映属实"]},
+            headers={"Authorization": token("commission_leader", subject="leader-3")},
+        )
+        assert decided.status_code == 200, decided.text
+    body = decided.json()
+    assert body["status"] == "issued" and body["paused_on"] is None
+    assert body["appeals"][0]["decided_by"] == "leader-3"
+    # The deadline moved on by exactly the working days the appeal was pending.
+    paused = body["appeals"][0]["paused_working_days"]
+    moved = web_session.get(
+        f"/api/v1/calendar/add-working-days?start={warning['answer_due']}&days={paused}",
+        headers={"Authorization": token("auditor")},
+    ).json()
+    assert body["answer_due"] == moved["date"]
+    assert seen[1]["data"]["stage"] == "decided" and seen[1]["data"]["outcome"] == "upheld"
+
+
+def test_bad_requests_are_refused_clearly_and_change_nothing(container_factory, service_config, web_session, token):
+    container_factory(WarningService, service_config).start()
+    red = _issue(web_session, token, official="off-21", level=1)
+    wid = red["id"]
+    before = _stored(web_session, token, wid)
+    owner = token("official", subject="off-21")
+    cases = [
+        # (method path, body, token, status, code or field)
+        (f"/api/v1/warnings/{wid}/appeals", {"reasons": []}, owner, 400, "reasons"),
+        (f"/api/v1/warnings/{wid}/appeals", {"reasons": ["异议"]}, token("official", subject="off-22"), 403, None),
+        (f"/api/v1/warnings/{wid}/responses", {"content": "说明"}, token("official", subject="off-22"), 403, None),
+        (f"/api/v1/warnings/{wid}/transfer", {"reason": ""}, token("warning_officer"), 400, "reason"),
+        (f"/api/v1/warnings/{wid}/extension", {"reasons": ["r"]}, token("commission_secretary"), 403, None),
+        (
+            f"/api/v1/warnings/{wid}/extension",
+            {"reasons": ["r"], "until": "2000-01-01"},
+            token("party_committee"),
+            400,
+            "until",
+        ),
+        (
+            f"/api/v1/warnings/{wid}/interviews",
+            {
+                "interviewers": ["甲"],
+                "lead": "甲",
+                "lead_rank": "clerk",
+                "plan": "提纲",
+                "notice_slip_no": "1",
+                "scheduled_on": "2026-12-01",
+            },
+            token("warning_officer"),
+            400,
+            "lead_rank",
+        ),
+        (
+            f"/api/v1/warnings/{wid}/appeals/decision",
+            {"outcome": "upheld", "reasons": ["r"]},
+            token("party_committee"),
+            409,
+            None,
+        ),
+    ]
+    for path, body, auth, status, field in cases:
+        answer = web_session.post(path, json=body, headers={"Authorization": auth})
+        assert answer.status_code == status, (path, answer.text)
+        error = answer.json()["error"]
+        assert error["code"] and error["message"]
+        if field:
+            assert field in error["fields"], (path, error)
+    unknown_level = web_session.post(
+        "/api/v1/warnings",
+        json={"official_id": "o", "unit_id": "u", "county": "130402", "level": 4, "reasons": ["r"], "trigger": "x"},
+        headers={"Authorization": token("warning_officer")},
+    )
+    assert unknown_level.status_code == 400 and "level" in unknown_level.json()["error"]["fields"]
+    assert _stored(web_session, token, wid) == before
+
+    extended = web_session.post(
+        f"/api/v1/warnings/{wid}/extension",
+        json={"reasons": ["汛期"]},
+        headers={"Authorization": token("party_committee")},
+    )
+    assert extended.status_code == 200, extended.text
+    again = web_session.post(
+        f"/api/v1/warnings/{wid}/extension",
+        json={"reasons": ["再延"]},
+        headers={"Authorization": token("party_committee")},
+    )
+    assert again.status_code == 409 and again.json()["error"]["code"] == "extension_exhausted"
+
+
+def test_results_eligibility_and_the_printable_quarterly_report(container_factory, service_config, web_session, token):
+    container_factory(WarningService, service_config).start()
+    _issue(web_session, token, official="off-31", level=1)
+    _issue(web_session, token, official="off-32", level=1)
+    year = _stored(web_session, token, _issue(web_session, token, official="off-33")["id"])["issued_on"][:4]
+    eligibility = web_session.get(
+        f"/api/v1/units/unit-9/advanced-eligibility?year={year}", headers={"Authorization": token("auditor")}
+    )
+    assert eligibility.status_code == 200, eligibility.text
+    assert (eligibility.json()["eligible"], eligibility.json()["red_warnings"]) == (False, 2)
+    month = int(_stored(web_session, token, eligibility.json()["warning_ids"][0])["issued_on"][5:7])
+    query = f"/api/v1/reports/quarterly?county=130402&year={year}&quarter={(month - 1) // 3 + 1}"
+    report = web_session.get(query, headers={"Authorization": token("commission_secretary")})
+    assert report.status_code == 200 and report.json()["by_level"] == {"blue": 1, "yellow": 0, "red": 2}
+    page = web_session.get(query + "&format=html", headers={"Authorization": token("commission_secretary")})
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "廉政风险信息预警专报" in page.text
+    bad = web_session.get(
+        "/api/v1/reports/quarterly?county=130402&year=2026&quarter=5", headers={"Authorization": token("auditor")}
+    )
+    assert bad.status_code == 400 and "quarter" in bad.json()["error"]["fields"]
+
+
+class _TriagedProbe(Schema):
+    petition_id = fields.String()
+    outcome = fields.String()
+    subjects = fields.List(fields.Dict())
+
+
+TRIAGED_PROBE = registry.register("intake", "warnprobe.triaged", 1, _TriagedProbe, "test only")
+
+
+def test_a_verified_report_over_the_broker_escalates_an_open_blue_warning(
+    container_factory, service_config, web_session, token
+):
+    container = container_factory(WarningService, service_config)
+    container.start()
+    warning = _issue(web_session, token, official="off-40")
+    event = build_event(
+        TRIAGED_PROBE,
+        {
+            "petition_id": "p-9",
+            "outcome": "integrity_information",
+            "subjects": [{"kind": "official", "id": "off-40", "county": "130402"}],
+        },
+        subject="petition/p-9",
+        county="130402",
+    )
+    event["type"] = "wuying.intake.petition.triaged.v1"
+    with entrypoint_waiter(container, "on_petition_triaged", timeout=10) as result:
+        publish(service_config, "intake", "petition.triaged", event)
+    assert result.get() == "processed"
+    with entrypoint_waiter(container, "on_petition_triaged", timeout=10) as result:
+        publish(service_config, "intake", "petition.triaged", event)
+    assert result.get() == "duplicate"
+    after = _stored(web_session, token, warning["id"])
+    assert (after["colour"], after["escalations"]) == ("yellow", 1)
