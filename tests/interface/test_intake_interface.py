@@ -6,11 +6,12 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nameko.events import event_handler
-from nameko.testing.services import entrypoint_waiter
+from nameko.testing.services import entrypoint_hook, entrypoint_waiter
 
+from wuying_archive.service import ArchiveService
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock
-from wuying_intake.persistence import Petition
+from wuying_intake.persistence import AuditEntry, IdentityRequest, Petition
 from wuying_intake.service import IntakeService
 
 KEY = base64.b64encode(b"k" * 32).decode()
@@ -33,6 +34,34 @@ def start(container_factory, config, keys=f"k1:{KEY}"):
     container = container_factory(IntakeService, dict(config, INTAKE_ENCRYPTION_KEYS=keys))
     container.start()
     return container
+
+
+OFFICIAL = {
+    "id": "off-1",
+    "name": "王某",
+    "county": "130402",
+    "unit_id": "u-1",
+    "post": "局长",
+    "rank": "正科",
+}
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_archive(container_factory, config, *officials):
+    """The real archive service beside intake, on the same broker (its own HTTP port), with
+    officials registered through its RPC."""
+    archive = container_factory(ArchiveService, dict(config, WEB_SERVER_ADDRESS=f"127.0.0.1:{free_port()}"))
+    archive.start()
+    with entrypoint_hook(archive, "register") as register:
+        assert register(units=[], officials=list(officials))["officials"] == len(officials)
+    return archive
 
 
 def listener(container_factory, config, event_type, seen):
@@ -102,6 +131,7 @@ def test_the_receipt_code_shows_the_status_and_the_answer_and_a_wrong_code_says_
 def test_triage_as_integrity_information_publishes_petition_triaged_and_twice_is_a_conflict(
     container_factory, service_config, web_session, token
 ):
+    start_archive(container_factory, service_config, OFFICIAL)
     start(container_factory, service_config)
     seen = []
     probe = listener(container_factory, service_config, "petition.triaged", seen)
@@ -269,3 +299,161 @@ def test_random_bodies_never_cause_a_server_error_or_a_half_written_report(
     else:
         assert after == before
         assert response.json()["error"]["fields"]
+
+
+# -- identity opening: four eyes, audited -------------------------------------------------------
+def test_opening_a_reporters_identity_takes_a_second_supervisor_only_the_requester_reads_it_and_all_is_audited(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config)
+    pid = web_session.post("/api/v1/reports", json=NAMED).json()["petition_id"]
+    clerk = {"Authorization": token("intake_clerk", subject="clerk-1")}
+    boss = {"Authorization": token("intake_supervisor", subject="boss-1")}
+    asked = web_session.post(
+        f"/api/v1/reports/{pid}/identity-requests", json={"reason": "核实举报内容需要联系举报人"}, headers=clerk
+    )
+    assert asked.status_code == 201, asked.text
+    rid = asked.json()["request_id"]
+    early = web_session.get(f"/api/v1/identity-requests/{rid}/identity", headers=clerk)
+    assert early.status_code == 403 and early.json()["error"]["code"] == "not_approved"
+    by_clerk = web_session.post(f"/api/v1/identity-requests/{rid}/approve", json={}, headers=clerk)
+    assert by_clerk.status_code == 403  # a clerk is not a supervisor
+    approved = web_session.post(f"/api/v1/identity-requests/{rid}/approve", json={"note": "同意"}, headers=boss)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "approved"
+    opened = web_session.get(f"/api/v1/identity-requests/{rid}/identity", headers=clerk)
+    assert opened.status_code == 200, opened.text
+    assert opened.json()["reporter"]["name"] == "李举报"
+    assert web_session.get(f"/api/v1/identity-requests/{rid}/identity", headers=boss).status_code == 403
+
+    audit = web_session.get("/api/v1/audit?county=130402", headers={"Authorization": token("auditor")})
+    assert audit.status_code == 200, audit.text
+    trail = [(a["action"], a["outcome"], a["actor"]) for a in reversed(audit.json())]
+    assert ("requested", "allowed", "clerk-1") in trail
+    assert ("approved", "allowed", "boss-1") in trail
+    assert ("accessed", "allowed", "clerk-1") in trail
+    assert ("accessed", "denied", "boss-1") in trail
+    assert "李举报" not in audit.text and "13800138000" not in audit.text
+    assert web_session.get("/api/v1/audit?county=130402", headers=clerk).status_code == 403
+    stored = json.dumps(
+        [e.to_mongo().to_dict() for e in AuditEntry.objects]
+        + [r.to_mongo().to_dict() for r in IdentityRequest.objects],
+        default=str,
+        ensure_ascii=False,
+    )
+    assert "李举报" not in stored and "13800138000" not in stored
+
+
+def test_the_same_person_cannot_approve_and_a_named_subject_can_neither_request_nor_approve(
+    container_factory, service_config, web_session, token
+):
+    start_archive(container_factory, service_config, OFFICIAL)
+    start(container_factory, service_config)
+    letter = dict(NAMED, channel="letter", received_on="2026-11-18", subjects=[{"kind": "official", "id": "off-1"}])
+    clerk = {"Authorization": token("intake_clerk", subject="clerk-1")}
+    pid = web_session.post("/api/v1/staff/reports", json=letter, headers=clerk).json()["petition_id"]
+    boss = {"Authorization": token("intake_supervisor", subject="boss-1")}
+    rid = web_session.post(
+        f"/api/v1/reports/{pid}/identity-requests", json={"reason": "需要联系举报人补充材料"}, headers=boss
+    ).json()["request_id"]
+    own = web_session.post(f"/api/v1/identity-requests/{rid}/approve", json={}, headers=boss)
+    assert own.status_code == 403 and own.json()["error"]["code"] == "same_person"
+
+    accused = {"Authorization": token("intake_supervisor", "intake_clerk", subject="off-1")}
+    for response in (
+        web_session.post(f"/api/v1/reports/{pid}/identity-requests", json={"reason": "想知道是谁"}, headers=accused),
+        web_session.post(f"/api/v1/identity-requests/{rid}/approve", json={}, headers=accused),
+        web_session.get(f"/api/v1/reports/{pid}", headers=accused),
+        web_session.post(
+            f"/api/v1/reports/{pid}/triage", json={"outcome": "no_substance", "severity": "low"}, headers=accused
+        ),
+    ):
+        assert response.status_code == 403, response.text
+        assert response.json()["error"]["code"] == "subject_recused"
+    assert IdentityRequest.objects(id=rid).first().status == "pending"
+    assert AuditEntry.objects(actor="off-1", outcome="denied").count() == 2
+
+
+# -- subjects checked against archive's registry over RPC ------------------------------------------
+def test_staff_entry_checks_subject_ids_and_resolves_a_unique_name_with_the_real_archive(
+    container_factory, service_config, web_session, token
+):
+    start_archive(container_factory, service_config, OFFICIAL, dict(OFFICIAL, id="off-2", name="刘某"))
+    start(container_factory, service_config)
+    clerk = {"Authorization": token("intake_clerk")}
+    letter = dict(ANONYMOUS, channel="letter", received_on="2026-11-18")
+    unknown = dict(letter, subjects=[{"kind": "official", "name": "王某"}, {"kind": "official", "id": "off-404"}])
+    refused = web_session.post("/api/v1/staff/reports", json=unknown, headers=clerk)
+    assert refused.status_code == 400, refused.text
+    assert "subjects.1.id" in refused.json()["error"]["fields"]
+    assert Petition.objects.count() == 0
+
+    by_name = dict(letter, subjects=[{"kind": "official", "name": "刘某"}, {"kind": "official", "name": "陈某"}])
+    created = web_session.post("/api/v1/staff/reports", json=by_name, headers=clerk)
+    assert created.status_code == 201, created.text
+    view = web_session.get(f"/api/v1/reports/{created.json()['petition_id']}", headers=clerk).json()
+    assert [(s["name"], s["id"], s["registered"]) for s in view["subjects"]] == [
+        ("刘某", "off-2", True),
+        ("陈某", None, False),
+    ]
+
+    pid = created.json()["petition_id"]
+    bad = {
+        "outcome": "integrity_information",
+        "severity": "low",
+        "subjects": [{"kind": "official", "id": "off-404", "county": "130402"}],
+    }
+    triaged = web_session.post(f"/api/v1/reports/{pid}/triage", json=bad, headers=clerk)
+    assert triaged.status_code == 400 and "subjects.0.id" in triaged.json()["error"]["fields"]
+
+
+def test_a_case_clue_is_announced_as_clue_transferred_without_the_reporter(
+    container_factory, service_config, web_session, token
+):
+    start_archive(container_factory, service_config, OFFICIAL)
+    start(container_factory, service_config)
+    seen = []
+    probe = listener(container_factory, service_config, "clue.transferred", seen)
+    pid = web_session.post("/api/v1/reports", json=NAMED).json()["petition_id"]
+    clue = {
+        "outcome": "case_clue",
+        "severity": "high",
+        "subjects": [{"kind": "official", "id": "off-1", "county": "130402"}],
+    }
+    with entrypoint_waiter(probe, "on", timeout=10):
+        response = web_session.post(
+            f"/api/v1/reports/{pid}/triage", json=clue, headers={"Authorization": token("intake_clerk")}
+        )
+    assert response.status_code == 200, response.text
+    data = seen[0]["data"]
+    assert seen[0]["type"] == "wuying.intake.clue.transferred.v1"
+    assert data["petition_id"] == pid and data["transferred_to"] == "case_handling"
+    assert data["subjects"] == [{"kind": "official", "id": "off-1", "county": "130402"}]
+    assert "李举报" not in json.dumps(seen, ensure_ascii=False) and "13800138000" not in json.dumps(seen)
+
+
+# -- public submission hardening -------------------------------------------------------------------
+def test_public_submissions_and_lookups_are_rate_limited_per_client_and_no_address_is_stored(
+    container_factory, service_config, web_session
+):
+    container = start(
+        container_factory,
+        dict(service_config, INTAKE_RATE_LIMIT_REPORTS="2/3600", INTAKE_RATE_LIMIT_LOOKUPS="2/3600"),
+    )
+    codes = [web_session.post("/api/v1/reports", json=ANONYMOUS) for _ in range(3)]
+    assert [r.status_code for r in codes] == [201, 201, 429]
+    error = codes[2].json()["error"]
+    assert error["code"] == "too_many_requests" and "频繁" in error["message"]
+    lookups = [
+        web_session.post("/api/v1/receipts/lookup", json={"receipt_code": "ZZZZ-ZZZZ-ZZZZ-ZZZZ"}) for _ in range(3)
+    ]
+    assert [r.status_code for r in lookups] == [404, 404, 429]
+
+    limiter = next(e for e in container.extensions if type(e).__name__ == "RateLimiter")
+    hashed = limiter.buckets["reports"].key("127.0.0.1")
+    db = Petition._get_db()
+    stored = json.dumps(
+        {name: list(db[name].find()) for name in db.list_collection_names()}, default=str, ensure_ascii=False
+    )
+    for trace in ("127.0.0.1", hashed, hashed[:16]):
+        assert trace not in stored

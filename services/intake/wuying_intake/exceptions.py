@@ -3,7 +3,7 @@ callers get these types). Messages never quote a reporter's details."""
 
 from nameko.exceptions import deserialize_to_instance
 
-from wuying_common.errors import Conflict, NotFound, WuyingError
+from wuying_common.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyRequests, WuyingError
 
 
 @deserialize_to_instance
@@ -32,3 +32,35 @@ class ReceiptNotFound(NotFound):
 class InvalidTransition(Conflict):
     code = "invalid_transition"
     message = "该件当前状态不允许此操作"
+
+
+@deserialize_to_instance
+class IdentityRequestNotFound(NotFound):
+    code = "identity_request_not_found"
+    message = "未找到该查看举报人信息的申请"
+
+
+@deserialize_to_instance
+class IdentityForbidden(Forbidden):
+    """Refused by the identity-opening rules; ``code`` says which (subject_recused, same_person, …)."""
+
+    code = "identity_forbidden"
+    message = "无权执行该操作"
+
+
+@deserialize_to_instance
+class SubjectRecused(Forbidden):
+    code = "subject_recused"
+    message = "被反映人不得查看或办理反映本人的件"
+
+
+@deserialize_to_instance
+class RegistryUnavailable(ServiceUnavailable):
+    code = "registry_unavailable"
+    message = "人员登记库（档案服务）暂不可用，请稍后重试"
+
+
+@deserialize_to_instance
+class RateLimited(TooManyRequests):
+    code = "too_many_requests"
+    message = "提交或查询过于频繁，请稍后再试"

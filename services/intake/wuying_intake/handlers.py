@@ -11,12 +11,13 @@ import functools
 import io
 import logging
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
-from wuying_common.clock import SystemClock
-from wuying_common.errors import ValidationFailed
+from wuying_common.clock import CST, SystemClock
+from wuying_common.errors import Conflict, ValidationFailed
 
 from .domain.catalog import (
     CATEGORY_SHORT_ZH,
@@ -26,10 +27,39 @@ from .domain.catalog import (
     STATUSES_ZH,
     TRANSFERS_ZH,
 )
+from .domain.deadlines import (
+    ACKNOWLEDGE,
+    HANDLE,
+    OVERDUE,
+    REMINDER_WORKING_DAYS,
+    SEND_UP_WORKING_DAYS,
+    OpenDeadline,
+    due_notices,
+)
+from .domain.identity import (
+    ACCESSED,
+    ALLOWED,
+    APPROVED,
+    DENIED,
+    PENDING,
+    REFUSED,
+    REQUEST_STATUSES_ZH,
+    REQUESTED,
+    Actor,
+    IdentityRuleError,
+    check_access,
+    check_decision,
+    check_request,
+    recusal_problem,
+)
 from .domain.petition import (
     CLOSED,
     RECEIVED,
+    SENT_UP,
     TRIAGED,
+    VERIFICATION_CONFIRMED,
+    VERIFICATION_NOT_CONFIRMED,
+    VERIFICATION_OPEN,
     IntakeRuleError,
     TransitionNotAllowed,
     acknowledge_deadline,
@@ -37,6 +67,7 @@ from .domain.petition import (
     decide_triage,
     extend_deadline,
     handle_deadline,
+    verification_problem,
 )
 from .domain.protection import (
     Keyring,
@@ -52,11 +83,22 @@ from .domain.screening import (
     route_for,
     subject_keys,
 )
-from .domain.statistics import csv_rows, tally
-from .exceptions import EncryptionUnavailable, InvalidTransition, PetitionNotFound, ReceiptNotFound
+from .domain.statistics import csv_rows, durations, tally
+from .exceptions import (
+    EncryptionUnavailable,
+    IdentityForbidden,
+    IdentityRequestNotFound,
+    InvalidTransition,
+    PetitionNotFound,
+    ReceiptNotFound,
+    RegistryUnavailable,
+    SubjectRecused,
+)
 from .persistence import (
+    Clarification,
     Closure,
     DuplicateCandidate,
+    IdentityRequest,
     IntakeStore,
     Petition,
     Receipt,
@@ -64,11 +106,29 @@ from .persistence import (
     ReportedSubject,
     ResolvedSubject,
     SealedReporter,
+    SendUp,
     Triage,
+    Verification,
 )
-from .schemas import PETITION_CLOSED, PETITION_RECEIVED, PETITION_TRIAGED
+from .schemas import (
+    CLUE_TRANSFERRED,
+    PETITION_CLOSED,
+    PETITION_DEADLINE_APPROACHING,
+    PETITION_OVERDUE,
+    PETITION_RECEIVED,
+    PETITION_SENT_UP,
+    PETITION_TRIAGED,
+)
 
 log = logging.getLogger(__name__)
+
+
+class Registry(Protocol):
+    """archive's registry of officials, over RPC (``dependencies.ArchiveRegistry``)."""
+
+    def get_official(self, official_id: str) -> dict | None: ...
+
+    def find_officials(self, county: str, name: str) -> list[dict]: ...
 
 
 @functools.cache
@@ -100,8 +160,12 @@ def submit_report(
     *,
     channel: str,
     recorded_by: str | None = None,
+    registry: Registry | None = None,
 ) -> dict:
-    """Receive a report (受理登记); anonymous reporters get their receipt code, once."""
+    """Receive a report (受理登记); anonymous reporters get their receipt code, once.
+
+    With a ``registry`` (staff entry) subjects given by id must be registered officials, and a
+    subject given by name only is resolved when exactly one registered official matches."""
     anonymous = payload["anonymous"]
     if not anonymous and keyring is None:
         raise EncryptionUnavailable(fields={"reporter": "实名举报人信息无法加密保存"})
@@ -111,7 +175,10 @@ def submit_report(
         raise ValidationFailed(fields={"received_on": "收件日期不能晚于今天"})
     now = clock.now()
     deadline = acknowledge_deadline(calendar, received_on)
-    keys = subject_keys(payload["subjects"])
+    subjects = [dict(s) for s in payload["subjects"]]
+    if registry is not None:
+        subjects = resolve_reported_subjects(registry, payload["county"], subjects)
+    keys = subject_keys(subjects)
     earlier = store.about_subjects_since(payload["county"], keys, received_on - timedelta(days=DUPLICATE_WINDOW_DAYS))
     candidates = duplicate_candidates(payload["content"], earlier)
     petition = Petition(
@@ -128,11 +195,12 @@ def submit_report(
                 unit_name=s.get("unit_name"),
                 commission_staff=bool(s.get("commission_staff")),
                 commission_leader=bool(s.get("commission_leader")),
+                registered=bool(s.get("registered")),
             )
-            for s in payload["subjects"]
+            for s in subjects
         ],
         subject_keys=keys,
-        routing=route_for(payload["subjects"]),
+        routing=route_for(subjects),
         duplicate_candidates=[
             DuplicateCandidate(petition_id=c.petition_id, similarity=c.similarity) for c in candidates
         ],
@@ -142,6 +210,7 @@ def submit_report(
         recorded_by=recorded_by,
         acknowledge_due=deadline.due,
         acknowledge_due_provisional=deadline.provisional,
+        send_up_due=calendar.add_working_days(received_on, SEND_UP_WORKING_DAYS).date,
         status=RECEIVED,
     )
     receipt_code = None
@@ -191,7 +260,48 @@ def _load(store: IntakeStore, principal: Principal | None, petition_id: str) -> 
         raise PetitionNotFound(fields={"petition_id": "不存在"})
     if principal is not None:
         principal.require_county(petition.county)
+        if recusal_problem(principal.subject, petition.subject_official_ids()):
+            raise SubjectRecused(fields={"petition_id": "您是该件的被反映人，须回避"})
     return petition
+
+
+def resolve_reported_subjects(registry: Registry, county: str, subjects: list[dict]) -> list[dict]:
+    """Check subjects given by id against the registry; resolve those given by name only when
+    exactly one registered official matches (otherwise a clerk resolves them at triage)."""
+    resolved = []
+    for i, s in enumerate(subjects):
+        s = dict(s)
+        if s["kind"] == "official":
+            if s.get("id"):
+                official = registry.get_official(s["id"])
+                if official is None:
+                    raise ValidationFailed(fields={f"subjects.{i}.id": "人员登记库中没有该编号"})
+                s["name"] = s.get("name") or official.get("name")
+            else:
+                try:
+                    matches = registry.find_officials(county, s["name"])
+                except RegistryUnavailable:
+                    matches = []  # a name can wait for the clerk; the report must not
+                official = matches[0] if len(matches) == 1 else None
+                if official:
+                    s["id"] = official["id"]
+            if official:
+                s["registered"] = True
+                s["commission_staff"] = bool(s.get("commission_staff") or official.get("commission_staff"))
+        resolved.append(s)
+    return resolved
+
+
+def check_triaged_subjects(registry: Registry, subjects: list[dict]) -> None:
+    """Every official confirmed at triage must be registered, in the county given."""
+    for i, s in enumerate(subjects):
+        if s["kind"] != "official":
+            continue
+        official = registry.get_official(s["id"])
+        if official is None:
+            raise ValidationFailed(fields={f"subjects.{i}.id": "人员登记库中没有该编号"})
+        if official.get("county") and official["county"] != s["county"]:
+            raise ValidationFailed(fields={f"subjects.{i}.county": "与人员登记库中的地区不一致"})
 
 
 def _transition(petition: Petition, target: str) -> None:
@@ -209,14 +319,24 @@ def _transition(petition: Petition, target: str) -> None:
         raise InvalidTransition(message, code=code, fields={"status": petition.status}) from None
 
 
-def triage(store: IntakeStore, clock: SystemClock, principal: Principal, petition_id: str, payload: dict) -> dict:
-    """研判: received → triaged, emitting ``petition.triaged`` in the same write."""
+def triage(
+    store: IntakeStore,
+    clock: SystemClock,
+    principal: Principal,
+    petition_id: str,
+    payload: dict,
+    registry: Registry | None = None,
+) -> dict:
+    """研判: received → triaged, emitting ``petition.triaged`` in the same write; a case clue
+    also emits ``clue.transferred``, a suspected malicious report opens a verification."""
     petition = _load(store, principal, petition_id)
     _transition(petition, TRIAGED)
     try:
         decision = decide_triage(payload["outcome"], payload["severity"], payload["subjects"], payload["note"])
     except IntakeRuleError as exc:
         raise ValidationFailed(fields={exc.field: str(exc)}) from None
+    if registry is not None:
+        check_triaged_subjects(registry, [dict(s) for s in decision.subjects])
     now = clock.now()
     petition.triage = Triage(
         outcome=decision.outcome,
@@ -229,6 +349,9 @@ def triage(store: IntakeStore, clock: SystemClock, principal: Principal, petitio
         handle_due=handle_deadline(clock.today()),
     )
     petition.status = TRIAGED
+    petition.subject_keys = sorted(set(petition.subject_keys) | set(subject_keys(decision.subjects)))
+    if decision.outcome == "suspected_malicious":
+        petition.verification = Verification(status=VERIFICATION_OPEN, opened_at=_naive_utc(now))
     envelope = petition.record_event(
         PETITION_TRIAGED,
         {
@@ -244,6 +367,20 @@ def triage(store: IntakeStore, clock: SystemClock, principal: Principal, petitio
         county=petition.county,
         now=now,
     )
+    if decision.transferred_to == "case_handling":
+        petition.record_event(
+            CLUE_TRANSFERRED,
+            {
+                "petition_id": petition.id,
+                "county": petition.county,
+                "subjects": [dict(s) for s in decision.subjects],
+                "transferred_to": "case_handling",
+                "transferred_at": _rfc3339(now),
+            },
+            subject=f"petition/{petition.id}",
+            county=petition.county,
+            now=now,
+        )
     petition.save_versioned()
     log.info(
         "petition %s triaged as %s",
@@ -258,6 +395,10 @@ def close(store: IntakeStore, clock: SystemClock, principal: Principal, petition
     """办结 with an answer the reporter can read: triaged → closed, emitting ``petition.closed``."""
     petition = _load(store, principal, petition_id)
     _transition(petition, CLOSED)
+    if petition.verification and petition.verification.status == VERIFICATION_OPEN:
+        raise InvalidTransition(
+            "疑似恶意举报须先作出核实结论再办结", code="verification_open", fields={"verification": "open"}
+        )
     now = clock.now()
     answer = payload["answer"].strip()
     petition.closure = Closure(
@@ -294,11 +435,23 @@ def extend(store: IntakeStore, principal: Principal, petition_id: str, reason: s
     return report_view(petition)
 
 
-def statistics(store: IntakeStore, principal: Principal, query: dict) -> dict:
+def _beijing_date(moment: datetime) -> date:
+    return moment.replace(tzinfo=UTC).astimezone(CST).date()
+
+
+def statistics(store: IntakeStore, principal: Principal, query: dict, calendar: WorkingDayCalendar) -> dict:
+    """Counts, plus working days from receipt to acceptance (triage) and to closure."""
     principal.require_county(query["county"])
+    rows = store.tally_rows(query["county"], query.get("since"), query.get("until"))
+
+    def working_days(row, key):
+        return calendar.working_days_between(row["received_on"], _beijing_date(row[key]))[0]
+
     return {
         "county": query["county"],
-        **tally(store.tally_rows(query["county"], query.get("since"), query.get("until"))),
+        **tally(rows),
+        "working_days_to_acceptance": durations(working_days(r, "triaged_at") for r in rows if r["triaged_at"]),
+        "working_days_to_closure": durations(working_days(r, "closed_at") for r in rows if r["closed_at"]),
     }
 
 
@@ -321,6 +474,7 @@ def list_reports(store: IntakeStore, principal: Principal, query: dict) -> list[
         category=query.get("category"),
         limit=query.get("limit", 100),
         offset=query.get("offset", 0),
+        not_about=principal.subject,
     )
     return [report_view(p) for p in petitions]
 
@@ -364,9 +518,11 @@ def report_view(petition: Petition) -> dict:
                 "unit_name": s.unit_name,
                 "commission_staff": s.commission_staff,
                 "commission_leader": s.commission_leader,
+                "registered": bool(s.registered),
             }
             for s in petition.subjects
         ],
+        "about_commission_staff": any(s.commission_staff or s.commission_leader for s in petition.subjects),
         "anonymous": petition.anonymous,
         "reporter_on_file": petition.reporter is not None,
         "routing": petition.routing,
@@ -382,7 +538,30 @@ def report_view(petition: Petition) -> dict:
         "acknowledge_due_provisional": petition.acknowledge_due_provisional,
         "triage": triage_view,
         "closure": closure_view,
+        "send_up_due": petition.send_up_due,
+        "sent_up": _embedded(petition.sent_up, ("organ", "reason", "due", "on_time", "sent_at", "sent_by")),
+        "verification": _verification_view(petition.verification),
+        "clarification": _embedded(petition.clarification, ("text", "by", "at")),
+        "deadline_notices": list(petition.notices),
     }
+
+
+VERIFICATION_ZH = {
+    VERIFICATION_OPEN: "核实中",
+    VERIFICATION_CONFIRMED: "经核实属恶意举报，已为被反映人澄清正名",
+    VERIFICATION_NOT_CONFIRMED: "经核实不属恶意举报",
+}
+
+
+def _embedded(doc, keys) -> dict | None:
+    return {k: getattr(doc, k) for k in keys} if doc else None
+
+
+def _verification_view(v) -> dict | None:
+    view = _embedded(v, ("status", "opened_at", "concluded_at", "concluded_by", "note"))
+    if view:
+        view["status_zh"] = VERIFICATION_ZH[v.status]
+    return view
 
 
 def lookup_receipt(store: IntakeStore, receipt_code: str) -> dict:
@@ -417,3 +596,262 @@ def reseal_reporters(store: IntakeStore, keyring: Keyring | None, limit: int = 5
         petition.save_versioned()
         resealed += 1
     return {"resealed": resealed, "current_kid": keyring.current}
+
+
+# -- routing: sending a report up --------------------------------------------------------------
+def send_up(store: IntakeStore, clock: SystemClock, principal: Principal, petition_id: str, payload: dict) -> dict:
+    """转送上级: a report that belongs to the level above goes there within 5 working days of
+    receipt; the reporter is told where it went (their answer), ``petition.sent_up`` emitted."""
+    petition = _load(store, principal, petition_id)
+    if petition.status != RECEIVED:
+        raise InvalidTransition("只有尚未受理的件可以转送上级", code="not_received", fields={"status": petition.status})
+    now, today = clock.now(), clock.today()
+    organ = payload["organ"].strip()
+    due = petition.send_up_due
+    petition.sent_up = SendUp(
+        organ=organ,
+        reason=payload["reason"].strip(),
+        due=due,
+        on_time=today <= due,
+        sent_at=_naive_utc(now),
+        sent_by=principal.subject,
+    )
+    petition.replies.append(Reply(text=f"您反映的问题属于{organ}管辖，已转送该机关办理。", at=_naive_utc(now)))
+    petition.status = SENT_UP
+    envelope = petition.record_event(
+        PETITION_SENT_UP,
+        {
+            "petition_id": petition.id,
+            "county": petition.county,
+            "organ": organ,
+            "due": due.isoformat(),
+            "on_time": today <= due,
+            "sent_at": _rfc3339(now),
+        },
+        subject=f"petition/{petition.id}",
+        county=petition.county,
+        now=now,
+    )
+    petition.save_versioned()
+    log.info("petition %s sent up", petition.id, extra={"event_id": envelope["id"], "county": petition.county})
+    return report_view(petition)
+
+
+# -- suspected malicious reports -----------------------------------------------------------------
+def conclude_verification(
+    store: IntakeStore, clock: SystemClock, principal: Principal, petition_id: str, payload: dict
+) -> dict:
+    """核实结论 (seeds/003): when a malicious report is confirmed, the accused is cleared on the
+    record (澄清正名: who, when, the text)."""
+    petition = _load(store, principal, petition_id)
+    outcome = petition.triage.outcome if petition.triage else None
+    status = petition.verification.status if petition.verification else None
+    problem = verification_problem(outcome, status, payload["confirmed"], payload.get("clarification", ""))
+    if problem:
+        raise InvalidTransition(problem, code="verification_not_open", fields={"verification": problem})
+    now = _naive_utc(clock.now())
+    v = petition.verification
+    v.status = VERIFICATION_CONFIRMED if payload["confirmed"] else VERIFICATION_NOT_CONFIRMED
+    v.concluded_at, v.concluded_by, v.note = now, principal.subject, payload.get("note", "")
+    if payload["confirmed"]:
+        petition.clarification = Clarification(text=payload["clarification"].strip(), by=principal.subject, at=now)
+    petition.save_versioned()
+    log.info("petition %s verification concluded", petition.id, extra={"county": petition.county})
+    return report_view(petition)
+
+
+# -- clocks ----------------------------------------------------------------------------------------
+def check_deadlines(
+    store: IntakeStore,
+    clock: SystemClock,
+    calendar: WorkingDayCalendar,
+    reminder_days: dict[str, int] | None = None,
+) -> dict:
+    """Early reminders before each deadline and one ``petition.overdue`` per missed deadline,
+    each written with the petition (the note of what was sent and the event: one write)."""
+    reminder_days = dict(reminder_days or REMINDER_WORKING_DAYS)
+    today, now = clock.today(), clock.now()
+    cutoff = calendar.add_working_days(today, max(reminder_days.values())).date
+
+    def between(a: date, b: date) -> int:
+        return calendar.working_days_between(a, b)[0]
+
+    reminded, overdue = 0, []
+    for petition in store.open_deadlines(cutoff):
+        if petition.status == RECEIVED:
+            deadlines = [OpenDeadline(ACKNOWLEDGE, petition.acknowledge_due)]
+        else:
+            deadlines = [OpenDeadline(HANDLE, petition.triage.handle_due)]
+        notices = due_notices(today, deadlines, set(petition.notices), between, reminder_days)
+        if not notices:
+            continue
+        for n in notices:
+            common = {"petition_id": petition.id, "county": petition.county, "kind": n.kind, "due": n.due.isoformat()}
+            if n.action == OVERDUE:
+                data = dict(common, working_days_overdue=max(n.working_days, 1), detected_at=_rfc3339(now))
+                petition.record_event(
+                    PETITION_OVERDUE, data, subject=f"petition/{petition.id}", county=petition.county, now=now
+                )
+            else:
+                data = dict(common, working_days_left=n.working_days)
+                petition.record_event(
+                    PETITION_DEADLINE_APPROACHING,
+                    data,
+                    subject=f"petition/{petition.id}",
+                    county=petition.county,
+                    now=now,
+                )
+            petition.notices.append(n.key)
+        try:
+            petition.save_versioned()
+        except Conflict:
+            continue  # changed meanwhile (perhaps answered): looked at again on the next tick
+        for n in notices:
+            if n.action == OVERDUE:
+                overdue.append((petition.county, n.kind))
+            else:
+                reminded += 1
+    return {"reminded": reminded, "overdue": overdue}
+
+
+# -- opening a named reporter's identity ---------------------------------------------------------
+def _actor(principal: Principal) -> Actor:
+    return Actor(principal.subject, frozenset(principal.roles))
+
+
+IDENTITY_RULE_STATUS = {"reason_required": ValidationFailed, "not_pending": InvalidTransition}
+
+
+def _refuse(store: IntakeStore, clock: SystemClock, exc: IdentityRuleError, **entry) -> None:
+    """Audit the refused attempt, then raise the matching error (the message names no one)."""
+    store.audit(at=_naive_utc(clock.now()), outcome=DENIED, code=exc.code, **entry)
+    error = IDENTITY_RULE_STATUS.get(exc.code, IdentityForbidden)
+    if exc.code == "no_identity_on_file":
+        error = InvalidTransition
+    raise error(str(exc), code=exc.code, fields={exc.field: str(exc)})
+
+
+def request_identity(
+    store: IntakeStore, clock: SystemClock, principal: Principal, petition_id: str, reason: str
+) -> dict:
+    petition = store.get(petition_id)
+    if petition is None:
+        raise PetitionNotFound(fields={"petition_id": "不存在"})
+    principal.require_county(petition.county)
+    entry = {"actor": principal.subject, "action": REQUESTED, "petition_id": petition.id, "county": petition.county}
+    try:
+        check_request(_actor(principal), petition.subject_official_ids(), petition.reporter is None, reason)
+    except IdentityRuleError as exc:
+        _refuse(store, clock, exc, **entry)
+    now = _naive_utc(clock.now())
+    request = IdentityRequest(
+        id=f"IR-{secrets.token_hex(6).upper()}",
+        petition_id=petition.id,
+        county=petition.county,
+        reason=reason.strip(),
+        status=PENDING,
+        requested_by=principal.subject,
+        requested_at=now,
+    )
+    request.save_versioned()
+    store.audit(at=now, outcome=ALLOWED, request_id=request.id, **entry)
+    log.info("identity request %s for petition %s", request.id, petition.id, extra={"county": petition.county})
+    return identity_request_view(request)
+
+
+def _load_request(store: IntakeStore, principal: Principal, request_id: str) -> tuple[IdentityRequest, Petition]:
+    request = store.get_request(request_id)
+    if request is None:
+        raise IdentityRequestNotFound(fields={"request_id": "不存在"})
+    principal.require_county(request.county)
+    return request, store.get(request.petition_id)
+
+
+def decide_identity_request(
+    store: IntakeStore, clock: SystemClock, principal: Principal, request_id: str, approve: bool, note: str = ""
+) -> dict:
+    """A second, different supervisor approves or refuses."""
+    request, petition = _load_request(store, principal, request_id)
+    action = APPROVED if approve else REFUSED
+    entry = {
+        "actor": principal.subject,
+        "action": action,
+        "petition_id": request.petition_id,
+        "request_id": request.id,
+        "county": request.county,
+    }
+    try:
+        check_decision(_actor(principal), request.requested_by, request.status, petition.subject_official_ids())
+    except IdentityRuleError as exc:
+        _refuse(store, clock, exc, **entry)
+    now = _naive_utc(clock.now())
+    request.status, request.decided_by, request.decided_at, request.decision_note = (
+        action,
+        principal.subject,
+        now,
+        note.strip(),
+    )
+    request.save_versioned()
+    store.audit(at=now, outcome=ALLOWED, **entry)
+    log.info("identity request %s %s", request.id, action, extra={"county": request.county})
+    return identity_request_view(request)
+
+
+def open_identity(
+    store: IntakeStore, clock: SystemClock, keyring: Keyring | None, principal: Principal, request_id: str
+) -> dict:
+    """The requester reads the reporter's details once approved. The access is audited before
+    anything is decrypted (no audit, no access); the details are never logged."""
+    request, petition = _load_request(store, principal, request_id)
+    entry = {
+        "actor": principal.subject,
+        "action": ACCESSED,
+        "petition_id": request.petition_id,
+        "request_id": request.id,
+        "county": request.county,
+    }
+    try:
+        check_access(_actor(principal), request.requested_by, request.status, petition.subject_official_ids())
+    except IdentityRuleError as exc:
+        _refuse(store, clock, exc, **entry)
+    if keyring is None:
+        raise EncryptionUnavailable()
+    store.audit(at=_naive_utc(clock.now()), outcome=ALLOWED, **entry)
+    details = keyring.open(petition.id, petition.reporter.to_domain())
+    return {"request_id": request.id, "petition_id": petition.id, "reporter": details}
+
+
+def identity_request_view(request: IdentityRequest) -> dict:
+    return {
+        "request_id": request.id,
+        "petition_id": request.petition_id,
+        "county": request.county,
+        "reason": request.reason,
+        "status": request.status,
+        "status_zh": REQUEST_STATUSES_ZH[request.status],
+        "requested_by": request.requested_by,
+        "requested_at": request.requested_at,
+        "decided_by": request.decided_by,
+        "decided_at": request.decided_at,
+        "decision_note": request.decision_note or "",
+    }
+
+
+def audit_log(store: IntakeStore, principal: Principal, query: dict) -> list[dict]:
+    principal.require_county(query["county"])
+    since = datetime.combine(query["since"], datetime.min.time()) if query.get("since") else None
+    until = datetime.combine(query["until"] + timedelta(days=1), datetime.min.time()) if query.get("until") else None
+    entries = store.audit_entries(query["county"], since, until, query.get("limit", 100), query.get("offset", 0))
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor,
+            "action": e.action,
+            "outcome": e.outcome,
+            "code": e.code,
+            "petition_id": e.petition_id,
+            "request_id": e.request_id,
+            "county": e.county,
+        }
+        for e in entries
+    ]

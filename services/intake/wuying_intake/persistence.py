@@ -11,15 +11,17 @@ from mongoengine import (
     BooleanField,
     DateField,
     DateTimeField,
+    Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
     FloatField,
+    IntField,
     ListField,
     StringField,
 )
 
 from wuying_common.outbox import OutboxDocument
-from wuying_common.store import Store
+from wuying_common.store import Store, VersionedDocument
 
 from .domain.protection import ReceiptHash, Sealed
 
@@ -35,6 +37,7 @@ class ReportedSubject(EmbeddedDocument):
     unit_name = StringField()
     commission_staff = BooleanField(default=False)
     commission_leader = BooleanField(default=False)
+    registered = BooleanField(default=False)  # id checked against (or found in) archive's registry
 
 
 class ResolvedSubject(EmbeddedDocument):
@@ -98,6 +101,35 @@ class Closure(EmbeddedDocument):
     closed_by = StringField(required=True)
 
 
+class SendUp(EmbeddedDocument):
+    """Sent to the organ one level up that is entitled to handle it (seeds/000 H)."""
+
+    organ = StringField(required=True)
+    reason = StringField(required=True)
+    due = DateField(required=True)
+    on_time = BooleanField(required=True)
+    sent_at = DateTimeField(required=True)
+    sent_by = StringField(required=True)
+
+
+class Verification(EmbeddedDocument):
+    """Verification of a suspected malicious report (seeds/003)."""
+
+    status = StringField(required=True, choices=("open", "confirmed", "not_confirmed"))
+    opened_at = DateTimeField(required=True)
+    concluded_at = DateTimeField()
+    concluded_by = StringField()
+    note = StringField(default="")
+
+
+class Clarification(EmbeddedDocument):
+    """澄清正名: the accused is cleared, on the record (seeds/003)."""
+
+    text = StringField(required=True)
+    by = StringField(required=True)
+    at = DateTimeField(required=True)
+
+
 class Reply(EmbeddedDocument):
     """What the reporter is told (件件有着落，事事有回音)."""
 
@@ -136,14 +168,63 @@ class Petition(OutboxDocument):
     recorded_by = StringField()  # staff id for staff entry; None for the public portal
     acknowledge_due = DateField(required=True)
     acknowledge_due_provisional = BooleanField(default=False)
-    status = StringField(required=True, choices=("received", "triaged", "closed"), default="received")
+    send_up_due = DateField()
+    status = StringField(required=True, choices=("received", "triaged", "closed", "sent_up"), default="received")
     triage = EmbeddedDocumentField(Triage)
     closure = EmbeddedDocumentField(Closure)
+    sent_up = EmbeddedDocumentField(SendUp)
+    verification = EmbeddedDocumentField(Verification)
+    clarification = EmbeddedDocumentField(Clarification)
     replies = ListField(EmbeddedDocumentField(Reply))
+    notices = ListField(StringField())  # deadline notices sent: "reminder:handle:2027-01-19"
+
+    def subject_official_ids(self) -> set[str]:
+        """Officials the report is about, as reported and as resolved at triage (for recusal)."""
+        ids = {s.id for s in self.subjects if s.kind == "official" and s.id}
+        if self.triage:
+            ids |= {s.id for s in self.triage.subjects if s.kind == "official"}
+        return ids
+
+
+class IdentityRequest(VersionedDocument):
+    """A request to open a named reporter's details: asked, decided by another person, read
+    only by the asker. Holds no identity."""
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "identity_requests",
+        "indexes": [("county", "-requested_at"), "petition_id"],
+    }
+    id = StringField(primary_key=True)
+    petition_id = StringField(required=True)
+    county = StringField(required=True, regex=r"^\d{6}$")
+    reason = StringField(required=True)
+    status = StringField(required=True, choices=("pending", "approved", "refused"), default="pending")
+    requested_by = StringField(required=True)
+    requested_at = DateTimeField(required=True)
+    decided_by = StringField()
+    decided_at = DateTimeField()
+    decision_note = StringField(default="")
+    accesses = IntField(default=0)
+
+
+class AuditEntry(Document):
+    """Append-only audit of identity requests, decisions and accesses: who, when, which report,
+    what happened. Never the identity."""
+
+    meta = {"db_alias": ALIAS, "collection": "identity_audit", "indexes": [("county", "-at")]}
+    at = DateTimeField(required=True)
+    actor = StringField(required=True)
+    action = StringField(required=True, choices=("requested", "approved", "refused", "accessed"))
+    outcome = StringField(required=True, choices=("allowed", "denied"))
+    code = StringField()  # why it was denied
+    petition_id = StringField(required=True)
+    request_id = StringField()
+    county = StringField(required=True)
 
 
 class IntakeStore(Store):
-    documents = (Petition,)
+    documents = (Petition, IdentityRequest, AuditEntry)
 
     def get(self, petition_id: str) -> Petition | None:
         return Petition.objects(id=petition_id).first()
@@ -157,8 +238,11 @@ class IntakeStore(Store):
         category: str | None = None,
         limit: int = 100,
         offset: int = 0,
+        not_about: str | None = None,
     ) -> list[Petition]:
         query = Petition.objects(county=county)
+        if not_about:  # a subject never sees reports about themselves (recusal)
+            query = query(subject_keys__ne=f"official:id:{not_about}")
         for key, value in (("status", status), ("channel", channel), ("category", category)):
             if value:
                 query = query(**{key: value})
@@ -181,12 +265,40 @@ class IntakeStore(Store):
         if until:
             query = query(received_on__lte=until)
         return [
-            {"channel": p.channel, "category": p.category, "status": p.status}
-            for p in query.only("channel", "category", "status")
+            {
+                "channel": p.channel,
+                "category": p.category,
+                "status": p.status,
+                "received_on": p.received_on,
+                "triaged_at": p.triage.triaged_at if p.triage else None,
+                "closed_at": p.closure.closed_at if p.closure else None,
+            }
+            for p in query.only("channel", "category", "status", "received_on", "triage", "closure")
         ]
 
     def sealed_under_old_keys(self, current_kid: str, limit: int) -> list[Petition]:
         return list(Petition.objects(reporter__exists=True, reporter__kid__ne=current_kid).limit(limit))
+
+    def open_deadlines(self, cutoff) -> list[Petition]:
+        """Unanswered reports with a deadline on or before ``cutoff``. Loaded whole: saving a
+        partly loaded document would overwrite its pending outbox."""
+        received = Petition.objects(status="received", acknowledge_due__lte=cutoff)
+        triaged = Petition.objects(status="triaged", triage__handle_due__lte=cutoff)
+        return list(received) + list(triaged)
+
+    def get_request(self, request_id: str) -> IdentityRequest | None:
+        return IdentityRequest.objects(id=request_id).first()
+
+    def audit(self, **entry) -> None:
+        AuditEntry(**entry).save(force_insert=True)
+
+    def audit_entries(self, county: str, since=None, until=None, limit: int = 100, offset: int = 0) -> list[AuditEntry]:
+        query = AuditEntry.objects(county=county)
+        if since:
+            query = query(at__gte=since)
+        if until:
+            query = query(at__lt=until)
+        return list(query.order_by("-at", "-id").skip(offset).limit(limit))
 
     def count(self) -> int:
         return Petition.objects.count()

@@ -65,6 +65,52 @@ class PetitionClosedV1Schema(Schema):
     answered = fields.Boolean(required=True)
 
 
+class ClueTransferredV1Schema(Schema):
+    """问题线索移送案件办理: conduct that already amounts to a violation is not a warning matter
+    (seeds/002 篇5 三(一)3). Never the reporter, never the content."""
+
+    petition_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    subjects = fields.List(fields.Nested(TriagedSubjectSchema), required=True)
+    transferred_to = fields.String(required=True, validate=validate.OneOf(["case_handling"]))
+    transferred_at = fields.String(required=True, metadata={"description": "RFC 3339 UTC"})
+
+
+DEADLINE_KINDS = ["acknowledge", "handle"]
+
+
+class PetitionDeadlineApproachingV1Schema(Schema):
+    """期限临近提醒: N working days before a deadline (rule data per kind)."""
+
+    petition_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    kind = fields.String(required=True, validate=validate.OneOf(DEADLINE_KINDS))
+    due = fields.String(required=True, metadata={"description": "ISO date (Beijing)"})
+    working_days_left = fields.Integer(required=True, validate=validate.Range(min=0))
+
+
+class PetitionOverdueV1Schema(Schema):
+    """逾期未办: a deadline passed without an answer; sent once per deadline."""
+
+    petition_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    kind = fields.String(required=True, validate=validate.OneOf(DEADLINE_KINDS))
+    due = fields.String(required=True, metadata={"description": "ISO date (Beijing)"})
+    working_days_overdue = fields.Integer(required=True, validate=validate.Range(min=1))
+    detected_at = fields.String(required=True, metadata={"description": "RFC 3339 UTC"})
+
+
+class PetitionSentUpV1Schema(Schema):
+    """转送上级: the report belongs to the level above and was sent there (seeds/000 H)."""
+
+    petition_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    organ = fields.String(required=True)
+    due = fields.String(required=True, metadata={"description": "ISO date: 5 working days after receipt"})
+    on_time = fields.Boolean(required=True)
+    sent_at = fields.String(required=True, metadata={"description": "RFC 3339 UTC"})
+
+
 PETITION_RECEIVED = registry.register(
     SERVICE,
     "petition.received",
@@ -77,6 +123,27 @@ PETITION_TRIAGED = registry.register(
 )
 PETITION_CLOSED = registry.register(
     SERVICE, "petition.closed", 1, PetitionClosedV1Schema, "A report was closed with an answer (办结)."
+)
+
+CLUE_TRANSFERRED = registry.register(
+    SERVICE,
+    "clue.transferred",
+    1,
+    ClueTransferredV1Schema,
+    "A case clue was transferred to case handling (问题线索移送).",
+)
+PETITION_DEADLINE_APPROACHING = registry.register(
+    SERVICE,
+    "petition.deadline_approaching",
+    1,
+    PetitionDeadlineApproachingV1Schema,
+    "A report's deadline is near and it is unanswered (期限临近提醒).",
+)
+PETITION_OVERDUE = registry.register(
+    SERVICE, "petition.overdue", 1, PetitionOverdueV1Schema, "A report's deadline passed unanswered (逾期未办)."
+)
+PETITION_SENT_UP = registry.register(
+    SERVICE, "petition.sent_up", 1, PetitionSentUpV1Schema, "A report was sent to the level above (转送上级)."
 )
 
 
@@ -183,13 +250,53 @@ class ExtendSchema(Strict):
     reason = fields.String(required=True, validate=validate.Length(min=2, max=2000))
 
 
+class IdentityRequestInSchema(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class DecisionInSchema(Strict):
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class AuditQuerySchema(Strict):
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    since = fields.Date(load_default=None, data_key="from")
+    until = fields.Date(load_default=None, data_key="to")
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class SendUpSchema(Strict):
+    organ = fields.String(
+        required=True,
+        validate=validate.Length(min=2, max=100),
+        metadata={"description": "接收机关，如：某某市纪委监委"},
+    )
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=2000))
+
+
+class VerificationSchema(Strict):
+    confirmed = fields.Boolean(required=True, truthy={True}, falsy={False})
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    clarification = fields.String(
+        load_default="",
+        validate=validate.Length(max=2000),
+        metadata={"description": "认定恶意举报时对被反映人的澄清正名"},
+    )
+
+    @validates_schema
+    def clarified_when_confirmed(self, data, **kwargs):
+        if data.get("confirmed") and len((data.get("clarification") or "").strip()) < 4:
+            raise ValidationError("认定为恶意举报的，须填写对被反映人的澄清说明", "clarification")
+
+
 class ReceiptLookupSchema(Strict):
     receipt_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
 
 
 class ReportQuerySchema(Strict):
     county = fields.String(required=True, validate=COUNTY_CODE)
-    status = fields.String(load_default=None, validate=validate.OneOf(["received", "triaged", "closed"]))
+    status = fields.String(load_default=None, validate=validate.OneOf(["received", "triaged", "closed", "sent_up"]))
     channel = fields.String(load_default=None, validate=validate.OneOf(list(CHANNELS)))
     category = fields.String(load_default=None, validate=validate.OneOf(list(CATEGORIES)))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
@@ -222,6 +329,7 @@ class SubjectOutSchema(Schema):
     unit_name = fields.String(allow_none=True)
     commission_staff = fields.Boolean()
     commission_leader = fields.Boolean()
+    registered = fields.Boolean(metadata={"description": "已与登记库（档案服务）核对"})
 
 
 class DuplicateCandidateSchema(Schema):
@@ -251,6 +359,30 @@ class ClosureOutSchema(Schema):
     closed_by = fields.String()
 
 
+class SendUpOutSchema(Schema):
+    organ = fields.String()
+    reason = fields.String()
+    due = fields.Date()
+    on_time = fields.Boolean()
+    sent_at = fields.DateTime()
+    sent_by = fields.String()
+
+
+class VerificationOutSchema(Schema):
+    status = fields.String(metadata={"description": "open, confirmed or not_confirmed"})
+    status_zh = fields.String()
+    opened_at = fields.DateTime()
+    concluded_at = fields.DateTime(allow_none=True)
+    concluded_by = fields.String(allow_none=True)
+    note = fields.String()
+
+
+class ClarificationOutSchema(Schema):
+    text = fields.String()
+    by = fields.String()
+    at = fields.DateTime()
+
+
 class ReportOutSchema(Schema):
     """What staff see. The reporter's identity is not in here, by construction."""
 
@@ -277,6 +409,20 @@ class ReportOutSchema(Schema):
     acknowledge_due_provisional = fields.Boolean()
     triage = fields.Nested(TriageOutSchema, allow_none=True)
     closure = fields.Nested(ClosureOutSchema, allow_none=True)
+    about_commission_staff = fields.Boolean(metadata={"description": "反映纪检监察干部（内部监督）"})
+    send_up_due = fields.Date(
+        allow_none=True, metadata={"description": "属上级管辖的，须在此日前转送（收件后5个工作日）"}
+    )
+    sent_up = fields.Nested(SendUpOutSchema, allow_none=True)
+    verification = fields.Nested(VerificationOutSchema, allow_none=True)
+    clarification = fields.Nested(ClarificationOutSchema, allow_none=True)
+    deadline_notices = fields.List(fields.String())
+
+
+class DurationSchema(Schema):
+    count = fields.Integer()
+    average = fields.Float(allow_none=True)
+    median = fields.Float(allow_none=True)
 
 
 class StatisticsSchema(Schema):
@@ -285,6 +431,41 @@ class StatisticsSchema(Schema):
     channel = fields.Dict(keys=fields.String(), values=fields.Integer())
     category = fields.Dict(keys=fields.String(), values=fields.Integer())
     status = fields.Dict(keys=fields.String(), values=fields.Integer())
+    working_days_to_acceptance = fields.Nested(DurationSchema, metadata={"description": "收件至受理（研判）工作日"})
+    working_days_to_closure = fields.Nested(DurationSchema, metadata={"description": "收件至办结工作日"})
+
+
+class IdentityRequestOutSchema(Schema):
+    request_id = fields.String()
+    petition_id = fields.String()
+    county = fields.String()
+    reason = fields.String()
+    status = fields.String(metadata={"description": "pending, approved or refused"})
+    status_zh = fields.String()
+    requested_by = fields.String()
+    requested_at = fields.DateTime()
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    decision_note = fields.String()
+
+
+class IdentityOutSchema(Schema):
+    """The reporter's details: returned only to the approved requester, never logged."""
+
+    request_id = fields.String()
+    petition_id = fields.String()
+    reporter = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class AuditOutSchema(Schema):
+    at = fields.DateTime()
+    actor = fields.String()
+    action = fields.String(metadata={"description": "requested, approved, refused or accessed"})
+    outcome = fields.String(metadata={"description": "allowed or denied"})
+    code = fields.String(allow_none=True)
+    petition_id = fields.String()
+    request_id = fields.String(allow_none=True)
+    county = fields.String()
 
 
 class ReplyOutSchema(Schema):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
 from werkzeug.wrappers import Response
 
 from wuying_common.clock import Clock
@@ -11,25 +12,35 @@ from wuying_common.providers import CalendarProvider
 from wuying_common.service import WuyingService
 
 from . import handlers
-from .dependencies import ReporterKeyring, intake_outbox, intake_store
+from .dependencies import ArchiveRegistry, RateLimiter, ReporterKeyring, intake_outbox, intake_store
 from .domain.catalog import PUBLIC_CHANNEL
 from .schemas import (
+    AuditOutSchema,
+    AuditQuerySchema,
     CloseSchema,
+    DecisionInSchema,
     ExtendSchema,
+    IdentityOutSchema,
+    IdentityRequestInSchema,
+    IdentityRequestOutSchema,
     ReceiptLookupSchema,
     ReceiptStatusSchema,
     ReportOutSchema,
     ReportQuerySchema,
+    SendUpSchema,
     StaffReportSchema,
     StatisticsQuerySchema,
     StatisticsSchema,
     SubmitReportSchema,
     SubmitResultSchema,
     TriageSchema,
+    VerificationSchema,
 )
 
 # A report is at most 5000 characters of content plus a few short fields.
 MAX_REPORT_BODY = 32 * 1024
+DEADLINE_CHECK_SECONDS = 300
+IDENTITY_ROLES = ("intake_clerk", "intake_supervisor")
 
 
 class IntakeService(WuyingService):
@@ -44,6 +55,12 @@ class IntakeService(WuyingService):
     clock = Clock()
     calendar = CalendarProvider()
     keyring = ReporterKeyring()
+    limiter = RateLimiter()
+    archive = RpcProxy("archive")
+
+    @property
+    def registry(self) -> ArchiveRegistry:
+        return ArchiveRegistry(self.archive, float(self.config.get("ARCHIVE_RPC_TIMEOUT") or 5))
 
     def _count_received(self, channel: str, county: str) -> None:
         self.metrics.counter(
@@ -63,7 +80,9 @@ class IntakeService(WuyingService):
         max_body=MAX_REPORT_BODY,
     )
     def submit_public(self, request):
-        # No IP address or other client detail is read or stored (reporter protection).
+        # The client address is only hashed, under a per-process salt, for rate limiting in
+        # memory; it is never stored or logged (reporter protection).
+        self.limiter.check("reports", request)
         result = handlers.submit_report(
             self.store, self.clock, self.calendar, self.keyring, request.payload, channel=PUBLIC_CHANNEL
         )
@@ -81,6 +100,7 @@ class IntakeService(WuyingService):
         max_body=1024,
     )
     def lookup_receipt(self, request):
+        self.limiter.check("lookups", request)
         return handlers.lookup_receipt(self.store, request.payload["receipt_code"])
 
     # -- staff -----------------------------------------------------------------------------
@@ -106,6 +126,7 @@ class IntakeService(WuyingService):
             payload,
             channel=payload["channel"],
             recorded_by=request.principal.subject,
+            registry=self.registry,
         )
         self._count_received(payload["channel"], payload["county"])
         return result
@@ -142,7 +163,9 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def triage_report(self, request, petition_id):
-        return handlers.triage(self.store, self.clock, request.principal, petition_id, request.payload)
+        return handlers.triage(
+            self.store, self.clock, request.principal, petition_id, request.payload, registry=self.registry
+        )
 
     @route(
         "POST",
@@ -177,7 +200,7 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def statistics(self, request):
-        stats = handlers.statistics(self.store, request.principal, request.payload)
+        stats = handlers.statistics(self.store, request.principal, request.payload, self.calendar)
         if request.payload["format"] == "csv":
             filename = f"intake-statistics-{stats['county']}.csv"
             return Response(
@@ -186,6 +209,110 @@ class IntakeService(WuyingService):
                 headers={"Content-Disposition": f"attachment; filename={filename}"},
             )
         return stats
+
+    @route(
+        "POST",
+        "/api/v1/reports/<petition_id>/send-up",
+        summary="属上级管辖的，收件后5个工作日内转送上级机关",
+        body=SendUpSchema,
+        response=ReportOutSchema,
+        roles=("intake_clerk",),
+        tags=("staff",),
+    )
+    def send_up(self, request, petition_id):
+        return handlers.send_up(self.store, self.clock, request.principal, petition_id, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/reports/<petition_id>/verification",
+        summary="疑似恶意举报核实结论；属实的为被反映人澄清正名",
+        body=VerificationSchema,
+        response=ReportOutSchema,
+        roles=IDENTITY_ROLES,
+        tags=("staff",),
+    )
+    def verification(self, request, petition_id):
+        return handlers.conclude_verification(self.store, self.clock, request.principal, petition_id, request.payload)
+
+    # -- opening a named reporter's identity (four eyes, audited) ---------------------------
+    @route(
+        "POST",
+        "/api/v1/reports/<petition_id>/identity-requests",
+        summary="申请查看实名举报人信息（须另一名负责人批准）",
+        body=IdentityRequestInSchema,
+        response=IdentityRequestOutSchema,
+        status=201,
+        roles=IDENTITY_ROLES,
+        tags=("identity",),
+    )
+    def request_identity(self, request, petition_id):
+        return handlers.request_identity(
+            self.store, self.clock, request.principal, petition_id, request.payload["reason"]
+        )
+
+    @route(
+        "POST",
+        "/api/v1/identity-requests/<request_id>/approve",
+        summary="批准查看举报人信息的申请（不得是申请人本人）",
+        body=DecisionInSchema,
+        response=IdentityRequestOutSchema,
+        roles=("intake_supervisor",),
+        tags=("identity",),
+    )
+    def approve_identity(self, request, request_id):
+        return handlers.decide_identity_request(
+            self.store, self.clock, request.principal, request_id, True, request.payload["note"]
+        )
+
+    @route(
+        "POST",
+        "/api/v1/identity-requests/<request_id>/refuse",
+        summary="不批准查看举报人信息的申请",
+        body=DecisionInSchema,
+        response=IdentityRequestOutSchema,
+        roles=("intake_supervisor",),
+        tags=("identity",),
+    )
+    def refuse_identity(self, request, request_id):
+        return handlers.decide_identity_request(
+            self.store, self.clock, request.principal, request_id, False, request.payload["note"]
+        )
+
+    @route(
+        "GET",
+        "/api/v1/identity-requests/<request_id>/identity",
+        summary="申请人在批准后查看举报人信息（每次查看均留痕）",
+        response=IdentityOutSchema,
+        roles=IDENTITY_ROLES,
+        tags=("identity",),
+    )
+    def open_identity(self, request, request_id):
+        # The response is returned, never logged.
+        return handlers.open_identity(self.store, self.clock, self.keyring, request.principal, request_id)
+
+    @route(
+        "GET",
+        "/api/v1/audit",
+        summary="举报人信息查看审计记录（谁、何时、哪一件、结果；不含举报人信息）",
+        query=AuditQuerySchema,
+        response=AuditOutSchema,
+        many=True,
+        roles=("auditor",),
+        tags=("identity",),
+    )
+    def audit(self, request):
+        return handlers.audit_log(self.store, request.principal, request.payload)
+
+    # -- clocks ----------------------------------------------------------------------------
+    @timer(interval=DEADLINE_CHECK_SECONDS)
+    def check_deadlines(self):
+        result = handlers.check_deadlines(self.store, self.clock, self.calendar)
+        overdue = self.metrics.counter(
+            "deadlines_overdue", "Deadlines passed without an answer, by county and kind", ("county", "kind")
+        )
+        for county, kind in result["overdue"]:
+            overdue.labels(county, kind).inc()
+        return {"reminded": result["reminded"], "overdue": len(result["overdue"])}
 
     # -- RPC (operators) -------------------------------------------------------------------
     @rpc

@@ -7,13 +7,12 @@ from datetime import date
 import pytest
 
 from wuying_common.auth import Principal
-from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.errors import Forbidden, ValidationFailed
 from wuying_common.events import FORBIDDEN_EVENT_FIELDS, registry
 from wuying_intake import handlers
 from wuying_intake.domain.protection import Keyring
 from wuying_intake.exceptions import EncryptionUnavailable, InvalidTransition, PetitionNotFound, ReceiptNotFound
-from wuying_intake.persistence import IntakeStore, Petition
+from wuying_intake.persistence import Petition
 
 KEY_A = base64.b64encode(b"a" * 32).decode()
 KEY_B = base64.b64encode(b"b" * 32).decode()
@@ -25,24 +24,6 @@ REPORT = {
     "subjects": [{"kind": "official", "name": "赵某", "unit_name": "某镇政府", "id": None}],
 }
 CLERK = Principal("clerk-1", frozenset({"intake_clerk"}), ("130402",))
-
-
-@pytest.fixture
-def store(embedded_store):
-    embedded_store("intake")
-    store = IntakeStore("intake", "embedded")
-    store.ensure_indexes()
-    return store
-
-
-@pytest.fixture
-def calendar():
-    return WorkingDayCalendar.official()
-
-
-@pytest.fixture
-def keyring():
-    return Keyring.from_config(f"k1:{KEY_A}")
 
 
 def submit(store, clock, calendar, keyring, anonymous=False, **extra):
@@ -88,17 +69,21 @@ def test_without_a_keyring_named_reports_are_refused_and_anonymous_ones_accepted
 
 
 def test_every_intake_event_of_a_named_report_is_free_of_the_reporters_identity(store, clock, calendar, keyring):
-    pid = submit(store, clock, calendar, keyring)["petition_id"]
-    subjects = [{"kind": "official", "id": "off-9", "county": "130402"}]
-    handlers.triage(
-        store,
-        clock,
-        CLERK,
-        pid,
-        {"outcome": "integrity_information", "severity": "high", "subjects": subjects, "note": ""},
-    )
-    handlers.close(store, clock, CLERK, pid, {"answer": "已转风险研判并跟踪处理。", "note": ""})
-    envelopes = [e.envelope for e in store.get(pid).outbox]
+    triage_as = {"severity": "high", "subjects": [{"kind": "official", "id": "off-9", "county": "130402"}], "note": ""}
+    first = submit(store, clock, calendar, keyring)["petition_id"]
+    handlers.triage(store, clock, CLERK, first, dict(triage_as, outcome="integrity_information"))
+    handlers.close(store, clock, CLERK, first, {"answer": "已转风险研判并跟踪处理。", "note": ""})
+    clue = submit(store, clock, calendar, keyring)["petition_id"]
+    handlers.triage(store, clock, CLERK, clue, dict(triage_as, outcome="case_clue"))
+    up = submit(store, clock, calendar, keyring)["petition_id"]
+    handlers.send_up(store, clock, CLERK, up, {"organ": "某某市纪委监委", "reason": "反映对象为市管干部"})
+    late = submit(store, clock, calendar, keyring)["petition_id"]
+    clock.advance(days=18)  # 2026-12-08: three working days before the acknowledgement deadline
+    handlers.check_deadlines(store, clock, calendar)
+    clock.advance(days=6)  # 2026-12-14: past it
+    handlers.check_deadlines(store, clock, calendar)
+
+    envelopes = [e.envelope for pid in (first, clue, up, late) for e in store.get(pid).outbox]
     intake_types = {t.type for t in registry.all() if t.schema.__module__ == "wuying_intake.schemas"}
     assert {e["type"] for e in envelopes} == intake_types
     serialized = json.dumps(envelopes, ensure_ascii=False, default=str)
@@ -106,6 +91,7 @@ def test_every_intake_event_of_a_named_report_is_free_of_the_reporters_identity(
         assert value not in serialized
     for envelope in envelopes:
         assert not FORBIDDEN_EVENT_FIELDS & set(envelope["data"])
+        assert "content" not in envelope["data"]
 
 
 def test_the_stored_report_and_the_staff_view_hold_no_reporter_detail_in_clear(store, clock, calendar, keyring):

@@ -94,11 +94,16 @@ TRANSFERS_ZH: MappingProxyType[str, str] = MappingProxyType(
 )
 
 STATUSES_ZH: MappingProxyType[str, str] = MappingProxyType(
-    {"received": "已收到，待受理", "triaged": "已受理，正在办理", "closed": "已办结"}
+    {"received": "已收到，待受理", "triaged": "已受理，正在办理", "closed": "已办结", "sent_up": "已转送上级机关"}
 )
 # What a reporter is told: never the triage outcome or a transfer (they could tip off a subject).
 REPORTER_STATUSES_ZH: MappingProxyType[str, str] = MappingProxyType(
-    {"received": "已收到，正在登记受理", "triaged": "已受理，正在办理", "closed": "已办结，请查看答复"}
+    {
+        "received": "已收到，正在登记受理",
+        "triaged": "已受理，正在办理",
+        "closed": "已办结，请查看答复",
+        "sent_up": "已按管辖权限转送上级机关办理，请查看答复",
+    }
 )
 
 

@@ -14,11 +14,14 @@ from typing import Protocol
 
 from .catalog import OUTCOMES, SEVERITIES, SUBJECT_KINDS, TRANSFERS
 
-RECEIVED, TRIAGED, CLOSED = "received", "triaged", "closed"
+RECEIVED, TRIAGED, CLOSED, SENT_UP = "received", "triaged", "closed", "sent_up"
+# A report that belongs to the level above is sent up instead of being accepted here; the
+# reporter is told where it went, which is its answer (seeds/000 H).
 TRANSITIONS: dict[str, frozenset[str]] = {
-    RECEIVED: frozenset({TRIAGED}),
+    RECEIVED: frozenset({TRIAGED, SENT_UP}),
     TRIAGED: frozenset({CLOSED}),
     CLOSED: frozenset(),
+    SENT_UP: frozenset(),
 }
 
 # 受理: acknowledge and accept within 15 working days of receipt (DESIGN.md §4 Intake, statutory
@@ -168,4 +171,22 @@ def close_problem(answer: str) -> str | None:
     """件件有着落，事事有回音 (seeds/000 B): no closure without an answer."""
     if len(answer.strip()) < 2:
         return "办结必须填写答复意见"
+    return None
+
+
+# -- suspected malicious reports (seeds/003 宝安《恶意举报认定及处置办法》: 认定、处置、澄清) --------
+VERIFICATION_OPEN, VERIFICATION_CONFIRMED, VERIFICATION_NOT_CONFIRMED = "open", "confirmed", "not_confirmed"
+
+
+def verification_problem(
+    outcome: str | None, verification_status: str | None, confirmed: bool, text: str
+) -> str | None:
+    """Only an open verification of a suspected malicious report is concluded, once; a
+    confirmed one must carry the clarification (澄清正名) for the accused."""
+    if outcome != "suspected_malicious" or verification_status is None:
+        return "只有研判为疑似恶意举报的件才进行核实"
+    if verification_status != VERIFICATION_OPEN:
+        return "该件的核实已有结论"
+    if confirmed and len(text.strip()) < 4:
+        return "认定为恶意举报的，须填写对被反映人的澄清说明"
     return None

@@ -8,6 +8,10 @@ from collections.abc import Iterable
 
 from .catalog import CATEGORY_SHORT_ZH, CHANNELS, STATUSES_ZH
 
+DURATIONS_ZH = {
+    "working_days_to_acceptance": "收件至受理（研判）工作日",
+    "working_days_to_closure": "收件至办结工作日",
+}
 DIMENSIONS = {"channel": CHANNELS, "category": CATEGORY_SHORT_ZH, "status": STATUSES_ZH}
 
 
@@ -30,4 +34,18 @@ def csv_rows(county: str, stats: dict) -> list[list[str]]:
         for code, count in stats[dim].items():
             rows.append([county, dim, code, labels[code], str(count)])
     rows.append([county, "total", "", "合计", str(stats["total"])])
+    for measure, label in DURATIONS_ZH.items():
+        for key, key_zh in (("average", "平均"), ("median", "中位数"), ("count", "件数")):
+            value = (stats.get(measure) or {}).get(key)
+            rows.append([county, measure, key, f"{label}{key_zh}", "" if value is None else str(value)])
     return rows
+
+
+def durations(values: Iterable[int]) -> dict:
+    """Average and median of working-day durations (None when nothing is measured yet)."""
+    ordered = sorted(values)
+    if not ordered:
+        return {"count": 0, "average": None, "median": None}
+    mid = len(ordered) // 2
+    median = ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    return {"count": len(ordered), "average": round(sum(ordered) / len(ordered), 1), "median": float(median)}

@@ -1,0 +1,187 @@
+"""Opening a named reporter's identity: four eyes, requester only, every step audited, subjects
+recused (DESIGN.md §4 Intake: identity visible only to authorised roles, every access audited;
+seeds/003: the accused must never learn who reported; seeds/000 H: who supervises the supervisors)."""
+
+import json
+
+import pytest
+
+from wuying_common.auth import Principal
+from wuying_common.errors import ValidationFailed
+from wuying_intake import handlers
+from wuying_intake.domain.identity import Actor, IdentityRuleError, check_access, check_decision, check_request
+from wuying_intake.exceptions import IdentityForbidden, InvalidTransition, SubjectRecused
+
+REPORTER = {"name": "李举报", "phone": "13912345678"}
+CLERK = Principal("clerk-1", frozenset({"intake_clerk"}), ("130402",))
+BOSS = Principal("boss-1", frozenset({"intake_supervisor"}), ("130402",))
+BOSS2 = Principal("boss-2", frozenset({"intake_supervisor"}), ("130402",))
+ACCUSED = Principal("off-9", frozenset({"intake_supervisor"}), ("130402",))
+AUDITOR = Principal("aud-1", frozenset({"auditor"}), ("130402",))
+
+
+def named_report(store, clock, calendar, keyring, subject_id="off-9"):
+    payload = {
+        "category": "work_style",
+        "county": "130402",
+        "content": "某局干部多次利用职务便利为亲属承揽工程。",
+        "subjects": [{"kind": "official", "id": subject_id}],
+        "anonymous": False,
+        "reporter": dict(REPORTER),
+    }
+    return handlers.submit_report(store, clock, calendar, keyring, payload, channel="letter")["petition_id"]
+
+
+def test_the_domain_asks_a_reason_a_second_supervisor_and_only_the_requester_reads():
+    clerk = Actor("clerk-1", frozenset({"intake_clerk"}))
+    with pytest.raises(IdentityRuleError) as exc:
+        check_request(clerk, set(), False, "看")
+    assert exc.value.code == "reason_required"
+    with pytest.raises(IdentityRuleError) as exc:
+        check_request(clerk, set(), True, "核实举报内容需要联系举报人")
+    assert exc.value.code == "no_identity_on_file"
+    with pytest.raises(IdentityRuleError) as exc:
+        check_decision(Actor("clerk-1", frozenset({"intake_supervisor"})), "clerk-1", "pending", set())
+    assert exc.value.code == "same_person"
+    with pytest.raises(IdentityRuleError) as exc:
+        check_decision(clerk, "someone", "pending", set())
+    assert exc.value.code == "role_forbidden"
+    with pytest.raises(IdentityRuleError) as exc:
+        check_access(Actor("boss-1", frozenset({"intake_supervisor"})), "clerk-1", "approved", set())
+    assert exc.value.code == "not_requester"
+    with pytest.raises(IdentityRuleError) as exc:
+        check_access(clerk, "clerk-1", "pending", set())
+    assert exc.value.code == "not_approved"
+    for check in (
+        lambda: check_request(Actor("off-9", frozenset({"intake_clerk"})), {"off-9"}, False, "需要联系举报人"),
+        lambda: check_decision(Actor("off-9", frozenset({"intake_supervisor"})), "x", "pending", {"off-9"}),
+        lambda: check_access(Actor("off-9", frozenset({"intake_clerk"})), "off-9", "approved", {"off-9"}),
+    ):
+        with pytest.raises(IdentityRuleError) as exc:
+            check()
+        assert exc.value.code == "subject_recused"
+
+
+def test_a_second_supervisor_approves_and_the_requester_reads_the_reporter_with_every_step_audited(
+    store, clock, calendar, keyring
+):
+    pid = named_report(store, clock, calendar, keyring)
+    request = handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人")
+    assert request["status"] == "pending"
+    approved = handlers.decide_identity_request(store, clock, BOSS, request["request_id"], True, "同意")
+    assert approved["status"] == "approved" and approved["decided_by"] == "boss-1"
+    opened = handlers.open_identity(store, clock, keyring, CLERK, request["request_id"])
+    assert opened["reporter"] == REPORTER
+    with pytest.raises(IdentityForbidden) as exc:
+        handlers.open_identity(store, clock, keyring, BOSS, request["request_id"])
+    assert exc.value.code == "not_requester"
+
+    audit = handlers.audit_log(store, AUDITOR, {"county": "130402"})
+    assert [(a["action"], a["outcome"], a["actor"]) for a in reversed(audit)] == [
+        ("requested", "allowed", "clerk-1"),
+        ("approved", "allowed", "boss-1"),
+        ("accessed", "allowed", "clerk-1"),
+        ("accessed", "denied", "boss-1"),
+    ]
+    assert {a["petition_id"] for a in audit} == {pid}
+    dumped = json.dumps(audit, ensure_ascii=False, default=str)
+    assert "李举报" not in dumped and "13912345678" not in dumped
+
+
+def test_the_requester_cannot_approve_their_own_request_and_nothing_opens_before_approval(
+    store, clock, calendar, keyring
+):
+    pid = named_report(store, clock, calendar, keyring)
+    request = handlers.request_identity(store, clock, BOSS, pid, "核实举报内容需要联系举报人")
+    with pytest.raises(IdentityForbidden) as exc:
+        handlers.decide_identity_request(store, clock, BOSS, request["request_id"], True)
+    assert exc.value.code == "same_person"
+    with pytest.raises(IdentityForbidden) as exc:
+        handlers.open_identity(store, clock, keyring, BOSS, request["request_id"])
+    assert exc.value.code == "not_approved"
+    refused = handlers.decide_identity_request(store, clock, BOSS2, request["request_id"], False, "理由不充分")
+    assert refused["status"] == "refused"
+    with pytest.raises(InvalidTransition) as exc:
+        handlers.decide_identity_request(store, clock, BOSS2, request["request_id"], True)
+    assert exc.value.code == "not_pending"
+    outcomes = [
+        (a["action"], a["outcome"], a["code"]) for a in handlers.audit_log(store, AUDITOR, {"county": "130402"})
+    ]
+    assert ("approved", "denied", "same_person") in outcomes
+    assert ("refused", "allowed", None) in outcomes
+
+
+def test_a_person_named_in_the_report_can_never_request_approve_or_handle_it(store, clock, calendar, keyring):
+    pid = named_report(store, clock, calendar, keyring, subject_id="off-9")
+    with pytest.raises(IdentityForbidden) as exc:
+        handlers.request_identity(store, clock, ACCUSED, pid, "我想知道是谁举报的")
+    assert exc.value.code == "subject_recused"
+    request = handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人")
+    with pytest.raises(IdentityForbidden) as exc:
+        handlers.decide_identity_request(store, clock, ACCUSED, request["request_id"], True)
+    assert exc.value.code == "subject_recused"
+    for handle in (
+        lambda: handlers.get_report(store, ACCUSED, pid),
+        lambda: handlers.triage(
+            store, clock, ACCUSED, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+        ),
+        lambda: handlers.send_up(store, clock, ACCUSED, pid, {"organ": "某某市纪委监委", "reason": "管辖"}),
+    ):
+        with pytest.raises(SubjectRecused):
+            handle()
+    assert handlers.list_reports(store, ACCUSED, {"county": "130402"}) == []
+    assert len(handlers.list_reports(store, CLERK, {"county": "130402"})) == 1
+    assert store.get_request(request["request_id"]).status == "pending"
+
+
+def test_a_subject_resolved_only_at_triage_is_recused_from_then_on(store, clock, calendar, keyring):
+    payload = {
+        "category": "work_style",
+        "county": "130402",
+        "content": "某局干部多次利用职务便利为亲属承揽工程。",
+        "subjects": [{"kind": "official", "name": "赵某"}],
+        "anonymous": False,
+        "reporter": dict(REPORTER),
+    }
+    pid = handlers.submit_report(store, clock, calendar, keyring, payload, channel="letter")["petition_id"]
+    handlers.triage(
+        store,
+        clock,
+        CLERK,
+        pid,
+        {
+            "outcome": "integrity_information",
+            "severity": "low",
+            "subjects": [{"kind": "official", "id": "off-9", "county": "130402"}],
+            "note": "",
+        },
+    )
+    with pytest.raises(IdentityForbidden):
+        handlers.request_identity(store, clock, ACCUSED, pid, "我想知道是谁举报的")
+    with pytest.raises(SubjectRecused):
+        handlers.close(store, clock, ACCUSED, pid, {"answer": "已办结", "note": ""})
+
+
+def test_a_request_needs_a_reason_and_an_anonymous_report_has_no_identity_to_open(store, clock, calendar, keyring):
+    pid = named_report(store, clock, calendar, keyring)
+    with pytest.raises(ValidationFailed) as exc:
+        handlers.request_identity(store, clock, CLERK, pid, "看看")
+    assert "reason" in exc.value.fields
+    anonymous = handlers.submit_report(
+        store,
+        clock,
+        calendar,
+        keyring,
+        {
+            "category": "other",
+            "county": "130402",
+            "content": "某村会计账目长期不公开。",
+            "subjects": [{"kind": "unit", "name": "某村委会"}],
+            "anonymous": True,
+            "reporter": None,
+        },
+        channel="public_portal",
+    )["petition_id"]
+    with pytest.raises(InvalidTransition) as exc:
+        handlers.request_identity(store, clock, CLERK, anonymous, "核实举报内容需要联系举报人")
+    assert exc.value.code == "no_identity_on_file"
