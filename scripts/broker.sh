@@ -17,6 +17,7 @@ export RABBITMQ_LOG_BASE="$RUN/log"
 export RABBITMQ_CONFIG_FILE="$RUN/rabbitmq"
 export RABBITMQ_ENABLED_PLUGINS_FILE="$RUN/enabled_plugins"
 export RABBITMQ_PID_FILE="$RUN/pid"
+export ERL_CRASH_DUMP="$RUN/erl_crash.dump"
 export ERL_EPMD_ADDRESS=127.0.0.1
 export RABBITMQ_DIST_PORT=$((AMQP_PORT + 20000))
 export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
@@ -37,6 +38,10 @@ install() {
 
 start() {
   install
+  mkdir -p "$RUN"
+  # Two commands starting the broker at once must not race for its ports.
+  exec 9>"$RUN/.lock"
+  flock 9
   if port_open "$AMQP_PORT"; then
     if [ -f "$RUN/pid" ] && kill -0 "$(cat "$RUN/pid")" 2>/dev/null; then
       echo "rabbitmq: already running (ours, pid $(cat "$RUN/pid"))"
