@@ -2,6 +2,7 @@
 
 import base64
 import json
+from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -457,3 +458,25 @@ def test_public_submissions_and_lookups_are_rate_limited_per_client_and_no_addre
     )
     for trace in ("127.0.0.1", hashed, hashed[:16]):
         assert trace not in stored
+
+
+def test_the_deadline_clock_announces_an_unanswered_report_as_overdue_once_and_counts_it(
+    container_factory, service_config, web_session, token
+):
+    container = start(container_factory, service_config)
+    seen = []
+    probe = listener(container_factory, service_config, "petition.overdue", seen)
+    long_ago = (SystemClock().today() - timedelta(days=60)).isoformat()
+    letter = dict(ANONYMOUS, channel="letter", received_on=long_ago)
+    clerk = {"Authorization": token("intake_clerk")}
+    pid = web_session.post("/api/v1/staff/reports", json=letter, headers=clerk).json()["petition_id"]
+    with entrypoint_waiter(probe, "on", timeout=10):
+        with entrypoint_hook(container, "check_deadlines") as tick:
+            assert tick() == {"reminded": 0, "overdue": 1}
+    with entrypoint_hook(container, "check_deadlines") as tick:
+        assert tick() == {"reminded": 0, "overdue": 0}
+    assert seen[0]["data"]["petition_id"] == pid and seen[0]["data"]["kind"] == "acknowledge"
+    metrics = web_session.get("/metrics").text
+    assert 'wuying_intake_deadlines_overdue_total{county="130402",kind="acknowledge"} 1.0' in metrics
+    view = web_session.get(f"/api/v1/reports/{pid}", headers=clerk).json()
+    assert any(n.startswith("overdue:acknowledge:") for n in view["deadline_notices"])
