@@ -32,6 +32,7 @@ from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
 
 from .events import EventType, build_event
+from .errors import Conflict
 from .metrics import service_metrics
 from .store import VersionedDocument
 
@@ -69,7 +70,39 @@ class OutboxDocument(VersionedDocument):
             )
         )
         self.outbox_pending = True
+        self.__dict__.setdefault("_unsaved_events", []).append(self.outbox[-1])
         return envelope
+
+    def save_versioned(self):
+        """Save the state change and push its new events in ONE conditional update.
+
+        The relay edits ``outbox`` concurrently (it removes published entries), so the outbox is
+        never written whole from memory: new entries are ``$push``-ed and ``outbox_pending`` is
+        set in the same update as the state, under the version condition.
+        """
+        new_events = self.__dict__.pop("_unsaved_events", [])
+        if self.pk is None or self._created:
+            return super().save_versioned()
+        self.validate()
+        expected = self.version
+        sets, unsets = self._delta()
+        for changes in (sets, unsets):
+            for key in [k for k in changes if k.split(".")[0] in ("outbox", "outbox_pending")]:
+                del changes[key]
+        sets["version"] = expected + 1
+        update: dict = {"$set": sets}
+        if unsets:
+            update["$unset"] = unsets
+        if new_events:
+            sets["outbox_pending"] = True
+            update["$push"] = {"outbox": {"$each": [entry.to_mongo() for entry in new_events]}}
+        result = self._get_collection().update_one({"_id": self.pk, "version": expected}, update)
+        if result.matched_count == 0:
+            self.__dict__["_unsaved_events"] = new_events
+            raise Conflict("记录已被他人修改，请刷新后重试", code="concurrent_update")
+        self.version = expected + 1
+        self._clear_changed_fields()
+        return self
 
 
 def new_id() -> str:

@@ -93,3 +93,18 @@ def test_a_concurrent_writer_with_a_stale_version_is_refused(things):
     with pytest.raises(Conflict):
         second.save_versioned()
     assert Thing.objects.get(id="t1").state == "a"
+
+
+def test_an_event_recorded_while_the_relay_publishes_an_earlier_one_is_not_lost(things):
+    """The race behind a lost petition.triaged: the writer loaded the aggregate before the relay
+    removed the published entry and cleared outbox_pending."""
+    make_thing(1)
+    stale = Thing.objects.get(id="t1")  # a worker loads it, pending event still inside
+    publisher = FakePublisher()
+    relay(publisher).flush()  # relay publishes and clears outbox_pending
+    stale.state = "triaged"
+    stale.record_event(EVENT, {"thing_id": "t1"}, subject="thing/t1/next", county="130402")
+    stale.save_versioned()
+    assert relay(publisher).flush() == 1
+    assert [p["subject"] for _, p in publisher.sent] == ["thing/t1/1", "thing/t1/next"]
+    assert Thing.objects.get(id="t1").state == "triaged"
