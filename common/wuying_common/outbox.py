@@ -31,8 +31,8 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
 
-from .events import EventType, build_event
 from .errors import Conflict
+from .events import EventType, build_event
 from .metrics import service_metrics
 from .store import VersionedDocument
 
