@@ -70,6 +70,14 @@ class ArchiveService(WuyingService):
     def on_warning_appealed(self, event):
         return handlers.record_event(self.store, self.clock, event)
 
+    @wuying_event_handler("warning", "warning.transferred")
+    def on_warning_transferred(self, event):
+        return handlers.record_event(self.store, self.clock, event)
+
+    @wuying_event_handler("warning", "warning.extended")
+    def on_warning_extended(self, event):
+        return handlers.record_event(self.store, self.clock, event)
+
     @wuying_event_handler("warning", "warning.overdue")
     def on_warning_overdue(self, event):
         return handlers.record_event(self.store, self.clock, event)
