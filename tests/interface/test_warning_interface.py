@@ -515,3 +515,25 @@ def test_a_verified_report_over_the_broker_escalates_an_open_blue_warning(
     assert result.get() == "duplicate"
     after = _stored(web_session, token, warning["id"])
     assert (after["colour"], after["escalations"]) == ("yellow", 1)
+
+
+def test_other_services_read_warnings_and_eligibility_over_rpc(container_factory, service_config, web_session, token):
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    container_factory(WarningService, service_config).start()
+    first = _issue(web_session, token, official="off-rpc", level=1)
+    _issue(web_session, token, official="off-rpc-2", level=1)
+    with ServiceRpcProxy("warning", service_config) as warning:
+        assert warning.warning_by_id(first["id"])["official_id"] == "off-rpc"
+        assert warning.warning_by_id("no-such-warning") is None
+        assert [w["id"] for w in warning.warnings_for_official("off-rpc")] == [first["id"]]
+        eligibility = warning.unit_advanced_eligibility("unit-9", int(first["issued_on"][:4]))
+    assert eligibility["eligible"] is False
+    assert eligibility["red_warnings"] == 2
+
+
+def test_a_token_cannot_claim_every_county():
+    from wuying_common.auth import issue_token, verify_token
+
+    principal = verify_token("s", issue_token("s", "u", ["auditor"], ["*"]))
+    assert not principal.can_see("130402")

@@ -158,6 +158,12 @@ class WarningStore(Store):
     def open_blue_for(self, official_id: str, statuses) -> list[WarningRecord]:
         return list(WarningRecord.objects(official_id=official_id, level=3, status__in=list(statuses)))
 
+    def for_official(self, official_id: str, statuses=None) -> list[WarningRecord]:
+        query = WarningRecord.objects(official_id=official_id)
+        if statuses is not None:
+            query = query(status__in=list(statuses))
+        return list(query.order_by("proposed_at", "id"))
+
     # -- results -----------------------------------------------------------------------------
     def red_issued_in_year(self, unit_id: str, year: int) -> list[WarningRecord]:
         return list(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from nameko.rpc import rpc
 from nameko.timer import timer
 
+from wuying_common.auth import service_principal
 from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
 from wuying_common.errors import ValidationFailed
@@ -13,6 +15,7 @@ from wuying_common.service import WuyingService
 
 from . import handlers
 from .dependencies import NotifierChannels, Rules, warning_outbox, warning_store
+from .domain import lifecycle
 from .domain.authority import APPROVER_ROLES, EXTENSION_ROLE
 from .notifiers import build_notifiers
 from .schemas import (
@@ -334,3 +337,21 @@ class WarningService(WuyingService):
     @timer(interval=DEADLINE_CHECK_SECONDS)
     def check_deadlines(self):
         return handlers.check_deadlines(self.store, self.clock, self.calendar, self.rules, self.notifiers)
+
+    # -- RPC for the other services (trusted callers inside the cluster) -------------------
+    @rpc
+    def warning_by_id(self, warning_id):
+        """One warning as the HTTP API shows it, or None."""
+        warning = self.store.get(warning_id)
+        return WarningSchema().dump(warning) if warning else None
+
+    @rpc
+    def warnings_for_official(self, official_id, open_only=True):
+        """An official's warnings (open ones by default), oldest first."""
+        statuses = lifecycle.OPEN if open_only else None
+        return WarningSchema(many=True).dump(self.store.for_official(official_id, statuses))
+
+    @rpc
+    def unit_advanced_eligibility(self, unit_id, year):
+        """篇5 七(二): may the unit be rated an advanced unit this year?"""
+        return handlers.advanced_eligibility(self.store, service_principal("rpc"), unit_id, int(year))

@@ -86,3 +86,16 @@ def test_validation_messages_are_in_chinese():
     assert errors["age"] == ["必须大于或等于 1 且小于或等于 9"]
     assert errors["kind"][0].startswith("必须是以下取值之一")
     assert errors["extra"] == ["不允许的字段"]
+
+
+def test_no_two_entrypoints_of_a_service_share_a_method_name():
+    """A later definition silently replaces an earlier entrypoint of the same name."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3] / "services"
+    for path in root.glob("*/wuying_*/service.py"):
+        tree = ast.parse(path.read_text("utf-8"))
+        for cls in [n for n in tree.body if isinstance(n, ast.ClassDef)]:
+            names = [f.name for f in cls.body if isinstance(f, ast.FunctionDef)]
+            assert len(names) == len(set(names)), f"{path}: {sorted({n for n in names if names.count(n) > 1})}"
