@@ -480,3 +480,61 @@ def test_the_deadline_clock_announces_an_unanswered_report_as_overdue_once_and_c
     assert 'wuying_intake_deadlines_overdue_total{county="130402",kind="acknowledge"} 1.0' in metrics
     view = web_session.get(f"/api/v1/reports/{pid}", headers=clerk).json()
     assert any(n.startswith("overdue:acknowledge:") for n in view["deadline_notices"])
+
+
+# -- attachments --------------------------------------------------------------------------------
+def _attachment(content: bytes, content_type="image/jpeg", name="现场照片.jpg"):
+    import hashlib
+
+    return {
+        "file_name": name,
+        "content_type": content_type,
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "content": base64.b64encode(content).decode(),
+    }
+
+
+def test_attachments_round_trip_to_staff_and_a_too_large_or_disallowed_one_leaves_nothing_stored(
+    container_factory, service_config, web_session, token
+):
+    from wuying_intake.persistence import Attachment
+
+    start(container_factory, dict(service_config, INTAKE_ATTACHMENT_MAX_BYTES=2000))
+    photo = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4
+    created = web_session.post("/api/v1/reports", json=dict(ANONYMOUS, attachments=[_attachment(photo)]))
+    assert created.status_code == 201, created.text
+    pid = created.json()["petition_id"]
+    clerk = {"Authorization": token("intake_clerk")}
+    listed = web_session.get(f"/api/v1/reports/{pid}/attachments", headers=clerk)
+    assert listed.status_code == 200, listed.text
+    assert listed.json() == [
+        {
+            "n": 0,
+            "file_name": "现场照片.jpg",
+            "content_type": "image/jpeg",
+            "size": len(photo),
+            "sha256": _attachment(photo)["sha256"],
+        }
+    ]
+    download = web_session.get(f"/api/v1/reports/{pid}/attachments/0", headers=clerk)
+    assert download.status_code == 200
+    assert download.content == photo and download.headers["Content-Type"].startswith("image/jpeg")
+    assert web_session.get(f"/api/v1/reports/{pid}/attachments/0").status_code == 401
+    other_county = {"Authorization": token("intake_clerk", county="130403")}
+    assert web_session.get(f"/api/v1/reports/{pid}/attachments/0", headers=other_county).status_code == 403
+    assert web_session.get(f"/api/v1/reports/{pid}/attachments/9", headers=clerk).status_code == 404
+
+    before = (Petition.objects.count(), Attachment.objects.count())
+    too_large = web_session.post(
+        "/api/v1/reports", json=dict(ANONYMOUS, attachments=[_attachment(photo), _attachment(b"x" * 2001)])
+    )
+    assert too_large.status_code == 413, too_large.text
+    assert "attachments.1.content" in too_large.json()["error"]["fields"]
+    disallowed = web_session.post(
+        "/api/v1/reports",
+        json=dict(ANONYMOUS, attachments=[_attachment(b"MZ\x90", "application/x-msdownload", "a.exe")]),
+    )
+    assert disallowed.status_code == 400, disallowed.text
+    assert "attachments.0.content_type" in disallowed.json()["error"]["fields"]
+    assert (Petition.objects.count(), Attachment.objects.count()) == before

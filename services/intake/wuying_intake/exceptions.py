@@ -64,3 +64,9 @@ class RegistryUnavailable(ServiceUnavailable):
 class RateLimited(TooManyRequests):
     code = "too_many_requests"
     message = "提交或查询过于频繁，请稍后再试"
+
+
+@deserialize_to_instance
+class AttachmentNotFound(NotFound):
+    code = "attachment_not_found"
+    message = "未找到该附件"

@@ -17,8 +17,9 @@ from typing import Protocol
 from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import CST, SystemClock
-from wuying_common.errors import Conflict, ValidationFailed
+from wuying_common.errors import Conflict, PayloadTooLarge, ValidationFailed
 
+from .domain.attachments import AttachmentRuleError, Limits, check_attachments
 from .domain.catalog import (
     CATEGORY_SHORT_ZH,
     CHANNELS,
@@ -85,6 +86,7 @@ from .domain.screening import (
 )
 from .domain.statistics import csv_rows, durations, tally
 from .exceptions import (
+    AttachmentNotFound,
     EncryptionUnavailable,
     IdentityForbidden,
     IdentityRequestNotFound,
@@ -95,6 +97,7 @@ from .exceptions import (
     SubjectRecused,
 )
 from .persistence import (
+    AttachmentMeta,
     Clarification,
     Closure,
     DuplicateCandidate,
@@ -161,6 +164,7 @@ def submit_report(
     channel: str,
     recorded_by: str | None = None,
     registry: Registry | None = None,
+    limits: Limits | None = None,
 ) -> dict:
     """Receive a report (受理登记); anonymous reporters get their receipt code, once.
 
@@ -173,6 +177,11 @@ def submit_report(
     received_on = payload.get("received_on") or today
     if received_on > today:
         raise ValidationFailed(fields={"received_on": "收件日期不能晚于今天"})
+    attachments = payload.get("attachments") or []
+    try:
+        check_attachments(attachments, limits or Limits())
+    except AttachmentRuleError as exc:
+        raise (PayloadTooLarge if exc.too_large else ValidationFailed)(fields={exc.field: str(exc)}) from None
     now = clock.now()
     deadline = acknowledge_deadline(calendar, received_on)
     subjects = [dict(s) for s in payload["subjects"]]
@@ -212,6 +221,16 @@ def submit_report(
         acknowledge_due_provisional=deadline.provisional,
         send_up_due=calendar.add_working_days(received_on, SEND_UP_WORKING_DAYS).date,
         status=RECEIVED,
+        attachments=[
+            AttachmentMeta(
+                n=n,
+                file_name=a["file_name"],
+                content_type=a["content_type"],
+                size=len(a["content"]),
+                sha256=a["sha256"].lower(),
+            )
+            for n, a in enumerate(attachments)
+        ],
     )
     receipt_code = None
     if anonymous:
@@ -235,7 +254,15 @@ def submit_report(
         county=petition.county,
         now=now,
     )
-    petition.save_versioned()
+    # Attachments first, then the petition; if the petition is not stored, neither are they.
+    try:
+        if attachments:
+            store.put_attachments(petition.id, attachments)
+        petition.save_versioned()
+    except BaseException:
+        if attachments:
+            store.delete_attachments(petition.id)
+        raise
     log.info(
         "petition %s received via %s",
         petition.id,
@@ -465,6 +492,15 @@ def get_report(store: IntakeStore, principal: Principal, petition_id: str) -> di
     return report_view(_load(store, principal, petition_id))
 
 
+def get_attachment(store: IntakeStore, principal: Principal, petition_id: str, n: str):
+    """An attachment's content for staff of the county (recusal applies): (meta, bytes)."""
+    petition = _load(store, principal, petition_id)
+    stored = store.attachment(petition.id, int(n)) if n.isdigit() else None
+    if stored is None:
+        raise AttachmentNotFound(fields={"n": "不存在"})
+    return stored
+
+
 def list_reports(store: IntakeStore, principal: Principal, query: dict) -> list[dict]:
     principal.require_county(query["county"])
     petitions = store.search(
@@ -543,6 +579,10 @@ def report_view(petition: Petition) -> dict:
         "verification": _verification_view(petition.verification),
         "clarification": _embedded(petition.clarification, ("text", "by", "at")),
         "deadline_notices": list(petition.notices),
+        "attachments": [
+            {"n": a.n, "file_name": a.file_name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
+            for a in petition.attachments
+        ],
     }
 
 

@@ -8,6 +8,7 @@ receipts only as a slow hash. No IP address is stored anywhere.
 from __future__ import annotations
 
 from mongoengine import (
+    BinaryField,
     BooleanField,
     DateField,
     DateTimeField,
@@ -137,6 +138,31 @@ class Reply(EmbeddedDocument):
     at = DateTimeField(required=True)
 
 
+class AttachmentMeta(EmbeddedDocument):
+    """What staff see of an attachment; the content is in the ``attachments`` collection."""
+
+    n = IntField(required=True)
+    file_name = StringField(required=True)
+    content_type = StringField(required=True)
+    size = IntField(required=True)
+    sha256 = StringField(required=True)
+
+
+class Attachment(Document):
+    """An attachment's content, keyed by petition id and number; written before its petition
+    (and deleted again if the petition is not stored)."""
+
+    meta = {"db_alias": ALIAS, "collection": "attachments", "indexes": ["petition_id"]}
+    id = StringField(primary_key=True)  # "<petition_id>/<n>"
+    petition_id = StringField(required=True)
+    n = IntField(required=True)
+    file_name = StringField(required=True)
+    content_type = StringField(required=True)
+    size = IntField(required=True)
+    sha256 = StringField(required=True)
+    content = BinaryField(required=True)
+
+
 class Petition(OutboxDocument):
     """信访举报件 / 廉情信息: one report, from receipt to its answer."""
 
@@ -177,6 +203,7 @@ class Petition(OutboxDocument):
     clarification = EmbeddedDocumentField(Clarification)
     replies = ListField(EmbeddedDocumentField(Reply))
     notices = ListField(StringField())  # deadline notices sent: "reminder:handle:2027-01-19"
+    attachments = ListField(EmbeddedDocumentField(AttachmentMeta))
 
     def subject_official_ids(self) -> set[str]:
         """Officials the report is about, as reported and as resolved at triage (for recusal)."""
@@ -224,7 +251,7 @@ class AuditEntry(Document):
 
 
 class IntakeStore(Store):
-    documents = (Petition, IdentityRequest, AuditEntry)
+    documents = (Petition, IdentityRequest, AuditEntry, Attachment)
 
     def get(self, petition_id: str) -> Petition | None:
         return Petition.objects(id=petition_id).first()
@@ -299,6 +326,28 @@ class IntakeStore(Store):
         if until:
             query = query(at__lt=until)
         return list(query.order_by("-at", "-id").skip(offset).limit(limit))
+
+    def put_attachments(self, petition_id: str, items: list[dict]) -> None:
+        for n, item in enumerate(items):
+            Attachment(
+                id=f"{petition_id}/{n}",
+                petition_id=petition_id,
+                n=n,
+                file_name=item["file_name"],
+                content_type=item["content_type"],
+                size=len(item["content"]),
+                sha256=item["sha256"].lower(),
+                content=item["content"],
+            ).save(force_insert=True)
+
+    def delete_attachments(self, petition_id: str) -> None:
+        Attachment.objects(petition_id=petition_id).delete()
+
+    def attachment(self, petition_id: str, n: int) -> Attachment | None:
+        return Attachment.objects(id=f"{petition_id}/{n}").first()
+
+    def attachment_count(self) -> int:
+        return Attachment.objects.count()
 
     def count(self) -> int:
         return Petition.objects.count()

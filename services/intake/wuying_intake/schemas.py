@@ -6,10 +6,14 @@ silently dropped, and nothing unexpected reaches the store.
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
 from wuying_common.events import COUNTY_CODE, registry
 
+from .domain.attachments import ALLOWED_TYPES, MAX_ATTACHMENTS
 from .domain.catalog import CATEGORIES, CHANNELS, OUTCOMES, SEVERITIES, STAFF_CHANNELS, SUBJECT_KINDS
 from .domain.petition import (
     MAX_SUBJECTS,
@@ -189,6 +193,31 @@ class ReporterSchema(Strict):
             raise ValidationError("身份证号码格式不正确")
 
 
+class Base64Bytes(fields.Field):
+    """Base64 text in the JSON body, bytes once loaded."""
+
+    default_error_messages = {"invalid": "附件内容须为 base64 编码"}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        try:
+            return base64.b64decode(value.encode("ascii"), validate=True)
+        except (ValueError, binascii.Error):
+            raise self.make_error("invalid") from None
+
+
+class AttachmentInSchema(Strict):
+    file_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    content_type = fields.String(
+        required=True,
+        validate=validate.OneOf(list(ALLOWED_TYPES), error="附件类型只能是：{choices}"),
+    )
+    size = fields.Integer(load_default=None, validate=validate.Range(min=1), metadata={"description": "字节数"})
+    sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-fA-F]{64}$", error="须为64位十六进制"))
+    content = Base64Bytes(required=True, metadata={"description": "base64 编码的文件内容"})
+
+
 class SubmitReportSchema(Strict):
     category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
     county = fields.String(required=True, validate=COUNTY_CODE)
@@ -198,6 +227,9 @@ class SubmitReportSchema(Strict):
     )
     anonymous = fields.Boolean(required=True, truthy={True}, falsy={False})
     reporter = fields.Nested(ReporterSchema, load_default=None)
+    attachments = fields.List(
+        fields.Nested(AttachmentInSchema), load_default=list, validate=validate.Length(max=MAX_ATTACHMENTS)
+    )
 
     @validates("content")
     def valid_content(self, value, **kwargs):
@@ -383,6 +415,14 @@ class ClarificationOutSchema(Schema):
     at = fields.DateTime()
 
 
+class AttachmentOutSchema(Schema):
+    n = fields.Integer(metadata={"description": "序号，下载地址 /api/v1/reports/<id>/attachments/<n>"})
+    file_name = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+
+
 class ReportOutSchema(Schema):
     """What staff see. The reporter's identity is not in here, by construction."""
 
@@ -417,6 +457,7 @@ class ReportOutSchema(Schema):
     verification = fields.Nested(VerificationOutSchema, allow_none=True)
     clarification = fields.Nested(ClarificationOutSchema, allow_none=True)
     deadline_notices = fields.List(fields.String())
+    attachments = fields.List(fields.Nested(AttachmentOutSchema))
 
 
 class DurationSchema(Schema):

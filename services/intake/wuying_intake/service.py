@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 from werkzeug.wrappers import Response
@@ -13,8 +15,10 @@ from wuying_common.service import WuyingService
 
 from . import handlers
 from .dependencies import ArchiveRegistry, RateLimiter, ReporterKeyring, intake_outbox, intake_store
+from .domain.attachments import CAP_MAX_TOTAL_BYTES, MAX_ATTACHMENTS, Limits
 from .domain.catalog import PUBLIC_CHANNEL
 from .schemas import (
+    AttachmentOutSchema,
     AuditOutSchema,
     AuditQuerySchema,
     CloseSchema,
@@ -37,8 +41,9 @@ from .schemas import (
     VerificationSchema,
 )
 
-# A report is at most 5000 characters of content plus a few short fields.
-MAX_REPORT_BODY = 32 * 1024
+# A report is at most 5000 characters of content plus a few short fields, and its attachments
+# (base64: 4 characters for 3 bytes) up to the hard cap on their total size.
+MAX_REPORT_BODY = 32 * 1024 + (CAP_MAX_TOTAL_BYTES * 4) // 3 + MAX_ATTACHMENTS * 1024
 DEADLINE_CHECK_SECONDS = 300
 IDENTITY_ROLES = ("intake_clerk", "intake_supervisor")
 
@@ -62,6 +67,12 @@ class IntakeService(WuyingService):
     def registry(self) -> ArchiveRegistry:
         return ArchiveRegistry(self.archive, float(self.config.get("ARCHIVE_RPC_TIMEOUT") or 5))
 
+    @property
+    def attachment_limits(self) -> Limits:
+        return Limits.from_config(
+            self.config.get("INTAKE_ATTACHMENT_MAX_BYTES"), self.config.get("INTAKE_ATTACHMENTS_MAX_TOTAL_BYTES")
+        )
+
     def _count_received(self, channel: str, county: str) -> None:
         self.metrics.counter(
             "reports_received", "Reports received, by channel and county", ("channel", "county")
@@ -84,7 +95,13 @@ class IntakeService(WuyingService):
         # memory; it is never stored or logged (reporter protection).
         self.limiter.check("reports", request)
         result = handlers.submit_report(
-            self.store, self.clock, self.calendar, self.keyring, request.payload, channel=PUBLIC_CHANNEL
+            self.store,
+            self.clock,
+            self.calendar,
+            self.keyring,
+            request.payload,
+            channel=PUBLIC_CHANNEL,
+            limits=self.attachment_limits,
         )
         self._count_received(PUBLIC_CHANNEL, request.payload["county"])
         return result
@@ -127,6 +144,7 @@ class IntakeService(WuyingService):
             channel=payload["channel"],
             recorded_by=request.principal.subject,
             registry=self.registry,
+            limits=self.attachment_limits,
         )
         self._count_received(payload["channel"], payload["county"])
         return result
@@ -152,6 +170,35 @@ class IntakeService(WuyingService):
     )
     def get_report(self, request, petition_id):
         return handlers.get_report(self.store, request.principal, petition_id)
+
+    @route(
+        "GET",
+        "/api/v1/reports/<petition_id>/attachments",
+        summary="查看举报件的附件清单（文件名、类型、大小、SHA-256）",
+        response=AttachmentOutSchema,
+        many=True,
+        tags=("staff",),
+    )
+    def list_attachments(self, request, petition_id):
+        return handlers.get_report(self.store, request.principal, petition_id)["attachments"]
+
+    @route(
+        "GET",
+        "/api/v1/reports/<petition_id>/attachments/<n>",
+        summary="下载举报件的附件",
+        tags=("staff",),
+    )
+    def download_attachment(self, request, petition_id, n):
+        stored = handlers.get_attachment(self.store, request.principal, petition_id, n)
+        return Response(
+            bytes(stored.content),
+            mimetype=stored.content_type,
+            headers={
+                "Content-Disposition": f"attachment; filename=attachment-{stored.n}; "
+                f"filename*=UTF-8''{quote(stored.file_name)}",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
 
     @route(
         "POST",
