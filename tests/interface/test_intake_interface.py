@@ -538,3 +538,22 @@ def test_attachments_round_trip_to_staff_and_a_too_large_or_disallowed_one_leave
     assert disallowed.status_code == 400, disallowed.text
     assert "attachments.0.content_type" in disallowed.json()["error"]["fields"]
     assert (Petition.objects.count(), Attachment.objects.count()) == before
+
+
+def test_an_anonymous_reporter_adds_information_with_the_receipt_code_and_it_is_rate_limited(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, dict(service_config, INTAKE_RATE_LIMIT_LOOKUPS="2/3600"))
+    receipt = web_session.post("/api/v1/reports", json=ANONYMOUS).json()
+    body = {"receipt_code": receipt["receipt_code"], "content": "补充：该局长每周五都用公车接孩子放学。"}
+    added = web_session.post("/api/v1/receipts/additions", json=body)
+    assert added.status_code == 201, added.text
+    assert added.json()["additions"] == 1
+    short = web_session.post("/api/v1/receipts/additions", json=dict(body, content="太短"))
+    assert short.status_code == 400 and "content" in short.json()["error"]["fields"]
+    view = web_session.get(
+        f"/api/v1/reports/{receipt['petition_id']}", headers={"Authorization": token("intake_clerk")}
+    ).json()
+    assert [a["text"] for a in view["additions"]] == [body["content"]]
+    web_session.post("/api/v1/receipts/lookup", json={"receipt_code": receipt["receipt_code"]})
+    assert web_session.post("/api/v1/receipts/additions", json=body).status_code == 429

@@ -97,6 +97,7 @@ from .exceptions import (
     SubjectRecused,
 )
 from .persistence import (
+    Addition,
     AttachmentMeta,
     Clarification,
     Closure,
@@ -579,6 +580,7 @@ def report_view(petition: Petition) -> dict:
         "verification": _verification_view(petition.verification),
         "clarification": _embedded(petition.clarification, ("text", "by", "at")),
         "deadline_notices": list(petition.notices),
+        "additions": [{"text": a.text, "at": a.at} for a in petition.additions],
         "attachments": [
             {"n": a.n, "file_name": a.file_name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
             for a in petition.attachments
@@ -604,23 +606,53 @@ def _verification_view(v) -> dict | None:
     return view
 
 
-def lookup_receipt(store: IntakeStore, receipt_code: str) -> dict:
-    """What an anonymous reporter may see: status and replies, never the triage outcome."""
+def _by_receipt(store: IntakeStore, receipt_code: str) -> Petition:
     prefix = lookup_prefix(receipt_code)
     candidates = store.by_receipt_prefix(prefix) if prefix else []
     if not candidates:
         verify_receipt_code(receipt_code, _decoy_receipt())
     for petition in candidates:
         if verify_receipt_code(receipt_code, petition.receipt.to_domain()):
-            return {
-                "status": petition.status,
-                "status_zh": REPORTER_STATUSES_ZH[petition.status],
-                "category_zh": CATEGORY_SHORT_ZH[petition.category],
-                "received_on": petition.received_on,
-                "acknowledge_due": petition.acknowledge_due,
-                "replies": [{"text": r.text, "at": r.at} for r in petition.replies],
-            }
+            return petition
     raise ReceiptNotFound()
+
+
+def _receipt_view(petition: Petition) -> dict:
+    return {
+        "status": petition.status,
+        "status_zh": REPORTER_STATUSES_ZH[petition.status],
+        "category_zh": CATEGORY_SHORT_ZH[petition.category],
+        "received_on": petition.received_on,
+        "acknowledge_due": petition.acknowledge_due,
+        "replies": [{"text": r.text, "at": r.at} for r in petition.replies],
+        "additions": len(petition.additions),
+    }
+
+
+def lookup_receipt(store: IntakeStore, receipt_code: str) -> dict:
+    """What an anonymous reporter may see: status and replies, never the triage outcome."""
+    return _receipt_view(_by_receipt(store, receipt_code))
+
+
+MAX_ADDITIONS = 20
+
+
+def add_information(store: IntakeStore, clock: SystemClock, receipt_code: str, text: str) -> dict:
+    """补充材料: with the receipt code an anonymous reporter adds information to an open report;
+    appended to it and shown to staff. Nothing about the reporter is recorded."""
+    petition = _by_receipt(store, receipt_code)
+    if petition.status not in (RECEIVED, TRIAGED):
+        raise InvalidTransition(
+            "该件已办结或已转送，如有新的问题请重新举报", code="not_open", fields={"status": petition.status}
+        )
+    if len(petition.additions) >= MAX_ADDITIONS:
+        raise InvalidTransition(
+            f"每件最多补充 {MAX_ADDITIONS} 次", code="too_many_additions", fields={"content": "补充次数已满"}
+        )
+    petition.additions.append(Addition(text=text.strip(), at=_naive_utc(clock.now())))
+    petition.save_versioned()
+    log.info("petition %s supplemented", petition.id, extra={"county": petition.county})
+    return _receipt_view(petition)
 
 
 def reseal_reporters(store: IntakeStore, keyring: Keyring | None, limit: int = 500) -> dict:

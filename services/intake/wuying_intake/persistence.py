@@ -163,6 +163,13 @@ class Attachment(Document):
     content = BinaryField(required=True)
 
 
+class Addition(EmbeddedDocument):
+    """Information an anonymous reporter added later with the receipt code (补充材料)."""
+
+    text = StringField(required=True)
+    at = DateTimeField(required=True)
+
+
 class Petition(OutboxDocument):
     """信访举报件 / 廉情信息: one report, from receipt to its answer."""
 
@@ -204,6 +211,7 @@ class Petition(OutboxDocument):
     replies = ListField(EmbeddedDocumentField(Reply))
     notices = ListField(StringField())  # deadline notices sent: "reminder:handle:2027-01-19"
     attachments = ListField(EmbeddedDocumentField(AttachmentMeta))
+    additions = ListField(EmbeddedDocumentField(Addition))
 
     def subject_official_ids(self) -> set[str]:
         """Officials the report is about, as reported and as resolved at triage (for recusal)."""

@@ -326,6 +326,17 @@ class ReceiptLookupSchema(Strict):
     receipt_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
 
 
+class AdditionInSchema(Strict):
+    receipt_code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    content = fields.String(required=True, metadata={"description": "补充的情况，10–5000 字"})
+
+    @validates("content")
+    def valid_content(self, value, **kwargs):
+        problem = content_problem(value)
+        if problem:
+            raise ValidationError(problem)
+
+
 class ReportQuerySchema(Strict):
     county = fields.String(required=True, validate=COUNTY_CODE)
     status = fields.String(load_default=None, validate=validate.OneOf(["received", "triaged", "closed", "sent_up"]))
@@ -423,6 +434,11 @@ class AttachmentOutSchema(Schema):
     sha256 = fields.String()
 
 
+class AdditionOutSchema(Schema):
+    text = fields.String()
+    at = fields.DateTime()
+
+
 class ReportOutSchema(Schema):
     """What staff see. The reporter's identity is not in here, by construction."""
 
@@ -458,6 +474,9 @@ class ReportOutSchema(Schema):
     clarification = fields.Nested(ClarificationOutSchema, allow_none=True)
     deadline_notices = fields.List(fields.String())
     attachments = fields.List(fields.Nested(AttachmentOutSchema))
+    additions = fields.List(
+        fields.Nested(AdditionOutSchema), metadata={"description": "举报人凭查询码补充的材料（文本、时间）"}
+    )
 
 
 class DurationSchema(Schema):
@@ -521,3 +540,4 @@ class ReceiptStatusSchema(Schema):
     received_on = fields.Date()
     acknowledge_due = fields.Date()
     replies = fields.List(fields.Nested(ReplyOutSchema))
+    additions = fields.Integer(metadata={"description": "已补充材料的次数"})

@@ -18,6 +18,7 @@ from .dependencies import ArchiveRegistry, RateLimiter, ReporterKeyring, intake_
 from .domain.attachments import CAP_MAX_TOTAL_BYTES, MAX_ATTACHMENTS, Limits
 from .domain.catalog import PUBLIC_CHANNEL
 from .schemas import (
+    AdditionInSchema,
     AttachmentOutSchema,
     AuditOutSchema,
     AuditQuerySchema,
@@ -44,6 +45,7 @@ from .schemas import (
 # A report is at most 5000 characters of content plus a few short fields, and its attachments
 # (base64: 4 characters for 3 bytes) up to the hard cap on their total size.
 MAX_REPORT_BODY = 32 * 1024 + (CAP_MAX_TOTAL_BYTES * 4) // 3 + MAX_ATTACHMENTS * 1024
+MAX_ADDITION_BODY = 32 * 1024
 DEADLINE_CHECK_SECONDS = 300
 IDENTITY_ROLES = ("intake_clerk", "intake_supervisor")
 
@@ -119,6 +121,22 @@ class IntakeService(WuyingService):
     def lookup_receipt(self, request):
         self.limiter.check("lookups", request)
         return handlers.lookup_receipt(self.store, request.payload["receipt_code"])
+
+    @route(
+        "POST",
+        "/api/v1/receipts/additions",
+        summary="匿名举报人凭查询码补充举报材料",
+        body=AdditionInSchema,
+        response=ReceiptStatusSchema,
+        status=201,
+        public=True,
+        tags=("public",),
+        max_body=MAX_ADDITION_BODY,
+    )
+    def add_information(self, request):
+        self.limiter.check("lookups", request)
+        payload = request.payload
+        return handlers.add_information(self.store, self.clock, payload["receipt_code"], payload["content"])
 
     # -- staff -----------------------------------------------------------------------------
     @route(

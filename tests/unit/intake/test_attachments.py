@@ -107,3 +107,28 @@ def test_when_the_petition_cannot_be_written_its_attachments_are_deleted_again(s
     with pytest.raises(Conflict):
         submit(store, clock, calendar, item())
     assert (store.count(), store.attachment_count()) == (0, 0)
+
+
+# -- anonymous follow-up with the receipt code ------------------------------------------------------
+def test_with_the_receipt_code_the_reporter_adds_information_staff_see_it_and_a_closed_report_refuses(
+    store, clock, calendar
+):
+    from wuying_intake.exceptions import InvalidTransition, ReceiptNotFound
+
+    receipt = submit(store, clock, calendar)
+    pid, code = receipt["petition_id"], receipt["receipt_code"]
+    status = handlers.add_information(store, clock, code.lower(), "  补充：招标公告发布仅两天即截止报名。 ")
+    assert status["additions"] == 1 and "petition_id" not in status
+    assert [a["text"] for a in handlers.get_report(store, CLERK, pid)["additions"]] == [
+        "补充：招标公告发布仅两天即截止报名。"
+    ]
+    with pytest.raises(ReceiptNotFound):
+        handlers.add_information(store, clock, "ABCD-EFGH-JKMN-PQRS", "补充：另有一份会议记录可以作证。")
+    handlers.triage(
+        store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+    )
+    handlers.close(store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": ""})
+    with pytest.raises(InvalidTransition) as exc:
+        handlers.add_information(store, clock, code, "补充：还有新的情况需要反映给你们。")
+    assert exc.value.code == "not_open"
+    assert len(store.get(pid).additions) == 1
