@@ -40,8 +40,8 @@ start() {
   install
   mkdir -p "$RUN"
   # Two commands starting the broker at once must not race for its ports.
-  exec 9>"$RUN/.lock"
-  flock 9
+  exec 9>"$RUN/start.lock"
+  flock -w 180 9 || { echo "rabbitmq: another start holds $RUN/start.lock"; exit 1; }
   if port_open "$AMQP_PORT"; then
     if [ -f "$RUN/pid" ] && kill -0 "$(cat "$RUN/pid")" 2>/dev/null; then
       echo "rabbitmq: already running (ours, pid $(cat "$RUN/pid"))"
@@ -60,8 +60,9 @@ log.console = false
 CONF
   echo '[rabbitmq_management].' > "$RUN/enabled_plugins"
   rm -f "$RUN/pid"
-  "$RMQ_BIN/rabbitmq-server" -detached
-  "$RMQ_BIN/rabbitmqctl" wait "$RUN/pid" --timeout 120 >/dev/null
+  # 9>&-: the daemon must not inherit (and hold forever) the start lock.
+  "$RMQ_BIN/rabbitmq-server" -detached 9>&-
+  "$RMQ_BIN/rabbitmqctl" wait "$RUN/pid" --timeout 120 >/dev/null 9>&-
   for _ in $(seq 1 60); do port_open "$MGMT_PORT" && break; sleep 0.5; done
   touch "$RUN/started-by-us"
   echo "rabbitmq: started on 127.0.0.1:$AMQP_PORT (management 127.0.0.1:$MGMT_PORT), pid $(cat "$RUN/pid")"
