@@ -557,3 +557,46 @@ def test_an_anonymous_reporter_adds_information_with_the_receipt_code_and_it_is_
     assert [a["text"] for a in view["additions"]] == [body["content"]]
     web_session.post("/api/v1/receipts/lookup", json={"receipt_code": receipt["receipt_code"]})
     assert web_session.post("/api/v1/receipts/additions", json=body).status_code == 429
+
+
+# -- duplicates: merge, or close a repeat after collective review (seeds/001) -----------------------
+def test_a_confirmed_duplicate_is_merged_and_a_repeat_closed_after_collective_review_both_announced(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config)
+    seen = []
+    probe = listener(container_factory, service_config, "petition.closed", seen)
+    clerk = {"Authorization": token("intake_clerk", subject="clerk-1")}
+    ids = [web_session.post("/api/v1/reports", json=ANONYMOUS).json()["petition_id"] for _ in range(3)]
+    first, second, third = ids
+    assert web_session.get(f"/api/v1/reports/{second}", headers=clerk).json()["duplicate_candidates"]
+    with entrypoint_waiter(probe, "on", timeout=10):
+        merged = web_session.post(
+            f"/api/v1/reports/{second}/merge", json={"into": first, "confirmed_by": "受理科集体研判"}, headers=clerk
+        )
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["status"] == "merged" and first in merged.json()["closure"]["answer"]
+    assert web_session.get(f"/api/v1/reports/{first}", headers=clerk).json()["merged_reports"] == [second]
+    again = web_session.post(
+        f"/api/v1/reports/{second}/merge", json={"into": first, "confirmed_by": "x"}, headers=clerk
+    )
+    assert again.status_code == 409
+
+    review = {"meeting_date": SystemClock().today().isoformat(), "participants": ["甲", "乙"], "conclusion": "无新事实"}
+    too_few = web_session.post(
+        f"/api/v1/reports/{third}/close-repeated", json={"collective_review": review}, headers=clerk
+    )
+    assert too_few.status_code == 400
+    assert "collective_review.participants" in too_few.json()["error"]["fields"]
+    with entrypoint_waiter(probe, "on", timeout=10):
+        closed = web_session.post(
+            f"/api/v1/reports/{third}/close-repeated",
+            json={"collective_review": dict(review, participants=["甲", "乙", "丙"])},
+            headers=clerk,
+        )
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["collective_review"]["conclusion"] == "无新事实"
+    assert [(e["data"]["petition_id"], e["data"]["outcome"]) for e in seen] == [
+        (second, "merged"),
+        (third, "repeated_no_new_facts"),
+    ]

@@ -37,6 +37,16 @@ from .domain.deadlines import (
     OpenDeadline,
     due_notices,
 )
+from .domain.duplicates import (
+    MERGED_OUTCOME,
+    REPEATED_ANSWER,
+    REPEATED_OUTCOME,
+    DuplicateRuleError,
+    Report,
+    check_merge,
+    check_repeated_close,
+    merge_answer,
+)
 from .domain.identity import (
     ACCESSED,
     ALLOWED,
@@ -55,6 +65,7 @@ from .domain.identity import (
 )
 from .domain.petition import (
     CLOSED,
+    MERGED,
     RECEIVED,
     SENT_UP,
     TRIAGED,
@@ -101,6 +112,7 @@ from .persistence import (
     AttachmentMeta,
     Clarification,
     Closure,
+    CollectiveReview,
     DuplicateCandidate,
     IdentityRequest,
     IntakeStore,
@@ -446,6 +458,97 @@ def close(store: IntakeStore, clock: SystemClock, principal: Principal, petition
     return report_view(petition)
 
 
+def _rules_report(petition: Petition) -> Report:
+    return Report(
+        id=petition.id,
+        county=petition.county,
+        status=petition.status,
+        received_at=petition.received_at,
+        merged_into=petition.merged_into,
+        candidates=frozenset(c.petition_id for c in petition.duplicate_candidates),
+        verification_open=bool(petition.verification and petition.verification.status == VERIFICATION_OPEN),
+        outcome=petition.triage.outcome if petition.triage else None,
+    )
+
+
+def _duplicate_error(exc: DuplicateRuleError):
+    if exc.code in ("not_open", "verification_open", "merged_already"):
+        return InvalidTransition(str(exc), code=exc.code, fields={exc.field: str(exc)})
+    return ValidationFailed(str(exc), code=exc.code, fields={exc.field: str(exc)})
+
+
+def _close_with(petition: Petition, now: datetime, principal: Principal, kind: str, answer: str, note: str) -> dict:
+    """Close with an answer the reporter reads; ``petition.closed`` in the same write."""
+    petition.closure = Closure(
+        kind=kind, answer=answer, note=note, closed_at=_naive_utc(now), closed_by=principal.subject
+    )
+    petition.replies.append(Reply(text=answer, at=_naive_utc(now)))
+    return petition.record_event(
+        PETITION_CLOSED,
+        {"petition_id": petition.id, "outcome": kind, "closed_at": _rfc3339(now), "answered": True},
+        subject=f"petition/{petition.id}",
+        county=petition.county,
+        now=now,
+    )
+
+
+def merge(store: IntakeStore, clock: SystemClock, principal: Principal, petition_id: str, payload: dict) -> dict:
+    """合并办理: confirm a proposed duplicate. The later report closes as ``merged`` with an answer
+    naming the earlier one; the earlier lists it (derived from ``merged_into``: one write)."""
+    later = _load(store, principal, petition_id)
+    earlier = _load(store, principal, payload["into"]) if payload["into"] != petition_id else later
+    try:
+        check_merge(_rules_report(later), _rules_report(earlier))
+    except DuplicateRuleError as exc:
+        raise _duplicate_error(exc) from None
+    now = clock.now()
+    later.status, later.merged_into, later.merged_by = MERGED, earlier.id, payload["confirmed_by"].strip()
+    envelope = _close_with(later, now, principal, MERGED_OUTCOME, merge_answer(earlier.id), payload.get("note", ""))
+    later.save_versioned()
+    log.info(
+        "petition %s merged into %s",
+        later.id,
+        earlier.id,
+        extra={"event_id": envelope["id"], "county": later.county},
+    )
+    return report_view(later)
+
+
+def close_repeated(
+    store: IntakeStore, clock: SystemClock, principal: Principal, petition_id: str, payload: dict
+) -> dict:
+    """重复举报了结 (seeds/001 黑龙江): a repeat without new facts closes after a collective review on
+    record; ``petition.closed`` with outcome ``repeated_no_new_facts``."""
+    petition = _load(store, principal, petition_id)
+    review = payload["collective_review"]
+    try:
+        check_repeated_close(
+            _rules_report(petition),
+            review["meeting_date"],
+            review["participants"],
+            review["conclusion"],
+            clock.today(),
+        )
+    except DuplicateRuleError as exc:
+        raise _duplicate_error(exc) from None
+    now = clock.now()
+    petition.collective_review = CollectiveReview(
+        meeting_date=review["meeting_date"],
+        participants=[p.strip() for p in review["participants"] if p.strip()],
+        conclusion=review["conclusion"].strip(),
+        recorded_by=principal.subject,
+        recorded_at=_naive_utc(now),
+    )
+    petition.status = CLOSED
+    answer = (payload.get("answer") or "").strip() or REPEATED_ANSWER
+    envelope = _close_with(petition, now, principal, REPEATED_OUTCOME, answer, payload.get("note", ""))
+    petition.save_versioned()
+    log.info(
+        "petition %s closed as repeated", petition.id, extra={"event_id": envelope["id"], "county": petition.county}
+    )
+    return report_view(petition)
+
+
 def extend(store: IntakeStore, principal: Principal, petition_id: str, reason: str) -> dict:
     """延期: the handling deadline of a triaged, open report moves once by 30 days."""
     petition = _load(store, principal, petition_id)
@@ -490,7 +593,8 @@ def statistics_csv(stats: dict) -> str:
 
 
 def get_report(store: IntakeStore, principal: Principal, petition_id: str) -> dict:
-    return report_view(_load(store, principal, petition_id))
+    petition = _load(store, principal, petition_id)
+    return dict(report_view(petition), merged_reports=store.merged_reports(petition.id))
 
 
 def get_attachment(store: IntakeStore, principal: Principal, petition_id: str, n: str):
@@ -538,7 +642,13 @@ def report_view(petition: Petition) -> dict:
     closure_view = None
     if petition.closure:
         c = petition.closure
-        closure_view = {"answer": c.answer, "note": c.note, "closed_at": c.closed_at, "closed_by": c.closed_by}
+        closure_view = {
+            "kind": c.kind or "answered",
+            "answer": c.answer,
+            "note": c.note,
+            "closed_at": c.closed_at,
+            "closed_by": c.closed_by,
+        }
     return {
         "petition_id": petition.id,
         "channel": petition.channel,
@@ -581,6 +691,12 @@ def report_view(petition: Petition) -> dict:
         "clarification": _embedded(petition.clarification, ("text", "by", "at")),
         "deadline_notices": list(petition.notices),
         "additions": [{"text": a.text, "at": a.at} for a in petition.additions],
+        "merged_into": petition.merged_into,
+        "merged_by": petition.merged_by,
+        "merged_reports": [],
+        "collective_review": _embedded(
+            petition.collective_review, ("meeting_date", "participants", "conclusion", "recorded_by", "recorded_at")
+        ),
         "attachments": [
             {"n": a.n, "file_name": a.file_name, "content_type": a.content_type, "size": a.size, "sha256": a.sha256}
             for a in petition.attachments

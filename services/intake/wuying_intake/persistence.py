@@ -96,10 +96,21 @@ class Triage(EmbeddedDocument):
 
 
 class Closure(EmbeddedDocument):
+    kind = StringField(default="answered", choices=("answered", "merged", "repeated_no_new_facts"))
     answer = StringField(required=True)
     note = StringField(default="")
     closed_at = DateTimeField(required=True)
     closed_by = StringField(required=True)
+
+
+class CollectiveReview(EmbeddedDocument):
+    """集体研判 on record before a repeated report is closed (seeds/001 黑龙江)."""
+
+    meeting_date = DateField(required=True)
+    participants = ListField(StringField(), required=True)
+    conclusion = StringField(required=True)
+    recorded_by = StringField(required=True)
+    recorded_at = DateTimeField(required=True)
 
 
 class SendUp(EmbeddedDocument):
@@ -182,6 +193,7 @@ class Petition(OutboxDocument):
             "receipt.prefix",
             ("county", "subject_keys", "received_on"),
             "outbox_pending",
+            "merged_into",
         ],
     }
     id = StringField(primary_key=True)
@@ -202,7 +214,9 @@ class Petition(OutboxDocument):
     acknowledge_due = DateField(required=True)
     acknowledge_due_provisional = BooleanField(default=False)
     send_up_due = DateField()
-    status = StringField(required=True, choices=("received", "triaged", "closed", "sent_up"), default="received")
+    status = StringField(
+        required=True, choices=("received", "triaged", "closed", "sent_up", "merged"), default="received"
+    )
     triage = EmbeddedDocumentField(Triage)
     closure = EmbeddedDocumentField(Closure)
     sent_up = EmbeddedDocumentField(SendUp)
@@ -212,6 +226,9 @@ class Petition(OutboxDocument):
     notices = ListField(StringField())  # deadline notices sent: "reminder:handle:2027-01-19"
     attachments = ListField(EmbeddedDocumentField(AttachmentMeta))
     additions = ListField(EmbeddedDocumentField(Addition))
+    merged_into = StringField()  # the earlier report this one was merged into
+    merged_by = StringField()  # who confirmed the duplicate
+    collective_review = EmbeddedDocumentField(CollectiveReview)
 
     def subject_official_ids(self) -> set[str]:
         """Officials the report is about, as reported and as resolved at triage (for recusal)."""
@@ -334,6 +351,10 @@ class IntakeStore(Store):
         if until:
             query = query(at__lt=until)
         return list(query.order_by("-at", "-id").skip(offset).limit(limit))
+
+    def merged_reports(self, petition_id: str) -> list[str]:
+        """Reports merged into this one, oldest first."""
+        return [p.id for p in Petition.objects(merged_into=petition_id).only("id").order_by("received_at")]
 
     def put_attachments(self, petition_id: str, items: list[dict]) -> None:
         for n, item in enumerate(items):

@@ -15,6 +15,7 @@ from wuying_common.events import COUNTY_CODE, registry
 
 from .domain.attachments import ALLOWED_TYPES, MAX_ATTACHMENTS
 from .domain.catalog import CATEGORIES, CHANNELS, OUTCOMES, SEVERITIES, STAFF_CHANNELS, SUBJECT_KINDS
+from .domain.duplicates import CLOSE_OUTCOMES_ZH, MIN_REVIEW_PARTICIPANTS
 from .domain.petition import (
     MAX_SUBJECTS,
     close_problem,
@@ -61,10 +62,11 @@ class PetitionTriagedV1Schema(Schema):
 
 
 class PetitionClosedV1Schema(Schema):
-    """办结: every item closes with an answer (件件有着落，事事有回音)."""
+    """办结: every item closes with an answer (件件有着落，事事有回音). ``outcome`` is the triage
+    outcome, or ``merged`` (合并办理) / ``repeated_no_new_facts`` (重复举报经集体研判了结)."""
 
     petition_id = fields.String(required=True)
-    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOME_CODES))
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOME_CODES + list(CLOSE_OUTCOMES_ZH)))
     closed_at = fields.String(required=True, metadata={"description": "RFC 3339 UTC"})
     answered = fields.Boolean(required=True)
 
@@ -337,9 +339,39 @@ class AdditionInSchema(Strict):
             raise ValidationError(problem)
 
 
+class MergeSchema(Strict):
+    into = fields.String(
+        required=True, validate=validate.Length(min=1, max=64), metadata={"description": "此前收到的举报件编号"}
+    )
+    confirmed_by = fields.String(
+        required=True, validate=validate.Length(min=1, max=100), metadata={"description": "确认重复的人员或研判会"}
+    )
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class CollectiveReviewSchema(Strict):
+    meeting_date = fields.Date(required=True)
+    participants = fields.List(
+        fields.String(validate=validate.Length(min=1, max=50)),
+        required=True,
+        validate=validate.Length(min=MIN_REVIEW_PARTICIPANTS, max=50, error="集体研判须至少 {min} 人参加"),
+    )
+    conclusion = fields.String(required=True, validate=validate.Length(min=4, max=2000))
+
+
+class CloseRepeatedSchema(Strict):
+    collective_review = fields.Nested(CollectiveReviewSchema, required=True)
+    answer = fields.String(
+        load_default="", validate=validate.Length(max=5000), metadata={"description": "答复；不填时使用标准答复"}
+    )
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
 class ReportQuerySchema(Strict):
     county = fields.String(required=True, validate=COUNTY_CODE)
-    status = fields.String(load_default=None, validate=validate.OneOf(["received", "triaged", "closed", "sent_up"]))
+    status = fields.String(
+        load_default=None, validate=validate.OneOf(["received", "triaged", "closed", "sent_up", "merged"])
+    )
     channel = fields.String(load_default=None, validate=validate.OneOf(list(CHANNELS)))
     category = fields.String(load_default=None, validate=validate.OneOf(list(CATEGORIES)))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
@@ -396,6 +428,7 @@ class TriageOutSchema(Schema):
 
 
 class ClosureOutSchema(Schema):
+    kind = fields.String(metadata={"description": "answered, merged or repeated_no_new_facts"})
     answer = fields.String()
     note = fields.String()
     closed_at = fields.DateTime()
@@ -439,6 +472,14 @@ class AdditionOutSchema(Schema):
     at = fields.DateTime()
 
 
+class CollectiveReviewOutSchema(Schema):
+    meeting_date = fields.Date()
+    participants = fields.List(fields.String())
+    conclusion = fields.String()
+    recorded_by = fields.String()
+    recorded_at = fields.DateTime()
+
+
 class ReportOutSchema(Schema):
     """What staff see. The reporter's identity is not in here, by construction."""
 
@@ -474,6 +515,10 @@ class ReportOutSchema(Schema):
     clarification = fields.Nested(ClarificationOutSchema, allow_none=True)
     deadline_notices = fields.List(fields.String())
     attachments = fields.List(fields.Nested(AttachmentOutSchema))
+    merged_into = fields.String(allow_none=True, metadata={"description": "已并入的此前举报件"})
+    merged_by = fields.String(allow_none=True)
+    merged_reports = fields.List(fields.String(), metadata={"description": "并入本件的后来举报件"})
+    collective_review = fields.Nested(CollectiveReviewOutSchema, allow_none=True)
     additions = fields.List(
         fields.Nested(AdditionOutSchema), metadata={"description": "举报人凭查询码补充的材料（文本、时间）"}
     )

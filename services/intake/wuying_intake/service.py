@@ -22,12 +22,14 @@ from .schemas import (
     AttachmentOutSchema,
     AuditOutSchema,
     AuditQuerySchema,
+    CloseRepeatedSchema,
     CloseSchema,
     DecisionInSchema,
     ExtendSchema,
     IdentityOutSchema,
     IdentityRequestInSchema,
     IdentityRequestOutSchema,
+    MergeSchema,
     ReceiptLookupSchema,
     ReceiptStatusSchema,
     ReportOutSchema,
@@ -243,6 +245,30 @@ class IntakeService(WuyingService):
     )
     def close_report(self, request, petition_id):
         return handlers.close(self.store, self.clock, request.principal, petition_id, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/reports/<petition_id>/merge",
+        summary="确认重复举报，并入此前的举报件合并办理",
+        body=MergeSchema,
+        response=ReportOutSchema,
+        roles=("intake_clerk",),
+        tags=("staff",),
+    )
+    def merge_report(self, request, petition_id):
+        return handlers.merge(self.store, self.clock, request.principal, petition_id, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/reports/<petition_id>/close-repeated",
+        summary="重复举报无新的事实，经集体研判予以了结",
+        body=CloseRepeatedSchema,
+        response=ReportOutSchema,
+        roles=("intake_clerk",),
+        tags=("staff",),
+    )
+    def close_repeated(self, request, petition_id):
+        return handlers.close_repeated(self.store, self.clock, request.principal, petition_id, request.payload)
 
     @route(
         "POST",

@@ -92,7 +92,7 @@ def test_a_petition_moves_received_then_triaged_then_closed_and_never_back():
     check_transition("received", "sent_up")
     with pytest.raises(TransitionNotAllowed):
         check_transition("triaged", "sent_up")
-    assert set(STATUSES_ZH) == {"received", "triaged", "closed", "sent_up"}
+    assert set(STATUSES_ZH) == {"received", "triaged", "closed", "sent_up", "merged"}
 
 
 def test_integrity_information_needs_resolved_subjects():

@@ -94,7 +94,13 @@ TRANSFERS_ZH: MappingProxyType[str, str] = MappingProxyType(
 )
 
 STATUSES_ZH: MappingProxyType[str, str] = MappingProxyType(
-    {"received": "已收到，待受理", "triaged": "已受理，正在办理", "closed": "已办结", "sent_up": "已转送上级机关"}
+    {
+        "received": "已收到，待受理",
+        "triaged": "已受理，正在办理",
+        "closed": "已办结",
+        "sent_up": "已转送上级机关",
+        "merged": "已合并办理",
+    }
 )
 # What a reporter is told: never the triage outcome or a transfer (they could tip off a subject).
 REPORTER_STATUSES_ZH: MappingProxyType[str, str] = MappingProxyType(
@@ -103,6 +109,7 @@ REPORTER_STATUSES_ZH: MappingProxyType[str, str] = MappingProxyType(
         "triaged": "已受理，正在办理",
         "closed": "已办结，请查看答复",
         "sent_up": "已按管辖权限转送上级机关办理，请查看答复",
+        "merged": "已与此前的相同举报合并办理，请查看答复",
     }
 )
 

@@ -15,6 +15,8 @@ from typing import Protocol
 from .catalog import OUTCOMES, SEVERITIES, SUBJECT_KINDS, TRANSFERS
 
 RECEIVED, TRIAGED, CLOSED, SENT_UP = "received", "triaged", "closed", "sent_up"
+# A confirmed duplicate is merged into the earlier report (domain/duplicates.py).
+MERGED = "merged"
 # A report that belongs to the level above is sent up instead of being accepted here; the
 # reporter is told where it went, which is its answer (seeds/000 H).
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -22,6 +24,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     TRIAGED: frozenset({CLOSED}),
     CLOSED: frozenset(),
     SENT_UP: frozenset(),
+    MERGED: frozenset(),
 }
 
 # 受理: acknowledge and accept within 15 working days of receipt (DESIGN.md §4 Intake, statutory
