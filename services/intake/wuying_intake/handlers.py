@@ -30,6 +30,8 @@ from .domain.catalog import (
 )
 from .domain.deadlines import (
     ACKNOWLEDGE,
+    FEEDBACK,
+    FEEDBACK_WORKING_DAYS,
     HANDLE,
     OVERDUE,
     REMINDER_WORKING_DAYS,
@@ -114,6 +116,7 @@ from .persistence import (
     Closure,
     CollectiveReview,
     DuplicateCandidate,
+    Feedback,
     IdentityRequest,
     IntakeStore,
     Petition,
@@ -431,7 +434,14 @@ def triage(
     return report_view(petition)
 
 
-def close(store: IntakeStore, clock: SystemClock, principal: Principal, petition_id: str, payload: dict) -> dict:
+def close(
+    store: IntakeStore,
+    clock: SystemClock,
+    principal: Principal,
+    petition_id: str,
+    payload: dict,
+    calendar: WorkingDayCalendar | None = None,
+) -> dict:
     """办结 with an answer the reporter can read: triaged → closed, emitting ``petition.closed``."""
     petition = _load(store, principal, petition_id)
     _transition(petition, CLOSED)
@@ -446,6 +456,7 @@ def close(store: IntakeStore, clock: SystemClock, principal: Principal, petition
     )
     petition.replies.append(Reply(text=answer, at=_naive_utc(now)))
     petition.status = CLOSED
+    _set_feedback_due(petition, now, calendar)
     envelope = petition.record_event(
         PETITION_CLOSED,
         {"petition_id": petition.id, "outcome": petition.triage.outcome, "closed_at": _rfc3339(now), "answered": True},
@@ -477,8 +488,24 @@ def _duplicate_error(exc: DuplicateRuleError):
     return ValidationFailed(str(exc), code=exc.code, fields={exc.field: str(exc)})
 
 
-def _close_with(petition: Petition, now: datetime, principal: Principal, kind: str, answer: str, note: str) -> dict:
+def _set_feedback_due(petition: Petition, now: datetime, calendar: WorkingDayCalendar | None) -> None:
+    """A named reporter is told the result within 15 working days of closing."""
+    if not petition.anonymous:
+        calendar = calendar or WorkingDayCalendar.official()
+        petition.feedback_due = calendar.add_working_days(_beijing_date(now), FEEDBACK_WORKING_DAYS).date
+
+
+def _close_with(
+    petition: Petition,
+    now: datetime,
+    principal: Principal,
+    kind: str,
+    answer: str,
+    note: str,
+    calendar: WorkingDayCalendar | None = None,
+) -> dict:
     """Close with an answer the reporter reads; ``petition.closed`` in the same write."""
+    _set_feedback_due(petition, now, calendar)
     petition.closure = Closure(
         kind=kind, answer=answer, note=note, closed_at=_naive_utc(now), closed_by=principal.subject
     )
@@ -492,7 +519,14 @@ def _close_with(petition: Petition, now: datetime, principal: Principal, kind: s
     )
 
 
-def merge(store: IntakeStore, clock: SystemClock, principal: Principal, petition_id: str, payload: dict) -> dict:
+def merge(
+    store: IntakeStore,
+    clock: SystemClock,
+    principal: Principal,
+    petition_id: str,
+    payload: dict,
+    calendar: WorkingDayCalendar | None = None,
+) -> dict:
     """合并办理: confirm a proposed duplicate. The later report closes as ``merged`` with an answer
     naming the earlier one; the earlier lists it (derived from ``merged_into``: one write)."""
     later = _load(store, principal, petition_id)
@@ -503,7 +537,9 @@ def merge(store: IntakeStore, clock: SystemClock, principal: Principal, petition
         raise _duplicate_error(exc) from None
     now = clock.now()
     later.status, later.merged_into, later.merged_by = MERGED, earlier.id, payload["confirmed_by"].strip()
-    envelope = _close_with(later, now, principal, MERGED_OUTCOME, merge_answer(earlier.id), payload.get("note", ""))
+    envelope = _close_with(
+        later, now, principal, MERGED_OUTCOME, merge_answer(earlier.id), payload.get("note", ""), calendar
+    )
     later.save_versioned()
     log.info(
         "petition %s merged into %s",
@@ -515,7 +551,12 @@ def merge(store: IntakeStore, clock: SystemClock, principal: Principal, petition
 
 
 def close_repeated(
-    store: IntakeStore, clock: SystemClock, principal: Principal, petition_id: str, payload: dict
+    store: IntakeStore,
+    clock: SystemClock,
+    principal: Principal,
+    petition_id: str,
+    payload: dict,
+    calendar: WorkingDayCalendar | None = None,
 ) -> dict:
     """重复举报了结 (seeds/001 黑龙江): a repeat without new facts closes after a collective review on
     record; ``petition.closed`` with outcome ``repeated_no_new_facts``."""
@@ -541,11 +582,35 @@ def close_repeated(
     )
     petition.status = CLOSED
     answer = (payload.get("answer") or "").strip() or REPEATED_ANSWER
-    envelope = _close_with(petition, now, principal, REPEATED_OUTCOME, answer, payload.get("note", ""))
+    envelope = _close_with(petition, now, principal, REPEATED_OUTCOME, answer, payload.get("note", ""), calendar)
     petition.save_versioned()
     log.info(
         "petition %s closed as repeated", petition.id, extra={"event_id": envelope["id"], "county": petition.county}
     )
+    return report_view(petition)
+
+
+def record_feedback(
+    store: IntakeStore, clock: SystemClock, principal: Principal, petition_id: str, payload: dict
+) -> dict:
+    """反馈: the result was fed back to the named reporter (how, when, by whom, on time or not)."""
+    petition = _load(store, principal, petition_id)
+    if petition.feedback_due is None:
+        raise InvalidTransition(
+            "只有已办结的实名举报需要反馈", code="no_feedback_due", fields={"status": petition.status}
+        )
+    if petition.feedback:
+        raise InvalidTransition("已记录反馈", code="already_fed_back", fields={"feedback": "已记录"})
+    now = clock.now()
+    petition.feedback = Feedback(
+        method=payload["method"],
+        note=payload.get("note", "").strip(),
+        at=_naive_utc(now),
+        by=principal.subject,
+        on_time=clock.today() <= petition.feedback_due,
+    )
+    petition.save_versioned()
+    log.info("petition %s feedback recorded", petition.id, extra={"county": petition.county})
     return report_view(petition)
 
 
@@ -691,6 +756,8 @@ def report_view(petition: Petition) -> dict:
         "clarification": _embedded(petition.clarification, ("text", "by", "at")),
         "deadline_notices": list(petition.notices),
         "additions": [{"text": a.text, "at": a.at} for a in petition.additions],
+        "feedback_due": petition.feedback_due,
+        "feedback": _embedded(petition.feedback, ("method", "note", "at", "by", "on_time")),
         "merged_into": petition.merged_into,
         "merged_by": petition.merged_by,
         "merged_reports": [],
@@ -868,8 +935,12 @@ def check_deadlines(
     for petition in store.open_deadlines(cutoff):
         if petition.status == RECEIVED:
             deadlines = [OpenDeadline(ACKNOWLEDGE, petition.acknowledge_due)]
-        else:
+        elif petition.status == TRIAGED:
             deadlines = [OpenDeadline(HANDLE, petition.triage.handle_due)]
+        elif petition.feedback_due and not petition.feedback:
+            deadlines = [OpenDeadline(FEEDBACK, petition.feedback_due)]
+        else:
+            continue
         notices = due_notices(today, deadlines, set(petition.notices), between, reminder_days)
         if not notices:
             continue

@@ -113,6 +113,16 @@ class CollectiveReview(EmbeddedDocument):
     recorded_at = DateTimeField(required=True)
 
 
+class Feedback(EmbeddedDocument):
+    """The result fed back to a named reporter (反馈), within 15 working days of closing."""
+
+    method = StringField(required=True)
+    note = StringField(default="")
+    at = DateTimeField(required=True)
+    by = StringField(required=True)
+    on_time = BooleanField(required=True)
+
+
 class SendUp(EmbeddedDocument):
     """Sent to the organ one level up that is entitled to handle it (seeds/000 H)."""
 
@@ -229,6 +239,8 @@ class Petition(OutboxDocument):
     merged_into = StringField()  # the earlier report this one was merged into
     merged_by = StringField()  # who confirmed the duplicate
     collective_review = EmbeddedDocumentField(CollectiveReview)
+    feedback_due = DateField()  # named reports: the result is fed back by then
+    feedback = EmbeddedDocumentField(Feedback)
 
     def subject_official_ids(self) -> set[str]:
         """Officials the report is about, as reported and as resolved at triage (for recusal)."""
@@ -336,7 +348,8 @@ class IntakeStore(Store):
         partly loaded document would overwrite its pending outbox."""
         received = Petition.objects(status="received", acknowledge_due__lte=cutoff)
         triaged = Petition.objects(status="triaged", triage__handle_due__lte=cutoff)
-        return list(received) + list(triaged)
+        unfed = Petition.objects(status__in=("closed", "merged"), feedback_due__lte=cutoff, feedback__exists=False)
+        return list(received) + list(triaged) + list(unfed)
 
     def get_request(self, request_id: str) -> IdentityRequest | None:
         return IdentityRequest.objects(id=request_id).first()

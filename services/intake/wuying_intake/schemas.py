@@ -15,6 +15,7 @@ from wuying_common.events import COUNTY_CODE, registry
 
 from .domain.attachments import ALLOWED_TYPES, MAX_ATTACHMENTS
 from .domain.catalog import CATEGORIES, CHANNELS, OUTCOMES, SEVERITIES, STAFF_CHANNELS, SUBJECT_KINDS
+from .domain.deadlines import FEEDBACK_METHODS
 from .domain.duplicates import CLOSE_OUTCOMES_ZH, MIN_REVIEW_PARTICIPANTS
 from .domain.petition import (
     MAX_SUBJECTS,
@@ -82,7 +83,7 @@ class ClueTransferredV1Schema(Schema):
     transferred_at = fields.String(required=True, metadata={"description": "RFC 3339 UTC"})
 
 
-DEADLINE_KINDS = ["acknowledge", "handle"]
+DEADLINE_KINDS = ["acknowledge", "handle", "feedback"]
 
 
 class PetitionDeadlineApproachingV1Schema(Schema):
@@ -339,6 +340,11 @@ class AdditionInSchema(Strict):
             raise ValidationError(problem)
 
 
+class FeedbackSchema(Strict):
+    method = fields.String(required=True, validate=validate.OneOf(list(FEEDBACK_METHODS)))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
 class MergeSchema(Strict):
     into = fields.String(
         required=True, validate=validate.Length(min=1, max=64), metadata={"description": "此前收到的举报件编号"}
@@ -472,6 +478,14 @@ class AdditionOutSchema(Schema):
     at = fields.DateTime()
 
 
+class FeedbackOutSchema(Schema):
+    method = fields.String()
+    note = fields.String()
+    at = fields.DateTime()
+    by = fields.String()
+    on_time = fields.Boolean()
+
+
 class CollectiveReviewOutSchema(Schema):
     meeting_date = fields.Date()
     participants = fields.List(fields.String())
@@ -515,6 +529,10 @@ class ReportOutSchema(Schema):
     clarification = fields.Nested(ClarificationOutSchema, allow_none=True)
     deadline_notices = fields.List(fields.String())
     attachments = fields.List(fields.Nested(AttachmentOutSchema))
+    feedback_due = fields.Date(
+        allow_none=True, metadata={"description": "实名举报：办结后15个工作日内向举报人反馈办理结果"}
+    )
+    feedback = fields.Nested(FeedbackOutSchema, allow_none=True)
     merged_into = fields.String(allow_none=True, metadata={"description": "已并入的此前举报件"})
     merged_by = fields.String(allow_none=True)
     merged_reports = fields.List(fields.String(), metadata={"description": "并入本件的后来举报件"})

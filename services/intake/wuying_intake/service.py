@@ -26,6 +26,7 @@ from .schemas import (
     CloseSchema,
     DecisionInSchema,
     ExtendSchema,
+    FeedbackSchema,
     IdentityOutSchema,
     IdentityRequestInSchema,
     IdentityRequestOutSchema,
@@ -244,7 +245,9 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def close_report(self, request, petition_id):
-        return handlers.close(self.store, self.clock, request.principal, petition_id, request.payload)
+        return handlers.close(
+            self.store, self.clock, request.principal, petition_id, request.payload, calendar=self.calendar
+        )
 
     @route(
         "POST",
@@ -256,7 +259,9 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def merge_report(self, request, petition_id):
-        return handlers.merge(self.store, self.clock, request.principal, petition_id, request.payload)
+        return handlers.merge(
+            self.store, self.clock, request.principal, petition_id, request.payload, calendar=self.calendar
+        )
 
     @route(
         "POST",
@@ -268,7 +273,21 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def close_repeated(self, request, petition_id):
-        return handlers.close_repeated(self.store, self.clock, request.principal, petition_id, request.payload)
+        return handlers.close_repeated(
+            self.store, self.clock, request.principal, petition_id, request.payload, calendar=self.calendar
+        )
+
+    @route(
+        "POST",
+        "/api/v1/reports/<petition_id>/feedback",
+        summary="记录向实名举报人反馈办理结果（办结后15个工作日内）",
+        body=FeedbackSchema,
+        response=ReportOutSchema,
+        roles=("intake_clerk",),
+        tags=("staff",),
+    )
+    def feedback(self, request, petition_id):
+        return handlers.record_feedback(self.store, self.clock, request.principal, petition_id, request.payload)
 
     @route(
         "POST",

@@ -3,6 +3,7 @@
 
 - ``acknowledge``: a received report is accepted (triaged) or sent up within 15 working days.
 - ``handle``: a triaged report is closed with an answer within 60 days (extendable once).
+- ``feedback``: a named reporter is told the result within 15 working days of closing (反馈办理结果).
 - ``send_up``: a report that belongs to the level above goes up within 5 working days of
   receipt (seeds/000 H: reports go to the organ entitled to handle them).
 
@@ -18,12 +19,16 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
-ACKNOWLEDGE, HANDLE = "acknowledge", "handle"
-KINDS_ZH = MappingProxyType({ACKNOWLEDGE: "受理期限", HANDLE: "办理期限"})
+ACKNOWLEDGE, HANDLE, FEEDBACK = "acknowledge", "handle", "feedback"
+KINDS_ZH = MappingProxyType({ACKNOWLEDGE: "受理期限", HANDLE: "办理期限", FEEDBACK: "反馈期限"})
+FEEDBACK_WORKING_DAYS = 15
+FEEDBACK_METHODS = MappingProxyType(
+    {"phone": "电话", "letter": "书面", "in_person": "当面", "sms": "短信", "other": "其他"}
+)
 SEND_UP_WORKING_DAYS = 5
 
 # Working days before the deadline at which the early reminder goes out.
-REMINDER_WORKING_DAYS: MappingProxyType[str, int] = MappingProxyType({ACKNOWLEDGE: 3, HANDLE: 5})
+REMINDER_WORKING_DAYS: MappingProxyType[str, int] = MappingProxyType({ACKNOWLEDGE: 3, HANDLE: 5, FEEDBACK: 3})
 
 REMINDER, OVERDUE = "reminder", "overdue"
 
