@@ -600,3 +600,45 @@ def test_a_confirmed_duplicate_is_merged_and_a_repeat_closed_after_collective_re
         (second, "merged"),
         (third, "repeated_no_new_facts"),
     ]
+
+
+# -- RPC for other services ---------------------------------------------------------------------------
+def test_other_services_read_a_reports_status_and_the_reports_about_an_official_over_rpc(
+    container_factory, service_config, web_session, token
+):
+    from nameko.standalone.rpc import ServiceRpcProxy
+
+    start(container_factory, service_config)
+    start_archive(container_factory, service_config, OFFICIAL)
+    pid = web_session.post("/api/v1/reports", json=NAMED).json()["petition_id"]
+    clerk = {"Authorization": token("intake_clerk")}
+    triaged = web_session.post(
+        f"/api/v1/reports/{pid}/triage",
+        json={
+            "outcome": "integrity_information",
+            "severity": "medium",
+            "subjects": [{"kind": "official", "id": "off-1", "county": "130402"}],
+        },
+        headers=clerk,
+    )
+    assert triaged.status_code == 200, triaged.text
+    with ServiceRpcProxy("intake", service_config) as intake:
+        status = intake.report_status(pid)
+        about = intake.reports_about("off-1")
+        assert intake.report_status("XF000000-nope") is None
+        assert intake.reports_about("off-404") == []
+    assert status["status"] == "triaged" and status["outcome"] == "integrity_information"
+    assert status["handle_due"] and status["acknowledge_due"]
+    assert about == [
+        {
+            "petition_id": pid,
+            "county": "130402",
+            "category": "work_style",
+            "status": "triaged",
+            "outcome": "integrity_information",
+            "received_on": status["received_on"],
+            "closed_at": None,
+        }
+    ]
+    serialized = json.dumps([status, about], ensure_ascii=False)
+    assert "李举报" not in serialized and "13800138000" not in serialized and ANONYMOUS["content"] not in serialized

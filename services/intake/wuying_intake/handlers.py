@@ -1114,3 +1114,56 @@ def audit_log(store: IntakeStore, principal: Principal, query: dict) -> list[dic
         }
         for e in entries
     ]
+
+
+# -- RPC for other services: status and deadlines, never identity or content ------------------------
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _outcome(petition: Petition) -> str | None:
+    if petition.closure and (petition.closure.kind or "answered") != "answered":
+        return petition.closure.kind
+    return petition.triage.outcome if petition.triage else None
+
+
+def report_status(store: IntakeStore, petition_id: str) -> dict | None:
+    """A report's status and deadlines for another service; None when unknown."""
+    petition = store.get(petition_id)
+    if petition is None:
+        return None
+    t = petition.triage
+    return {
+        "petition_id": petition.id,
+        "county": petition.county,
+        "category": petition.category,
+        "status": petition.status,
+        "outcome": _outcome(petition),
+        "received_on": _iso(petition.received_on),
+        "acknowledge_due": _iso(petition.acknowledge_due),
+        "acknowledge_due_provisional": bool(petition.acknowledge_due_provisional),
+        "send_up_due": _iso(petition.send_up_due) if petition.status == RECEIVED else None,
+        "handle_due": _iso(t.handle_due) if t else None,
+        "extended": bool(t and t.extended),
+        "closed_at": _rfc3339(petition.closure.closed_at.replace(tzinfo=UTC)) if petition.closure else None,
+        "feedback_due": _iso(petition.feedback_due),
+        "fed_back": petition.feedback is not None,
+        "merged_into": petition.merged_into,
+        "overdue_notices": [n for n in petition.notices if n.startswith("overdue:")],
+    }
+
+
+def reports_about(store: IntakeStore, official_id: str, limit: int = 500) -> list[dict]:
+    """Reports naming an official: ids, categories, statuses, outcomes. No identity, no content."""
+    return [
+        {
+            "petition_id": p.id,
+            "county": p.county,
+            "category": p.category,
+            "status": p.status,
+            "outcome": _outcome(p),
+            "received_on": _iso(p.received_on),
+            "closed_at": _rfc3339(p.closure.closed_at.replace(tzinfo=UTC)) if p.closure else None,
+        }
+        for p in store.about_official(official_id, limit)
+    ]

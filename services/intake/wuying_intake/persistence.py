@@ -365,6 +365,11 @@ class IntakeStore(Store):
             query = query(at__lt=until)
         return list(query.order_by("-at", "-id").skip(offset).limit(limit))
 
+    def about_official(self, official_id: str, limit: int = 500) -> list[Petition]:
+        """Reports naming an official (as reported or as resolved at triage), oldest first."""
+        query = Petition.objects(subject_keys=f"official:id:{official_id}").exclude("outbox", "content")
+        return list(query.order_by("received_at", "id").limit(limit))
+
     def merged_reports(self, petition_id: str) -> list[str]:
         """Reports merged into this one, oldest first."""
         return [p.id for p in Petition.objects(merged_into=petition_id).only("id").order_by("received_at")]

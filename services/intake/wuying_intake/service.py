@@ -429,3 +429,14 @@ class IntakeService(WuyingService):
     def reseal_reporters(self, limit=500):
         """After adding a new first key: re-encrypt reporters' details under it, in batches."""
         return handlers.reseal_reporters(self.store, self.keyring, int(limit))
+
+    # -- RPC (other services): status and deadlines; never the reporter, never the content ---
+    @rpc
+    def report_status(self, petition_id):
+        """A report's status and deadlines, or None when unknown."""
+        return handlers.report_status(self.store, str(petition_id))
+
+    @rpc
+    def reports_about(self, official_id, limit=500):
+        """Reports naming an official (ids, categories, statuses, outcomes), oldest first."""
+        return handlers.reports_about(self.store, str(official_id), min(int(limit), 1000))

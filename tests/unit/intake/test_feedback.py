@@ -60,3 +60,31 @@ def test_fed_back_in_time_no_notice_follows_and_an_anonymous_or_open_report_has_
     with pytest.raises(InvalidTransition) as exc:
         handlers.record_feedback(store, clock, CLERK, anonymous, {"method": "phone", "note": ""})
     assert exc.value.code == "no_feedback_due"
+
+
+# -- RPC for other services --------------------------------------------------------------------------
+def test_other_services_read_status_deadlines_and_reports_about_an_official_without_identity_or_content(
+    store, clock, calendar, keyring
+):
+    import json
+
+    pid = closed_report(store, clock, calendar, keyring)
+    status = handlers.report_status(store, pid)
+    assert status["status"] == "closed" and status["outcome"] == "no_substance"
+    assert status["feedback_due"] == store.get(pid).feedback_due.isoformat() and status["fed_back"] is False
+    assert status["handle_due"] and status["acknowledge_due"]
+    assert handlers.report_status(store, "XF-nope") is None
+    other = handlers.submit_report(
+        store,
+        clock,
+        calendar,
+        None,
+        dict(REPORT, anonymous=True, reporter=None, subjects=[{"kind": "official", "id": "off-1"}]),
+        channel="letter",
+    )["petition_id"]
+    about = handlers.reports_about(store, "off-9")
+    assert [(r["petition_id"], r["status"], r["outcome"]) for r in about] == [(pid, "closed", "no_substance")]
+    assert [r["petition_id"] for r in handlers.reports_about(store, "off-1")] == [other]
+    serialized = json.dumps([status, about], ensure_ascii=False)
+    for value in [*REPORT["reporter"].values(), REPORT["content"]]:
+        assert value not in serialized
