@@ -372,7 +372,16 @@ def test_the_same_person_cannot_approve_and_a_named_subject_can_neither_request_
         assert response.status_code == 403, response.text
         assert response.json()["error"]["code"] == "subject_recused"
     assert IdentityRequest.objects(id=rid).first().status == "pending"
-    assert AuditEntry.objects(actor="off-1", outcome="denied").count() == 2
+    # the refused request attempt on its own, the refused approval in the request's trail
+    assert AuditEntry.objects(actor="off-1", outcome="denied").count() == 1
+    trail = IdentityRequest.objects(id=rid).first().audit
+    assert [(a.actor, a.action, a.code) for a in trail if a.outcome == "denied"][-1] == (
+        "off-1",
+        "approved",
+        "subject_recused",
+    )
+    audit = web_session.get("/api/v1/audit?county=130402", headers={"Authorization": token("auditor")}).json()
+    assert sum(1 for a in audit if a["actor"] == "off-1" and a["outcome"] == "denied") == 2
 
 
 # -- subjects checked against archive's registry over RPC ------------------------------------------

@@ -981,9 +981,16 @@ def _actor(principal: Principal) -> Actor:
 IDENTITY_RULE_STATUS = {"reason_required": ValidationFailed, "not_pending": InvalidTransition}
 
 
-def _refuse(store: IntakeStore, clock: SystemClock, exc: IdentityRuleError, **entry) -> None:
-    """Audit the refused attempt, then raise the matching error (the message names no one)."""
-    store.audit(at=_naive_utc(clock.now()), outcome=DENIED, code=exc.code, **entry)
+def _refuse(
+    store: IntakeStore, clock: SystemClock, exc: IdentityRuleError, request: IdentityRequest | None = None, **entry
+) -> None:
+    """Audit the refused attempt (in the request when there is one, else on its own: either way
+    one write), then raise the matching error (the message names no one)."""
+    at = _naive_utc(clock.now())
+    if request is not None:
+        store.push_audit(request, at=at, actor=entry["actor"], action=entry["action"], outcome=DENIED, code=exc.code)
+    else:
+        store.audit(at=at, outcome=DENIED, code=exc.code, **entry)
     error = IDENTITY_RULE_STATUS.get(exc.code, IdentityForbidden)
     if exc.code == "no_identity_on_file":
         error = InvalidTransition
@@ -1012,8 +1019,8 @@ def request_identity(
         requested_by=principal.subject,
         requested_at=now,
     )
-    request.save_versioned()
-    store.audit(at=now, outcome=ALLOWED, request_id=request.id, **entry)
+    request.add_audit(now, principal.subject, REQUESTED, ALLOWED)
+    request.save_versioned()  # the request and its audit entry: one insert
     log.info("identity request %s for petition %s", request.id, petition.id, extra={"county": petition.county})
     return identity_request_view(request)
 
@@ -1042,7 +1049,7 @@ def decide_identity_request(
     try:
         check_decision(_actor(principal), request.requested_by, request.status, petition.subject_official_ids())
     except IdentityRuleError as exc:
-        _refuse(store, clock, exc, **entry)
+        _refuse(store, clock, exc, request, **entry)
     now = _naive_utc(clock.now())
     request.status, request.decided_by, request.decided_at, request.decision_note = (
         action,
@@ -1050,8 +1057,8 @@ def decide_identity_request(
         now,
         note.strip(),
     )
-    request.save_versioned()
-    store.audit(at=now, outcome=ALLOWED, **entry)
+    request.add_audit(now, principal.subject, action, ALLOWED)
+    request.save_versioned()  # the decision and its audit entry: one write
     log.info("identity request %s %s", request.id, action, extra={"county": request.county})
     return identity_request_view(request)
 
@@ -1072,10 +1079,12 @@ def open_identity(
     try:
         check_access(_actor(principal), request.requested_by, request.status, petition.subject_official_ids())
     except IdentityRuleError as exc:
-        _refuse(store, clock, exc, **entry)
+        _refuse(store, clock, exc, request, **entry)
     if keyring is None:
         raise EncryptionUnavailable()
-    store.audit(at=_naive_utc(clock.now()), outcome=ALLOWED, **entry)
+    request.add_audit(_naive_utc(clock.now()), principal.subject, ACCESSED, ALLOWED)
+    request.accesses = (request.accesses or 0) + 1
+    request.save_versioned()  # audited (and counted) before anything is decrypted; a conflict: no access
     details = keyring.open(petition.id, petition.reporter.to_domain())
     return {"request_id": request.id, "petition_id": petition.id, "reporter": details}
 
@@ -1101,19 +1110,7 @@ def audit_log(store: IntakeStore, principal: Principal, query: dict) -> list[dic
     since = datetime.combine(query["since"], datetime.min.time()) if query.get("since") else None
     until = datetime.combine(query["until"] + timedelta(days=1), datetime.min.time()) if query.get("until") else None
     entries = store.audit_entries(query["county"], since, until, query.get("limit", 100), query.get("offset", 0))
-    return [
-        {
-            "at": e.at,
-            "actor": e.actor,
-            "action": e.action,
-            "outcome": e.outcome,
-            "code": e.code,
-            "petition_id": e.petition_id,
-            "request_id": e.request_id,
-            "county": e.county,
-        }
-        for e in entries
-    ]
+    return [{k: v for k, v in e.items() if k != "key"} for e in entries]
 
 
 # -- RPC for other services: status and deadlines, never identity or content ------------------------

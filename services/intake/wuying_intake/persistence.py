@@ -7,6 +7,7 @@ receipts only as a slow hash. No IP address is stored anywhere.
 
 from __future__ import annotations
 
+from bson import ObjectId
 from mongoengine import (
     BinaryField,
     BooleanField,
@@ -250,6 +251,18 @@ class Petition(OutboxDocument):
         return ids
 
 
+class AuditRecord(EmbeddedDocument):
+    """One audited step of an identity request, embedded in the request so the step and its
+    audit are one write (the access record is written before anything is decrypted)."""
+
+    id = StringField(required=True)  # an ObjectId string: orders entries written in the same instant
+    at = DateTimeField(required=True)
+    actor = StringField(required=True)
+    action = StringField(required=True, choices=("requested", "approved", "refused", "accessed"))
+    outcome = StringField(required=True, choices=("allowed", "denied"))
+    code = StringField()
+
+
 class IdentityRequest(VersionedDocument):
     """A request to open a named reporter's details: asked, decided by another person, read
     only by the asker. Holds no identity."""
@@ -270,11 +283,18 @@ class IdentityRequest(VersionedDocument):
     decided_at = DateTimeField()
     decision_note = StringField(default="")
     accesses = IntField(default=0)
+    audit = ListField(EmbeddedDocumentField(AuditRecord))
+
+    def add_audit(self, at, actor: str, action: str, outcome: str, code: str | None = None) -> AuditRecord:
+        record = AuditRecord(id=str(ObjectId()), at=at, actor=actor, action=action, outcome=outcome, code=code)
+        self.audit.append(record)
+        return record
 
 
 class AuditEntry(Document):
-    """Append-only audit of identity requests, decisions and accesses: who, when, which report,
-    what happened. Never the identity."""
+    """Append-only audit of refused attempts to *request* an identity opening (no request
+    document exists for them): who, when, which report, why. Every step of an existing request
+    is audited inside the request (``IdentityRequest.audit``). Never the identity."""
 
     meta = {"db_alias": ALIAS, "collection": "identity_audit", "indexes": [("county", "-at")]}
     at = DateTimeField(required=True)
@@ -355,15 +375,59 @@ class IntakeStore(Store):
         return IdentityRequest.objects(id=request_id).first()
 
     def audit(self, **entry) -> None:
+        """A refused request attempt (no request document to hold it)."""
         AuditEntry(**entry).save(force_insert=True)
 
-    def audit_entries(self, county: str, since=None, until=None, limit: int = 100, offset: int = 0) -> list[AuditEntry]:
+    def push_audit(self, request: IdentityRequest, **entry) -> None:
+        """A refused step on an existing request: appended atomically. The version moves too, so a
+        writer holding the request from before cannot overwrite the trail with its stale copy."""
+        record = AuditRecord(id=str(ObjectId()), **entry)
+        IdentityRequest.objects(id=request.id).update_one(push__audit=record, inc__version=1)
+
+    def audit_entries(self, county: str, since=None, until=None, limit: int = 100, offset: int = 0) -> list[dict]:
+        """Both sources, newest first: refused request attempts and every request's own trail."""
+        rows = []
         query = AuditEntry.objects(county=county)
         if since:
             query = query(at__gte=since)
         if until:
             query = query(at__lt=until)
-        return list(query.order_by("-at", "-id").skip(offset).limit(limit))
+        for e in query:
+            rows.append(
+                {
+                    "key": str(e.id),
+                    "at": e.at,
+                    "actor": e.actor,
+                    "action": e.action,
+                    "outcome": e.outcome,
+                    "code": e.code,
+                    "petition_id": e.petition_id,
+                    "request_id": e.request_id,
+                    "county": e.county,
+                }
+            )
+        requests = IdentityRequest.objects(county=county)
+        if since:
+            requests = requests(audit__at__gte=since)
+        for r in requests.only("id", "petition_id", "county", "audit"):
+            for a in r.audit:
+                if (since and a.at < since) or (until and a.at >= until):
+                    continue
+                rows.append(
+                    {
+                        "key": a.id,
+                        "at": a.at,
+                        "actor": a.actor,
+                        "action": a.action,
+                        "outcome": a.outcome,
+                        "code": a.code,
+                        "petition_id": r.petition_id,
+                        "request_id": r.id,
+                        "county": r.county,
+                    }
+                )
+        rows.sort(key=lambda row: (row["at"], row["key"]), reverse=True)
+        return rows[offset : offset + limit]
 
     def about_official(self, official_id: str, limit: int = 500) -> list[Petition]:
         """Reports naming an official (as reported or as resolved at triage), oldest first."""

@@ -185,3 +185,55 @@ def test_a_request_needs_a_reason_and_an_anonymous_report_has_no_identity_to_ope
     with pytest.raises(InvalidTransition) as exc:
         handlers.request_identity(store, clock, CLERK, anonymous, "核实举报内容需要联系举报人")
     assert exc.value.code == "no_identity_on_file"
+
+
+# -- the audit is written with the step it records (one write) ---------------------------------------
+def test_each_step_of_a_request_and_its_audit_entry_are_one_write_in_the_request_document(
+    store, clock, calendar, keyring
+):
+    from wuying_intake.persistence import AuditEntry, IdentityRequest
+
+    pid = named_report(store, clock, calendar, keyring)
+    rid = handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人")["request_id"]
+    handlers.decide_identity_request(store, clock, BOSS, rid, True, "同意")
+    handlers.open_identity(store, clock, keyring, CLERK, rid)
+    stored = IdentityRequest.objects(id=rid).first()
+    assert [(a.action, a.outcome) for a in stored.audit] == [
+        ("requested", "allowed"),
+        ("approved", "allowed"),
+        ("accessed", "allowed"),
+    ]
+    assert stored.accesses == 1
+    assert AuditEntry.objects.count() == 0  # only refused request attempts live on their own
+    with pytest.raises(IdentityForbidden):
+        handlers.request_identity(store, clock, ACCUSED, pid, "我想知道是谁举报的")
+    assert [(e.action, e.code) for e in AuditEntry.objects] == [("requested", "subject_recused")]
+
+
+def test_a_stale_writer_cannot_erase_a_refused_attempt_and_no_audit_means_no_access(
+    store, clock, calendar, keyring, monkeypatch
+):
+    from wuying_common.errors import Conflict
+    from wuying_intake.persistence import IdentityRequest
+
+    pid = named_report(store, clock, calendar, keyring)
+    rid = handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人")["request_id"]
+    stale = IdentityRequest.objects(id=rid).first()
+    with pytest.raises(IdentityForbidden):
+        handlers.decide_identity_request(store, clock, CLERK, rid, True)  # a clerk: refused, audited
+    stale.add_audit(stale.requested_at, "boss-1", "approved", "allowed")
+    with pytest.raises(Conflict):
+        stale.save_versioned()
+    assert [a.code for a in IdentityRequest.objects(id=rid).first().audit] == [None, "role_forbidden"]
+
+    handlers.decide_identity_request(store, clock, BOSS, rid, True)
+    opened = []
+    monkeypatch.setattr(keyring, "open", lambda *a: opened.append(a))
+
+    def fail(self):
+        raise Conflict("记录已被他人修改，请刷新后重试", code="concurrent_update")
+
+    monkeypatch.setattr(IdentityRequest, "save_versioned", fail)
+    with pytest.raises(Conflict):
+        handlers.open_identity(store, clock, keyring, CLERK, rid)
+    assert opened == []
