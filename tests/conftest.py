@@ -87,3 +87,20 @@ def embedded_store(db_suffix):
     yield connect
     for alias in aliases:
         mongoengine.disconnect(alias)
+
+
+@pytest.fixture
+def publish_event():
+    """publish_event(config, "intake", "petition.triaged", envelope, times=1): straight onto a
+    service's event exchange on the real broker, as that service's outbox relay would."""
+    from kombu import Connection
+    from nameko.standalone.events import get_event_exchange
+
+    def publish(config, service, routing_key, envelope, times=1):
+        exchange = get_event_exchange(service, config)
+        with Connection(config["AMQP_URI"]) as conn:
+            producer = conn.Producer(serializer="json")
+            for _ in range(times):
+                producer.publish(envelope, exchange=exchange, routing_key=routing_key, declare=[exchange])
+
+    return publish

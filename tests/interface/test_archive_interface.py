@@ -4,7 +4,6 @@ import uuid
 
 from kombu import Connection
 from marshmallow import Schema, fields
-from nameko.standalone.events import get_event_exchange
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_waiter
 
@@ -21,18 +20,6 @@ OFFICIAL = {
     "post": "局长",
     "rank": "正科级",
 }
-
-
-def publish(config, service, routing_key, envelope, times=1):
-    with Connection(config["AMQP_URI"]) as conn:
-        producer = conn.Producer(serializer="json")
-        for _ in range(times):
-            producer.publish(
-                envelope,
-                exchange=get_event_exchange(service, config),
-                routing_key=routing_key,
-                declare=[get_event_exchange(service, config)],
-            )
 
 
 class _TriagedProbe(Schema):
@@ -85,17 +72,19 @@ def test_registering_an_official_publishes_official_changed(container_factory, s
     assert seen[0]["county"] == "130402"
 
 
-def test_the_same_event_delivered_twice_appears_once_in_the_file(container_factory, service_config, web_session, token):
+def test_the_same_event_delivered_twice_appears_once_in_the_file(
+    container_factory, service_config, web_session, token, publish_event
+):
     container = container_factory(ArchiveService, service_config)
     container.start()
     with ServiceRpcProxy("archive", service_config) as archive:
         archive.register([], [OFFICIAL])
     event = triaged_event(event_id=str(uuid.uuid4()))
     with entrypoint_waiter(container, "on_petition_triaged", timeout=10) as result:
-        publish(service_config, "intake", "petition.triaged", event)
+        publish_event(service_config, "intake", "petition.triaged", event)
     assert result.get() == "processed"
     with entrypoint_waiter(container, "on_petition_triaged", timeout=10) as result:
-        publish(service_config, "intake", "petition.triaged", event)
+        publish_event(service_config, "intake", "petition.triaged", event)
     assert result.get() == "duplicate"
 
     response = web_session.get("/api/v1/officials/off-1/file", headers={"Authorization": token("archive_keeper")})
@@ -139,7 +128,7 @@ def test_health_metrics_and_openapi(container_factory, service_config, web_sessi
     assert "wuying_archive_entrypoint_calls_total" in metrics
 
 
-def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(container_factory, service_config):
+def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(container_factory, service_config, publish_event):
     config = dict(service_config, EVENT_MAX_ATTEMPTS=2)
     container = container_factory(ArchiveService, config)
     container.start()
@@ -148,7 +137,7 @@ def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(container_fa
     event = triaged_event()
     event["data"]["subjects"] = "not-a-list"
     with entrypoint_waiter(container, "on_petition_triaged", timeout=10):
-        publish(config, "intake", "petition.triaged", event)
+        publish_event(config, "intake", "petition.triaged", event)
     with Connection(config["AMQP_URI"]) as conn:
         queue = conn.SimpleQueue(DEAD_LETTER_QUEUE)
         message = queue.get(timeout=10)

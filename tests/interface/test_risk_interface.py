@@ -1,23 +1,13 @@
 """Risk as a real nameko container on the real local RabbitMQ."""
 
-from kombu import Connection
 from marshmallow import Schema, fields
 from nameko.events import event_handler
-from nameko.standalone.events import get_event_exchange
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_waiter
 
 from wuying_common.events import build_event, registry
 from wuying_common.outbox import OutboxRelay
 from wuying_risk.service import RiskService
-
-
-def publish(config, service, routing_key, envelope):
-    exchange = get_event_exchange(service, config)
-    with Connection(config["AMQP_URI"]) as conn:
-        conn.Producer(serializer="json").publish(
-            envelope, exchange=exchange, routing_key=routing_key, declare=[exchange]
-        )
 
 
 class _RiskTriagedProbe(Schema):
@@ -87,19 +77,21 @@ def start_listener(container_factory, config, seen):
     return listener
 
 
-def test_a_triaged_report_raises_the_profile_and_proposes_a_blue_warning(container_factory, service_config):
+def test_a_triaged_report_raises_the_profile_and_proposes_a_blue_warning(
+    container_factory, service_config, publish_event
+):
     container = container_factory(RiskService, service_config)
     container.start()
     seen: dict = {}
     listener = start_listener(container_factory, service_config, seen)
 
     with entrypoint_waiter(container, "on_official_changed", timeout=10) as registered:
-        publish(service_config, "archive", "official.changed", official_event())
+        publish_event(service_config, "archive", "official.changed", official_event())
     assert registered.get() == "processed"
 
     event = triaged_event()
     with entrypoint_waiter(listener, "on_proposed", timeout=10), entrypoint_waiter(listener, "on_changed", timeout=10):
-        publish(service_config, "intake", "petition.triaged", event)
+        publish_event(service_config, "intake", "petition.triaged", event)
 
     changed = seen["risk.profile_changed"][0]
     assert changed["type"] == "wuying.risk.risk.profile_changed.v1"
@@ -111,15 +103,15 @@ def test_a_triaged_report_raises_the_profile_and_proposes_a_blue_warning(contain
     assert proposed["data"]["cause_event_ids"] == [event["id"]]
 
 
-def test_the_same_report_delivered_twice_counts_once(container_factory, service_config):
+def test_the_same_report_delivered_twice_counts_once(container_factory, service_config, publish_event):
     container = container_factory(RiskService, service_config)
     container.start()
     event = triaged_event()
     with entrypoint_waiter(container, "on_petition_triaged", timeout=10) as first:
-        publish(service_config, "intake", "petition.triaged", event)
+        publish_event(service_config, "intake", "petition.triaged", event)
     assert first.get() == "processed"
     with entrypoint_waiter(container, "on_petition_triaged", timeout=10) as second:
-        publish(service_config, "intake", "petition.triaged", event)
+        publish_event(service_config, "intake", "petition.triaged", event)
     assert second.get() == "duplicate"
     with ServiceRpcProxy("risk", service_config) as risk:
         profile = risk.get_profile("off-1")
@@ -129,11 +121,13 @@ def test_the_same_report_delivered_twice_counts_once(container_factory, service_
     assert profile["proposed_levels"] == [3]
 
 
-def test_staff_read_a_profile_explained_factor_by_factor(container_factory, service_config, web_session, token):
+def test_staff_read_a_profile_explained_factor_by_factor(
+    container_factory, service_config, web_session, token, publish_event
+):
     container = container_factory(RiskService, service_config)
     container.start()
     with entrypoint_waiter(container, "on_petition_triaged", timeout=10):
-        publish(service_config, "intake", "petition.triaged", triaged_event())
+        publish_event(service_config, "intake", "petition.triaged", triaged_event())
 
     response = web_session.get("/api/v1/profiles/off-1", headers={"Authorization": token("risk_officer")})
     assert response.status_code == 200, response.text
@@ -153,11 +147,13 @@ def test_staff_read_a_profile_explained_factor_by_factor(container_factory, serv
     assert 'wuying_risk_warnings_proposed_total{county="130402",level="3"} 1.0' in metrics
 
 
-def test_profiles_outside_the_tokens_counties_are_forbidden(container_factory, service_config, web_session, token):
+def test_profiles_outside_the_tokens_counties_are_forbidden(
+    container_factory, service_config, web_session, token, publish_event
+):
     container = container_factory(RiskService, service_config)
     container.start()
     with entrypoint_waiter(container, "on_petition_triaged", timeout=10):
-        publish(service_config, "intake", "petition.triaged", triaged_event())
+        publish_event(service_config, "intake", "petition.triaged", triaged_event())
     other = token("risk_officer", county="130102")
     response = web_session.get("/api/v1/profiles/off-1", headers={"Authorization": other})
     assert response.status_code == 403

@@ -2,27 +2,13 @@
 
 import uuid
 
-from kombu import Connection
 from marshmallow import Schema, fields
 from nameko.events import event_handler
-from nameko.standalone.events import get_event_exchange
 from nameko.testing.services import entrypoint_waiter
 
 from wuying_common.events import build_event, registry
 from wuying_common.outbox import OutboxRelay
 from wuying_warning.service import WarningService
-
-
-def publish(config, service, routing_key, envelope, times=1):
-    with Connection(config["AMQP_URI"]) as conn:
-        producer = conn.Producer(serializer="json")
-        for _ in range(times):
-            producer.publish(
-                envelope,
-                exchange=get_event_exchange(service, config),
-                routing_key=routing_key,
-                declare=[get_event_exchange(service, config)],
-            )
 
 
 class _ProposedProbe(Schema):
@@ -87,16 +73,16 @@ def start_with_listener(container_factory, config, seen):
 
 
 def test_a_risk_proposal_approved_by_the_leader_is_issued_as_an_event(
-    container_factory, service_config, web_session, token
+    container_factory, service_config, web_session, token, publish_event
 ):
     seen = []
     container, listener = start_with_listener(container_factory, service_config, seen)
     event = proposed_event()
     with entrypoint_waiter(container, "on_warning_proposed", timeout=10) as result:
-        publish(service_config, "risk", "warning.proposed", event)
+        publish_event(service_config, "risk", "warning.proposed", event)
     assert result.get() == "processed"
     with entrypoint_waiter(container, "on_warning_proposed", timeout=10) as result:
-        publish(service_config, "risk", "warning.proposed", event)
+        publish_event(service_config, "risk", "warning.proposed", event)
     assert result.get() == "duplicate"
 
     officer = token("warning_officer")
@@ -491,7 +477,7 @@ TRIAGED_PROBE = registry.register("intake", "warnprobe.triaged", 1, _TriagedProb
 
 
 def test_a_verified_report_over_the_broker_escalates_an_open_blue_warning(
-    container_factory, service_config, web_session, token
+    container_factory, service_config, web_session, token, publish_event
 ):
     container = container_factory(WarningService, service_config)
     container.start()
@@ -508,10 +494,10 @@ def test_a_verified_report_over_the_broker_escalates_an_open_blue_warning(
     )
     event["type"] = "wuying.intake.petition.triaged.v1"
     with entrypoint_waiter(container, "on_petition_triaged", timeout=10) as result:
-        publish(service_config, "intake", "petition.triaged", event)
+        publish_event(service_config, "intake", "petition.triaged", event)
     assert result.get() == "processed"
     with entrypoint_waiter(container, "on_petition_triaged", timeout=10) as result:
-        publish(service_config, "intake", "petition.triaged", event)
+        publish_event(service_config, "intake", "petition.triaged", event)
     assert result.get() == "duplicate"
     after = _stored(web_session, token, warning["id"])
     assert (after["colour"], after["escalations"]) == ("yellow", 1)
