@@ -25,6 +25,7 @@ from .domain.identification import (
 )
 from .domain.scoring import (
     DEFAULT_RULES,
+    FINDING_SEVERITY,
     LEVEL_ZH,
     RuleSet,
     ScoredSignal,
@@ -59,6 +60,7 @@ from .schemas import (
     PROFILE_CHANGED,
     RISK_ASSESSED,
     WARNING_PROPOSED,
+    FindingRecordedInSchema,
     OfficialChangedInSchema,
     PetitionTriagedInSchema,
 )
@@ -128,6 +130,33 @@ def on_petition_triaged(
             outcome.status = "processed"
             outcome.changes.append(change)
     return outcome
+
+
+def on_inspection_finding(
+    store: RiskStore, clock: SystemClock, envelope: dict, rules: RuleSet = DEFAULT_RULES
+) -> Outcome:
+    """A finding about an official raises that official's profile (DESIGN.md §2: inspection
+    findings feed risk; seeds/000 E: severity early sign / general / serious)."""
+    data = FindingRecordedInSchema().load(envelope.get("data", {}))
+    if not data["official_id"]:
+        return Outcome("processed")  # a finding about the unit as a whole: no personal profile
+    facts = SignalFacts(
+        factor="inspection_finding",
+        severity=FINDING_SEVERITY[data["severity"]],
+        category="inspection_finding",
+        category_zh=data["severity_zh"] or "巡察发现问题",
+        occurred_on=_beijing_date(envelope["time"], clock),
+    )
+    change = add_signal(
+        store,
+        clock,
+        rules,
+        official_id=data["official_id"],
+        fallback_county=envelope["county"],
+        facts=facts,
+        event=envelope,
+    )
+    return Outcome("processed", [change]) if change is not None else Outcome("duplicate")
 
 
 def add_signal(

@@ -81,6 +81,15 @@ class PetitionTriagedInSchema(_Tolerant):
     subjects = fields.List(fields.Nested(TriagedSubjectSchema), load_default=list)
 
 
+class FindingRecordedInSchema(_Tolerant):
+    """The part of inspection's ``inspection.finding_recorded`` v1 risk reads."""
+
+    finding_id = fields.String(load_default="")
+    official_id = fields.String(load_default=None, allow_none=True)
+    severity = fields.String(required=True, validate=validate.OneOf(["early_sign", "general", "serious"]))
+    severity_zh = fields.String(load_default="")
+
+
 class OfficialChangedInSchema(_Tolerant):
     official_id = fields.String(required=True, validate=validate.Length(min=1))
     county = fields.String(required=True, validate=COUNTY_CODE)

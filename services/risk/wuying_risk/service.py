@@ -50,6 +50,12 @@ class RiskService(WuyingService):
         self._count(outcome)
         return outcome.status
 
+    @wuying_event_handler("inspection", "inspection.finding_recorded")
+    def on_inspection_finding_recorded(self, event):
+        outcome = handlers.on_inspection_finding(self.store, self.clock, event)
+        self._count(outcome)
+        return outcome.status
+
     def _count(self, outcome: handlers.Outcome) -> None:
         changed = self.metrics.counter("profiles_changed", "Risk profiles changed, by county", ("county",))
         proposed = self.metrics.counter(

@@ -194,3 +194,30 @@ def test_a_concurrent_write_between_read_and_write_is_retried_on_fresh_state(sto
     change = outcome.changes[0].scored
     assert (change.score_before, change.score_after) == (50, 85)
     assert Profile.objects.get(id="off-1").score == 85
+
+
+def finding(official_id="off-1", severity="general", county="130402"):
+    return {
+        "id": str(uuid.uuid4()),
+        "type": "wuying.inspection.inspection.finding_recorded.v1",
+        "time": "2026-11-20T02:00:00Z",
+        "county": county,
+        "data": {"finding_id": "f1", "official_id": official_id, "severity": severity, "severity_zh": "一般问题"},
+    }
+
+
+def test_an_inspection_finding_about_an_official_raises_the_profile_once(store, clock):
+    """DESIGN.md §2: inspection findings feed risk; seeds/000 E grades them early sign, general, serious."""
+    event = finding(severity="general")
+    assert handlers.on_inspection_finding(store, clock, event).status == "processed"
+    assert handlers.on_inspection_finding(store, clock, event).status == "duplicate"
+    profile = Profile.objects.get(id="off-1")
+    assert profile.score == 35
+    assert [s.factor for s in profile.signals] == ["inspection_finding"]
+
+
+def test_a_serious_finding_weighs_like_a_grave_report_and_a_unit_finding_touches_no_profile(store, clock):
+    handlers.on_inspection_finding(store, clock, finding(official_id="off-2", severity="serious"))
+    assert Profile.objects.get(id="off-2").score == 55
+    assert handlers.on_inspection_finding(store, clock, finding(official_id=None)).status == "processed"
+    assert Profile.objects.count() == 1

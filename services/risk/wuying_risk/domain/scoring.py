@@ -23,6 +23,10 @@ WARNING_ACTION_ZH = {3: "警示提醒", 2: "诫勉纠错", 1: "责令整改"}
 
 # Factors a signal can come from (DESIGN.md §4 Risk: accepted reports, inspection findings,
 # archive conditions, past warnings, assessment results).
+# Inspection findings (seeds/000 E) by severity, scored like report severities: early signs
+# weigh as little as a minor report, serious problems as much as a grave one.
+FINDING_SEVERITY = {"early_sign": "low", "general": "medium", "serious": "high"}
+
 FACTOR_ZH = {
     "integrity_report": "信访举报经研判为廉情信息",
     "inspection_finding": "巡察发现问题",
