@@ -223,7 +223,7 @@ def test_bad_input_names_the_field_and_stores_nothing(container_factory, service
 
 def test_staff_entry_needs_a_token_and_a_county_within_it(container_factory, service_config, web_session, token):
     start(container_factory, service_config)
-    letter = dict(NAMED, channel="letter", received_on="2026-11-18")
+    letter = dict(NAMED, channel="letter", kind="discipline_report", received_on="2026-11-18")
     assert web_session.post("/api/v1/staff/reports", json=letter).status_code == 401
     other = web_session.post(
         "/api/v1/staff/reports", json=letter, headers={"Authorization": token("intake_clerk", county="130102")}
@@ -350,7 +350,13 @@ def test_the_same_person_cannot_approve_and_a_named_subject_can_neither_request_
 ):
     start_archive(container_factory, service_config, OFFICIAL)
     start(container_factory, service_config)
-    letter = dict(NAMED, channel="letter", received_on="2026-11-18", subjects=[{"kind": "official", "id": "off-1"}])
+    letter = dict(
+        NAMED,
+        channel="letter",
+        kind="discipline_report",
+        received_on="2026-11-18",
+        subjects=[{"kind": "official", "id": "off-1"}],
+    )
     clerk = {"Authorization": token("intake_clerk", subject="clerk-1")}
     pid = web_session.post("/api/v1/staff/reports", json=letter, headers=clerk).json()["petition_id"]
     boss = {"Authorization": token("intake_supervisor", subject="boss-1")}
@@ -391,7 +397,7 @@ def test_staff_entry_checks_subject_ids_and_resolves_a_unique_name_with_the_real
     start_archive(container_factory, service_config, OFFICIAL, dict(OFFICIAL, id="off-2", name="刘某"))
     start(container_factory, service_config)
     clerk = {"Authorization": token("intake_clerk")}
-    letter = dict(ANONYMOUS, channel="letter", received_on="2026-11-18")
+    letter = dict(ANONYMOUS, channel="letter", kind="discipline_report", received_on="2026-11-18")
     unknown = dict(letter, subjects=[{"kind": "official", "name": "王某"}, {"kind": "official", "id": "off-404"}])
     refused = web_session.post("/api/v1/staff/reports", json=unknown, headers=clerk)
     assert refused.status_code == 400, refused.text
@@ -476,7 +482,7 @@ def test_the_deadline_clock_announces_an_unanswered_report_as_overdue_once_and_c
     seen = []
     probe = listener(container_factory, service_config, "petition.overdue", seen)
     long_ago = (SystemClock().today() - timedelta(days=60)).isoformat()
-    letter = dict(ANONYMOUS, channel="letter", received_on=long_ago)
+    letter = dict(ANONYMOUS, channel="letter", kind="discipline_report", received_on=long_ago)
     clerk = {"Authorization": token("intake_clerk")}
     pid = web_session.post("/api/v1/staff/reports", json=letter, headers=clerk).json()["petition_id"]
     with entrypoint_waiter(probe, "on", timeout=10):
@@ -489,6 +495,59 @@ def test_the_deadline_clock_announces_an_unanswered_report_as_overdue_once_and_c
     assert 'wuying_intake_deadlines_overdue_total{county="130402",kind="acknowledge"} 1.0' in metrics
     view = web_session.get(f"/api/v1/reports/{pid}", headers=clerk).json()
     assert any(n.startswith("overdue:acknowledge:") for n in view["deadline_notices"])
+
+
+def test_a_forwarded_discipline_report_shows_its_5_working_day_deadline_and_the_clock_flags_it_overdue(
+    container_factory, service_config, web_session, token
+):
+    from datetime import UTC, datetime
+
+    from wuying_common.clock import Clock, FixedClock
+
+    container = start(container_factory, service_config)
+    fixed = FixedClock(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))  # a Friday in Beijing
+    next(e for e in container.extensions if isinstance(e, Clock)).clock = fixed
+    seen = []
+    probe = listener(container_factory, service_config, "petition.overdue", seen)
+    clerk = {"Authorization": token("intake_clerk")}
+    forwarded = dict(
+        ANONYMOUS,
+        channel="letter",
+        received_on="2026-11-20",
+        kind="discipline_report",
+        forwarded=True,
+        forwarded_from="某市纪委监委信访室",
+        forwarded_on="2026-11-19",
+    )
+    assert web_session.post("/api/v1/staff/reports", json=dict(forwarded, kind=None), headers=clerk).status_code == 400
+    created = web_session.post("/api/v1/staff/reports", json=forwarded, headers=clerk)
+    assert created.status_code == 201, created.text
+    pid = created.json()["petition_id"]
+    view = web_session.get(f"/api/v1/reports/{pid}", headers=clerk).json()
+    assert view["kind_zh"] == "检举控告" and view["forwarded_from"] == "某市纪委监委信访室"
+    deadlines = {d["key"]: d for d in view["deadlines"]}
+    accept = deadlines["accept_forwarded"]
+    assert (accept["due"], accept["unit"], accept["unit_zh"]) == ("2026-11-27", "working_days", "工作日")
+    assert deadlines["acknowledge"]["due"] == view["acknowledge_due"] == "2026-12-11"
+
+    fixed.advance(days=11)  # 2026-12-01: the forwarded report was not accepted within 5 working days
+    with entrypoint_waiter(probe, "on", timeout=10):
+        with entrypoint_hook(container, "check_deadlines") as tick:
+            assert tick() == {"reminded": 0, "overdue": 1}
+    with entrypoint_hook(container, "check_deadlines") as tick:
+        assert tick() == {"reminded": 0, "overdue": 0}
+    data = seen[0]["data"]
+    assert (data["petition_id"], data["kind"], data["unit"], data["due"]) == (
+        pid,
+        "accept_forwarded",
+        "working_days",
+        "2026-11-27",
+    )
+    assert data["working_days_overdue"] == 2 and data["report_kind"] == "discipline_report"
+    metrics = web_session.get("/metrics").text
+    assert 'wuying_intake_deadlines_overdue_total{county="130402",kind="accept_forwarded"} 1.0' in metrics
+    view = web_session.get(f"/api/v1/reports/{pid}", headers=clerk).json()
+    assert {d["key"]: d["overdue_notified"] for d in view["deadlines"]}["accept_forwarded"] is True
 
 
 # -- attachments --------------------------------------------------------------------------------
@@ -637,7 +696,8 @@ def test_other_services_read_a_reports_status_and_the_reports_about_an_official_
         assert intake.report_status("XF000000-nope") is None
         assert intake.reports_about("off-404") == []
     assert status["status"] == "triaged" and status["outcome"] == "integrity_information"
-    assert status["handle_due"] and status["acknowledge_due"]
+    assert status["acknowledge_due"] and status["handle_due"] is None  # 检举控告: no handling deadline
+    assert status["kind"] == "discipline_report"
     assert about == [
         {
             "petition_id": pid,

@@ -29,15 +29,32 @@ from .domain.catalog import (
     TRANSFERS_ZH,
 )
 from .domain.deadlines import (
-    ACKNOWLEDGE,
+    DISCIPLINE_REPORT,
     FEEDBACK,
-    FEEDBACK_WORKING_DAYS,
+    FROM_ACCEPTED,
+    FROM_CLOSED,
+    FROM_FORWARDED_RECEIVED,
+    FROM_RECEIVED,
     HANDLE,
+    ON_CLOSE,
+    ON_FEEDBACK,
+    ON_SEND_UP,
+    ON_TRIAGE,
     OVERDUE,
-    REMINDER_WORKING_DAYS,
-    SEND_UP_WORKING_DAYS,
+    RECEIPT_KEYS,
+    REMINDER_DAYS,
+    REPORT_KIND_RULES_ZH,
+    REPORT_KINDS_ZH,
+    RULES_BY_KEY,
+    RULES_VERSION,
+    SEND_UP,
+    UNITS_ZH,
+    WORKING_DAYS,
     OpenDeadline,
+    compute_deadline,
     due_notices,
+    extend_deadline,
+    rules_starting,
 )
 from .domain.duplicates import (
     MERGED_OUTCOME,
@@ -76,11 +93,8 @@ from .domain.petition import (
     VERIFICATION_OPEN,
     IntakeRuleError,
     TransitionNotAllowed,
-    acknowledge_deadline,
     check_transition,
     decide_triage,
-    extend_deadline,
-    handle_deadline,
     verification_problem,
 )
 from .domain.protection import (
@@ -122,6 +136,7 @@ from .persistence import (
     Petition,
     Receipt,
     Reply,
+    ReportDeadline,
     ReportedSubject,
     ResolvedSubject,
     SealedReporter,
@@ -199,7 +214,10 @@ def submit_report(
     except AttachmentRuleError as exc:
         raise (PayloadTooLarge if exc.too_large else ValidationFailed)(fields={exc.field: str(exc)}) from None
     now = clock.now()
-    deadline = acknowledge_deadline(calendar, received_on)
+    kind = payload.get("kind") or DISCIPLINE_REPORT
+    forwarded = bool(payload.get("forwarded"))
+    if forwarded and payload.get("forwarded_on") and payload["forwarded_on"] > received_on:
+        raise ValidationFailed(fields={"forwarded_on": "转来日期不能晚于收件日期"})
     subjects = [dict(s) for s in payload["subjects"]]
     if registry is not None:
         subjects = resolve_reported_subjects(registry, payload["county"], subjects)
@@ -233,9 +251,11 @@ def submit_report(
         received_on=received_on,
         received_at=_naive_utc(now),
         recorded_by=recorded_by,
-        acknowledge_due=deadline.due,
-        acknowledge_due_provisional=deadline.provisional,
-        send_up_due=calendar.add_working_days(received_on, SEND_UP_WORKING_DAYS).date,
+        kind=kind,
+        forwarded=forwarded,
+        forwarded_from=(payload.get("forwarded_from") or "").strip() or None if forwarded else None,
+        forwarded_on=payload.get("forwarded_on") if forwarded else None,
+        rules_version=RULES_VERSION,
         status=RECEIVED,
         attachments=[
             AttachmentMeta(
@@ -248,6 +268,8 @@ def submit_report(
             for n, a in enumerate(attachments)
         ],
     )
+    _start_deadlines(petition, FROM_RECEIVED, received_on, calendar)
+    _start_deadlines(petition, FROM_FORWARDED_RECEIVED, received_on, calendar)
     receipt_code = None
     if anonymous:
         receipt_code = new_receipt_code()
@@ -285,16 +307,94 @@ def submit_report(
         channel,
         extra={"event_id": envelope["id"], "county": petition.county},
     )
+    receipt_deadline = _receipt_deadline(petition)
     result = {
         "petition_id": petition.id,
         "status": RECEIVED,
         "status_zh": STATUSES_ZH[RECEIVED],
-        "acknowledge_due": deadline.due,
-        "acknowledge_due_provisional": deadline.provisional,
+        "kind": petition.kind,
+        "kind_zh": REPORT_KINDS_ZH[petition.kind],
+        "acknowledge_due": receipt_deadline.due,
+        "acknowledge_due_provisional": bool(receipt_deadline.provisional),
+        "deadlines": [deadline_view(d) for d in petition.deadlines],
     }
     if receipt_code:
         result["receipt_code"] = receipt_code
     return result
+
+
+# -- deadlines under the rule of the report's kind (domain/deadlines.py) ---------------------------
+def _start_deadlines(petition: Petition, counts_from: str, start: date, calendar: WorkingDayCalendar | None) -> None:
+    """Add the deadlines of the report's rule that start with ``counts_from`` on ``start``."""
+    rules = rules_starting(petition.kind, counts_from, named=not petition.anonymous, forwarded=bool(petition.forwarded))
+    for rule in rules:
+        if petition.deadline(rule.key):
+            continue
+        if rule.unit == WORKING_DAYS and calendar is None:
+            calendar = WorkingDayCalendar.official()
+        deadline = compute_deadline(rule, start, calendar)
+        petition.deadlines.append(
+            ReportDeadline(
+                key=rule.key,
+                label_zh=rule.label_zh,
+                amount=rule.amount,
+                unit=rule.unit,
+                counts_from=rule.counts_from,
+                start=start,
+                due=deadline.due,
+                provisional=deadline.provisional,
+                watched=rule.watched,
+            )
+        )
+
+
+def _settle(petition: Petition, action: str, today: date) -> None:
+    """The action answers the open deadlines its rule says it meets, and makes moot those it
+    waives (the send-up deadline of a report accepted here)."""
+    for d in petition.deadlines:
+        if not d.open:
+            continue
+        rule = RULES_BY_KEY[d.key]
+        if action in rule.met_by:
+            d.met_on, d.met_by, d.on_time = today, action, today <= d.due
+        elif action in rule.waived_by:
+            d.waived = True
+
+
+def _receipt_deadline(petition: Petition) -> ReportDeadline | None:
+    """The deadline that answers receipt (受理 / 登记受理), shown as ``acknowledge_due``."""
+    return next((d for d in petition.deadlines if d.key in RECEIPT_KEYS), None)
+
+
+def _due(petition: Petition, key: str) -> date | None:
+    d = petition.deadline(key)
+    return d.due if d else None
+
+
+def deadline_view(d: ReportDeadline) -> dict:
+    rule = RULES_BY_KEY[d.key]
+    return {
+        "key": d.key,
+        "label_zh": d.label_zh,
+        "amount": d.amount,
+        "unit": d.unit,
+        "unit_zh": UNITS_ZH[d.unit],
+        "counts_from": d.counts_from,
+        "start": d.start,
+        "due": d.due,
+        "provisional": bool(d.provisional),
+        "watched": bool(d.watched),
+        "met_on": d.met_on,
+        "met_by": d.met_by,
+        "on_time": d.on_time,
+        "waived": bool(d.waived),
+        "reminded": bool(d.reminded),
+        "overdue_notified": bool(d.overdue_notified),
+        "extendable": rule.extension is not None and (d.extensions or 0) < rule.extension.times,
+        "extensions": d.extensions or 0,
+        "extension_reason": d.extension_reason,
+        "original_due": d.original_due,
+    }
 
 
 def _load(store: IntakeStore, principal: Principal | None, petition_id: str) -> Petition:
@@ -369,6 +469,7 @@ def triage(
     petition_id: str,
     payload: dict,
     registry: Registry | None = None,
+    calendar: WorkingDayCalendar | None = None,
 ) -> dict:
     """研判: received → triaged, emitting ``petition.triaged`` in the same write; a case clue
     also emits ``clue.transferred``, a suspected malicious report opens a verification."""
@@ -389,8 +490,11 @@ def triage(
         transferred_to=decision.transferred_to,
         triaged_at=_naive_utc(now),
         triaged_by=principal.subject,
-        handle_due=handle_deadline(clock.today()),
     )
+    # Accepting the report answers the receipt deadlines (受理 / 登记受理 / 转来件受理) and starts
+    # those counted from acceptance (信访: 办理期限).
+    _settle(petition, ON_TRIAGE, clock.today())
+    _start_deadlines(petition, FROM_ACCEPTED, clock.today(), calendar)
     petition.status = TRIAGED
     petition.subject_keys = sorted(set(petition.subject_keys) | set(subject_keys(decision.subjects)))
     if decision.outcome == "suspected_malicious":
@@ -456,7 +560,7 @@ def close(
     )
     petition.replies.append(Reply(text=answer, at=_naive_utc(now)))
     petition.status = CLOSED
-    _set_feedback_due(petition, now, calendar)
+    _close_deadlines(petition, now, calendar)
     envelope = petition.record_event(
         PETITION_CLOSED,
         {"petition_id": petition.id, "outcome": petition.triage.outcome, "closed_at": _rfc3339(now), "answered": True},
@@ -488,11 +592,12 @@ def _duplicate_error(exc: DuplicateRuleError):
     return ValidationFailed(str(exc), code=exc.code, fields={exc.field: str(exc)})
 
 
-def _set_feedback_due(petition: Petition, now: datetime, calendar: WorkingDayCalendar | None) -> None:
-    """A named reporter is told the result within 15 working days of closing."""
-    if not petition.anonymous:
-        calendar = calendar or WorkingDayCalendar.official()
-        petition.feedback_due = calendar.add_working_days(_beijing_date(now), FEEDBACK_WORKING_DAYS).date
+def _close_deadlines(petition: Petition, now: datetime, calendar: WorkingDayCalendar | None) -> None:
+    """Closing answers the open deadlines (受理, 办理) and starts those counted from closing (检举控告:
+    a named reporter is told the result within 15 working days)."""
+    closed_on = _beijing_date(now)
+    _settle(petition, ON_CLOSE, closed_on)
+    _start_deadlines(petition, FROM_CLOSED, closed_on, calendar)
 
 
 def _close_with(
@@ -505,7 +610,7 @@ def _close_with(
     calendar: WorkingDayCalendar | None = None,
 ) -> dict:
     """Close with an answer the reporter reads; ``petition.closed`` in the same write."""
-    _set_feedback_due(petition, now, calendar)
+    _close_deadlines(petition, now, calendar)
     petition.closure = Closure(
         kind=kind, answer=answer, note=note, closed_at=_naive_utc(now), closed_by=principal.subject
     )
@@ -595,9 +700,10 @@ def record_feedback(
 ) -> dict:
     """反馈: the result was fed back to the named reporter (how, when, by whom, on time or not)."""
     petition = _load(store, principal, petition_id)
-    if petition.feedback_due is None:
+    due = petition.deadline(FEEDBACK)
+    if due is None:
         raise InvalidTransition(
-            "只有已办结的实名举报需要反馈", code="no_feedback_due", fields={"status": petition.status}
+            "只有已办结的实名检举控告需要反馈结果", code="no_feedback_due", fields={"status": petition.status}
         )
     if petition.feedback:
         raise InvalidTransition("已记录反馈", code="already_fed_back", fields={"feedback": "已记录"})
@@ -607,26 +713,36 @@ def record_feedback(
         note=payload.get("note", "").strip(),
         at=_naive_utc(now),
         by=principal.subject,
-        on_time=clock.today() <= petition.feedback_due,
+        on_time=clock.today() <= due.due,
     )
+    _settle(petition, ON_FEEDBACK, clock.today())
     petition.save_versioned()
     log.info("petition %s feedback recorded", petition.id, extra={"county": petition.county})
     return report_view(petition)
 
 
-def extend(store: IntakeStore, principal: Principal, petition_id: str, reason: str) -> dict:
-    """延期: the handling deadline of a triaged, open report moves once by 30 days."""
+def extend(store: IntakeStore, principal: Principal, petition_id: str, reason: str, days: int | None = None) -> dict:
+    """延期: the handling deadline of an accepted, open 信访 moves once, by at most 30 days, with a
+    reason (信访工作条例). A 检举控告 has no extendable deadline."""
     petition = _load(store, principal, petition_id)
     if petition.status != TRIAGED:
         raise InvalidTransition("只有已受理、未办结的件可以延期", code="not_open", fields={"status": petition.status})
-    t = petition.triage
+    d = next((d for d in petition.deadlines if d.open and RULES_BY_KEY[d.key].extension), None)
+    if d is None:
+        raise InvalidTransition(
+            f"{REPORT_KINDS_ZH[petition.kind]}没有可以延长的期限", code="not_extendable", fields={"kind": petition.kind}
+        )
     try:
-        t.handle_due = extend_deadline(t.handle_due, bool(t.extended), reason)
+        due = extend_deadline(RULES_BY_KEY[d.key], d.due, d.extensions or 0, reason, days)
     except IntakeRuleError as exc:
         if exc.field == "extension":
             raise InvalidTransition(str(exc), code="already_extended", fields={"extension": str(exc)}) from None
         raise ValidationFailed(fields={exc.field: str(exc)}) from None
-    t.extended, t.extension_reason, t.extended_by = True, reason.strip(), principal.subject
+    # An extended deadline is a new one: it gets its own reminder and overdue notice.
+    d.original_due = d.original_due or d.due
+    d.due, d.extensions = due, (d.extensions or 0) + 1
+    d.extension_reason, d.extended_by = reason.strip(), principal.subject
+    d.reminded = d.overdue_notified = False
     petition.save_versioned()
     return report_view(petition)
 
@@ -688,6 +804,8 @@ def list_reports(store: IntakeStore, principal: Principal, query: dict) -> list[
 def report_view(petition: Petition) -> dict:
     """Staff view. Built field by field so the sealed reporter and receipt can never leak."""
     triage_view = None
+    handle = petition.deadline(HANDLE)
+    receipt = _receipt_deadline(petition)
     if petition.triage:
         t = petition.triage
         triage_view = {
@@ -700,9 +818,9 @@ def report_view(petition: Petition) -> dict:
             "transferred_to_zh": TRANSFERS_ZH.get(t.transferred_to) if t.transferred_to else None,
             "triaged_at": t.triaged_at,
             "triaged_by": t.triaged_by,
-            "handle_due": t.handle_due,
-            "extended": bool(t.extended),
-            "extension_reason": t.extension_reason,
+            "handle_due": handle.due if handle else None,
+            "extended": bool(handle and handle.extensions),
+            "extension_reason": handle.extension_reason if handle else None,
         }
     closure_view = None
     if petition.closure:
@@ -746,17 +864,25 @@ def report_view(petition: Petition) -> dict:
         "status_zh": STATUSES_ZH[petition.status],
         "received_on": petition.received_on,
         "received_at": petition.received_at,
-        "acknowledge_due": petition.acknowledge_due,
-        "acknowledge_due_provisional": petition.acknowledge_due_provisional,
+        "kind": petition.kind,
+        "kind_zh": REPORT_KINDS_ZH[petition.kind],
+        "rules_zh": REPORT_KIND_RULES_ZH[petition.kind],
+        "rules_version": petition.rules_version,
+        "forwarded": bool(petition.forwarded),
+        "forwarded_from": petition.forwarded_from,
+        "forwarded_on": petition.forwarded_on,
+        "deadlines": [deadline_view(d) for d in petition.deadlines],
+        "acknowledge_due": receipt.due if receipt else None,
+        "acknowledge_due_provisional": bool(receipt and receipt.provisional),
         "triage": triage_view,
         "closure": closure_view,
-        "send_up_due": petition.send_up_due,
+        "send_up_due": _due(petition, SEND_UP),
         "sent_up": _embedded(petition.sent_up, ("organ", "reason", "due", "on_time", "sent_at", "sent_by")),
         "verification": _verification_view(petition.verification),
         "clarification": _embedded(petition.clarification, ("text", "by", "at")),
         "deadline_notices": list(petition.notices),
         "additions": [{"text": a.text, "at": a.at} for a in petition.additions],
-        "feedback_due": petition.feedback_due,
+        "feedback_due": _due(petition, FEEDBACK),
         "feedback": _embedded(petition.feedback, ("method", "note", "at", "by", "on_time")),
         "merged_into": petition.merged_into,
         "merged_by": petition.merged_by,
@@ -800,13 +926,18 @@ def _by_receipt(store: IntakeStore, receipt_code: str) -> Petition:
     raise ReceiptNotFound()
 
 
+def _due_receipt(petition: Petition) -> date | None:
+    receipt = _receipt_deadline(petition)
+    return receipt.due if receipt else None
+
+
 def _receipt_view(petition: Petition) -> dict:
     return {
         "status": petition.status,
         "status_zh": REPORTER_STATUSES_ZH[petition.status],
         "category_zh": CATEGORY_SHORT_ZH[petition.category],
         "received_on": petition.received_on,
-        "acknowledge_due": petition.acknowledge_due,
+        "acknowledge_due": _due_receipt(petition),
         "replies": [{"text": r.text, "at": r.at} for r in petition.replies],
         "additions": len(petition.additions),
     }
@@ -862,7 +993,8 @@ def send_up(store: IntakeStore, clock: SystemClock, principal: Principal, petiti
         raise InvalidTransition("只有尚未受理的件可以转送上级", code="not_received", fields={"status": petition.status})
     now, today = clock.now(), clock.today()
     organ = payload["organ"].strip()
-    due = petition.send_up_due
+    due = (petition.deadline(SEND_UP) or _receipt_deadline(petition)).due
+    _settle(petition, ON_SEND_UP, today)
     petition.sent_up = SendUp(
         organ=organ,
         reason=payload["reason"].strip(),
@@ -922,37 +1054,53 @@ def check_deadlines(
     calendar: WorkingDayCalendar,
     reminder_days: dict[str, int] | None = None,
 ) -> dict:
-    """Early reminders before each deadline and one ``petition.overdue`` per missed deadline,
-    each written with the petition (the note of what was sent and the event: one write)."""
-    reminder_days = dict(reminder_days or REMINDER_WORKING_DAYS)
+    """Early reminders before each open deadline (N days before, in the deadline's own unit) and
+    one ``petition.overdue`` per missed deadline, for every kind of report; each written with the
+    petition (the deadline's flags, the note of what was sent and the event: one write)."""
+    reminder_days = dict(REMINDER_DAYS, **(reminder_days or {}))
     today, now = clock.today(), clock.now()
-    cutoff = calendar.add_working_days(today, max(reminder_days.values())).date
+    longest = max(reminder_days.values())
+    cutoff = max(calendar.add_working_days(today, longest).date, today + timedelta(days=longest))
 
     def between(a: date, b: date) -> int:
         return calendar.working_days_between(a, b)[0]
 
     reminded, overdue = 0, []
     for petition in store.open_deadlines(cutoff):
-        if petition.status == RECEIVED:
-            deadlines = [OpenDeadline(ACKNOWLEDGE, petition.acknowledge_due)]
-        elif petition.status == TRIAGED:
-            deadlines = [OpenDeadline(HANDLE, petition.triage.handle_due)]
-        elif petition.feedback_due and not petition.feedback:
-            deadlines = [OpenDeadline(FEEDBACK, petition.feedback_due)]
-        else:
-            continue
-        notices = due_notices(today, deadlines, set(petition.notices), between, reminder_days)
+        watched = {d.key: d for d in petition.deadlines if d.open and d.watched}
+        sent = set(petition.notices)
+        for d in watched.values():  # the flags say what was sent for the deadline as it is now
+            if d.reminded:
+                sent.add(f"reminder:{d.key}:{d.due.isoformat()}")
+            if d.overdue_notified:
+                sent.add(f"overdue:{d.key}:{d.due.isoformat()}")
+        open_ = [OpenDeadline(d.key, d.due, d.unit) for d in watched.values()]
+        notices = due_notices(today, open_, sent, between, reminder_days)
         if not notices:
             continue
         for n in notices:
-            common = {"petition_id": petition.id, "county": petition.county, "kind": n.kind, "due": n.due.isoformat()}
+            common = {
+                "petition_id": petition.id,
+                "county": petition.county,
+                "kind": n.kind,
+                "report_kind": petition.kind,
+                "label_zh": watched[n.kind].label_zh,
+                "unit": n.unit,
+                "due": n.due.isoformat(),
+            }
             if n.action == OVERDUE:
-                data = dict(common, working_days_overdue=max(n.working_days, 1), detected_at=_rfc3339(now))
+                data = dict(
+                    common,
+                    working_days_overdue=max(n.working_days, 1),
+                    days_overdue=max(n.days, 1),
+                    detected_at=_rfc3339(now),
+                )
                 petition.record_event(
                     PETITION_OVERDUE, data, subject=f"petition/{petition.id}", county=petition.county, now=now
                 )
+                watched[n.kind].overdue_notified = True
             else:
-                data = dict(common, working_days_left=n.working_days)
+                data = dict(common, working_days_left=n.working_days, days_left=n.days)
                 petition.record_event(
                     PETITION_DEADLINE_APPROACHING,
                     data,
@@ -960,6 +1108,7 @@ def check_deadlines(
                     county=petition.county,
                     now=now,
                 )
+                watched[n.kind].reminded = True
             petition.notices.append(n.key)
         try:
             petition.save_versioned()
@@ -1129,22 +1278,38 @@ def report_status(store: IntakeStore, petition_id: str) -> dict | None:
     petition = store.get(petition_id)
     if petition is None:
         return None
-    t = petition.triage
+    receipt = _receipt_deadline(petition)
+    handle = petition.deadline(HANDLE)
     return {
         "petition_id": petition.id,
         "county": petition.county,
         "category": petition.category,
+        "kind": petition.kind,
         "status": petition.status,
         "outcome": _outcome(petition),
         "received_on": _iso(petition.received_on),
-        "acknowledge_due": _iso(petition.acknowledge_due),
-        "acknowledge_due_provisional": bool(petition.acknowledge_due_provisional),
-        "send_up_due": _iso(petition.send_up_due) if petition.status == RECEIVED else None,
-        "handle_due": _iso(t.handle_due) if t else None,
-        "extended": bool(t and t.extended),
+        "acknowledge_due": _iso(receipt.due) if receipt else None,
+        "acknowledge_due_provisional": bool(receipt and receipt.provisional),
+        "send_up_due": _iso(_due(petition, SEND_UP)) if petition.status == RECEIVED else None,
+        "handle_due": _iso(handle.due) if handle else None,
+        "extended": bool(handle and handle.extensions),
         "closed_at": _rfc3339(petition.closure.closed_at.replace(tzinfo=UTC)) if petition.closure else None,
-        "feedback_due": _iso(petition.feedback_due),
+        "feedback_due": _iso(_due(petition, FEEDBACK)),
         "fed_back": petition.feedback is not None,
+        "rules_version": petition.rules_version,
+        "deadlines": [
+            {
+                "key": d.key,
+                "label_zh": d.label_zh,
+                "unit": d.unit,
+                "due": _iso(d.due),
+                "provisional": bool(d.provisional),
+                "met_on": _iso(d.met_on),
+                "waived": bool(d.waived),
+                "overdue_notified": bool(d.overdue_notified),
+            }
+            for d in petition.deadlines
+        ],
         "merged_into": petition.merged_into,
         "overdue_notices": [n for n in petition.notices if n.startswith("overdue:")],
     }

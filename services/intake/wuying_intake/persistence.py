@@ -7,6 +7,8 @@ receipts only as a slow hash. No IP address is stored anywhere.
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from bson import ObjectId
 from mongoengine import (
     BinaryField,
@@ -22,9 +24,22 @@ from mongoengine import (
     StringField,
 )
 
+from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument
 from wuying_common.store import Store, VersionedDocument
 
+from .domain.deadlines import (
+    ACKNOWLEDGE,
+    CALENDAR_DAYS,
+    DISCIPLINE_REPORT,
+    FEEDBACK,
+    HANDLE,
+    REPORT_KINDS_ZH,
+    RULES_BY_KEY,
+    SEND_UP,
+    UNITS_ZH,
+    WORKING_DAYS,
+)
 from .domain.protection import ReceiptHash, Sealed
 
 ALIAS = "intake"
@@ -90,8 +105,10 @@ class Triage(EmbeddedDocument):
     transferred_to = StringField()
     triaged_at = DateTimeField(required=True)
     triaged_by = StringField(required=True)
+    # Before rules version default-2026.1 the handling deadline lived here; now it is in
+    # ``Petition.deadlines`` (migrated at start-up, ``IntakeStore.migrate_legacy_deadlines``).
     handle_due = DateField()
-    extended = BooleanField(default=False)
+    extended = BooleanField()
     extension_reason = StringField()
     extended_by = StringField()
 
@@ -185,6 +202,34 @@ class Attachment(Document):
     content = BinaryField(required=True)
 
 
+class ReportDeadline(EmbeddedDocument):
+    """One deadline of a report under the rule that governs it (``domain/deadlines.py``)."""
+
+    key = StringField(required=True, choices=tuple(RULES_BY_KEY))
+    label_zh = StringField(required=True)
+    amount = IntField(required=True)
+    unit = StringField(required=True, choices=tuple(UNITS_ZH))
+    counts_from = StringField(required=True)
+    start = DateField(required=True)  # the day it is counted from (not itself counted)
+    due = DateField(required=True)
+    provisional = BooleanField(default=False)
+    watched = BooleanField(default=True)  # the clock reminds and flags it
+    met_on = DateField()
+    met_by = StringField()  # the action that answered it
+    on_time = BooleanField()
+    waived = BooleanField(default=False)  # moot: e.g. the send-up deadline once accepted here
+    reminded = BooleanField(default=False)
+    overdue_notified = BooleanField(default=False)
+    extensions = IntField(default=0)
+    extension_reason = StringField()
+    extended_by = StringField()
+    original_due = DateField()
+
+    @property
+    def open(self) -> bool:
+        return self.met_on is None and not self.waived
+
+
 class Addition(EmbeddedDocument):
     """Information an anonymous reporter added later with the receipt code (补充材料)."""
 
@@ -222,8 +267,15 @@ class Petition(OutboxDocument):
     routing = StringField(required=True, default="standard")
     duplicate_candidates = ListField(EmbeddedDocumentField(DuplicateCandidate))
     recorded_by = StringField()  # staff id for staff entry; None for the public portal
-    acknowledge_due = DateField(required=True)
-    acknowledge_due_provisional = BooleanField(default=False)
+    kind = StringField(required=True, choices=tuple(REPORT_KINDS_ZH), default=DISCIPLINE_REPORT)
+    forwarded = BooleanField(default=False)  # 转来: received from another organ
+    forwarded_from = StringField()
+    forwarded_on = DateField()
+    rules_version = StringField()
+    deadlines = ListField(EmbeddedDocumentField(ReportDeadline))
+    # Legacy (before rules version default-2026.1): migrated into ``deadlines`` at start-up.
+    acknowledge_due = DateField()
+    acknowledge_due_provisional = BooleanField()
     send_up_due = DateField()
     status = StringField(
         required=True, choices=("received", "triaged", "closed", "sent_up", "merged"), default="received"
@@ -240,8 +292,11 @@ class Petition(OutboxDocument):
     merged_into = StringField()  # the earlier report this one was merged into
     merged_by = StringField()  # who confirmed the duplicate
     collective_review = EmbeddedDocumentField(CollectiveReview)
-    feedback_due = DateField()  # named reports: the result is fed back by then
+    feedback_due = DateField()  # legacy, see ``deadlines``
     feedback = EmbeddedDocumentField(Feedback)
+
+    def deadline(self, key: str) -> ReportDeadline | None:
+        return next((d for d in self.deadlines if d.key == key), None)
 
     def subject_official_ids(self) -> set[str]:
         """Officials the report is about, as reported and as resolved at triage (for recusal)."""
@@ -307,6 +362,98 @@ class AuditEntry(Document):
     county = StringField(required=True)
 
 
+def legacy_deadlines(petition: Petition) -> list[ReportDeadline]:
+    """The deadlines of a report stored before rules version default-2026.1, from its separate
+    fields. Such reports were all counted as 检举控告 with a 60-day handling deadline."""
+
+    def item(key, unit, amount, start, due, **state) -> ReportDeadline:
+        rule = RULES_BY_KEY[key]
+        return ReportDeadline(
+            key=key,
+            label_zh=rule.label_zh,
+            amount=amount,
+            unit=unit,
+            counts_from=rule.counts_from,
+            start=start,
+            due=due,
+            watched=rule.watched,
+            **state,
+        )
+
+    status, closure, triage = petition.status, petition.closure, petition.triage
+    triaged_on = triage.triaged_at.date() if triage else None
+    closed_on = closure.closed_at.date() if closure else None
+    answered = closed_on if status in ("closed", "merged") else None
+    items = []
+    if petition.acknowledge_due:
+        met = triaged_on or (petition.sent_up.sent_at.date() if petition.sent_up else None) or answered
+        items.append(
+            item(
+                ACKNOWLEDGE,
+                WORKING_DAYS,
+                15,
+                petition.received_on,
+                petition.acknowledge_due,
+                provisional=bool(petition.acknowledge_due_provisional),
+                met_on=met,
+                met_by="legacy" if met else None,
+                overdue_notified=any(n.startswith("overdue:acknowledge:") for n in petition.notices),
+            )
+        )
+    if petition.send_up_due:
+        sent = petition.sent_up.sent_at.date() if petition.sent_up else None
+        items.append(
+            item(
+                SEND_UP,
+                WORKING_DAYS,
+                5,
+                petition.received_on,
+                petition.send_up_due,
+                met_on=sent,
+                met_by="send_up" if sent else None,
+                waived=sent is None and status != "received",
+            )
+        )
+    if triage and triage.handle_due:
+        due = triage.handle_due
+        notified = f"overdue:handle:{due.isoformat()}" in petition.notices
+        items.append(
+            item(
+                HANDLE,
+                CALENDAR_DAYS,
+                60,
+                triaged_on,
+                due,
+                met_on=answered,
+                met_by="legacy" if answered else None,
+                overdue_notified=notified,
+                reminded=f"reminder:handle:{due.isoformat()}" in petition.notices,
+                extensions=1 if triage.extended else 0,
+                extension_reason=triage.extension_reason,
+                extended_by=triage.extended_by,
+            )
+        )
+    if petition.feedback_due:
+        fed = petition.feedback.at.date() if petition.feedback else None
+        due = petition.feedback_due
+        items.append(
+            item(
+                FEEDBACK,
+                WORKING_DAYS,
+                15,
+                closed_on or due,
+                due,
+                met_on=fed,
+                met_by="feedback" if fed else None,
+                overdue_notified=f"overdue:feedback:{due.isoformat()}" in petition.notices,
+                reminded=f"reminder:feedback:{due.isoformat()}" in petition.notices,
+            )
+        )
+    if items and petition.acknowledge_due:
+        items[0].reminded = f"reminder:acknowledge:{petition.acknowledge_due.isoformat()}" in petition.notices
+    return items
+
+
 class IntakeStore(Store):
     documents = (Petition, IdentityRequest, AuditEntry, Attachment)
 
@@ -364,12 +511,38 @@ class IntakeStore(Store):
         return list(Petition.objects(reporter__exists=True, reporter__kid__ne=current_kid).limit(limit))
 
     def open_deadlines(self, cutoff) -> list[Petition]:
-        """Unanswered reports with a deadline on or before ``cutoff``. Loaded whole: saving a
+        """Reports with an unmet deadline due on or before ``cutoff``. Loaded whole: saving a
         partly loaded document would overwrite its pending outbox."""
-        received = Petition.objects(status="received", acknowledge_due__lte=cutoff)
-        triaged = Petition.objects(status="triaged", triage__handle_due__lte=cutoff)
-        unfed = Petition.objects(status__in=("closed", "merged"), feedback_due__lte=cutoff, feedback__exists=False)
-        return list(received) + list(triaged) + list(unfed)
+        due = datetime.combine(cutoff, time())
+        query = {"deadlines": {"$elemMatch": {"met_on": None, "waived": {"$ne": True}, "due": {"$lte": due}}}}
+        return list(Petition.objects(__raw__=query).order_by("received_at", "id"))
+
+    def ensure_indexes(self) -> None:
+        super().ensure_indexes()
+        self.migrate_legacy_deadlines()
+
+    def migrate_legacy_deadlines(self) -> int:
+        """Reports stored before rules version default-2026.1 kept their deadlines in separate
+        fields; move them into ``deadlines`` (same dates, same state), once."""
+        ids = [p.id for p in Petition.objects(__raw__={"deadlines.0": {"$exists": False}}).only("id")]
+        moved = 0
+        for petition_id in ids:
+            petition = Petition.objects(id=petition_id).first()
+            if petition is None or petition.deadlines:
+                continue
+            petition.deadlines = legacy_deadlines(petition)
+            petition.rules_version = petition.rules_version or "legacy"
+            petition.acknowledge_due = petition.acknowledge_due_provisional = None
+            petition.send_up_due = petition.feedback_due = None
+            if petition.triage:
+                t = petition.triage
+                t.handle_due = t.extended = t.extension_reason = t.extended_by = None
+            try:
+                petition.save_versioned()
+            except Conflict:
+                continue  # changed meanwhile: migrated on the next start
+            moved += 1
+        return moved
 
     def get_request(self, request_id: str) -> IdentityRequest | None:
         return IdentityRequest.objects(id=request_id).first()

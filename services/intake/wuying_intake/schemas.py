@@ -15,7 +15,7 @@ from wuying_common.events import COUNTY_CODE, registry
 
 from .domain.attachments import ALLOWED_TYPES, MAX_ATTACHMENTS
 from .domain.catalog import CATEGORIES, CHANNELS, OUTCOMES, SEVERITIES, STAFF_CHANNELS, SUBJECT_KINDS
-from .domain.deadlines import FEEDBACK_METHODS
+from .domain.deadlines import FEEDBACK_METHODS, REPORT_KINDS_ZH, RULES_BY_KEY, UNITS_ZH
 from .domain.duplicates import CLOSE_OUTCOMES_ZH, MIN_REVIEW_PARTICIPANTS
 from .domain.petition import (
     MAX_SUBJECTS,
@@ -83,27 +83,40 @@ class ClueTransferredV1Schema(Schema):
     transferred_at = fields.String(required=True, metadata={"description": "RFC 3339 UTC"})
 
 
-DEADLINE_KINDS = ["acknowledge", "handle", "feedback"]
+DEADLINE_KINDS = list(RULES_BY_KEY)
+REPORT_KINDS = list(REPORT_KINDS_ZH)
+UNITS = list(UNITS_ZH)
 
 
-class PetitionDeadlineApproachingV1Schema(Schema):
-    """期限临近提醒: N working days before a deadline (rule data per kind)."""
-
+class _DeadlineEventSchema(Schema):
     petition_id = fields.String(required=True)
     county = fields.String(required=True, validate=COUNTY_CODE)
-    kind = fields.String(required=True, validate=validate.OneOf(DEADLINE_KINDS))
+    kind = fields.String(
+        required=True, validate=validate.OneOf(DEADLINE_KINDS), metadata={"description": "the deadline's key"}
+    )
+    report_kind = fields.String(
+        validate=validate.OneOf(REPORT_KINDS),
+        metadata={"description": "discipline_report (检举控告) or petition (信访)"},
+    )
+    label_zh = fields.String(metadata={"description": "期限名称"})
+    unit = fields.String(
+        validate=validate.OneOf(UNITS), metadata={"description": "the unit the deadline is counted in"}
+    )
     due = fields.String(required=True, metadata={"description": "ISO date (Beijing)"})
+
+
+class PetitionDeadlineApproachingV1Schema(_DeadlineEventSchema):
+    """期限临近提醒: N days before a deadline, N in the deadline's unit (rule data per deadline)."""
+
     working_days_left = fields.Integer(required=True, validate=validate.Range(min=0))
+    days_left = fields.Integer(validate=validate.Range(min=0), metadata={"description": "in the deadline's unit"})
 
 
-class PetitionOverdueV1Schema(Schema):
+class PetitionOverdueV1Schema(_DeadlineEventSchema):
     """逾期未办: a deadline passed without an answer; sent once per deadline."""
 
-    petition_id = fields.String(required=True)
-    county = fields.String(required=True, validate=COUNTY_CODE)
-    kind = fields.String(required=True, validate=validate.OneOf(DEADLINE_KINDS))
-    due = fields.String(required=True, metadata={"description": "ISO date (Beijing)"})
     working_days_overdue = fields.Integer(required=True, validate=validate.Range(min=1))
+    days_overdue = fields.Integer(validate=validate.Range(min=1), metadata={"description": "in the deadline's unit"})
     detected_at = fields.String(required=True, metadata={"description": "RFC 3339 UTC"})
 
 
@@ -252,6 +265,34 @@ class SubmitReportSchema(Strict):
 class StaffReportSchema(SubmitReportSchema):
     channel = fields.String(required=True, validate=validate.OneOf(sorted(STAFF_CHANNELS)))
     received_on = fields.Date(required=True)
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(REPORT_KINDS, error="只能是 discipline_report（检举控告）或 petition（信访）"),
+        metadata={"description": "discipline_report 检举控告（工作日计时） | petition 信访（自然日计时）"},
+    )
+    forwarded = fields.Boolean(
+        load_default=False,
+        truthy={True},
+        falsy={False},
+        metadata={"description": "转来件：由其他机关转来（检举控告须在5个工作日内受理或转送）"},
+    )
+    forwarded_from = fields.String(
+        load_default=None, validate=validate.Length(min=2, max=100), metadata={"description": "转来机关"}
+    )
+    forwarded_on = fields.Date(load_default=None, metadata={"description": "转出机关的转办日期"})
+
+    @validates_schema
+    def forwarded_needs_its_origin(self, data, **kwargs):
+        if data.get("forwarded"):
+            for key, message in (("forwarded_from", "转来件须填写转来机关"), ("forwarded_on", "转来件须填写转来日期")):
+                if not data.get(key):
+                    raise ValidationError(message, key)
+            if data.get("received_on") and data["forwarded_on"] > data["received_on"]:
+                raise ValidationError("转来日期不能晚于收件日期", "forwarded_on")
+        else:
+            for key in ("forwarded_from", "forwarded_on"):
+                if data.get(key):
+                    raise ValidationError("只有转来件（forwarded: true）填写此项", key)
 
 
 class TriageSchema(Strict):
@@ -283,6 +324,11 @@ class CloseSchema(Strict):
 
 class ExtendSchema(Strict):
     reason = fields.String(required=True, validate=validate.Length(min=2, max=2000))
+    days = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=30),
+        metadata={"description": "延长的自然日数，不超过30日；不填为30日"},
+    )
 
 
 class IdentityRequestInSchema(Strict):
@@ -392,6 +438,33 @@ class StatisticsQuerySchema(Strict):
 
 
 # -- HTTP payloads out -----------------------------------------------------------------------
+class DeadlineOutSchema(Schema):
+    """One deadline under the rule of the report's kind, with its unit."""
+
+    key = fields.String(
+        metadata={"description": "acknowledge, accept_forwarded, send_up, feedback (检举控告); register, handle (信访)"}
+    )
+    label_zh = fields.String()
+    amount = fields.Integer()
+    unit = fields.String(metadata={"description": "working_days or calendar_days"})
+    unit_zh = fields.String(metadata={"description": "工作日 或 自然日"})
+    counts_from = fields.String(metadata={"description": "received, forwarded_received, accepted or closed"})
+    start = fields.Date()
+    due = fields.Date()
+    provisional = fields.Boolean(metadata={"description": "该年节假日安排未载入，日期可能变动"})
+    watched = fields.Boolean(metadata={"description": "期限时钟提醒并标记逾期"})
+    met_on = fields.Date(allow_none=True)
+    met_by = fields.String(allow_none=True)
+    on_time = fields.Boolean(allow_none=True)
+    waived = fields.Boolean(metadata={"description": "不再需要（如已在本级受理的件的转送期限）"})
+    reminded = fields.Boolean()
+    overdue_notified = fields.Boolean()
+    extendable = fields.Boolean()
+    extensions = fields.Integer()
+    extension_reason = fields.String(allow_none=True)
+    original_due = fields.Date(allow_none=True)
+
+
 class SubmitResultSchema(Schema):
     petition_id = fields.String()
     status = fields.String()
@@ -399,8 +472,11 @@ class SubmitResultSchema(Schema):
     receipt_code = fields.String(
         metadata={"description": "匿名举报的查询码，只显示这一次，请妥善保存"},
     )
-    acknowledge_due = fields.Date()
+    kind = fields.String(metadata={"description": "discipline_report 检举控告 | petition 信访"})
+    kind_zh = fields.String()
+    acknowledge_due = fields.Date(metadata={"description": "受理告知期限（检举控告）或登记受理期限（信访）"})
     acknowledge_due_provisional = fields.Boolean()
+    deadlines = fields.List(fields.Nested(DeadlineOutSchema))
 
 
 class SubjectOutSchema(Schema):
@@ -428,7 +504,9 @@ class TriageOutSchema(Schema):
     transferred_to_zh = fields.String(allow_none=True)
     triaged_at = fields.DateTime()
     triaged_by = fields.String()
-    handle_due = fields.Date(allow_none=True, metadata={"description": "办理期限（受理后60日，可延长一次30日）"})
+    handle_due = fields.Date(
+        allow_none=True, metadata={"description": "信访办理期限（受理后60日，可延长一次不超过30日）；检举控告为空"}
+    )
     extended = fields.Boolean()
     extension_reason = fields.String(allow_none=True)
 
@@ -516,7 +594,17 @@ class ReportOutSchema(Schema):
     status_zh = fields.String()
     received_on = fields.Date()
     received_at = fields.DateTime()
-    acknowledge_due = fields.Date()
+    kind = fields.String(metadata={"description": "discipline_report 检举控告 | petition 信访"})
+    kind_zh = fields.String()
+    rules_zh = fields.String(metadata={"description": "适用的规定"})
+    rules_version = fields.String(allow_none=True)
+    forwarded = fields.Boolean(metadata={"description": "转来件"})
+    forwarded_from = fields.String(allow_none=True)
+    forwarded_on = fields.Date(allow_none=True)
+    deadlines = fields.List(fields.Nested(DeadlineOutSchema))
+    acknowledge_due = fields.Date(
+        allow_none=True, metadata={"description": "受理告知期限（检举控告）或登记受理期限（信访），来自 deadlines"}
+    )
     acknowledge_due_provisional = fields.Boolean()
     triage = fields.Nested(TriageOutSchema, allow_none=True)
     closure = fields.Nested(ClosureOutSchema, allow_none=True)
@@ -530,7 +618,7 @@ class ReportOutSchema(Schema):
     deadline_notices = fields.List(fields.String())
     attachments = fields.List(fields.Nested(AttachmentOutSchema))
     feedback_due = fields.Date(
-        allow_none=True, metadata={"description": "实名举报：办结后15个工作日内向举报人反馈办理结果"}
+        allow_none=True, metadata={"description": "实名检举控告：办结后15个工作日内向举报人反馈办理结果"}
     )
     feedback = fields.Nested(FeedbackOutSchema, allow_none=True)
     merged_into = fields.String(allow_none=True, metadata={"description": "已并入的此前举报件"})
@@ -601,6 +689,6 @@ class ReceiptStatusSchema(Schema):
     status_zh = fields.String()
     category_zh = fields.String()
     received_on = fields.Date()
-    acknowledge_due = fields.Date()
+    acknowledge_due = fields.Date(allow_none=True)
     replies = fields.List(fields.Nested(ReplyOutSchema))
     additions = fields.Integer(metadata={"description": "已补充材料的次数"})

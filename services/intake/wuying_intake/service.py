@@ -232,7 +232,13 @@ class IntakeService(WuyingService):
     )
     def triage_report(self, request, petition_id):
         return handlers.triage(
-            self.store, self.clock, request.principal, petition_id, request.payload, registry=self.registry
+            self.store,
+            self.clock,
+            request.principal,
+            petition_id,
+            request.payload,
+            registry=self.registry,
+            calendar=self.calendar,
         )
 
     @route(
@@ -292,14 +298,15 @@ class IntakeService(WuyingService):
     @route(
         "POST",
         "/api/v1/reports/<petition_id>/extend",
-        summary="延长办理期限（只能一次，最多30日，须说明理由）",
+        summary="延长信访办理期限（只能一次，不超过30日，须说明理由；检举控告无此期限）",
         body=ExtendSchema,
         response=ReportOutSchema,
         roles=("intake_clerk",),
         tags=("staff",),
     )
     def extend_report(self, request, petition_id):
-        return handlers.extend(self.store, request.principal, petition_id, request.payload["reason"])
+        payload = request.payload
+        return handlers.extend(self.store, request.principal, petition_id, payload["reason"], payload["days"])
 
     @route(
         "GET",

@@ -1,11 +1,8 @@
 """Intake domain: categories, channels, submission rules, triage and the state machine
 (DESIGN.md §4 Intake; seeds/002 篇5 二(一), 三(一)3; seeds/000 B)."""
 
-from datetime import date
-
 import pytest
 
-from wuying_common.calendar import WorkingDayCalendar, YearArrangement
 from wuying_intake.domain.catalog import (
     CATEGORIES,
     CATEGORY_SHORT_ZH,
@@ -18,13 +15,10 @@ from wuying_intake.domain.catalog import (
 from wuying_intake.domain.petition import (
     IntakeRuleError,
     TransitionNotAllowed,
-    acknowledge_deadline,
     check_transition,
     close_problem,
     content_problem,
     decide_triage,
-    extend_deadline,
-    handle_deadline,
     id_number_ok,
     phone_ok,
     reporter_problem,
@@ -123,32 +117,6 @@ def test_triage_rejects_unknown_outcomes_incomplete_and_repeated_subjects():
 def test_nothing_closes_without_an_answer():
     assert close_problem("  ") is not None
     assert close_problem("经核查，问题不属实。") is None
-
-
-def test_acknowledgement_is_due_fifteen_working_days_after_receipt_on_the_official_calendar():
-    calendar = WorkingDayCalendar.official()
-    # 2025-09-26 (Fri): 国庆/中秋 1–8 Oct are holidays, 28 Sep and 11 Oct are make-up working days.
-    deadline = acknowledge_deadline(calendar, date(2025, 9, 26))
-    assert deadline == type(deadline)(date(2025, 10, 23), False)
-
-
-def test_an_unloaded_year_gives_a_provisional_deadline_instead_of_failing():
-    calendar = WorkingDayCalendar([YearArrangement(2026, frozenset(), frozenset(), "test")])
-    deadline = acknowledge_deadline(calendar, date(2026, 12, 28))
-    assert deadline.provisional is True
-    assert deadline.due == date(2027, 1, 18)
-
-
-def test_a_report_is_handled_within_sixty_days_extendable_once_by_thirty_with_a_reason():
-    due = handle_deadline(date(2026, 11, 20))
-    assert due == date(2027, 1, 19)
-    assert extend_deadline(due, False, "需调取工程档案") == date(2027, 2, 18)
-    with pytest.raises(IntakeRuleError) as exc:
-        extend_deadline(due, True, "再次延期")
-    assert exc.value.field == "extension"
-    with pytest.raises(IntakeRuleError) as exc:
-        extend_deadline(due, False, " ")
-    assert exc.value.field == "reason"
 
 
 def test_statistics_list_every_code_with_zeros_and_a_total():

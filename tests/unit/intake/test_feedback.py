@@ -32,9 +32,9 @@ def test_a_named_report_is_due_feedback_15_working_days_after_closing_and_the_cl
     store, clock, calendar, keyring
 ):
     pid = closed_report(store, clock, calendar, keyring)
-    due = store.get(pid).feedback_due
+    due = store.get(pid).deadline("feedback").due
     assert due == calendar.add_working_days(clock.today(), 15).date
-    assert store.get(closed_report(store, clock, calendar, keyring, anonymous=True)).feedback_due is None
+    assert store.get(closed_report(store, clock, calendar, keyring, anonymous=True)).deadline("feedback") is None
     clock.advance(days=(due - clock.today()).days - 1)  # a working day or two before
     result = handlers.check_deadlines(store, clock, calendar)
     assert result["reminded"] == 1 and result["overdue"] == []
@@ -71,8 +71,14 @@ def test_other_services_read_status_deadlines_and_reports_about_an_official_with
     pid = closed_report(store, clock, calendar, keyring)
     status = handlers.report_status(store, pid)
     assert status["status"] == "closed" and status["outcome"] == "no_substance"
-    assert status["feedback_due"] == store.get(pid).feedback_due.isoformat() and status["fed_back"] is False
-    assert status["handle_due"] and status["acknowledge_due"]
+    assert status["feedback_due"] == store.get(pid).deadline("feedback").due.isoformat() and status["fed_back"] is False
+    assert status["acknowledge_due"] and status["handle_due"] is None  # 检举控告: no handling deadline
+    assert status["kind"] == "discipline_report"
+    assert {d["key"]: d["met_on"] is not None for d in status["deadlines"]} == {
+        "acknowledge": True,
+        "send_up": False,
+        "feedback": False,
+    }
     assert handlers.report_status(store, "XF-nope") is None
     other = handlers.submit_report(
         store,

@@ -40,8 +40,13 @@ def test_a_submission_is_stored_with_its_deadline_and_its_received_event_in_one_
     petition = store.get(result["petition_id"])
     assert petition.status == "received"
     assert petition.received_on == date(2026, 11, 20)
-    assert petition.acknowledge_due == date(2026, 12, 11) == result["acknowledge_due"]
-    assert petition.acknowledge_due_provisional is False
+    assert petition.kind == "discipline_report" and petition.rules_version == "default-2026.1"
+    assert petition.deadline("acknowledge").due == date(2026, 12, 11) == result["acknowledge_due"]
+    assert petition.deadline("acknowledge").provisional is False and result["acknowledge_due_provisional"] is False
+    assert [(d["key"], d["unit"]) for d in result["deadlines"]] == [
+        ("acknowledge", "working_days"),
+        ("send_up", "working_days"),
+    ]
     assert [e.envelope["type"] for e in petition.outbox] == ["wuying.intake.petition.received.v1"]
     assert petition.outbox[0].envelope["data"]["subject_count"] == 1
     assert petition.outbox_pending is True
@@ -217,8 +222,8 @@ def test_a_report_about_commission_staff_is_routed_to_the_commission_leaders(sto
     assert view["subjects"][0]["commission_staff"] is True
 
 
-def test_the_handling_deadline_starts_at_triage_and_extends_only_once(store, clock, calendar, keyring):
-    pid = submit(store, clock, calendar, keyring)["petition_id"]
+def test_a_petitions_handling_deadline_starts_at_triage_and_extends_only_once(store, clock, calendar, keyring):
+    pid = submit(store, clock, calendar, keyring, kind="petition")["petition_id"]
     with pytest.raises(InvalidTransition):
         handlers.extend(store, CLERK, pid, "需要补充材料")
     view = handlers.triage(
@@ -228,7 +233,20 @@ def test_the_handling_deadline_starts_at_triage_and_extends_only_once(store, clo
     extended = handlers.extend(store, CLERK, pid, "需要补充材料")
     assert extended["triage"]["handle_due"] == date(2027, 2, 18)
     assert extended["triage"]["extended"] is True
+    handle = next(d for d in extended["deadlines"] if d["key"] == "handle")
+    assert (handle["original_due"], handle["extensions"], handle["extendable"]) == (date(2027, 1, 19), 1, False)
     with pytest.raises(InvalidTransition) as exc:
         handlers.extend(store, CLERK, pid, "还要再延")
     assert exc.value.code == "already_extended"
-    assert store.get(pid).triage.handle_due == date(2027, 2, 18)
+    assert store.get(pid).deadline("handle").due == date(2027, 2, 18)
+
+
+def test_a_discipline_report_has_no_handling_deadline_to_extend(store, clock, calendar, keyring):
+    pid = submit(store, clock, calendar, keyring)["petition_id"]
+    view = handlers.triage(
+        store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+    )
+    assert view["triage"]["handle_due"] is None
+    with pytest.raises(InvalidTransition) as exc:
+        handlers.extend(store, CLERK, pid, "需要补充材料")
+    assert exc.value.code == "not_extendable"

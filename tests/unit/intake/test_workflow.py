@@ -23,8 +23,8 @@ REPORT = {
 }
 
 
-def submit(store, clock, calendar, subjects=None, registry=None, channel="letter"):
-    payload = dict(REPORT, subjects=subjects or [{"kind": "official", "name": "赵某"}])
+def submit(store, clock, calendar, subjects=None, registry=None, channel="letter", **extra):
+    payload = dict(REPORT, subjects=subjects or [{"kind": "official", "name": "赵某"}], **extra)
     return handlers.submit_report(
         store, clock, calendar, None, payload, channel=channel, recorded_by="clerk-1", registry=registry
     )
@@ -56,18 +56,43 @@ def test_the_clock_sends_overdue_once_per_deadline_and_an_extended_deadline_is_a
     clock.advance(days=25)  # 2026-12-15: the acknowledgement deadline (12-11) passed unanswered
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == [("130402", "acknowledge")]
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == []
+    overdue = [e.envelope["data"] for e in store.get(pid).outbox if e.envelope["type"].endswith("overdue.v1")]
+    assert overdue[0]["due"] == "2026-12-11" and overdue[0]["working_days_overdue"] == 2
+    assert (overdue[0]["unit"], overdue[0]["report_kind"], overdue[0]["days_overdue"]) == (
+        "working_days",
+        "discipline_report",
+        2,
+    )
+    assert store.get(pid).deadline("acknowledge").overdue_notified is True
     triage(store, clock, pid, "no_substance")
-    handle_due = store.get(pid).triage.handle_due  # 2027-02-13
+    assert store.get(pid).deadline("acknowledge").on_time is False
+    clock.advance(days=200)  # a triaged 检举控告 has no handling deadline: nothing more is owed
+    assert handlers.check_deadlines(store, clock, calendar) == {"reminded": 0, "overdue": []}
+
+
+def test_a_petitions_register_and_handle_deadlines_are_calendar_days_and_an_extended_one_is_new(store, clock, calendar):
+    pid = submit(store, clock, calendar, kind="petition")["petition_id"]
+    assert store.get(pid).deadline("register").due == date(2026, 12, 5)  # 15 calendar days, a Saturday
+    clock.advance(days=12)  # 2026-12-02: 3 calendar days before
+    assert handlers.check_deadlines(store, clock, calendar) == {"reminded": 1, "overdue": []}
+    clock.advance(days=4)  # 12-06
+    assert handlers.check_deadlines(store, clock, calendar)["overdue"] == [("130402", "register")]
+    triage(store, clock, pid, "no_substance")
+    handle_due = store.get(pid).deadline("handle").due
+    assert handle_due == date(2027, 2, 4)  # 60 calendar days after acceptance on 12-06
     clock.advance(days=(handle_due - clock.today()).days + 1)
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == [("130402", "handle")]
     handlers.extend(store, CLERK, pid, "需调取工程档案")
     clock.advance(days=31)
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == [("130402", "handle")]
-    types = [e.envelope["type"].split(".")[-2] for e in store.get(pid).outbox]
-    assert types.count("overdue") == 3
     overdue = [e.envelope["data"] for e in store.get(pid).outbox if e.envelope["type"].endswith("overdue.v1")]
-    assert [o["kind"] for o in overdue] == ["acknowledge", "handle", "handle"]
-    assert overdue[0]["due"] == "2026-12-11" and overdue[0]["working_days_overdue"] == 2
+    assert [(o["kind"], o["unit"]) for o in overdue] == [
+        ("register", "calendar_days"),
+        ("handle", "calendar_days"),
+        ("handle", "calendar_days"),
+    ]
+    assert overdue[0]["days_overdue"] == 1 and overdue[0]["working_days_overdue"] == 1
+    assert store.get(pid).deadline("register").on_time is False
 
 
 def test_an_answered_report_gets_no_notice_and_nothing_closes_without_an_answer(store, clock, calendar):

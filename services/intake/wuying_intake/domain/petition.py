@@ -1,4 +1,4 @@
-"""A petition's life: received → triaged → closed, with its statutory deadline.
+"""A petition's life: received → triaged → closed (its deadlines: ``domain/deadlines.py``).
 
 Every item is tracked to closure with an answer: 件件有着落，事事有回音 (seeds/000 B); nothing
 closes without one. A case clue is not a warning matter and is transferred to case handling
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Protocol
 
 from .catalog import OUTCOMES, SEVERITIES, SUBJECT_KINDS, TRANSFERS
 
@@ -27,14 +25,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     MERGED: frozenset(),
 }
 
-# 受理: acknowledge and accept within 15 working days of receipt (DESIGN.md §4 Intake, statutory
-# time limits; the 信访工作条例 uses 15 days for 登记受理).
-ACKNOWLEDGE_WORKING_DAYS = 15
-
-# 办理: handled within 60 days of acceptance, extendable once by at most 30 days with a reason
-# (信访工作条例 第三十二条; DESIGN.md §4 Intake: statutory time limits tracked as deadlines).
-HANDLE_DAYS = 60
-EXTENSION_DAYS = 30
+# The deadlines of each kind of report are rule data in ``domain/deadlines.py``.
 
 CONTENT_MIN, CONTENT_MAX = 10, 5000
 MAX_SUBJECTS = 10
@@ -58,38 +49,6 @@ class TransitionNotAllowed(IntakeRuleError):
 def check_transition(current: str, target: str) -> None:
     if target not in TRANSITIONS.get(current, frozenset()):
         raise TransitionNotAllowed(current, target)
-
-
-class WorkingDays(Protocol):
-    """The part of ``WorkingDayCalendar`` deadlines need."""
-
-    def add_working_days(self, start: date, days: int): ...
-
-
-@dataclass(frozen=True)
-class Deadline:
-    due: date
-    provisional: bool  # the year's holiday arrangement is not loaded: the date may move
-
-
-def acknowledge_deadline(calendar: WorkingDays, received_on: date) -> Deadline:
-    """受理期限: 15 working days after receipt on the official calendar."""
-    result = calendar.add_working_days(received_on, ACKNOWLEDGE_WORKING_DAYS)
-    return Deadline(result.date, result.provisional)
-
-
-def handle_deadline(accepted_on: date) -> date:
-    """办理期限: 60 days after acceptance (calendar days, as the regulation counts them)."""
-    return accepted_on + timedelta(days=HANDLE_DAYS)
-
-
-def extend_deadline(due: date, already_extended: bool, reason: str) -> date:
-    """One extension of at most 30 days, and only with a reason."""
-    if already_extended:
-        raise IntakeRuleError("办理期限只能延长一次", "extension")
-    if len(reason.strip()) < 2:
-        raise IntakeRuleError("延期必须说明理由", "reason")
-    return due + timedelta(days=EXTENSION_DAYS)
 
 
 # -- submission rules --------------------------------------------------------------------------
