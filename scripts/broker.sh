@@ -3,6 +3,7 @@
 # (nameko's test plugin creates a vhost per test through it).
 #   broker.sh start   install if missing, start unless a broker already answers on 5672
 #   broker.sh stop    stop the broker this project started (by its pid), nothing else
+#   broker.sh pause|resume   stop/start the broker app in our node (fault tests, drills)
 #   broker.sh status
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -80,6 +81,21 @@ stop() {
     if command -v epmd >/dev/null && ! epmd -names 2>/dev/null | grep -q "^name "; then epmd -kill >/dev/null 2>&1 || true; fi
     rm -f "$RUN/started-by-us" "$RUN/pid"
   fi
+}
+
+# pause/resume: stop and start the broker application inside our node (every connection
+# drops, durable queues and their messages stay). For fault tests and drills.
+pause() {
+  [ -f "$RUN/started-by-us" ] || { echo "rabbitmq: not ours; refusing to pause it"; exit 2; }
+  "$RMQ_BIN/rabbitmqctl" stop_app >/dev/null && echo "rabbitmq: paused"
+}
+
+resume() {
+  [ -f "$RUN/started-by-us" ] || { echo "rabbitmq: not ours; refusing to resume it"; exit 2; }
+  "$RMQ_BIN/rabbitmqctl" start_app >/dev/null
+  "$RMQ_BIN/rabbitmqctl" await_startup >/dev/null 2>&1 || true
+  for _ in $(seq 1 60); do port_open "$MGMT_PORT" && break; sleep 0.5; done
+  echo "rabbitmq: resumed"
 }
 
 status() {

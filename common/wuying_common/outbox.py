@@ -169,6 +169,8 @@ class OutboxRelay(DependencyProvider):
     def flush(self, limit: int = 200) -> int:
         """Publish what is pending; returns how many events were published."""
         published = 0
+        # Counted first, so the gauge shows the backlog while the broker is unreachable too.
+        self.metrics.outbox_pending.set(sum(d.objects(outbox_pending=True).count() for d in self.documents))
         pending = 0
         for doc_cls in self.documents:
             for doc in doc_cls.objects(outbox_pending=True).only("id", "outbox").limit(limit):

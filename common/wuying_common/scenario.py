@@ -42,6 +42,16 @@ class Staff:
         return self._cache[key]
 
 
+def post(url: str, *, retry_for: float = 30.0, **kwargs) -> requests.Response:
+    """POST as staff do: a 503 says "请稍后重试" (a dependency is reconnecting), so try again."""
+    deadline = time.monotonic() + retry_for
+    while True:
+        response = requests.post(url, **kwargs)
+        if response.status_code != 503 or time.monotonic() > deadline:
+            return response
+        time.sleep(0.5)
+
+
 def _check(response: requests.Response, what: str) -> dict:
     if response.status_code >= 400:
         raise ScenarioError(f"{what}: HTTP {response.status_code} {response.text[:300]}")
@@ -62,7 +72,7 @@ def wait_for(what: str, probe: Callable[[], object], timeout: float = 30.0, inte
 def load_province(province: Province, urls: dict, staff: Staff) -> dict:
     operator = staff.header("operator")
     archive = _check(
-        requests.post(
+        post(
             f"{urls['archive']}/api/v1/registry",
             json={"units": province.units_json(), "officials": province.officials_json()},
             headers=operator,
@@ -71,9 +81,7 @@ def load_province(province: Province, urls: dict, staff: Staff) -> dict:
         "archive registry",
     )
     inspection = _check(
-        requests.post(
-            f"{urls['inspection']}/api/v1/units", json={"units": province.units_json()}, headers=operator, timeout=60
-        ),
+        post(f"{urls['inspection']}/api/v1/units", json={"units": province.units_json()}, headers=operator, timeout=60),
         "inspection units",
     )
     # Risk learns officials from archive's official.changed events; let it catch up so the demo
@@ -98,12 +106,20 @@ def consumed(url: str, event_type: str) -> float:
     return total
 
 
-def run(province: Province, urls: dict, staff: Staff, say: Callable[[str], None] = print, year: int = 2027) -> dict:
-    """Play the flow once; returns the ids it created and the official's timeline."""
-    official = next(o for o in province.officials if o.post == "局长" and o.county == "130402")
+def run(
+    province: Province,
+    urls: dict,
+    staff: Staff,
+    say: Callable[[str], None] = print,
+    year: int = 2027,
+    county: str = "130402",
+) -> dict:
+    """Play the flow once for the first bureau chief (局长) of ``county``; returns the ids it
+    created and the official's timeline."""
+    official = next(o for o in province.officials if o.post == "局长" and o.county == county)
     say(f"1. 群众通过门户网站匿名举报 {official.name}（{official.post}，{official.unit_id}）")
     report = _check(
-        requests.post(
+        post(
             f"{urls['intake']}/api/v1/reports",
             json={
                 "category": "work_style",
@@ -121,7 +137,7 @@ def run(province: Province, urls: dict, staff: Staff, say: Callable[[str], None]
 
     say("2. 信访室研判为廉情信息")
     _check(
-        requests.post(
+        post(
             f"{urls['intake']}/api/v1/reports/{petition_id}/triage",
             json={
                 "outcome": "integrity_information",
@@ -162,7 +178,7 @@ def run(province: Province, urls: dict, staff: Staff, say: Callable[[str], None]
     warning = wait_for("the warning proposal", proposed)
     say(f"4. 预警中心收到{warning.get('colour_zh', warning.get('colour'))}预警建议，分管领导审批")
     issued = _check(
-        requests.post(
+        post(
             f"{urls['warning']}/api/v1/warnings/{warning['id']}/approve",
             json={},
             headers=staff.header("commission_leader", subject="demo-leader"),
@@ -176,7 +192,7 @@ def run(province: Province, urls: dict, staff: Staff, say: Callable[[str], None]
 
     say(f"5. 巡察：为 {official.unit_id} 安排 {year} 年内部作风巡察")
     plan = _check(
-        requests.post(
+        post(
             f"{urls['inspection']}/api/v1/plans",
             json={"unit_id": official.unit_id, "year": year},
             headers=staff.header("inspector"),

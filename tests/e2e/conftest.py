@@ -98,7 +98,7 @@ def platform(tmp_path_factory):
     try:
         for svc in urls:
             wait_healthy(svc)
-        province = generate(seed=2026, counties=13)  # through 130404 复兴区
+        province = generate(seed=2026, counties=14)  # through 130406 峰峰矿区
         staff = Staff(secret)
         load_province(province, urls, staff)
         yield {
