@@ -3,14 +3,13 @@ callers get these types). Messages never quote a reporter's details."""
 
 from nameko.exceptions import deserialize_to_instance
 
-from wuying_common.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyRequests, WuyingError
+from wuying_common.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, TooManyRequests
 
 
 @deserialize_to_instance
-class EncryptionUnavailable(WuyingError):
+class EncryptionUnavailable(ServiceUnavailable):
     """No reporter key is configured: refuse named reports rather than store plaintext."""
 
-    status = 503
     code = "encryption_unavailable"
     message = "实名举报暂时无法受理（加密服务未配置），请稍后再试或选择匿名举报"
 
