@@ -10,9 +10,16 @@ from datetime import UTC, datetime  # noqa: E402
 
 import mongoengine  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 from wuying_common.auth import issue_token  # noqa: E402
 from wuying_common.clock import FixedClock  # noqa: E402
+
+# CI replays the same examples every run (a red CI must be reproducible); developers' runs
+# keep exploring new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 JWT_SECRET = "test-only-secret-" + uuid.uuid4().hex
 
