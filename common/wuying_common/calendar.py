@@ -103,7 +103,7 @@ class WorkingDayCalendar:
         self._years[arrangement.year] = arrangement
 
     def load_dir(self, data_dir: str | Path) -> list[int]:
-        loaded = []
+        loaded: list[int] = []
         path = Path(data_dir)
         if not path.is_dir():
             log.warning("calendar directory %s does not exist; using bundled years only", path)

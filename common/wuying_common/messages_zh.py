@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-FIELD_MESSAGES: dict[type, dict[str, str]] = {
+FIELD_MESSAGES: dict[type[fields.Field], dict[str, str]] = {
     fields.Field: {"required": "必填字段，不能缺少", "null": "不能为空值", "validator_failed": "取值无效"},
     fields.String: {"invalid": "必须是文本", "invalid_utf8": "不是合法的 UTF-8 文本"},
     fields.Integer: {"invalid": "必须是整数"},

@@ -173,4 +173,4 @@ class Keyring:
 
 def generate_key() -> str:
     """A new 256-bit key, base64, for an operator to configure."""
-    return base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
+    return base64.b64encode(AESGCM.generate_key(256)).decode()

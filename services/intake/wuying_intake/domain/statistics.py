@@ -18,7 +18,7 @@ DIMENSIONS = {"channel": CHANNELS, "category": CATEGORY_SHORT_ZH, "status": STAT
 def tally(rows: Iterable[dict]) -> dict:
     """``rows``: {channel, category, status}. Every known code appears, with zero when absent,
     so a table compares quarter with quarter."""
-    counts = {dim: Counter() for dim in DIMENSIONS}
+    counts: dict[str, Counter[str]] = {dim: Counter() for dim in DIMENSIONS}
     total = 0
     for row in rows:
         total += 1

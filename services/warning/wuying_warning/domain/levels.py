@@ -135,7 +135,8 @@ TRIGGERS: MappingProxyType[int, MappingProxyType[str, str]] = MappingProxyType(
 
 def trigger_label(level_number: int, code: str) -> str | None:
     """The Chinese label of a trigger, or None when the code is not one of the level's triggers."""
-    return TRIGGERS.get(level_number, {}).get(code)
+    triggers = TRIGGERS.get(level_number)
+    return triggers.get(code) if triggers is not None else None
 
 
 def all_trigger_codes() -> frozenset[str]:
