@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from .clock import rfc3339
+
 SPEC_VERSION = "1.0"
 DATA_CONTENT_TYPE = "application/json"
 SCHEMA_BASE = "https://schemas.wuying.local/events"
@@ -134,7 +136,7 @@ def build_event(
         "id": event_id or str(uuid.uuid4()),
         "source": event_type.source,
         "type": event_type.type,
-        "time": when.isoformat().replace("+00:00", "Z"),
+        "time": rfc3339(when),
         "subject": subject,
         "datacontenttype": DATA_CONTENT_TYPE,
         "dataschema": event_type.dataschema,

@@ -31,6 +31,7 @@ from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
 
+from .clock import naive_utc
 from .errors import Conflict
 from .events import EventType, build_event
 from .metrics import service_metrics
@@ -66,7 +67,7 @@ class OutboxDocument(VersionedDocument):
                 service=event_type.service,
                 routing_key=event_type.name,
                 envelope=envelope,
-                created_at=now.replace(tzinfo=None),
+                created_at=naive_utc(now),
             )
         )
         self.outbox_pending = True

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
-from wuying_common.clock import CST, SystemClock
+from wuying_common.clock import SystemClock, beijing_date, naive_utc, rfc3339
 from wuying_common.errors import Conflict, PayloadTooLarge, ValidationFailed
 
 from .domain.attachments import AttachmentRuleError, Limits, check_attachments
@@ -172,14 +172,6 @@ def _decoy_receipt():
     return hash_receipt_code("0000-0000-0000-0000")
 
 
-def _rfc3339(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=None)
-
-
 def new_petition_id(county: str, today: date) -> str:
     """Readable and unguessable: ``XF130402-20261120-9F2C61AB``."""
     return f"XF{county}-{today:%Y%m%d}-{secrets.token_hex(4).upper()}"
@@ -249,7 +241,7 @@ def submit_report(
         ],
         anonymous=anonymous,
         received_on=received_on,
-        received_at=_naive_utc(now),
+        received_at=naive_utc(now),
         recorded_by=recorded_by,
         kind=kind,
         forwarded=forwarded,
@@ -284,7 +276,7 @@ def submit_report(
             "channel": channel,
             "category": petition.category,
             "county": petition.county,
-            "received_at": _rfc3339(now),
+            "received_at": rfc3339(now),
             "anonymous": anonymous,
             "subject_count": len(petition.subjects),
         },
@@ -488,7 +480,7 @@ def triage(
         subjects=[ResolvedSubject(**s) for s in decision.subjects],
         note=decision.note,
         transferred_to=decision.transferred_to,
-        triaged_at=_naive_utc(now),
+        triaged_at=naive_utc(now),
         triaged_by=principal.subject,
     )
     # Accepting the report answers the receipt deadlines (受理 / 登记受理 / 转来件受理) and starts
@@ -498,7 +490,7 @@ def triage(
     petition.status = TRIAGED
     petition.subject_keys = sorted(set(petition.subject_keys) | set(subject_keys(decision.subjects)))
     if decision.outcome == "suspected_malicious":
-        petition.verification = Verification(status=VERIFICATION_OPEN, opened_at=_naive_utc(now))
+        petition.verification = Verification(status=VERIFICATION_OPEN, opened_at=naive_utc(now))
     envelope = petition.record_event(
         PETITION_TRIAGED,
         {
@@ -508,7 +500,7 @@ def triage(
             "category_zh": CATEGORY_SHORT_ZH[petition.category],
             "severity": decision.severity,
             "subjects": [dict(s) for s in decision.subjects],
-            "triaged_at": _rfc3339(now),
+            "triaged_at": rfc3339(now),
         },
         subject=f"petition/{petition.id}",
         county=petition.county,
@@ -522,7 +514,7 @@ def triage(
                 "county": petition.county,
                 "subjects": [dict(s) for s in decision.subjects],
                 "transferred_to": "case_handling",
-                "transferred_at": _rfc3339(now),
+                "transferred_at": rfc3339(now),
             },
             subject=f"petition/{petition.id}",
             county=petition.county,
@@ -556,14 +548,14 @@ def close(
     now = clock.now()
     answer = payload["answer"].strip()
     petition.closure = Closure(
-        answer=answer, note=payload.get("note", ""), closed_at=_naive_utc(now), closed_by=principal.subject
+        answer=answer, note=payload.get("note", ""), closed_at=naive_utc(now), closed_by=principal.subject
     )
-    petition.replies.append(Reply(text=answer, at=_naive_utc(now)))
+    petition.replies.append(Reply(text=answer, at=naive_utc(now)))
     petition.status = CLOSED
     _close_deadlines(petition, now, calendar)
     envelope = petition.record_event(
         PETITION_CLOSED,
-        {"petition_id": petition.id, "outcome": petition.triage.outcome, "closed_at": _rfc3339(now), "answered": True},
+        {"petition_id": petition.id, "outcome": petition.triage.outcome, "closed_at": rfc3339(now), "answered": True},
         subject=f"petition/{petition.id}",
         county=petition.county,
         now=now,
@@ -595,7 +587,7 @@ def _duplicate_error(exc: DuplicateRuleError):
 def _close_deadlines(petition: Petition, now: datetime, calendar: WorkingDayCalendar | None) -> None:
     """Closing answers the open deadlines (受理, 办理) and starts those counted from closing (检举控告:
     a named reporter is told the result within 15 working days)."""
-    closed_on = _beijing_date(now)
+    closed_on = beijing_date(now)
     _settle(petition, ON_CLOSE, closed_on)
     _start_deadlines(petition, FROM_CLOSED, closed_on, calendar)
 
@@ -612,12 +604,12 @@ def _close_with(
     """Close with an answer the reporter reads; ``petition.closed`` in the same write."""
     _close_deadlines(petition, now, calendar)
     petition.closure = Closure(
-        kind=kind, answer=answer, note=note, closed_at=_naive_utc(now), closed_by=principal.subject
+        kind=kind, answer=answer, note=note, closed_at=naive_utc(now), closed_by=principal.subject
     )
-    petition.replies.append(Reply(text=answer, at=_naive_utc(now)))
+    petition.replies.append(Reply(text=answer, at=naive_utc(now)))
     return petition.record_event(
         PETITION_CLOSED,
-        {"petition_id": petition.id, "outcome": kind, "closed_at": _rfc3339(now), "answered": True},
+        {"petition_id": petition.id, "outcome": kind, "closed_at": rfc3339(now), "answered": True},
         subject=f"petition/{petition.id}",
         county=petition.county,
         now=now,
@@ -683,7 +675,7 @@ def close_repeated(
         participants=[p.strip() for p in review["participants"] if p.strip()],
         conclusion=review["conclusion"].strip(),
         recorded_by=principal.subject,
-        recorded_at=_naive_utc(now),
+        recorded_at=naive_utc(now),
     )
     petition.status = CLOSED
     answer = (payload.get("answer") or "").strip() or REPEATED_ANSWER
@@ -711,7 +703,7 @@ def record_feedback(
     petition.feedback = Feedback(
         method=payload["method"],
         note=payload.get("note", "").strip(),
-        at=_naive_utc(now),
+        at=naive_utc(now),
         by=principal.subject,
         on_time=clock.today() <= due.due,
     )
@@ -747,17 +739,13 @@ def extend(store: IntakeStore, principal: Principal, petition_id: str, reason: s
     return report_view(petition)
 
 
-def _beijing_date(moment: datetime) -> date:
-    return moment.replace(tzinfo=UTC).astimezone(CST).date()
-
-
 def statistics(store: IntakeStore, principal: Principal, query: dict, calendar: WorkingDayCalendar) -> dict:
     """Counts, plus working days from receipt to acceptance (triage) and to closure."""
     principal.require_county(query["county"])
     rows = store.tally_rows(query["county"], query.get("since"), query.get("until"))
 
     def working_days(row, key):
-        return calendar.working_days_between(row["received_on"], _beijing_date(row[key]))[0]
+        return calendar.working_days_between(row["received_on"], beijing_date(row[key]))[0]
 
     return {
         "county": query["county"],
@@ -963,7 +951,7 @@ def add_information(store: IntakeStore, clock: SystemClock, receipt_code: str, t
         raise InvalidTransition(
             f"每件最多补充 {MAX_ADDITIONS} 次", code="too_many_additions", fields={"content": "补充次数已满"}
         )
-    petition.additions.append(Addition(text=text.strip(), at=_naive_utc(clock.now())))
+    petition.additions.append(Addition(text=text.strip(), at=naive_utc(clock.now())))
     petition.save_versioned()
     log.info("petition %s supplemented", petition.id, extra={"county": petition.county})
     return _receipt_view(petition)
@@ -1000,10 +988,10 @@ def send_up(store: IntakeStore, clock: SystemClock, principal: Principal, petiti
         reason=payload["reason"].strip(),
         due=due,
         on_time=today <= due,
-        sent_at=_naive_utc(now),
+        sent_at=naive_utc(now),
         sent_by=principal.subject,
     )
-    petition.replies.append(Reply(text=f"您反映的问题属于{organ}管辖，已转送该机关办理。", at=_naive_utc(now)))
+    petition.replies.append(Reply(text=f"您反映的问题属于{organ}管辖，已转送该机关办理。", at=naive_utc(now)))
     petition.status = SENT_UP
     envelope = petition.record_event(
         PETITION_SENT_UP,
@@ -1013,7 +1001,7 @@ def send_up(store: IntakeStore, clock: SystemClock, principal: Principal, petiti
             "organ": organ,
             "due": due.isoformat(),
             "on_time": today <= due,
-            "sent_at": _rfc3339(now),
+            "sent_at": rfc3339(now),
         },
         subject=f"petition/{petition.id}",
         county=petition.county,
@@ -1036,7 +1024,7 @@ def conclude_verification(
     problem = verification_problem(outcome, status, payload["confirmed"], payload.get("clarification", ""))
     if problem:
         raise InvalidTransition(problem, code="verification_not_open", fields={"verification": problem})
-    now = _naive_utc(clock.now())
+    now = naive_utc(clock.now())
     v = petition.verification
     v.status = VERIFICATION_CONFIRMED if payload["confirmed"] else VERIFICATION_NOT_CONFIRMED
     v.concluded_at, v.concluded_by, v.note = now, principal.subject, payload.get("note", "")
@@ -1093,7 +1081,7 @@ def check_deadlines(
                     common,
                     working_days_overdue=max(n.working_days, 1),
                     days_overdue=max(n.days, 1),
-                    detected_at=_rfc3339(now),
+                    detected_at=rfc3339(now),
                 )
                 petition.record_event(
                     PETITION_OVERDUE, data, subject=f"petition/{petition.id}", county=petition.county, now=now
@@ -1135,7 +1123,7 @@ def _refuse(
 ) -> None:
     """Audit the refused attempt (in the request when there is one, else on its own: either way
     one write), then raise the matching error (the message names no one)."""
-    at = _naive_utc(clock.now())
+    at = naive_utc(clock.now())
     if request is not None:
         store.push_audit(request, at=at, actor=entry["actor"], action=entry["action"], outcome=DENIED, code=exc.code)
     else:
@@ -1158,7 +1146,7 @@ def request_identity(
         check_request(_actor(principal), petition.subject_official_ids(), petition.reporter is None, reason)
     except IdentityRuleError as exc:
         _refuse(store, clock, exc, **entry)
-    now = _naive_utc(clock.now())
+    now = naive_utc(clock.now())
     request = IdentityRequest(
         id=f"IR-{secrets.token_hex(6).upper()}",
         petition_id=petition.id,
@@ -1199,7 +1187,7 @@ def decide_identity_request(
         check_decision(_actor(principal), request.requested_by, request.status, petition.subject_official_ids())
     except IdentityRuleError as exc:
         _refuse(store, clock, exc, request, **entry)
-    now = _naive_utc(clock.now())
+    now = naive_utc(clock.now())
     request.status, request.decided_by, request.decided_at, request.decision_note = (
         action,
         principal.subject,
@@ -1231,7 +1219,7 @@ def open_identity(
         _refuse(store, clock, exc, request, **entry)
     if keyring is None:
         raise EncryptionUnavailable()
-    request.add_audit(_naive_utc(clock.now()), principal.subject, ACCESSED, ALLOWED)
+    request.add_audit(naive_utc(clock.now()), principal.subject, ACCESSED, ALLOWED)
     request.accesses = (request.accesses or 0) + 1
     request.save_versioned()  # audited (and counted) before anything is decrypted; a conflict: no access
     details = keyring.open(petition.id, petition.reporter.to_domain())
@@ -1293,7 +1281,7 @@ def report_status(store: IntakeStore, petition_id: str) -> dict | None:
         "send_up_due": _iso(_due(petition, SEND_UP)) if petition.status == RECEIVED else None,
         "handle_due": _iso(handle.due) if handle else None,
         "extended": bool(handle and handle.extensions),
-        "closed_at": _rfc3339(petition.closure.closed_at.replace(tzinfo=UTC)) if petition.closure else None,
+        "closed_at": rfc3339(petition.closure.closed_at.replace(tzinfo=UTC)) if petition.closure else None,
         "feedback_due": _iso(_due(petition, FEEDBACK)),
         "fed_back": petition.feedback is not None,
         "rules_version": petition.rules_version,
@@ -1325,7 +1313,7 @@ def reports_about(store: IntakeStore, official_id: str, limit: int = 500) -> lis
             "status": p.status,
             "outcome": _outcome(p),
             "received_on": _iso(p.received_on),
-            "closed_at": _rfc3339(p.closure.closed_at.replace(tzinfo=UTC)) if p.closure else None,
+            "closed_at": rfc3339(p.closure.closed_at.replace(tzinfo=UTC)) if p.closure else None,
         }
         for p in store.about_official(official_id, limit)
     ]

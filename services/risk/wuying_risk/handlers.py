@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from wuying_common.auth import Principal
-from wuying_common.clock import CST, SystemClock
+from wuying_common.clock import SystemClock, beijing_date, naive_utc, parse_rfc3339
 from wuying_common.errors import ValidationFailed
 from wuying_common.outbox import new_id
 
@@ -54,7 +53,6 @@ from .persistence import (
     RiskPoint,
     RiskStore,
     Signal,
-    naive_utc,
 )
 from .schemas import (
     PROFILE_CHANGED,
@@ -110,7 +108,7 @@ def on_petition_triaged(
         severity=data["severity"] or "",
         category=data["category"],
         category_zh=data["category_zh"],
-        occurred_on=_beijing_date(envelope["time"], clock),
+        occurred_on=beijing_date(parse_rfc3339(envelope["time"]) or clock.now()).isoformat(),
     )
     outcome = Outcome("duplicate")
     officials = [s for s in data["subjects"] if s["kind"] == "official"]
@@ -145,7 +143,7 @@ def on_inspection_finding(
         severity=FINDING_SEVERITY[data["severity"]],
         category="inspection_finding",
         category_zh=data["severity_zh"] or "巡察发现问题",
-        occurred_on=_beijing_date(envelope["time"], clock),
+        occurred_on=beijing_date(parse_rfc3339(envelope["time"]) or clock.now()).isoformat(),
     )
     change = add_signal(
         store,
@@ -251,7 +249,7 @@ def add_signal(
             category=facts.category,
             category_zh=facts.category_zh,
             severity=facts.severity,
-            occurred_at=_parse_time(event["time"], now),
+            occurred_at=naive_utc(parse_rfc3339(event["time"]) or now),
             recorded_at=naive_utc(now),
             explanation=scored.explanation,
         )
@@ -308,18 +306,6 @@ def _as_dict(profile: Profile, *, detail: bool) -> dict:
             }
         )
     return view
-
-
-def _parse_time(value: str, default: datetime) -> datetime:
-    try:
-        return naive_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    except (AttributeError, ValueError):
-        return naive_utc(default)
-
-
-def _beijing_date(value: str, clock: SystemClock) -> str:
-    moment = _parse_time(value, clock.now()).replace(tzinfo=UTC)
-    return moment.astimezone(CST).date().isoformat()
 
 
 # -- power lists (权力清单) ------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from mongoengine import (
     DateTimeField,
@@ -16,6 +16,7 @@ from mongoengine import (
 )
 from pymongo.errors import DuplicateKeyError
 
+from wuying_common.clock import naive_utc
 from wuying_common.outbox import OutboxDocument
 from wuying_common.store import Store, VersionedDocument
 
@@ -23,10 +24,6 @@ ALIAS = "risk"
 # How many consumed official.changed ids each registry entry remembers for idempotency: a
 # redelivery arrives within minutes, long before 50 newer changes of the same person.
 SEEN_EVENTS_KEPT = 50
-
-
-def naive_utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
 
 
 class RegisteredOfficial(OutboxDocument):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, date, datetime
+from datetime import date
 
 from marshmallow import ValidationError
 from werkzeug.wrappers import Response
 
 from wuying_common.auth import Principal
 from wuying_common.calendar import CalendarDataError, WorkingDayCalendar, YearArrangement
-from wuying_common.clock import CST, SystemClock
+from wuying_common.clock import SystemClock, beijing_date, naive_utc, parse_rfc3339
 from wuying_common.errors import Conflict, Forbidden, ValidationFailed
 from wuying_common.http import marshmallow_fields
 
@@ -45,7 +45,7 @@ from .exceptions import (
 from .exceptions import (
     ExtensionRefused as ExtensionRefusedError,
 )
-from .persistence import WarningRecord, WarningStore, naive_utc
+from .persistence import WarningRecord, WarningStore
 from .schemas import (
     WARNING_APPEALED,
     WARNING_ESCALATED,
@@ -820,7 +820,8 @@ def report_from_triage(
         return "processed"
     if store.report_seen(envelope["id"]):
         return "duplicate"
-    reported_on = _beijing_date(envelope.get("time"), clock)
+    reported_at = parse_rfc3339(envelope.get("time"))
+    reported_on = beijing_date(reported_at) if reported_at else clock.today()
     today = clock.today()
     refresh_calendar(store, calendar)
     changed = []
@@ -838,13 +839,6 @@ def report_from_triage(
     for warning in changed:
         dispatch_notices(store, warning, notifiers)
     return "processed"
-
-
-def _beijing_date(value, clock: SystemClock) -> date:
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(CST).date()
-    except (TypeError, ValueError):
-        return clock.today()
 
 
 # -- results (篇5 三(二), 七(二)) ------------------------------------------------------------
@@ -901,11 +895,7 @@ def quarterly_report(store: WarningStore, calendar: WorkingDayCalendar, principa
 
     refresh_calendar(store, calendar)
     everything = store.for_county(county)
-    period = [
-        w
-        for w in everything
-        if inside(w.issued_on) or inside(w.proposed_at.replace(tzinfo=UTC).astimezone(CST).date().isoformat())
-    ]
+    period = [w for w in everything if inside(w.issued_on) or inside(beijing_date(w.proposed_at).isoformat())]
     by_level = {LEVELS[n].colour: 0 for n in (3, 2, 1)}
     by_status: dict[str, int] = {}
     by_trigger: dict[str, dict] = {}

@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from wuying_common.clock import naive_utc
+
 from .domain.delivery import Delivery, Notice, Notifier, SmsGateway, sms_text
-from .persistence import InboxMessage, SmsDelivery, WarningStore, naive_utc
+from .persistence import InboxMessage, SmsDelivery, WarningStore
 
 CHANNELS = ("inbox", "sms")
 

@@ -245,7 +245,3 @@ class WarningStore(Store):
         answer = WarningRecord.objects(status="issued", answer_due__lt=today).limit(limit)
         fix = WarningRecord.objects(status="rectifying", fix_due__lt=today).limit(limit)
         return list(answer) + list(fix)
-
-
-def naive_utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=None)

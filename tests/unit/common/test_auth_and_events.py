@@ -99,3 +99,18 @@ def test_no_two_entrypoints_of_a_service_share_a_method_name():
         for cls in [n for n in tree.body if isinstance(n, ast.ClassDef)]:
             names = [f.name for f in cls.body if isinstance(f, ast.FunctionDef)]
             assert len(names) == len(set(names)), f"{path}: {sorted({n for n in names if names.count(n) > 1})}"
+
+
+def test_event_times_are_utc_and_deadlines_count_from_the_beijing_date():
+    from datetime import date, datetime, timedelta, timezone
+
+    from wuying_common.clock import CST, beijing_date, naive_utc, parse_rfc3339, rfc3339
+
+    late_evening_utc = datetime(2026, 9, 30, 17, 30, tzinfo=timezone.utc)  # 01:30 on 10-01 in Beijing
+    assert beijing_date(late_evening_utc) == date(2026, 10, 1)
+    assert beijing_date(naive_utc(late_evening_utc)) == date(2026, 10, 1)
+    assert naive_utc(datetime(2026, 10, 1, 1, 30, tzinfo=CST)) == datetime(2026, 9, 30, 17, 30)
+    assert rfc3339(late_evening_utc) == "2026-09-30T17:30:00Z"
+    assert parse_rfc3339("2026-09-30T17:30:00Z") == late_evening_utc
+    assert parse_rfc3339("not a time") is None and parse_rfc3339(None) is None
+    assert parse_rfc3339(rfc3339(late_evening_utc + timedelta(days=1))) == late_evening_utc + timedelta(days=1)
