@@ -89,21 +89,29 @@ def load_province(province: Province, urls: dict, staff: Staff) -> dict:
     # consistent, and a proposal without a unit is still valid).
     wait_for(
         "risk to receive the officials",
-        lambda: consumed(urls["risk"], "wuying.archive.official.changed.v1") >= len(province.officials),
+        lambda: consumed(urls["risk"], "risk", "wuying.archive.official.changed.v1") >= len(province.officials),
         timeout=120,
     )
     return {"archive": archive, "inspection": inspection}
 
 
-def consumed(url: str, event_type: str) -> float:
-    """Events of a type a service has consumed (processed or duplicate), from its /metrics."""
+def metric_total(url: str, name: str, **labels) -> float:
+    """Sum of the samples ``name`` with these label values on a service's ``/metrics``."""
+    from prometheus_client.parser import text_string_to_metric_families
+
     text = requests.get(f"{url}/metrics", timeout=5).text
-    total = 0.0
-    for line in text.splitlines():
-        if line.startswith("wuying_") and "_events_consumed_total{" in line and f'type="{event_type}"' in line:
-            if 'outcome="processed"' in line or 'outcome="duplicate"' in line:
-                total += float(line.rsplit(" ", 1)[1])
-    return total
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name and all(sample.labels.get(k) == str(v) for k, v in labels.items())
+    )
+
+
+def consumed(url: str, service: str, event_type: str) -> float:
+    """Events of a type a service has consumed (processed or duplicate)."""
+    name = f"wuying_{service}_events_consumed_total"
+    return sum(metric_total(url, name, type=event_type, outcome=o) for o in ("processed", "duplicate"))
 
 
 def run(

@@ -12,17 +12,7 @@ from kombu import Connection, Exchange
 
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.scenario import load_province, run, wait_for
-
-
-def metric(url, name, **labels):
-    text = requests.get(f"{url}/metrics", timeout=5).text
-    total = 0.0
-    for line in text.splitlines():
-        if not (line.startswith(name + "{") or line.startswith(name + " ")):
-            continue
-        if all(f'{k}="{v}"' in line for k, v in labels.items()):
-            total += float(line.rsplit(" ", 1)[1])
-    return total
+from wuying_common.scenario import metric_total as metric
 
 
 def test_a_report_becomes_a_blue_warning_and_every_step_lands_in_the_officials_file(platform):
