@@ -170,7 +170,8 @@ class OutboxRelay(DependencyProvider):
     def flush(self, limit: int = 200) -> int:
         """Publish what is pending; returns how many events were published."""
         published = 0
-        # Counted first, so the gauge shows the backlog while the broker is unreachable too.
+        # Counted first: while the broker is unreachable, publish() blocks reconnecting, and the
+        # gauge is how an operator sees the backlog grow.
         self.metrics.outbox_pending.set(sum(d.objects(outbox_pending=True).count() for d in self.documents))
         pending = 0
         for doc_cls in self.documents:
