@@ -12,10 +12,10 @@ COUNTY ?= 130402
 .PHONY: install up down status test test-unit test-interface test-contracts test-e2e lint format \
         bench contracts deploy-check token broker broker-stop dead-letters replay-dead-letters clean
 
-$(BIN)/.installed: constraints.txt requirements-dev.txt common/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+$(BIN)/.installed: constraints.txt requirements-dev.txt common/pyproject.toml tools/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt \
-	  -e common $(foreach s,$(SERVICES),-e services/$(s)) -r requirements-dev.txt
+	  -e common -e tools $(foreach s,$(SERVICES),-e services/$(s)) -r requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed
@@ -47,14 +47,14 @@ test-interface test-contracts test-e2e: test-%: install
 	scripts/with-broker.sh $(PYTEST) tests/$* -q
 
 lint: install
-	$(BIN)/ruff check common services tests scripts benchmarks
-	$(BIN)/ruff format --check common services tests scripts benchmarks
+	$(BIN)/ruff check common tools services tests scripts benchmarks
+	$(BIN)/ruff format --check common tools services tests scripts benchmarks
 	# Domain rules are typed and pure (CONVENTIONS.md); handlers.py is not yet mypy-clean.
 	$(BIN)/mypy --ignore-missing-imports services/*/wuying_*/domain common/wuying_common/calendar.py
 
 format: install
-	$(BIN)/ruff check --fix common services tests scripts
-	$(BIN)/ruff format common services tests scripts
+	$(BIN)/ruff check --fix common tools services tests scripts benchmarks
+	$(BIN)/ruff format common tools services tests scripts benchmarks
 
 contracts: install
 	$(BIN)/python scripts/contracts.py write contracts

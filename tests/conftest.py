@@ -13,7 +13,7 @@ import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
 from wuying_common.auth import issue_token  # noqa: E402
-from wuying_common.clock import FixedClock  # noqa: E402
+from wuying_testing import FixedClock  # noqa: E402
 
 # CI replays the same examples every run (a red CI must be reproducible); developers' runs
 # keep exploring new ones.

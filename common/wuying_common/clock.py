@@ -18,19 +18,6 @@ class SystemClock:
         return self.now().astimezone(CST).date()
 
 
-class FixedClock(SystemClock):
-    """For tests: a clock that only moves when told to."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at if at.tzinfo else at.replace(tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, **delta) -> None:
-        self.at += timedelta(**delta)
-
-
 class Clock(DependencyProvider):
     def setup(self) -> None:
         self.clock = SystemClock()

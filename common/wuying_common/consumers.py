@@ -27,6 +27,7 @@ from nameko.events import SERVICE_POOL, EventHandler
 from .errors import ValidationFailed, WuyingError
 from .events import parse_event
 from .metrics import service_metrics
+from .rules import RuleBroken
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +108,9 @@ class WuyingEventHandler(EventHandler):
             return
         exc = exc_info[1]
         attempt = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
-        if isinstance(exc, ValidationError | ValidationFailed):
-            # Data the consumer cannot read will not become readable on a retry.
+        if isinstance(exc, ValidationError | ValidationFailed | RuleBroken):
+            # Data the consumer cannot read, or that a domain rule refuses, will not become
+            # acceptable on a retry.
             self._dead_letter(body, message, f"invalid_data:{error_label(exc)}")
             log.error("event with unreadable data dead-lettered", extra=_log_fields(body, self.queue.name))
             self._count(body, "dead_lettered")

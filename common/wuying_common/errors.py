@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from nameko.exceptions import deserialize_to_instance
 
+from .rules import RuleBroken
+
 
 class WuyingError(Exception):
     status = 500
@@ -86,3 +88,10 @@ class ServiceUnavailable(WuyingError):
     status = 503
     code = "service_unavailable"
     message = "服务暂不可用，请稍后重试"
+
+
+def rule_error(exc: RuleBroken) -> WuyingError:
+    """The one mapping of a broken domain rule to what people and callers see: 400 for a rule
+    about the input, 409 for one about the state of things; the field names the input."""
+    cls = ValidationFailed if exc.invalid else Conflict
+    return cls(exc.message, fields={exc.field: [exc.message]} if exc.field else {}, code=exc.code)

@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .clock import rfc3339
 
@@ -44,6 +44,15 @@ FORBIDDEN_EVENT_FIELDS = frozenset(
         "token",
     }
 )
+
+
+class ConsumedEventData(Schema):
+    """Base of every schema that reads another service's event ``data`` (a tolerant reader):
+    it declares only the fields the consumer uses and ignores the rest, so a producer may add
+    fields without breaking its consumers."""
+
+    class Meta:
+        unknown = EXCLUDE
 
 
 class CloudEventSchema(Schema):

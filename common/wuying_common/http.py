@@ -22,7 +22,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from .auth import authenticate
-from .errors import PayloadTooLarge, ValidationFailed, WuyingError
+from .errors import PayloadTooLarge, ValidationFailed, WuyingError, rule_error
+from .rules import RuleBroken
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,8 @@ class JsonHttp(HttpRequestHandler):
     def response_from_exception(self, exc):
         if isinstance(exc, WuyingError):
             return error_response(exc)
+        if isinstance(exc, RuleBroken):
+            return error_response(rule_error(exc))
         if isinstance(exc, ValidationError):
             return error_response(ValidationFailed(fields=marshmallow_fields(exc.messages)))
         if isinstance(exc, HTTPException) and exc.code and exc.code < 500:

@@ -12,7 +12,9 @@ the event again: delivery is at-least-once, and consumers are idempotent on the 
 
 from __future__ import annotations
 
+import itertools
 import logging
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -55,12 +57,35 @@ class OutboxDocument(VersionedDocument):
     outbox = ListField(EmbeddedDocumentField(OutboxEntry))
     outbox_pending = BooleanField(default=False)
 
+    #: "<kind>/{id}": the CloudEvents ``subject`` of this aggregate's events.
+    subject_kind: str = ""
+
+    @property
+    def event_subject(self) -> str:
+        return f"{self.subject_kind or self._meta['collection']}/{self.pk}"
+
     def record_event(
-        self, event_type: EventType, data: dict, *, subject: str, county: str, now: datetime | None = None
+        self,
+        event_type: EventType,
+        data: dict,
+        *,
+        now: datetime | None = None,
+        subject: str | None = None,
+        county: str | None = None,
     ) -> dict:
-        """Append an event to this aggregate's outbox; it is saved with the aggregate."""
+        """Append an event to this aggregate's outbox; it is written with the aggregate.
+
+        Subject and county come from the aggregate (``event_subject``, ``county``); pass them
+        only for an event about something else (a unit's event recorded on a plan, say).
+        """
         now = now or datetime.now(UTC)
-        envelope = build_event(event_type, data, subject=subject, county=county, now=now)
+        envelope = build_event(
+            event_type,
+            data,
+            subject=subject or self.event_subject,
+            county=county or self.county,
+            now=now,
+        )
         self.outbox.append(
             OutboxEntry(
                 id=envelope["id"],
@@ -83,7 +108,10 @@ class OutboxDocument(VersionedDocument):
         """
         new_events = self.__dict__.pop("_unsaved_events", [])
         if self.pk is None or self._created:
-            return super().save_versioned()
+            saved = super().save_versioned()
+            if new_events:
+                PENDING.mark(type(self), self.pk)
+            return saved
         self.validate()
         expected = self.version
         sets, unsets = self._delta()
@@ -103,6 +131,8 @@ class OutboxDocument(VersionedDocument):
             raise Conflict("记录已被他人修改，请刷新后重试", code="concurrent_update")
         self.version = expected + 1
         self._clear_changed_fields()
+        if new_events:
+            PENDING.mark(type(self), self.pk)
         return self
 
 
@@ -110,12 +140,54 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+class PendingKeys:
+    """Which aggregates hold unpublished events, by key: what the relay publishes next.
+
+    Every write that pushes outbox entries marks its aggregate here (``OutboxDocument`` does it
+    itself; a store method that writes events with its own update calls
+    ``Store.events_written``). The relay reads the aggregates by ``_id`` and forgets a key once
+    its events are out, so finding work never counts or scans a collection. A key written by
+    another process (a replica, or this one before a crash) is found by the relay's sweep.
+    """
+
+    def __init__(self) -> None:
+        # key -> how many times it was marked: a key marked again while the relay publishes
+        # its earlier events survives the relay's ``done``.
+        self._keys: dict[tuple[str, str], dict] = {}
+
+    @staticmethod
+    def _slot(doc_cls: type[OutboxDocument]) -> tuple[str, str]:
+        return (doc_cls._meta.get("db_alias", "default"), doc_cls._get_collection_name())
+
+    def mark(self, doc_cls: type[OutboxDocument], key) -> None:
+        slot = self._keys.setdefault(self._slot(doc_cls), {})
+        slot[key] = slot.get(key, 0) + 1
+
+    def keys(self, doc_cls: type[OutboxDocument], limit: int) -> dict:
+        """Up to ``limit`` keys with their mark counts, oldest first."""
+        return dict(itertools.islice(self._keys.get(self._slot(doc_cls), {}).items(), limit))
+
+    def done(self, doc_cls: type[OutboxDocument], key, marks: int) -> None:
+        """Forget ``key`` unless it was marked again since ``keys`` returned ``marks``."""
+        slot = self._keys.get(self._slot(doc_cls), {})
+        if slot.get(key) == marks:
+            del slot[key]
+
+    def count(self, documents: tuple[type[OutboxDocument], ...]) -> int:
+        return sum(len(self._keys.get(self._slot(d), ())) for d in documents)
+
+
+PENDING = PendingKeys()
+
+
 class OutboxRelay(DependencyProvider):
     """Publishes pending outbox events of the given document classes.
 
     Runs in a managed background thread: it wakes after every worker finishes and polls every
-    ``interval`` seconds otherwise, so events from timers and from a restarted process are
-    published too.
+    ``interval`` seconds otherwise. Work is found by key (``PENDING``); every
+    ``OUTBOX_SWEEP_INTERVAL`` seconds (and at start) one query for ``outbox_pending`` finds
+    events written by other processes or before a restart (on MongoDB an index scan; on the
+    embedded store a collection scan, once per sweep, never per event).
     """
 
     _gt = None
@@ -132,10 +204,12 @@ class OutboxRelay(DependencyProvider):
         self.publisher = Publisher(
             config[AMQP_URI_CONFIG_KEY], serializer="json", declare=[self.exchange], use_confirms=True
         )
+        self.sweep_interval = float(config.get("OUTBOX_SWEEP_INTERVAL", 30))
         self.metrics = service_metrics(self.container)
         self._wake = eventlet.event.Event()
         self._running = False
         self._gt = None
+        self._next_sweep = 0.0
 
     def start(self) -> None:
         self._running = True
@@ -167,15 +241,29 @@ class OutboxRelay(DependencyProvider):
                 self._wake.wait()
             self._wake = eventlet.event.Event()
 
+    def sweep(self, limit: int = 1000) -> int:
+        """Find aggregates with pending events that no write of this process marked."""
+        found = 0
+        for doc_cls in self.documents:
+            for doc in doc_cls.objects(outbox_pending=True).only("id").limit(limit):
+                PENDING.mark(doc_cls, doc.pk)
+                found += 1
+        return found
+
     def flush(self, limit: int = 200) -> int:
         """Publish what is pending; returns how many events were published."""
+        if time.monotonic() >= getattr(self, "_next_sweep", 0.0):
+            self.sweep()
+            self._next_sweep = time.monotonic() + getattr(self, "sweep_interval", 30.0)
+        # Set before publishing: while the broker is unreachable, publish() blocks reconnecting,
+        # and the gauge is how an operator sees the backlog (in-flight keys stay counted).
+        self.metrics.outbox_pending.set(PENDING.count(self.documents))
         published = 0
-        # Counted first: while the broker is unreachable, publish() blocks reconnecting, and the
-        # gauge is how an operator sees the backlog grow.
-        self.metrics.outbox_pending.set(sum(d.objects(outbox_pending=True).count() for d in self.documents))
-        pending = 0
         for doc_cls in self.documents:
-            for doc in doc_cls.objects(outbox_pending=True).only("id", "outbox").limit(limit):
+            keys = PENDING.keys(doc_cls, limit)
+            if not keys:
+                continue
+            for doc in doc_cls.objects(pk__in=list(keys)).only("id", "outbox"):
                 for entry in doc.outbox:
                     self.publisher.publish(
                         entry.envelope,
@@ -187,7 +275,11 @@ class OutboxRelay(DependencyProvider):
                     doc_cls._get_collection().update_one({"_id": doc.pk}, {"$pull": {"outbox": {"id": entry.id}}})
                     self.metrics.events_published.labels(entry.envelope["type"], entry.envelope["county"]).inc()
                     published += 1
-                doc_cls.objects(id=doc.id, outbox__size=0).update_one(set__outbox_pending=False)
-            pending += doc_cls.objects(outbox_pending=True).count()
-        self.metrics.outbox_pending.set(pending)
+                # Cleared only if nothing new was pushed meanwhile (a new push sets it again).
+                doc_cls._get_collection().update_one(
+                    {"_id": doc.pk, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}}
+                )
+            for key, marks in keys.items():
+                PENDING.done(doc_cls, key, marks)
+        self.metrics.outbox_pending.set(PENDING.count(self.documents))
         return published

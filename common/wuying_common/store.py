@@ -1,19 +1,28 @@
-"""MongoDB store provider: one connection alias and database per service.
+"""MongoDB store provider, and the base of every service's store: the only door to mongoengine.
 
 MongoDB is used when ``MONGODB_URI`` is set. Otherwise the service runs on an embedded
 in-memory store (mongomock through mongoengine) and says so loudly: it is for local runs and
 tests only; data is lost at exit, and mongomock emulates but does not guarantee MongoDB's
 behaviour under concurrency (see the README).
+
+Handlers change state only through a store's methods: ``add`` (insert), ``save`` (write a
+loaded aggregate, conditional on its version) and ``delete``, plus the repository methods a
+service adds. They never call ``.save()`` or ``.objects(...)`` and never see mongoengine's
+errors: a lost update or a unique clash is a ``Conflict``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Hashable, Iterable, Iterator
 
 import mongoengine
 import mongomock
 from mongoengine import Document, IntField
 from mongoengine.errors import NotUniqueError, SaveConditionError
+from mongomock import filtering
+from mongomock.collection import Collection as _MockCollection
 from nameko.extensions import DependencyProvider
 
 from .errors import Conflict
@@ -32,15 +41,72 @@ def connect_store(alias: str, db_name: str, uri: str | None) -> str:
         "Data is lost when the process exits. Never run a commission on this.",
         alias,
     )
+    install_id_fast_path()
     mongoengine.connect(db=db_name, alias=alias, mongo_client_class=mongomock.MongoClient)
     return "embedded"
 
 
+# -- the embedded store's key lookups --------------------------------------------------------
+def keys_of(spec) -> list | None:
+    """The ``_id`` values a filter can only match, or None when it is not a lookup by key.
+
+    ``{"_id": k, ...}`` and ``{"_id": {"$in": [k, ...]}, ...}`` qualify when every key is
+    hashable (strings, numbers, ObjectIds); anything else (operators, sub-documents) does not.
+    """
+    if not isinstance(spec, dict) or "_id" not in spec:
+        return None
+    value = spec["_id"]
+    if isinstance(value, dict):
+        if set(value) != {"$in"} or not isinstance(value["$in"], list | tuple):
+            return None
+        values = list(value["$in"])
+    else:
+        values = [value]
+    if not all(isinstance(v, Hashable) and not isinstance(v, re.Pattern) for v in values):
+        return None
+    return list(dict.fromkeys(values))
+
+
+def _iter_documents_by_key(self, filter) -> Iterator[dict]:
+    """mongomock's ``Collection._iter_documents`` with a fast path for lookups by ``_id``.
+
+    mongomock keeps a collection as an ordered dict keyed by ``_id`` but answers every query,
+    ``find_one({"_id": k})`` included, by testing each document. A filter that names its
+    ``_id`` values is answered from the dict instead; the whole filter is still applied to the
+    candidates, so the result is the same. ``$in`` lookups come back in the list's order
+    (MongoDB promises no order without a sort either).
+    """
+    keys = keys_of(filter)
+    if keys is None:
+        return _SCAN(self, filter)
+    found = []
+    store = self._store
+    for key in keys:
+        try:
+            document = store[key]
+        except (KeyError, TypeError):
+            continue
+        if filtering.filter_applies(filter, document):
+            found.append(document)
+    return iter(found)
+
+
+_SCAN = _MockCollection._iter_documents
+
+
+def install_id_fast_path() -> None:
+    """Patch mongomock once per process (idempotent). Written to go upstream as is."""
+    if _MockCollection._iter_documents is not _iter_documents_by_key:
+        _MockCollection._iter_documents = _iter_documents_by_key
+
+
+# -- aggregates ------------------------------------------------------------------------------
 class VersionedDocument(Document):
-    """Optimistic concurrency: ``save_versioned`` only writes if nobody wrote in between.
+    """Optimistic concurrency: a save only writes if nobody wrote in between.
 
     MongoDB applies a single-document update atomically; the version condition turns a lost
-    update between two workers into a ``Conflict`` the caller can retry.
+    update between two workers into a ``Conflict`` the caller can retry. Only the store calls
+    ``save_versioned``.
     """
 
     meta = {"abstract": True}
@@ -60,10 +126,18 @@ class VersionedDocument(Document):
         except SaveConditionError as exc:
             self.version = expected
             raise Conflict("记录已被他人修改，请刷新后重试", code="concurrent_update") from exc
+        except NotUniqueError as exc:
+            self.version = expected
+            raise Conflict("记录已存在", code="duplicate") from exc
 
 
 class Store:
-    """Base of each service's repository. Services subclass it with their own methods."""
+    """Base of each service's repository: generic writes here, repository methods in subclasses.
+
+    ``add``, ``save`` and ``delete`` take the service's aggregates (mongoengine Documents);
+    nothing outside the store calls mongoengine. A service's fake store in ``tests/`` offers
+    the same methods over dicts.
+    """
 
     documents: tuple[type[Document], ...] = ()
 
@@ -81,6 +155,53 @@ class Store:
     def ensure_indexes(self) -> None:
         for doc in self.documents:
             doc.ensure_indexes()
+
+    # -- generic writes ----------------------------------------------------------------------
+    def add(self, aggregate: Document) -> Document:
+        """Insert a new aggregate (with its pending events); ``Conflict("duplicate")`` if its
+        key or a unique key is taken."""
+        if isinstance(aggregate, VersionedDocument):
+            aggregate._created = True
+            return aggregate.save_versioned()
+        try:
+            return aggregate.save(force_insert=True)
+        except NotUniqueError as exc:
+            raise Conflict("记录已存在", code="duplicate") from exc
+
+    def save(self, aggregate: Document) -> Document:
+        """Write a loaded aggregate's changes (and push its new events). Versioned aggregates
+        are written only if unchanged since they were read: else ``Conflict``."""
+        if isinstance(aggregate, VersionedDocument):
+            return aggregate.save_versioned()
+        try:
+            return aggregate.save()
+        except NotUniqueError as exc:
+            raise Conflict("记录已存在", code="duplicate") from exc
+
+    def add_or_replace(self, document: Document) -> Document:
+        """Write an unversioned document whole, whether or not it exists (reference data)."""
+        return document.save()
+
+    def events_written(self, doc_cls: type[Document], key) -> None:
+        """Tell the outbox relay that a store method's own update pushed events onto ``key``."""
+        from .outbox import PENDING
+
+        PENDING.mark(doc_cls, key)
+
+    def delete(self, aggregate: Document) -> None:
+        aggregate.delete()
+
+    def get(self, cls: type[Document], key) -> Document | None:
+        """One document by its ``_id`` (a key lookup on both stores)."""
+        return cls.objects(pk=key).first()
+
+    def get_many(self, cls: type[Document], keys: Iterable) -> list[Document]:
+        """Documents by their ``_id``s, in the order of ``keys``, missing ones left out."""
+        keys = list(keys)
+        if not keys:
+            return []
+        found = {doc.pk: doc for doc in cls.objects(pk__in=keys)}
+        return [found[k] for k in keys if k in found]
 
 
 class StoreProvider(DependencyProvider):

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from wuying_common.demo import generate
-from wuying_common.scenario import Staff, load_province
+from wuying_tools.demo import generate
+from wuying_tools.scenario import Staff, load_province
 
 ROOT = Path(__file__).resolve().parents[2]
 CLASSES = {

@@ -11,8 +11,8 @@ import requests
 from kombu import Connection, Exchange
 
 from wuying_common.calendar import WorkingDayCalendar
-from wuying_common.scenario import load_province, run, wait_for
-from wuying_common.scenario import metric_total as metric
+from wuying_tools.scenario import load_province, run, wait_for
+from wuying_tools.scenario import metric_total as metric
 
 
 def test_a_report_becomes_a_blue_warning_and_every_step_lands_in_the_officials_file(platform):

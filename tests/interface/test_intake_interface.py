@@ -505,7 +505,8 @@ def test_a_forwarded_discipline_report_shows_its_5_working_day_deadline_and_the_
 ):
     from datetime import UTC, datetime
 
-    from wuying_common.clock import Clock, FixedClock
+    from wuying_common.clock import Clock
+    from wuying_testing import FixedClock
 
     container = start(container_factory, service_config)
     fixed = FixedClock(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))  # a Friday in Beijing

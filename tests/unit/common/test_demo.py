@@ -2,7 +2,7 @@
 
 from collections import Counter
 
-from wuying_common.demo import generate
+from wuying_tools.demo import generate
 
 
 def test_the_same_seed_gives_the_same_province_and_another_seed_another():

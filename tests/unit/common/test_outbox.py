@@ -108,3 +108,36 @@ def test_an_event_recorded_while_the_relay_publishes_an_earlier_one_is_not_lost(
     assert relay(publisher).flush() == 1
     assert [p["subject"] for _, p in publisher.sent] == ["thing/t1/1", "thing/t1/next"]
     assert Thing.objects.get(id="t1").state == "triaged"
+
+
+def test_the_relay_finds_work_by_key_and_sweeps_for_what_another_process_wrote(things):
+    from wuying_common.outbox import PENDING
+
+    make_thing(1)
+    assert PENDING.keys(Thing, 10) == {"t1": 1}
+    publisher = FakePublisher()
+    r = relay(publisher)
+    assert r.flush() == 1
+    assert PENDING.keys(Thing, 10) == {}
+    # Written by another process: no key here, the next sweep finds it.
+    other = Thing.objects.get(id="t1")
+    other.record_event(EVENT, {"thing_id": "t1"}, subject="thing/t1/elsewhere", county="130402")
+    other.save_versioned()
+    PENDING.done(Thing, "t1", PENDING.keys(Thing, 10)["t1"])  # as if it happened elsewhere
+    assert r.flush() == 0  # swept only every OUTBOX_SWEEP_INTERVAL
+    r._next_sweep = 0
+    assert r.flush() == 1
+    assert publisher.sent[-1][1]["subject"] == "thing/t1/elsewhere"
+
+
+def test_a_key_marked_again_while_its_events_are_published_is_kept():
+    from wuying_common.outbox import PendingKeys
+
+    keys = PendingKeys()
+    keys.mark(Thing, "t1")
+    taken = keys.keys(Thing, 10)
+    keys.mark(Thing, "t1")  # a writer pushes a new event meanwhile
+    keys.done(Thing, "t1", taken["t1"])
+    assert list(keys.keys(Thing, 10)) == ["t1"]
+    keys.done(Thing, "t1", keys.keys(Thing, 10)["t1"])
+    assert keys.count((Thing,)) == 0

@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from .auth import ROLES, issue_token
+from wuying_common.auth import ROLES, issue_token
 
 
 def _env_file_value(name: str) -> str | None:
@@ -68,7 +68,7 @@ def cmd_demo(args) -> None:
 def cmd_dead_letters(args) -> None:
     from kombu import Connection
 
-    from .consumers import ATTEMPT_HEADER, DEAD_LETTER_QUEUE
+    from wuying_common.consumers import ATTEMPT_HEADER, DEAD_LETTER_QUEUE
 
     amqp_uri = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
     count = 0

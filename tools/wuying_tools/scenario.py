@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import requests
 
-from .auth import issue_token
+from wuying_common.auth import issue_token
+
 from .demo import Province
 
 DEFAULT_URLS = {

@@ -1,0 +1,53 @@
+"""What domain code shares, with no framework: the rule error and the calendar protocol.
+
+``domain/`` packages import only this module of the shared library (and the calendar's pure
+helpers). The HTTP layer maps ``RuleBroken`` to 400 or 409 and the event consumers to an
+immediate dead letter, each in one place (``errors.rule_error``, ``consumers``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+
+class RuleBroken(Exception):
+    """A domain rule refused a command: the offending ``field``, a Chinese ``message`` for the
+    person who sent it, and a stable English ``code``.
+
+    ``invalid = True`` marks rules about the input itself (answered 400); other rules are about
+    the state of things (answered 409). A retry never fixes either.
+    """
+
+    code = "rule_broken"
+    invalid = False
+
+    def __init__(self, field: str, message: str, code: str | None = None) -> None:
+        super().__init__(field, message, code or self.code)
+        self.field = field
+        self.message = message
+        if code:
+            self.code = code
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(RuleBroken):
+    """A rule about the input (a date outside the year, too few participants): 400."""
+
+    code = "validation_failed"
+    invalid = True
+
+
+class WorkingDays(Protocol):
+    """What deadline rules need from a calendar (``calendar.WorkingDayCalendar`` fits).
+
+    ``add_working_days`` answers an object with ``day`` and ``provisional``.
+    """
+
+    def add_working_days(self, start: date, days: int): ...
+
+    def working_days_between(self, start: date, end: date) -> tuple[int, bool]: ...
+
+    def is_working_day(self, day: date) -> tuple[bool, bool]: ...

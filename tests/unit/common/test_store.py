@@ -1,0 +1,78 @@
+"""The store is the only door to mongoengine; the embedded store answers key lookups by key."""
+
+import re
+
+import mongomock
+import pytest
+from mongoengine import IntField, StringField
+
+from wuying_common.errors import Conflict
+from wuying_common.store import Store, VersionedDocument, install_id_fast_path, keys_of
+
+
+class Item(VersionedDocument):
+    meta = {"db_alias": "store_test", "collection": "items", "indexes": [{"fields": ["code"], "unique": True}]}
+    id = StringField(primary_key=True)
+    code = StringField()
+    n = IntField(default=0)
+
+
+@pytest.fixture
+def store(embedded_store):
+    embedded_store("store_test")
+    Item.drop_collection()
+    Item.ensure_indexes()
+    return Store("store_test", "embedded")
+
+
+def test_keys_of_names_only_plain_key_lookups():
+    assert keys_of({"_id": "a"}) == ["a"]
+    assert keys_of({"_id": "a", "version": 3}) == ["a"]
+    assert keys_of({"_id": {"$in": ["a", "b", "a"]}}) == ["a", "b"]
+    assert keys_of({"_id": {"$gt": "a"}}) is None
+    assert keys_of({"_id": re.compile("^a")}) is None
+    assert keys_of({"_id": {"$in": [{"x": 1}]}}) is None
+    assert keys_of({"code": "a"}) is None
+    assert keys_of({"$or": [{"_id": "a"}]}) is None
+
+
+def test_the_fast_path_answers_exactly_what_a_scan_answers():
+    install_id_fast_path()
+    collection = mongomock.MongoClient().db.things
+    collection.insert_many([{"_id": f"k{i}", "n": i} for i in range(50)])
+    assert collection.find_one({"_id": "k7"}) == {"_id": "k7", "n": 7}
+    assert collection.find_one({"_id": "k7", "n": 8}) is None
+    assert collection.find_one({"_id": "missing"}) is None
+    assert [d["n"] for d in collection.find({"_id": {"$in": ["k3", "k1", "nope"]}})] == [3, 1]
+    assert collection.update_one({"_id": "k9", "n": 9}, {"$inc": {"n": 100}}).matched_count == 1
+    assert collection.find_one({"_id": "k9"})["n"] == 109
+    assert collection.count_documents({"n": {"$lt": 5}}) == 5  # not by key: still a scan
+
+
+def test_add_save_and_delete_go_through_the_store(store):
+    item = store.add(Item(id="a", code="A"))
+    assert item.version == 1
+    loaded = store.get(Item, "a")
+    loaded.n = 5
+    store.save(loaded)
+    assert store.get(Item, "a").n == 5 and store.get(Item, "a").version == 2
+    assert [i.id for i in store.get_many(Item, ["b", "a"])] == ["a"]
+    store.delete(loaded)
+    assert store.get(Item, "a") is None
+
+
+def test_a_lost_update_and_a_unique_clash_are_conflicts(store):
+    store.add(Item(id="a", code="A"))
+    first, second = store.get(Item, "a"), store.get(Item, "a")
+    first.n = 1
+    store.save(first)
+    second.n = 2
+    with pytest.raises(Conflict) as lost:
+        store.save(second)
+    assert lost.value.code == "concurrent_update"
+    with pytest.raises(Conflict) as taken:
+        store.add(Item(id="a", code="Z"))
+    assert taken.value.code == "duplicate"
+    with pytest.raises(Conflict) as clash:
+        store.add(Item(id="b", code="A"))
+    assert clash.value.code == "duplicate"
