@@ -12,7 +12,6 @@ the event again: delivery is at-least-once, and consumers are idempotent on the 
 
 from __future__ import annotations
 
-import itertools
 import logging
 import time
 import uuid
@@ -37,7 +36,7 @@ from .clock import naive_utc
 from .errors import Conflict
 from .events import EventType, build_event
 from .metrics import service_metrics
-from .store import VersionedDocument
+from .store import PENDING, VersionedDocument
 
 log = logging.getLogger(__name__)
 
@@ -140,46 +139,6 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-class PendingKeys:
-    """Which aggregates hold unpublished events, by key: what the relay publishes next.
-
-    Every write that pushes outbox entries marks its aggregate here (``OutboxDocument`` does it
-    itself; a store method that writes events with its own update calls
-    ``Store.events_written``). The relay reads the aggregates by ``_id`` and forgets a key once
-    its events are out, so finding work never counts or scans a collection. A key written by
-    another process (a replica, or this one before a crash) is found by the relay's sweep.
-    """
-
-    def __init__(self) -> None:
-        # key -> how many times it was marked: a key marked again while the relay publishes
-        # its earlier events survives the relay's ``done``.
-        self._keys: dict[tuple[str, str], dict] = {}
-
-    @staticmethod
-    def _slot(doc_cls: type[OutboxDocument]) -> tuple[str, str]:
-        return (doc_cls._meta.get("db_alias", "default"), doc_cls._get_collection_name())
-
-    def mark(self, doc_cls: type[OutboxDocument], key) -> None:
-        slot = self._keys.setdefault(self._slot(doc_cls), {})
-        slot[key] = slot.get(key, 0) + 1
-
-    def keys(self, doc_cls: type[OutboxDocument], limit: int) -> dict:
-        """Up to ``limit`` keys with their mark counts, oldest first."""
-        return dict(itertools.islice(self._keys.get(self._slot(doc_cls), {}).items(), limit))
-
-    def done(self, doc_cls: type[OutboxDocument], key, marks: int) -> None:
-        """Forget ``key`` unless it was marked again since ``keys`` returned ``marks``."""
-        slot = self._keys.get(self._slot(doc_cls), {})
-        if slot.get(key) == marks:
-            del slot[key]
-
-    def count(self, documents: tuple[type[OutboxDocument], ...]) -> int:
-        return sum(len(self._keys.get(self._slot(d), ())) for d in documents)
-
-
-PENDING = PendingKeys()
-
-
 class OutboxRelay(DependencyProvider):
     """Publishes pending outbox events of the given document classes.
 
@@ -193,7 +152,7 @@ class OutboxRelay(DependencyProvider):
     _gt = None
     _running = False
 
-    def __init__(self, *documents: type[OutboxDocument], interval: float = 0.5, **kwargs) -> None:
+    def __init__(self, *documents: type, interval: float = 0.5, **kwargs) -> None:
         self.documents = documents
         self.interval = interval
         super().__init__(**kwargs)

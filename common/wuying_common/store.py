@@ -13,6 +13,7 @@ errors: a lost update or a unique clash is a ``Conflict``.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Hashable, Iterable, Iterator
@@ -100,6 +101,46 @@ def install_id_fast_path() -> None:
         _MockCollection._iter_documents = _iter_documents_by_key
 
 
+class PendingKeys:
+    """Which aggregates hold unpublished events, by key: what the relay publishes next.
+
+    Every write that pushes outbox entries marks its aggregate here (``OutboxDocument`` does it
+    itself; a store method that writes events with its own update calls
+    ``Store.events_written``). The relay reads the aggregates by ``_id`` and forgets a key once
+    its events are out, so finding work never counts or scans a collection. A key written by
+    another process (a replica, or this one before a crash) is found by the relay's sweep.
+    """
+
+    def __init__(self) -> None:
+        # key -> how many times it was marked: a key marked again while the relay publishes
+        # its earlier events survives the relay's ``done``.
+        self._keys: dict[tuple[str, str], dict] = {}
+
+    @staticmethod
+    def _slot(doc_cls: type[Document]) -> tuple[str, str]:
+        return (doc_cls._meta.get("db_alias", "default"), doc_cls._get_collection_name())
+
+    def mark(self, doc_cls: type[Document], key) -> None:
+        slot = self._keys.setdefault(self._slot(doc_cls), {})
+        slot[key] = slot.get(key, 0) + 1
+
+    def keys(self, doc_cls: type[Document], limit: int) -> dict:
+        """Up to ``limit`` keys with their mark counts, oldest first."""
+        return dict(itertools.islice(self._keys.get(self._slot(doc_cls), {}).items(), limit))
+
+    def done(self, doc_cls: type[Document], key, marks: int) -> None:
+        """Forget ``key`` unless it was marked again since ``keys`` returned ``marks``."""
+        slot = self._keys.get(self._slot(doc_cls), {})
+        if slot.get(key) == marks:
+            del slot[key]
+
+    def count(self, documents: tuple[type[Document], ...]) -> int:
+        return sum(len(self._keys.get(self._slot(d), ())) for d in documents)
+
+
+PENDING = PendingKeys()
+
+
 # -- aggregates ------------------------------------------------------------------------------
 class VersionedDocument(Document):
     """Optimistic concurrency: a save only writes if nobody wrote in between.
@@ -184,8 +225,6 @@ class Store:
 
     def events_written(self, doc_cls: type[Document], key) -> None:
         """Tell the outbox relay that a store method's own update pushed events onto ``key``."""
-        from .outbox import PENDING
-
         PENDING.mark(doc_cls, key)
 
     def delete(self, aggregate: Document) -> None:

@@ -111,7 +111,7 @@ def test_an_event_recorded_while_the_relay_publishes_an_earlier_one_is_not_lost(
 
 
 def test_the_relay_finds_work_by_key_and_sweeps_for_what_another_process_wrote(things):
-    from wuying_common.outbox import PENDING
+    from wuying_common.store import PENDING
 
     make_thing(1)
     assert PENDING.keys(Thing, 10) == {"t1": 1}
@@ -131,7 +131,7 @@ def test_the_relay_finds_work_by_key_and_sweeps_for_what_another_process_wrote(t
 
 
 def test_a_key_marked_again_while_its_events_are_published_is_kept():
-    from wuying_common.outbox import PendingKeys
+    from wuying_common.store import PendingKeys
 
     keys = PendingKeys()
     keys.mark(Thing, "t1")
