@@ -158,6 +158,32 @@ class WorkingDayCalendar:
                 remaining -= 1
         return self._result(current, unloaded)
 
+    def add_calendar_days(self, start: date, days: int) -> WorkingDayResult:
+        """A period of ``days`` days under 民法典 第二百零一、二百零三条: counting starts the day
+        after ``start``; a last day that is a statutory holiday or rest day moves to the next
+        working day (a make-up working day, 调休上班, is a working day)."""
+        if days < 0:
+            raise ValueError("days must not be negative")
+        return self._civil_last_day(start + timedelta(days=days))
+
+    def add_months(self, start: date, months: int) -> WorkingDayResult:
+        """A period of ``months`` months under 民法典 第二百零一—二百零三条: it ends on the
+        corresponding day of the last month (the month's last day where there is none), moved
+        to the next working day when that day is a statutory holiday or rest day."""
+        if months < 0:
+            raise ValueError("months must not be negative")
+        return self._civil_last_day(add_months(start, months))
+
+    def _civil_last_day(self, day: date) -> WorkingDayResult:
+        unloaded: set[int] = set()
+        while True:
+            working, provisional = self.is_working_day(day)
+            if provisional:
+                unloaded.add(day.year)
+            if working:
+                return self._result(day, unloaded)
+            day += timedelta(days=1)
+
     def working_days_between(self, start: date, end: date) -> tuple[int, bool]:
         """Working days in (start, end]; the flag says whether any day was provisional."""
         count, provisional, current = 0, False, start
@@ -176,7 +202,9 @@ class WorkingDayCalendar:
 
 
 def add_months(start: date, months: int) -> date:
-    """Calendar months (整改期限 "一个月"): same day number, clipped to the month's end."""
+    """The corresponding day ``months`` months later, clipped to the month's end (民法典 第二百零二条).
+
+    Not moved off holidays: ``WorkingDayCalendar.add_months`` is the period's last day."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
     for day in (start.day, 30, 29, 28):

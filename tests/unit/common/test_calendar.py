@@ -85,3 +85,32 @@ def test_no_date_ever_crashes_the_calendar(day):
     assert provisional == (not CAL.is_loaded(day.year))
     assert CAL.add_working_days(day, 0).date == day
     assert CAL.add_working_days(day - timedelta(days=1), 1).date >= day
+
+
+# -- periods in days and months: 民法典 第二百零一—二百零三条 ----------------------------------
+def test_a_month_from_the_first_of_september_ends_after_the_national_day_holiday():
+    """第二百零二条 gives 2026-10-01 (the corresponding day); it is a statutory holiday, so by
+    第二百零三条 the period ends on the next working day, 2026-10-08."""
+    result = WorkingDayCalendar.official().add_months(date(2026, 9, 1), 1)
+    assert (result.date, result.provisional) == (date(2026, 10, 8), False)
+
+
+def test_fifteen_days_counted_from_the_next_day_land_on_national_day_and_move():
+    """第二百零一条: 2026-09-16 does not count; day 15 is 2026-10-01, a holiday → 2026-10-08."""
+    assert WorkingDayCalendar.official().add_calendar_days(date(2026, 9, 16), 15).date == date(2026, 10, 8)
+
+
+def test_a_month_without_the_corresponding_day_ends_on_its_last_day():
+    """第二百零二条: 01-31 + one month has no 02-31: the month's last day, 2026-02-28, which is
+    a make-up working day (调休上班) in 2026 and so stays the last day."""
+    assert WorkingDayCalendar.official().add_months(date(2026, 1, 31), 1).date == date(2026, 2, 28)
+
+
+def test_a_last_day_on_a_weekend_moves_to_monday():
+    assert WorkingDayCalendar.official().add_calendar_days(date(2026, 11, 20), 1).date == date(2026, 11, 23)
+
+
+def test_a_month_period_in_an_unloaded_year_is_provisional():
+    result = WorkingDayCalendar.official().add_months(date(2027, 1, 30), 1)
+    assert result.provisional and result.unloaded_years == (2027,)
+    assert result.date == date(2027, 3, 1)  # 2027-02-28 is a Sunday: weekends-only fallback

@@ -1,0 +1,256 @@
+"""The drain of a burst of triaged reports through risk, warning and archive (issue 7 / issue 15 b).
+
+Starts archive, risk and warning as real ``nameko run`` processes on a throw-away vhost of the
+local RabbitMQ, each on its embedded store (or ``MONGODB_URI``), registers the demo province,
+waits until risk knows every official, then publishes N ``petition.triaged`` events on
+``intake.events`` exactly as intake's outbox relay would, and measures until every queue of the
+vhost is empty, every outbox is published and no consumer counter moves any more.
+
+    .venv/bin/python -m benchmarks.drain --reports 1000
+
+Prints reports/s end to end and when risk finished its part. Numbers are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kombu import Connection, Exchange
+
+from wuying_common.auth import issue_token
+from wuying_common.clock import rfc3339
+
+try:
+    from wuying_tools.demo import generate
+except ImportError:  # a tree from before the tooling moved out of the shared library
+    from wuying_common.demo import generate  # type: ignore[no-redef]
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SERVICES = {"archive": "ArchiveService", "risk": "RiskService", "warning": "WarningService"}
+MANAGEMENT = "http://127.0.0.1:15672/api"
+AUTH = "Basic " + base64.b64encode(b"guest:guest").decode()
+SEVERITIES = ("low", "medium", "high")
+
+
+def management(method: str, path: str, body: dict | None = None):
+    request = urllib.request.Request(
+        MANAGEMENT + path,
+        method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": AUTH, "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        raw = response.read()
+    return json.loads(raw) if raw else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def metric_sum(port: int, name: str, **labels) -> float:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+    total = 0.0
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                total += sample.value
+    return total
+
+
+def consumed(port: int, service: str) -> float:
+    return metric_sum(port, f"wuying_{service}_events_consumed_total")
+
+
+def wait(what: str, check, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def queue_depths(amqp_uri: str, names: list[str]) -> int:
+    total = 0
+    with Connection(amqp_uri) as conn:
+        channel = conn.channel()
+        for name in names:
+            total += channel.queue_declare(queue=name, passive=True).message_count
+    return total
+
+
+def triaged(official, now: datetime, rng: random.Random) -> dict:
+    """A ``petition.triaged`` v1 envelope as intake's relay publishes it (CloudEvents 1.0)."""
+    petition_id = uuid.uuid4().hex
+    return {
+        "specversion": "1.0",
+        "id": uuid.uuid4().hex,
+        "source": "/wuying/intake",
+        "type": "wuying.intake.petition.triaged.v1",
+        "time": rfc3339(now),
+        "subject": f"petition/{petition_id}",
+        "datacontenttype": "application/json",
+        "dataschema": "https://schemas.wuying.local/events/intake/petition.triaged/v1.json",
+        "county": official.county,
+        "data": {
+            "petition_id": petition_id,
+            "outcome": "integrity_information",
+            "category": "work_style",
+            "category_zh": "工作作风",
+            "severity": rng.choice(SEVERITIES),
+            "subjects": [{"kind": "official", "id": official.id, "county": official.county}],
+            "triaged_at": rfc3339(now),
+        },
+    }
+
+
+def run(reports: int, seed: int) -> dict:
+    vhost = f"wuying-bench-{uuid.uuid4().hex[:8]}"
+    quoted = urllib.parse.quote(vhost, safe="")
+    management("PUT", f"/vhosts/{quoted}")
+    management("PUT", f"/permissions/{quoted}/guest", {"configure": ".*", "write": ".*", "read": ".*"})
+    amqp_uri = f"amqp://guest:guest@127.0.0.1:5672/{quoted}"
+    secret = secrets.token_urlsafe(32)
+    ports = {svc: free_port() for svc in SERVICES}
+    env = dict(os.environ, AMQP_URI=amqp_uri, WUYING_JWT_SECRET=secret, LOG_LEVEL="WARNING")
+    for svc, port in ports.items():
+        env[f"{svc.upper()}_HTTP_ADDRESS"] = f"127.0.0.1:{port}"
+    procs: dict[str, subprocess.Popen] = {}
+    try:
+        for svc, cls in SERVICES.items():
+            procs[svc] = subprocess.Popen(
+                [str(BIN / "nameko"), "run", "--config", f"services/{svc}/config.yml", f"wuying_{svc}.service:{cls}"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+
+        def healthy(port: int) -> bool:
+            try:
+                return urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).status == 200
+            except OSError:
+                return False
+
+        for svc, port in ports.items():
+            wait(f"{svc} to be healthy", lambda port=port: healthy(port), 60)
+
+        province = generate(seed)
+        token = issue_token(secret, "bench-operator", ["operator"], ["130000"])
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{ports['archive']}/api/v1/registry",
+            data=json.dumps({"units": province.units_json(), "officials": province.officials_json()}).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        urllib.request.urlopen(request, timeout=120).read()
+        wait(
+            "risk to receive the officials",
+            lambda: consumed(ports["risk"], "risk") >= len(province.officials),
+            180,
+        )
+        wait("archive to record the registrations", lambda: consumed(ports["archive"], "archive") >= len(province.officials), 300)
+
+        rng = random.Random(seed)
+        now = datetime.now(UTC)
+        envelopes = [triaged(rng.choice(province.officials), now, rng) for _ in range(reports)]
+        queues = [q["name"] for q in management("GET", f"/queues/{quoted}")]
+        before = {svc: consumed(port, svc) for svc, port in ports.items()}
+        risk_before = metric_sum(ports["risk"], "wuying_risk_events_consumed_total", type="wuying.intake.petition.triaged.v1")
+
+        exchange = Exchange("intake.events", type="topic", durable=True)
+        started = time.monotonic()
+        with Connection(amqp_uri) as conn:
+            producer = conn.Producer(serializer="json")
+            for envelope in envelopes:
+                producer.publish(envelope, exchange=exchange, routing_key="petition.triaged", declare=[exchange])
+        published = time.monotonic()
+
+        risk_done = None
+        last_change, last_counts, stable_since = published, None, None
+        deadline = started + 1800
+        while time.monotonic() < deadline:
+            counts = tuple(consumed(port, svc) for svc, port in ports.items())
+            now_m = time.monotonic()
+            if risk_done is None:
+                risk_seen = metric_sum(
+                    ports["risk"], "wuying_risk_events_consumed_total", type="wuying.intake.petition.triaged.v1"
+                )
+                if risk_seen - risk_before >= reports:
+                    risk_done = now_m
+            if counts != last_counts:
+                last_change, last_counts, stable_since = now_m, counts, None
+            idle = (
+                risk_done is not None
+                and queue_depths(amqp_uri, queues) == 0
+                and all(metric_sum(port, f"wuying_{svc}_outbox_pending_events") == 0 for svc, port in ports.items())
+            )
+            if idle:
+                stable_since = stable_since or now_m
+                if now_m - stable_since >= 1.5:
+                    break
+            else:
+                stable_since = None
+            time.sleep(0.2)
+        else:
+            raise SystemExit("the burst did not drain within 30 minutes")
+        elapsed = last_change - started
+        events = {svc: last_counts[i] - before[svc] for i, svc in enumerate(ports)}
+        return {
+            "reports": reports,
+            "officials": len(province.officials),
+            "publish_seconds": round(published - started, 2),
+            "risk_seconds": round(risk_done - started, 2),
+            "drain_seconds": round(elapsed, 2),
+            "reports_per_second": round(reports / elapsed, 1),
+            "risk_reports_per_second": round(reports / (risk_done - started), 1),
+            "events_consumed": events,
+            "store": "mongodb" if os.environ.get("MONGODB_URI") else "embedded",
+        }
+    finally:
+        for proc in procs.values():
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        management("DELETE", f"/vhosts/{quoted}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    result = run(args.reports, args.seed)
+    print(json.dumps(result, ensure_ascii=False))
+    print(
+        f"drain of {result['reports']} triaged reports through risk, warning and archive "
+        f"({result['store']} store): {result['reports_per_second']} reports/s "
+        f"({result['drain_seconds']} s; risk done after {result['risk_seconds']} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
