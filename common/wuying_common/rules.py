@@ -21,6 +21,9 @@ class RuleBroken(Exception):
 
     code = "rule_broken"
     invalid = False
+    #: The error body's top-level message; the rule's own message when None (it is always
+    #: under ``fields[field]``).
+    summary: str | None = None
 
     def __init__(self, field: str, message: str, code: str | None = None) -> None:
         super().__init__(field, message, code or self.code)

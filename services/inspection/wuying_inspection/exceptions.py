@@ -1,5 +1,7 @@
 """Inspection errors (registered with nameko so RPC callers get these types)."""
 
+from __future__ import annotations
+
 from nameko.exceptions import deserialize_to_instance
 
 from wuying_common.errors import Conflict, NotFound, ValidationFailed
@@ -21,12 +23,6 @@ class PlanNotFound(NotFound):
 class PlanExists(Conflict):
     code = "plan_exists"
     message = "该单位本年度的巡察计划已存在"
-
-
-@deserialize_to_instance
-class PlanRuleViolation(ValidationFailed):
-    code = "inspection_rule_violated"
-    message = "巡察计划不符合内部作风巡察的规定，请检查标出的字段"
 
 
 @deserialize_to_instance

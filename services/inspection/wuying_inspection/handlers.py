@@ -1,17 +1,20 @@
-"""Inspection use cases: (command, store, clock) -> result. No nameko here."""
+"""Inspection use cases: (command, store, clock) -> result. No nameko or database code here.
+
+Seeds: 000/E 内部作风巡察 (plans, at least twice a year; findings and 结果运用), 001 Guizhou
+(cross inspection of cooperation zones), 004 Minhang (the specialist pool). A broken seed rule
+is a ``domain.RuleViolation`` and goes up as it is (the entrypoint answers it); every write is
+a method of ``InspectionStore``.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-
-from mongoengine.errors import NotUniqueError
 
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock
 from wuying_common.errors import Conflict
 from wuying_common.outbox import new_id
 
-from .domain import RuleViolation
 from .domain.findings import DISPOSITIONS_ZH, SEVERITIES_ZH, disposition_for, tally
 from .domain.plans import Round, plan_rounds
 from .domain.rotation import pair_zones
@@ -21,12 +24,11 @@ from .exceptions import (
     CrossAssignmentNotFound,
     PlanExists,
     PlanNotFound,
-    PlanRuleViolation,
     RoundCompleted,
     RoundNotFound,
     UnitNotFound,
 )
-from .persistence import CrossAssignment, Finding, InspectionStore, Plan, PlanRound, RoundSpecialist, ZonePair
+from .persistence import CrossAssignment, Finding, InspectionStore, Plan, PlanRound, RoundSpecialist, Unit, ZonePair
 from .schemas import INSPECTION_COMPLETED, INSPECTION_FINDING_RECORDED, INSPECTION_SCHEDULED
 
 
@@ -35,10 +37,6 @@ def register_units(store: InspectionStore, units: list[dict]) -> dict:
     for raw in units:
         store.upsert_unit(raw)
     return {"units": len(units)}
-
-
-def rule_violation(exc: RuleViolation) -> PlanRuleViolation:
-    return PlanRuleViolation(fields={exc.field: exc.message})
 
 
 def schedule_plan(store: InspectionStore, clock: SystemClock, principal: Principal, command: dict) -> Plan:
@@ -50,16 +48,13 @@ def schedule_plan(store: InspectionStore, clock: SystemClock, principal: Princip
     principal.require_county(unit.county, field="unit_id")
     year = command["year"]
     windows = [(w["starts_on"], w["ends_on"]) for w in command["windows"]] if command.get("windows") else None
-    try:
-        rounds = plan_rounds(year, command.get("rounds", 2), command.get("methods"), windows)
-    except RuleViolation as exc:
-        raise rule_violation(exc) from None
+    rounds = plan_rounds(year, command.get("rounds", 2), command.get("methods"), windows)
     if store.plan_for(unit.id, year) is not None:
-        raise PlanExists(fields={"unit_id": f"{unit.name} {year} 年的巡察计划已存在", "year": str(year)})
+        raise _plan_exists(unit, year)
 
     cross = store.cross_assignment_covering(unit.county, year)
     plan = Plan(
-        id=new_id(),
+        id=Plan.key_for(unit.id, year),
         unit_id=unit.id,
         unit_name=unit.name,
         unit_kind=unit.kind,
@@ -82,16 +77,18 @@ def schedule_plan(store: InspectionStore, clock: SystemClock, principal: Princip
                 {"round": r.round, "method": r.method, "starts_on": r.starts_on, "ends_on": r.ends_on} for r in rounds
             ],
         },
-        subject=f"plan/{plan.id}",
-        county=unit.county,
         now=clock.now(),
     )
     try:
-        plan.save_versioned()
+        store.add(plan)
     except Conflict as exc:
-        # Two schedulers raced past the check above; the unique (unit_id, year) index decided.
-        raise PlanExists(fields={"unit_id": f"{unit.name} {year} 年的巡察计划已存在", "year": str(year)}) from exc
+        # Two schedulers raced past the check above; the plan's key decided.
+        raise _plan_exists(unit, year) from exc
     return plan
+
+
+def _plan_exists(unit: Unit, year: int) -> PlanExists:
+    return PlanExists(fields={"unit_id": f"{unit.name} {year} 年的巡察计划已存在", "year": str(year)})
 
 
 def _round_doc(r: Round, cross_zone: str | None) -> PlanRound:
@@ -128,12 +125,9 @@ def assign_cross_inspection(
     if store.cross_assignment(region, year) is not None:
         raise CrossAssignmentExists(fields={"year": f"{region} {year} 年的交叉检查安排已存在"})
     history = [{p.inspected_zone: p.inspecting_zone for p in past.pairs} for past in store.cross_history(region, year)]
-    try:
-        pairings = pair_zones(store.zones_in(region), history)
-    except RuleViolation as exc:
-        raise rule_violation(exc) from None
+    pairings = pair_zones(store.zones_in(region), history)
     assignment = CrossAssignment(
-        id=f"{region}:{year}",
+        id=CrossAssignment.key_for(region, year),
         region=region,
         year=year,
         pairs=[ZonePair(**vars(p)) for p in pairings],
@@ -141,8 +135,8 @@ def assign_cross_inspection(
         created_at=clock.now().replace(tzinfo=None),
     )
     try:
-        assignment.save(force_insert=True)
-    except NotUniqueError as exc:
+        store.add(assignment)
+    except Conflict as exc:
         raise CrossAssignmentExists(fields={"year": f"{region} {year} 年的交叉检查安排已存在"}) from exc
     return assignment
 
@@ -182,21 +176,18 @@ def join_specialists(store: InspectionStore, principal: Principal, plan_id: str,
         for s in r.specialists
         if not (other.id == plan.id and r.round == number)
     ]
-    try:
-        chosen = choose_specialists(
-            pool,
-            command["expertise"],
-            unit_id=plan.unit_id,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            bookings=bookings,
-            already=[s.id for s in target.specialists],
-        )
-    except RuleViolation as exc:
-        raise rule_violation(exc) from None
+    chosen = choose_specialists(
+        pool,
+        command["expertise"],
+        unit_id=plan.unit_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        bookings=bookings,
+        already=[s.id for s in target.specialists],
+    )
     target.specialists.extend(RoundSpecialist(id=s.id, name=s.name, expertise=field) for field, s in chosen)
     plan.specialist_ids = sorted({s.id for r in plan.rounds for s in r.specialists})
-    plan.save_versioned()
+    store.save(plan)
     return plan
 
 
@@ -213,10 +204,7 @@ def record_finding(
     """Record a finding with its disposition by severity (000/E 结果运用) and emit
     ``inspection.finding_recorded`` in the same write."""
     plan = get_plan(store, principal, plan_id)
-    try:
-        disposition = disposition_for(command["severity"], command.get("disposition"))
-    except RuleViolation as exc:
-        raise rule_violation(exc) from None
+    disposition = disposition_for(command["severity"], command.get("disposition"))
     open_round(plan, command["round"])
     now = clock.now()
     finding = Finding(
@@ -246,11 +234,9 @@ def record_finding(
             "disposition_zh": DISPOSITIONS_ZH[disposition],
             "recorded_at": now,
         },
-        subject=f"plan/{plan.id}",
-        county=plan.county,
         now=now,
     )
-    plan.save_versioned()
+    store.save(plan)
     return plan, finding
 
 
@@ -276,9 +262,7 @@ def complete_round(store: InspectionStore, clock: SystemClock, principal: Princi
             "findings": tally(f.severity for f in plan.findings if f.round == number),
             "plan_completed": plan_completed,
         },
-        subject=f"plan/{plan.id}",
-        county=plan.county,
         now=clock.now(),
     )
-    plan.save_versioned()
+    store.save(plan)
     return plan

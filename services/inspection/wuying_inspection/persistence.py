@@ -1,4 +1,11 @@
-"""mongoengine documents of the inspection service (connection alias ``inspection``)."""
+"""mongoengine documents of the inspection service (connection alias ``inspection``) and its
+store, the only code that reads or writes them.
+
+Keys are natural: a plan is ``"<unit_id>:<year>"`` (one plan per unit and year, 000/E), a cross
+assignment ``"<region>:<year>"``, units and specialists their registry ids. Every per-request
+read and write of a single aggregate is a lookup by ``_id``; the ``_id`` is also what makes a
+second plan or assignment a ``Conflict``, so no collection has a secondary unique index.
+"""
 
 from __future__ import annotations
 
@@ -60,18 +67,15 @@ class Finding(EmbeddedDocument):
 
 
 class Plan(OutboxDocument):
-    """One unit's inspection plan for one year; unique on (unit_id, year)."""
+    """One unit's inspection plan for one year, keyed ``"<unit_id>:<year>"``: the key is the
+    one-plan-per-unit-and-year rule (a second insert is a duplicate ``_id``)."""
 
     meta = {
         "db_alias": ALIAS,
         "collection": "plans",
-        "indexes": [
-            {"fields": ["unit_id", "year"], "unique": True},
-            ("county", "year"),
-            ("year", "specialist_ids"),
-            "outbox_pending",
-        ],
+        "indexes": [("county", "year"), ("year", "specialist_ids"), "outbox_pending"],
     }
+    subject_kind = "plan"
     id = StringField(primary_key=True)
     unit_id = StringField(required=True)
     unit_name = StringField(required=True)
@@ -85,6 +89,11 @@ class Plan(OutboxDocument):
     findings = ListField(EmbeddedDocumentField(Finding))
     created_by = StringField(required=True)
     created_at = DateTimeField(required=True)
+
+    @staticmethod
+    def key_for(unit_id: str, year: int) -> str:
+        # ":" and not "/": the key is one path segment of /api/v1/plans/<plan_id>.
+        return f"{unit_id}:{year}"
 
 
 class SpecialistMember(Document):
@@ -108,17 +117,17 @@ class ZonePair(EmbeddedDocument):
 class CrossAssignment(Document):
     """Which cooperation zone inspects which, for one region and year (001 Guizhou)."""
 
-    meta = {
-        "db_alias": ALIAS,
-        "collection": "cross_assignments",
-        "indexes": [{"fields": ["region", "year"], "unique": True}],
-    }
-    id = StringField(primary_key=True)  # "<region>:<year>"
+    meta = {"db_alias": ALIAS, "collection": "cross_assignments"}
+    id = StringField(primary_key=True)  # "<region>:<year>": one assignment per region and year
     region = StringField(required=True, regex=r"^\d{6}$")
     year = IntField(required=True)
     pairs = ListField(EmbeddedDocumentField(ZonePair))
     created_by = StringField(required=True)
     created_at = DateTimeField(required=True)
+
+    @staticmethod
+    def key_for(region: str, year: int) -> str:
+        return f"{region}:{year}"
 
     def inspecting_zone(self, zone: str | None) -> str | None:
         return next((p.inspecting_zone for p in self.pairs if p.inspected_zone == zone), None)
@@ -133,24 +142,33 @@ def region_prefix(region: str) -> str:
     return region
 
 
+# Years a cross assignment's history reaches back: the API's whole range (2000-2100), so the
+# history read by key is every past assignment the region can have.
+CROSS_HISTORY_YEARS = 100
+
+
 class InspectionStore(Store):
+    """Repository of the inspection service: the generic writes of ``Store`` (``add``,
+    ``save``, ``get``...) plus the reads below. Single aggregates are read by key; only the
+    lists (plans of a county, a region's zones, the specialist pool, a year's bookings) query
+    other fields, indexed on MongoDB and scanned on the embedded store."""
+
     documents = (Unit, Plan, CrossAssignment, SpecialistMember)
 
     def get_unit(self, unit_id: str) -> Unit | None:
-        return Unit.objects(id=unit_id).first()
+        return self.get(Unit, unit_id)
 
     def upsert_unit(self, raw: dict) -> Unit:
-        unit = self.get_unit(raw["id"]) or Unit(id=raw["id"])
-        for key in ("name", "county", "kind", "zone"):
-            setattr(unit, key, raw.get(key))
-        unit.save()
+        """Register a unit or replace its registration (the registry owns every field)."""
+        unit = Unit(id=raw["id"], **{key: raw.get(key) for key in ("name", "county", "kind", "zone")})
+        self.add_or_replace(unit)
         return unit
 
     def get_plan(self, plan_id: str) -> Plan | None:
-        return Plan.objects(id=plan_id).first()
+        return self.get(Plan, plan_id)
 
     def plan_for(self, unit_id: str, year: int) -> Plan | None:
-        return Plan.objects(unit_id=unit_id, year=year).first()
+        return self.get(Plan, Plan.key_for(unit_id, year))
 
     def plans(self, county: str, year: int | None = None, limit: int = 200) -> list[Plan]:
         query = Plan.objects(county=county)
@@ -164,25 +182,25 @@ class InspectionStore(Store):
         return sorted(z for z in Unit.objects(county__startswith=prefix, zone__ne=None).distinct("zone") if z)
 
     def cross_assignment(self, region: str, year: int) -> CrossAssignment | None:
-        return CrossAssignment.objects(region=region, year=year).first()
+        return self.get(CrossAssignment, CrossAssignment.key_for(region, year))
 
     def cross_history(self, region: str, before_year: int) -> list[CrossAssignment]:
         """Past assignments of a region, oldest first."""
-        return list(CrossAssignment.objects(region=region, year__lt=before_year).order_by("year"))
+        years = range(before_year - CROSS_HISTORY_YEARS, before_year)
+        return self.get_many(CrossAssignment, [CrossAssignment.key_for(region, y) for y in years])
 
     def cross_assignment_covering(self, county: str, year: int) -> CrossAssignment | None:
         """The assignment of the narrowest region that covers a county (county, city, province)."""
-        for region in (county, county[:4] + "00", county[:2] + "0000"):
-            found = self.cross_assignment(region, year)
-            if found is not None:
-                return found
-        return None
+        regions = dict.fromkeys((county, county[:4] + "00", county[:2] + "0000"))
+        found = self.get_many(CrossAssignment, [CrossAssignment.key_for(r, year) for r in regions])
+        return found[0] if found else None
 
     def upsert_specialist(self, raw: dict) -> SpecialistMember:
-        member = SpecialistMember.objects(id=raw["id"]).first() or SpecialistMember(id=raw["id"])
-        for key in ("name", "county", "expertise", "unit_id"):
-            setattr(member, key, raw.get(key))
-        member.save()
+        """Register a pool member or replace their registration."""
+        member = SpecialistMember(
+            id=raw["id"], **{key: raw.get(key) for key in ("name", "county", "expertise", "unit_id")}
+        )
+        self.add_or_replace(member)
         return member
 
     def specialists_in(self, region: str) -> list[SpecialistMember]:

@@ -1,10 +1,13 @@
 """Inspection domain rules (内部作风巡察). Pure: no nameko, mongoengine or marshmallow imports."""
 
+from wuying_common.rules import InvalidInput
 
-class RuleViolation(ValueError):
+
+class RuleViolation(InvalidInput):
     """Input that breaks a seed rule; ``field`` names the offending input for the 400 body."""
 
+    code = "inspection_rule_violated"
+    summary = "巡察计划不符合内部作风巡察的规定，请检查标出的字段"
+
     def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        super().__init__(field, message)
