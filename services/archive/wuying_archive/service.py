@@ -98,16 +98,17 @@ class ArchiveService(WuyingService):
     @rpc
     def register(self, units=(), officials=()):
         payload = RegisterSchema().load({"units": list(units), "officials": list(officials)})
-        return handlers.register(self.store, self.clock, payload["units"], payload["officials"])
+        result = handlers.register(self.store, self.clock, payload["units"], payload["officials"])
+        return RegisterResultSchema().dump(result)
 
     @rpc
     def get_official(self, official_id):
-        official = self.store.get_official(official_id)
-        return OfficialSchema().dump(official) if official else None
+        official = handlers.get_official(self.store, official_id)
+        return OfficialSchema().dump(official) if official is not None else None
 
     @rpc
     def find_officials(self, county, name=None):
-        return OfficialSchema(many=True).dump(self.store.officials(county=county, name=name))
+        return OfficialSchema(many=True).dump(handlers.find_officials(self.store, county, name))
 
     # -- HTTP ------------------------------------------------------------------------------
     @route(
@@ -137,7 +138,7 @@ class ArchiveService(WuyingService):
     def list_officials(self, request):
         q = request.payload
         request.principal.require_county(q["county"])
-        return self.store.officials(county=q["county"], name=q["name"], limit=q["limit"])
+        return handlers.find_officials(self.store, q["county"], q["name"], q["limit"])
 
     @route(
         "GET",
