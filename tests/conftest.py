@@ -111,3 +111,35 @@ def publish_event():
                 producer.publish(envelope, exchange=exchange, routing_key=routing_key, declare=[exchange])
 
     return publish
+
+
+@pytest.fixture
+def person():
+    """person("staff-1", "warning_officer", county="130402") -> a Principal, as a token gives."""
+    from wuying_common.auth import Principal
+
+    def make(subject, *roles, county="130402", counties=None):
+        return Principal(subject=subject, roles=frozenset(roles), counties=tuple(counties or [county]))
+
+    return make
+
+
+@pytest.fixture
+def event_listener(container_factory):
+    """listen(config, "archive", "official.changed") -> (container, seen): a real nameko
+    container on the broker that appends every such event to ``seen``; use it with
+    ``entrypoint_waiter(container, "on")``."""
+    from nameko.events import event_handler
+
+    def listen(config, source_service, event_type, name=None):
+        seen: list = []
+
+        class Listener:
+            on = event_handler(source_service, event_type)(lambda self, payload: seen.append(payload))
+
+        Listener.name = name or f"listener_{source_service}_{event_type.replace('.', '_')}"
+        container = container_factory(Listener, config)
+        container.start()
+        return container, seen
+
+    return listen

@@ -39,7 +39,7 @@ DEAD_LETTER_QUEUE = Queue("wuying.dead-letter", exchange=DEAD_LETTER_EXCHANGE, d
 def error_label(exc: BaseException) -> str:
     """What a dead letter says about its failure: a type and a code, never the message text
     (which might quote personal data)."""
-    code = exc.code if isinstance(exc, WuyingError) else ""
+    code = exc.code if isinstance(exc, WuyingError | RuleBroken) else ""
     return f"{type(exc).__name__}:{code}" if code else type(exc).__name__
 
 

@@ -1,8 +1,13 @@
-"""Risk errors (registered with nameko so RPC callers get these types)."""
+"""Risk errors that are not domain rules (registered with nameko so RPC callers get these types).
+
+Broken domain rules (a step out of order, evaluation before 集体定, the 10% cap, grades or a
+severity that cannot be scored) are ``RuleBroken`` errors raised by ``domain/``; the shared HTTP
+layer and event consumers map them in one place.
+"""
 
 from nameko.exceptions import deserialize_to_instance
 
-from wuying_common.errors import Conflict, NotFound, ValidationFailed
+from wuying_common.errors import Conflict, NotFound
 
 
 @deserialize_to_instance
@@ -12,13 +17,9 @@ class ProfileNotFound(NotFound):
 
 
 @deserialize_to_instance
-class UnknownSeverityError(ValidationFailed):
-    code = "unknown_severity"
-    message = "廉情信息的严重程度无法识别"
-
-
-@deserialize_to_instance
 class ProfileBusy(Conflict):
+    """Not a rule: too many concurrent writes in a row; the consumer retries the event later."""
+
     code = "profile_busy"
     message = "风险画像正被并发更新，请稍后重试"
 
@@ -33,21 +34,3 @@ class PowerNotFound(NotFound):
 class RiskPointNotFound(NotFound):
     code = "risk_point_not_found"
     message = "未找到该风险点"
-
-
-@deserialize_to_instance
-class StepOutOfOrderError(Conflict):
-    code = "step_out_of_order"
-    message = "风险识别须按自己找、同事帮、领导点、集体定、组织审的顺序逐步进行"
-
-
-@deserialize_to_instance
-class NotYetDecided(Conflict):
-    code = "not_yet_decided"
-    message = "风险点须经集体评定后方可评估等级"
-
-
-@deserialize_to_instance
-class HighRiskCapReached(Conflict):
-    code = "high_risk_cap_reached"
-    message = "本部门高等级风险已达风险总量的10%上限"

@@ -1,4 +1,9 @@
-"""mongoengine documents of the risk service (connection alias ``risk``)."""
+"""mongoengine documents of the risk service (connection alias ``risk``) and its store.
+
+``RiskStore`` is the only door to them: handlers read and write aggregates through its methods.
+Every per-event path goes by ``_id`` (a profile and a registry entry are keyed by the official
+id, a tally by the unit id); only the lists for people query other fields.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,9 @@ from wuying_common.clock import naive_utc
 from wuying_common.outbox import OutboxDocument
 from wuying_common.store import Store, VersionedDocument
 
+from .domain.identification import next_step
+from .domain.scoring import FactorSummary, factor_breakdown
+
 ALIAS = "risk"
 # How many consumed official.changed ids each registry entry remembers for idempotency: a
 # redelivery arrives within minutes, long before 50 newer changes of the same person.
@@ -34,6 +42,7 @@ class RegisteredOfficial(OutboxDocument):
     """
 
     meta = {"db_alias": ALIAS, "collection": "officials", "indexes": ["county", "unit_id", "outbox_pending"]}
+    subject_kind = "official"
     id = StringField(primary_key=True)
     county = StringField(required=True, regex=r"^\d{6}$")
     unit_id = StringField(default="")
@@ -69,16 +78,13 @@ class ProposalRecord(EmbeddedDocument):
 class Profile(OutboxDocument):
     """Dynamic risk profile of one official (id = official id)."""
 
+    # No index on ``signals.event_id``: the duplicate check is part of the write by ``_id``.
     meta = {
         "db_alias": ALIAS,
         "collection": "profiles",
-        "indexes": [
-            {"fields": ["county", "-score"]},
-            "unit_id",
-            "outbox_pending",
-            "signals.event_id",
-        ],
+        "indexes": [{"fields": ["county", "-score"]}, "unit_id", "outbox_pending"],
     }
+    subject_kind = "official"
     id = StringField(primary_key=True)
     unit_id = StringField(default="")
     county = StringField(required=True, regex=r"^\d{6}$")
@@ -100,6 +106,11 @@ class Profile(OutboxDocument):
 
     def has_signal(self, event_id: str) -> bool:
         return any(s.event_id == event_id for s in self.signals)
+
+    @property
+    def factors(self) -> list[FactorSummary]:
+        """The score explained factor by factor, largest first."""
+        return factor_breakdown((s.factor, s.points, s.explanation) for s in self.signals)
 
 
 # -- power lists, risk points, evaluations ---------------------------------------------------
@@ -143,11 +154,8 @@ class EvaluationRecord(EmbeddedDocument):
 class RiskPoint(OutboxDocument):
     """A risk point of a post, found in five steps and then evaluated (篇1 ⑵②③)."""
 
-    meta = {
-        "db_alias": ALIAS,
-        "collection": "risk_points",
-        "indexes": [("county", "unit_id"), ("unit_id", "level"), "outbox_pending"],
-    }
+    meta = {"db_alias": ALIAS, "collection": "risk_points", "indexes": [("county", "unit_id"), "outbox_pending"]}
+    subject_kind = "risk_point"
     id = StringField(primary_key=True)
     county = StringField(required=True, regex=r"^\d{6}$")
     unit_id = StringField(required=True)
@@ -157,7 +165,7 @@ class RiskPoint(OutboxDocument):
     description = StringField(required=True)
     contributions = ListField(EmbeddedDocumentField(ContributionRecord))
     status = StringField(required=True, default="identifying")
-    level = StringField()  # copy of evaluation.level, for counting per department
+    level = StringField()  # copy of evaluation.level: was this point high before a re-evaluation
     evaluation = EmbeddedDocumentField(EvaluationRecord)
     control_measures = ListField(StringField())
     created_at = DateTimeField()
@@ -167,20 +175,26 @@ class RiskPoint(OutboxDocument):
     def steps_done(self) -> list[str]:
         return [c.step for c in self.contributions]
 
+    @property
+    def next_step(self) -> str | None:
+        return next_step(self.steps_done)
+
 
 class HighRiskTally(Document):
-    """High-rated risks per department, the guard of the 10% cap under concurrent evaluations."""
+    """Risk points and high-rated ones per department (``_id`` = unit id): the 10% cap reads
+    it by key instead of counting risk points, and guards it under concurrent evaluations."""
 
     meta = {"db_alias": ALIAS, "collection": "high_risk_tally"}
     id = StringField(primary_key=True)  # unit id
+    total = IntField(default=0)
     high = IntField(default=0)
 
 
-class CatalogueStore:
-    """Repository methods for power lists and risk points (mixed into RiskStore)."""
+class CatalogueStore(Store):
+    """Repository methods for power lists and risk points."""
 
     def get_power(self, power_id: str) -> PowerItem | None:
-        return PowerItem.objects(id=power_id).first()
+        return self.get(PowerItem, power_id)
 
     def powers(self, county: str, unit_id: str | None = None, post: str | None = None) -> list[PowerItem]:
         query = PowerItem.objects(county=county)
@@ -190,8 +204,20 @@ class CatalogueStore:
             query = query(post=post)
         return list(query.order_by("unit_id", "post", "name").limit(1000))
 
+    def save_power(self, power: PowerItem) -> PowerItem:
+        """Write a changed power list entry, if nobody changed it since it was read (else
+        ``Conflict``)."""
+        self.save(power)
+        return power
+
     def get_risk_point(self, risk_id: str) -> RiskPoint | None:
-        return RiskPoint.objects(id=risk_id).first()
+        return self.get(RiskPoint, risk_id)
+
+    def save_risk_point(self, point: RiskPoint) -> RiskPoint:
+        """Write a changed risk point and push its new events in one conditional update (else
+        ``Conflict``)."""
+        self.save(point)
+        return point
 
     def risk_points(self, county: str, unit_id: str | None = None) -> list[RiskPoint]:
         query = RiskPoint.objects(county=county)
@@ -199,32 +225,42 @@ class CatalogueStore:
             query = query(unit_id=unit_id)
         return list(query.exclude("outbox").order_by("unit_id", "-evaluation.index", "id").limit(1000))
 
-    def department_counts(self, unit_id: str) -> tuple[int, int]:
-        """(all risk points, high-rated ones) of a department."""
-        return RiskPoint.objects(unit_id=unit_id).count(), RiskPoint.objects(unit_id=unit_id, level="high").count()
+    def add_risk_point(self, point: RiskPoint) -> RiskPoint:
+        """Insert a risk point and count it in its department's tally.
 
-    def reserve_high(self, unit_id: str, cap: int, high_now: int) -> bool:
+        Two single-document writes, the point first: a crash in between leaves the tally one
+        short, which only makes the 10% cap stricter, never looser.
+        """
+        self.add(point)
+        HighRiskTally._get_collection().update_one(
+            {"_id": point.unit_id}, {"$inc": {"total": 1}, "$setOnInsert": {"high": 0}}, upsert=True
+        )
+        return point
+
+    def department_tally(self, unit_id: str) -> tuple[int, int]:
+        """(all risk points, high-rated ones) of a department, read by key."""
+        tally = self.get(HighRiskTally, unit_id)
+        return (tally.total, tally.high) if tally is not None else (0, 0)
+
+    def reserve_high(self, unit_id: str, cap: int) -> bool:
         """Take one high slot if fewer than ``cap`` are taken; one conditional write."""
         if cap <= 0:
             return False
-        collection = HighRiskTally._get_collection()
-        try:  # first use: start from what the department holds
-            collection.insert_one({"_id": unit_id, "high": high_now})
-        except DuplicateKeyError:
-            pass
-        result = collection.update_one({"_id": unit_id, "high": {"$lt": cap}}, {"$inc": {"high": 1}})
+        result = HighRiskTally._get_collection().update_one(
+            {"_id": unit_id, "high": {"$lt": cap}}, {"$inc": {"high": 1}}
+        )
         return bool(result.modified_count)
 
     def release_high(self, unit_id: str) -> None:
         HighRiskTally._get_collection().update_one({"_id": unit_id, "high": {"$gt": 0}}, {"$inc": {"high": -1}})
 
 
-class RiskStore(CatalogueStore, Store):
+class RiskStore(CatalogueStore):
     documents = (RegisteredOfficial, Profile, PowerItem, RiskPoint, HighRiskTally)
 
     # -- registry --------------------------------------------------------------------------
     def get_official(self, official_id: str) -> RegisteredOfficial | None:
-        return RegisteredOfficial.objects(id=official_id).first()
+        return self.get(RegisteredOfficial, official_id)
 
     def record_official(self, data: dict, event_id: str, now: datetime) -> bool:
         """Upsert an official from ``official.changed``; False when this event was applied already.
@@ -262,7 +298,7 @@ class RiskStore(CatalogueStore, Store):
 
     # -- profiles --------------------------------------------------------------------------
     def get_profile(self, official_id: str) -> Profile | None:
-        return Profile.objects(id=official_id).first()
+        return self.get(Profile, official_id)
 
     def top_profiles(self, county: str, limit: int = 50) -> list[Profile]:
         return list(Profile.objects(county=county).exclude("outbox").order_by("-score", "id").limit(limit))
@@ -303,4 +339,7 @@ class RiskStore(CatalogueStore, Store):
             result = Profile._get_collection().update_one(query, update, upsert=expected_version == 0)
         except DuplicateKeyError:
             return False
-        return bool(result.matched_count or result.upserted_id is not None)
+        if not (result.matched_count or result.upserted_id is not None):
+            return False
+        self.events_written(Profile, official_id)
+        return True

@@ -1,10 +1,20 @@
-"""Marshmallow schemas at the risk service's edges: events in and out, HTTP payloads."""
+"""Marshmallow schemas at the risk service's edges: events in and out, HTTP payloads.
+
+The Out schemas dump the aggregates themselves (``Profile``, ``RiskPoint``, ``PowerItem``);
+the Chinese labels are computed here from the codes the aggregates keep.
+"""
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from collections.abc import Mapping
 
-from wuying_common.events import COUNTY_CODE, registry
+from marshmallow import Schema, fields, missing, validate
+
+from wuying_common.events import COUNTY_CODE, ConsumedEventData, registry
+
+from .domain.evaluation import LEVEL_ZH as EVALUATION_LEVEL_ZH
+from .domain.identification import RISK_KINDS, STEP_COLOUR, STEP_ZH
+from .domain.scoring import LEVEL_ZH
 
 SERVICE = "risk"
 LEVEL = validate.OneOf(["low", "medium", "high"])
@@ -61,18 +71,13 @@ WARNING_PROPOSED = registry.register(
 
 
 # -- events in (tolerant readers: only the fields risk uses) ---------------------------------
-class _Tolerant(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-
-class TriagedSubjectSchema(_Tolerant):
+class TriagedSubjectSchema(ConsumedEventData):
     kind = fields.String(required=True)
     id = fields.String(required=True, validate=validate.Length(min=1))
     county = fields.String(load_default=None, allow_none=True, validate=COUNTY_CODE)
 
 
-class PetitionTriagedInSchema(_Tolerant):
+class PetitionTriagedInSchema(ConsumedEventData):
     petition_id = fields.String(load_default="")
     outcome = fields.String(required=True)
     category = fields.String(load_default="")
@@ -81,7 +86,7 @@ class PetitionTriagedInSchema(_Tolerant):
     subjects = fields.List(fields.Nested(TriagedSubjectSchema), load_default=list)
 
 
-class FindingRecordedInSchema(_Tolerant):
+class FindingRecordedInSchema(ConsumedEventData):
     """The part of inspection's ``inspection.finding_recorded`` v1 risk reads."""
 
     finding_id = fields.String(load_default="")
@@ -90,7 +95,7 @@ class FindingRecordedInSchema(_Tolerant):
     severity_zh = fields.String(load_default="")
 
 
-class OfficialChangedInSchema(_Tolerant):
+class OfficialChangedInSchema(ConsumedEventData):
     official_id = fields.String(required=True, validate=validate.Length(min=1))
     county = fields.String(required=True, validate=COUNTY_CODE)
     unit_id = fields.String(load_default="")
@@ -98,7 +103,37 @@ class OfficialChangedInSchema(_Tolerant):
     status = fields.String(load_default="serving")
 
 
+# One instance each, made once: ``Schema.load`` is reentrant, and building a schema per event
+# was a measurable share of a burst's CPU.
+PETITION_TRIAGED_IN = PetitionTriagedInSchema()
+FINDING_RECORDED_IN = FindingRecordedInSchema()
+OFFICIAL_CHANGED_IN = OfficialChangedInSchema()
+
+
 # -- HTTP / RPC ------------------------------------------------------------------------------
+class Label(fields.String):
+    """The Chinese label of the code the dumped object keeps in ``source`` (dump only).
+
+    A ``String`` to the outside, so the published API types it as a string; unknown codes
+    show as themselves, or as null with ``known_only=True``. (marshmallow refuses two fields
+    with the same ``attribute``, hence ``source``.)
+    """
+
+    def __init__(self, labels: Mapping[str, str], source: str, *, known_only: bool = False, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.labels = labels
+        self.source = source
+        self.known_only = known_only
+
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        return super().get_value(obj, self.source, accessor=accessor, default=default)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return self.labels.get(value, None if self.known_only else value)
+
+
 class SignalSchema(Schema):
     factor = fields.String()
     points = fields.Integer()
@@ -127,12 +162,12 @@ class ProposalSchema(Schema):
 
 
 class ProfileSchema(Schema):
-    official_id = fields.String()
+    official_id = fields.String(attribute="id")
     unit_id = fields.String()
     county = fields.String()
     score = fields.Integer()
     level = fields.String()
-    level_zh = fields.String()
+    level_zh = Label(LEVEL_ZH, "level")
     rule_version = fields.String()
     factors = fields.List(fields.Nested(FactorSchema), metadata={"description": "逐因素解释"})
     signals = fields.List(fields.Nested(SignalSchema))
@@ -142,12 +177,12 @@ class ProfileSchema(Schema):
 
 
 class ProfileSummarySchema(Schema):
-    official_id = fields.String()
+    official_id = fields.String(attribute="id")
     unit_id = fields.String()
     county = fields.String()
     score = fields.Integer()
     level = fields.String()
-    level_zh = fields.String()
+    level_zh = Label(LEVEL_ZH, "level")
     proposed_levels = fields.List(fields.Integer())
 
 
@@ -242,8 +277,14 @@ class EvaluateSchema(Schema):
 
 class ContributionSchema(Schema):
     step = fields.String()
-    step_zh = fields.String()
-    colour = fields.String(allow_none=True, metadata={"description": "black 自己找, blue 同事帮, red 领导点"})
+    step_zh = Label(STEP_ZH, "step")
+    colour = Label(
+        STEP_COLOUR,
+        "step",
+        known_only=True,
+        allow_none=True,
+        metadata={"description": "black 自己找, blue 同事帮, red 领导点"},
+    )
     by = fields.String()
     content = fields.String()
     at = fields.DateTime()
@@ -253,7 +294,7 @@ class EvaluationSchema(Schema):
     grades = fields.Dict()
     index = fields.Integer()
     level = fields.String()
-    level_zh = fields.String()
+    level_zh = Label(EVALUATION_LEVEL_ZH, "level")
     lines = fields.List(fields.String())
     rule_version = fields.String()
     evaluated_at = fields.DateTime()
@@ -266,7 +307,7 @@ class RiskPointSchema(Schema):
     post = fields.String()
     power_id = fields.String(allow_none=True)
     kind = fields.String()
-    kind_zh = fields.String()
+    kind_zh = Label(RISK_KINDS, "kind")
     description = fields.String()
     status = fields.String(metadata={"description": "identifying, decided, published"})
     next_step = fields.String(allow_none=True)

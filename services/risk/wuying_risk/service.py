@@ -9,9 +9,9 @@ from wuying_common.consumers import wuying_event_handler
 from wuying_common.http import route
 from wuying_common.service import WuyingService
 
-from . import handlers
 from .dependencies import risk_outbox, risk_store
 from .exceptions import ProfileNotFound
+from .handlers import powers, profiles, registry, risk_points
 from .schemas import (
     DeletedSchema,
     EvaluateSchema,
@@ -27,7 +27,9 @@ from .schemas import (
 )
 
 WRITERS = ("risk_officer",)
-DECIDERS = handlers.DECIDERS
+DECIDERS = risk_points.DECIDERS
+# Made once: the RPC entrypoint dumps every profile through it.
+PROFILE_OUT = ProfileSchema()
 
 
 class RiskService(WuyingService):
@@ -42,21 +44,21 @@ class RiskService(WuyingService):
     # -- events in -------------------------------------------------------------------------
     @wuying_event_handler("archive", "official.changed")
     def on_official_changed(self, event):
-        return handlers.record_official(self.store, self.clock, event)
+        return registry.record_official(self.store, self.clock, event)
 
     @wuying_event_handler("intake", "petition.triaged")
     def on_petition_triaged(self, event):
-        outcome = handlers.on_petition_triaged(self.store, self.clock, event)
+        outcome = profiles.on_petition_triaged(self.store, self.clock, event)
         self._count(outcome)
         return outcome.status
 
     @wuying_event_handler("inspection", "inspection.finding_recorded")
     def on_inspection_finding_recorded(self, event):
-        outcome = handlers.on_inspection_finding(self.store, self.clock, event)
+        outcome = profiles.on_inspection_finding(self.store, self.clock, event)
         self._count(outcome)
         return outcome.status
 
-    def _count(self, outcome: handlers.Outcome) -> None:
+    def _count(self, outcome: profiles.Outcome) -> None:
         changed = self.metrics.counter("profiles_changed", "Risk profiles changed, by county", ("county",))
         proposed = self.metrics.counter(
             "warnings_proposed", "Warnings proposed, by county and level", ("county", "level")
@@ -70,7 +72,7 @@ class RiskService(WuyingService):
     @rpc
     def get_profile(self, official_id):
         try:
-            return ProfileSchema().dump(handlers.profile_view(self.store, None, official_id))
+            return PROFILE_OUT.dump(profiles.profile_view(self.store, None, official_id))
         except ProfileNotFound:
             return None
 
@@ -83,7 +85,7 @@ class RiskService(WuyingService):
         tags=("profiles",),
     )
     def get_profile_http(self, request, official_id):
-        return handlers.profile_view(self.store, request.principal, official_id)
+        return profiles.profile_view(self.store, request.principal, official_id)
 
     @route(
         "GET",
@@ -96,7 +98,7 @@ class RiskService(WuyingService):
     )
     def list_profiles(self, request):
         q = request.payload
-        return handlers.top_profiles(self.store, request.principal, q["county"], q["limit"])
+        return profiles.top_profiles(self.store, request.principal, q["county"], q["limit"])
 
     # -- power lists (权力清单) ----------------------------------------------------------------
     @route(
@@ -110,7 +112,7 @@ class RiskService(WuyingService):
         tags=("powers",),
     )
     def create_power(self, request):
-        return handlers.create_power(self.store, self.clock, request.principal, request.payload)
+        return powers.create_power(self.store, self.clock, request.principal, request.payload)
 
     @route(
         "GET",
@@ -122,11 +124,11 @@ class RiskService(WuyingService):
         tags=("powers",),
     )
     def list_powers(self, request):
-        return handlers.list_powers(self.store, request.principal, request.payload)
+        return powers.list_powers(self.store, request.principal, request.payload)
 
     @route("GET", "/api/v1/powers/<power_id>", summary="权力清单条目", response=PowerSchema, tags=("powers",))
     def get_power(self, request, power_id):
-        return handlers.get_power(self.store, request.principal, power_id)
+        return powers.get_power(self.store, request.principal, power_id)
 
     @route(
         "PUT",
@@ -138,7 +140,7 @@ class RiskService(WuyingService):
         tags=("powers",),
     )
     def update_power(self, request, power_id):
-        return handlers.update_power(self.store, self.clock, request.principal, power_id, request.payload)
+        return powers.update_power(self.store, self.clock, request.principal, power_id, request.payload)
 
     @route(
         "DELETE",
@@ -149,7 +151,7 @@ class RiskService(WuyingService):
         tags=("powers",),
     )
     def delete_power(self, request, power_id):
-        return handlers.delete_power(self.store, request.principal, power_id)
+        return powers.delete_power(self.store, request.principal, power_id)
 
     # -- risk points: five-step identification and evaluation ------------------------------
     @route(
@@ -162,7 +164,7 @@ class RiskService(WuyingService):
         tags=("risk-points",),
     )
     def create_risk_point(self, request):
-        return handlers.create_risk_point(self.store, self.clock, request.principal, request.payload)
+        return risk_points.create_risk_point(self.store, self.clock, request.principal, request.payload)
 
     @route(
         "POST",
@@ -173,7 +175,7 @@ class RiskService(WuyingService):
         tags=("risk-points",),
     )
     def add_step(self, request, risk_id):
-        return handlers.add_step(self.store, self.clock, request.principal, risk_id, request.payload)
+        return risk_points.add_step(self.store, self.clock, request.principal, risk_id, request.payload)
 
     @route(
         "POST",
@@ -185,13 +187,13 @@ class RiskService(WuyingService):
         tags=("risk-points",),
     )
     def evaluate_risk_point(self, request, risk_id):
-        return handlers.evaluate_risk_point(self.store, self.clock, request.principal, risk_id, request.payload)
+        return risk_points.evaluate_risk_point(self.store, self.clock, request.principal, risk_id, request.payload)
 
     @route(
         "GET", "/api/v1/risk-points/<risk_id>", summary="风险点详情", response=RiskPointSchema, tags=("risk-points",)
     )
     def get_risk_point(self, request, risk_id):
-        return handlers.get_risk_point(self.store, request.principal, risk_id)
+        return risk_points.get_risk_point(self.store, request.principal, risk_id)
 
     @route(
         "GET",
@@ -203,4 +205,4 @@ class RiskService(WuyingService):
         tags=("risk-points",),
     )
     def list_risk_points(self, request):
-        return handlers.list_risk_points(self.store, request.principal, request.payload)
+        return risk_points.list_risk_points(self.store, request.principal, request.payload)

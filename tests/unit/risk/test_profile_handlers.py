@@ -1,4 +1,4 @@
-"""Risk handlers on the embedded store: signals are idempotent and carry their events."""
+"""Profile and registry handlers on the fake store: signals are idempotent and carry their events."""
 
 import uuid
 
@@ -6,17 +6,18 @@ import pytest
 from marshmallow import ValidationError
 
 from wuying_common.events import parse_event
-from wuying_risk import handlers
-from wuying_risk.exceptions import ProfileNotFound, UnknownSeverityError
-from wuying_risk.persistence import ALIAS, Profile, RiskStore
+from wuying_risk.domain.scoring import UnknownSeverity
+from wuying_risk.exceptions import ProfileNotFound
+from wuying_risk.handlers import profiles as handlers
+from wuying_risk.handlers.registry import record_official
+from wuying_risk.persistence import Profile
+from wuying_risk.schemas import ProfileSchema
+from wuying_testing.fakes.risk import FakeRiskStore
 
 
 @pytest.fixture
-def store(embedded_store):
-    embedded_store(ALIAS)
-    store = RiskStore(ALIAS, "embedded")
-    store.ensure_indexes()
-    return store
+def store():
+    return FakeRiskStore()
 
 
 def triaged(official_id="off-1", severity="medium", outcome="integrity_information", county="130402", **extra):
@@ -56,17 +57,18 @@ def test_the_same_triaged_event_twice_adds_one_signal_and_one_set_of_events(stor
     event = triaged()
     assert handlers.on_petition_triaged(store, clock, event).status == "processed"
     assert handlers.on_petition_triaged(store, clock, event).status == "duplicate"
-    profile = Profile.objects.get(id="off-1")
+    profile = store.get_profile("off-1")
     assert [s.event_id for s in profile.signals] == [event["id"]]
     assert profile.score == 35
     assert outbox_types(profile) == ["wuying.risk.risk.profile_changed.v1", "wuying.risk.warning.proposed.v1"]
     assert profile.outbox_pending is True
+    assert store.events_marked == [(Profile, "off-1")]  # the relay is told, by key
 
 
 def test_a_first_medium_report_proposes_a_blue_warning_with_chinese_reasons(store, clock):
     event = triaged()
     handlers.on_petition_triaged(store, clock, event)
-    profile = Profile.objects.get(id="off-1")
+    profile = store.get_profile("off-1")
     changed, proposed = (entry.envelope for entry in profile.outbox)
     for envelope in (changed, proposed):
         parse_event(envelope)
@@ -89,7 +91,7 @@ def test_blue_is_proposed_once_and_yellow_when_sixty_is_reached(store, clock):
     first, second = triaged(), triaged()
     handlers.on_petition_triaged(store, clock, first)
     handlers.on_petition_triaged(store, clock, second)
-    profile = Profile.objects.get(id="off-1")
+    profile = store.get_profile("off-1")
     assert profile.score == 70
     assert profile.level == "high"
     proposals = [e.envelope["data"] for e in profile.outbox if e.routing_key == "warning.proposed"]
@@ -104,54 +106,54 @@ def test_a_third_report_below_red_changes_the_profile_without_a_proposal(store, 
     outcome = handlers.on_petition_triaged(store, clock, triaged(severity="low"))
     assert outcome.changes[0].scored.score_after == 85
     assert outcome.changes[0].scored.proposal is None
-    assert Profile.objects.get(id="off-1").proposed_levels == [3, 2]
+    assert store.get_profile("off-1").proposed_levels == [3, 2]
 
 
 def test_outcomes_other_than_integrity_information_leave_profiles_alone(store, clock):
     outcome = handlers.on_petition_triaged(store, clock, triaged(outcome="case_clue"))
     assert outcome.status == "processed"
-    assert Profile.objects.count() == 0
+    assert store.stored(Profile) == []
 
 
 def test_unit_subjects_do_not_create_official_profiles(store, clock):
     event = triaged()
     event["data"]["subjects"] = [{"kind": "unit", "id": "unit-1"}]
     handlers.on_petition_triaged(store, clock, event)
-    assert Profile.objects.count() == 0
+    assert store.stored(Profile) == []
 
 
 def test_an_unregistered_official_gets_the_subjects_county_and_an_empty_unit(store, clock):
     handlers.on_petition_triaged(store, clock, triaged(county="130403"))
-    profile = Profile.objects.get(id="off-1")
+    profile = store.get_profile("off-1")
     assert (profile.county, profile.unit_id) == ("130403", "")
 
 
 def test_a_registered_official_gets_the_registry_unit_and_county(store, clock):
-    assert handlers.record_official(store, clock, official_changed()) == "processed"
+    assert record_official(store, clock, official_changed()) == "processed"
     handlers.on_petition_triaged(store, clock, triaged())
-    profile = Profile.objects.get(id="off-1")
+    profile = store.get_profile("off-1")
     assert profile.unit_id == "unit-7"
     assert profile.outbox[0].envelope["data"]["unit_id"] == "unit-7"
 
 
 def test_official_changed_twice_is_applied_once(store, clock):
     event = official_changed()
-    assert handlers.record_official(store, clock, event) == "processed"
-    assert handlers.record_official(store, clock, event) == "duplicate"
+    assert record_official(store, clock, event) == "processed"
+    assert record_official(store, clock, event) == "duplicate"
     assert store.get_official("off-1").seen_event_ids == [event["id"]]
 
 
 def test_a_transfer_moves_an_existing_profile_to_the_new_unit(store, clock):
     handlers.on_petition_triaged(store, clock, triaged())
-    handlers.record_official(store, clock, official_changed(unit_id="unit-9"))
-    assert Profile.objects.get(id="off-1").unit_id == "unit-9"
+    record_official(store, clock, official_changed(unit_id="unit-9"))
+    assert store.get_profile("off-1").unit_id == "unit-9"
 
 
 def test_an_unknown_severity_is_rejected_and_nothing_is_written(store, clock):
-    with pytest.raises(UnknownSeverityError) as exc:
+    with pytest.raises(UnknownSeverity) as exc:
         handlers.on_petition_triaged(store, clock, triaged(severity="extreme"))
-    assert "data.severity" in exc.value.fields
-    assert Profile.objects.count() == 0
+    assert (exc.value.field, exc.value.code, exc.value.invalid) == ("severity", "unknown_severity", True)
+    assert store.stored(Profile) == []
 
 
 def test_a_malformed_subject_list_is_rejected(store, clock):
@@ -164,7 +166,7 @@ def test_a_malformed_subject_list_is_rejected(store, clock):
 def test_the_profile_view_explains_the_score_factor_by_factor(store, clock, token):
     handlers.on_petition_triaged(store, clock, triaged())
     handlers.on_petition_triaged(store, clock, triaged(severity="low"))
-    view = handlers.profile_view(store, None, "off-1")
+    view = ProfileSchema().dump(handlers.profile_view(store, None, "off-1"))
     assert view["score"] == 50
     assert view["level_zh"] == "中风险"
     assert view["factors"][0]["factor"] == "integrity_report"
@@ -193,7 +195,7 @@ def test_a_concurrent_write_between_read_and_write_is_retried_on_fresh_state(sto
     outcome = handlers.on_petition_triaged(store, clock, triaged())
     change = outcome.changes[0].scored
     assert (change.score_before, change.score_after) == (50, 85)
-    assert Profile.objects.get(id="off-1").score == 85
+    assert store.get_profile("off-1").score == 85
 
 
 def finding(official_id="off-1", severity="general", county="130402"):
@@ -211,13 +213,13 @@ def test_an_inspection_finding_about_an_official_raises_the_profile_once(store, 
     event = finding(severity="general")
     assert handlers.on_inspection_finding(store, clock, event).status == "processed"
     assert handlers.on_inspection_finding(store, clock, event).status == "duplicate"
-    profile = Profile.objects.get(id="off-1")
+    profile = store.get_profile("off-1")
     assert profile.score == 35
     assert [s.factor for s in profile.signals] == ["inspection_finding"]
 
 
 def test_a_serious_finding_weighs_like_a_grave_report_and_a_unit_finding_touches_no_profile(store, clock):
     handlers.on_inspection_finding(store, clock, finding(official_id="off-2", severity="serious"))
-    assert Profile.objects.get(id="off-2").score == 55
+    assert store.get_profile("off-2").score == 55
     assert handlers.on_inspection_finding(store, clock, finding(official_id=None)).status == "processed"
-    assert Profile.objects.count() == 1
+    assert len(store.stored(Profile)) == 1

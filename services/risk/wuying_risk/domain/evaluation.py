@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from wuying_common.rules import InvalidInput, RuleBroken
+
 FACTORS = ("probability", "scope", "severity", "variation", "distribution", "duration", "frequency")
 FACTOR_ZH = {
     "probability": "发生概率",
@@ -27,10 +29,23 @@ GRADE_MIN, GRADE_MAX = 1, 5
 LEVEL_ZH = {"low": "低", "medium": "中", "high": "高"}
 
 
-class InvalidGrades(ValueError):
+class InvalidGrades(InvalidInput):
+    """Grades missing, out of range or unknown (an input rule: 400); ``problems`` per factor."""
+
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = problems
-        super().__init__(problems)
+        # The shared rule error names one field: the first factor at fault, every problem in
+        # the message.
+        super().__init__(f"grades.{next(iter(problems))}", "；".join(problems.values()))
+
+
+class HighRiskCapReached(RuleBroken):
+    """A new high rating would take the department over its 10% cap (a state rule: 409)."""
+
+    code = "high_risk_cap_reached"
+
+    def __init__(self, message: str = "本部门高等级风险已达风险总量的10%上限") -> None:
+        super().__init__("grades", message)
 
 
 @dataclass(frozen=True)
@@ -114,6 +129,10 @@ class CapCheck:
             f"本部门共有风险点 {self.total} 个，高等级风险最多 {self.cap} 个（不超过风险总量的10%），"
             f"评定后将达到 {self.high_after} 个"
         )
+
+    def require(self) -> None:
+        if not self.allowed:
+            raise HighRiskCapReached(self.message_zh)
 
 
 def check_high_cap(

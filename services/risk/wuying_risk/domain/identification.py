@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wuying_common.rules import RuleBroken
+
 RISK_KINDS = {
     "ideological_moral": "思想道德风险",
     "institutional": "制度机制风险",
@@ -36,11 +38,15 @@ DECIDING_STEPS = frozenset({"collectively_decided", "organisation_approved"})
 EVALUABLE_FROM = "collectively_decided"
 
 
-class StepOutOfOrder(ValueError):
+class StepOutOfOrder(RuleBroken):
+    """A step taken out of the five-step order (a state rule: 409)."""
+
+    code = "step_out_of_order"
+
     def __init__(self, step: str, expected: str | None) -> None:
         self.step = step
         self.expected = expected
-        super().__init__(step)
+        super().__init__("step", self.message_zh)
 
     @property
     def message_zh(self) -> str:
@@ -70,8 +76,23 @@ def status_after(done: Sequence[str]) -> str:
     return "identifying"
 
 
+class NotYetDecided(RuleBroken):
+    """Evaluation asked for before the collective decision (a state rule: 409)."""
+
+    code = "not_yet_decided"
+
+    def __init__(self) -> None:
+        super().__init__("status", "风险点须经集体评定后方可评估等级")
+
+
 def can_evaluate(done: Sequence[str]) -> bool:
     return EVALUABLE_FROM in done
+
+
+def check_evaluable(done: Sequence[str]) -> None:
+    """Refuse an evaluation before 集体定."""
+    if not can_evaluate(done):
+        raise NotYetDecided()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from wuying_common.rules import InvalidInput
+
 LEVELS = ("low", "medium", "high")
 LEVEL_ZH = {"low": "低风险", "medium": "中风险", "high": "高风险"}
 SEVERITY_ZH = {"low": "轻微", "medium": "一般", "high": "严重"}
@@ -36,8 +38,15 @@ FACTOR_ZH = {
 }
 
 
-class UnknownSeverity(ValueError):
-    """A severity the rule set has no points for."""
+class UnknownSeverity(InvalidInput):
+    """A severity the rule set has no points for: the signal cannot be scored (a retry never
+    helps, so a consumer dead-letters it)."""
+
+    code = "unknown_severity"
+
+    def __init__(self, severity: str) -> None:
+        super().__init__("severity", f"无法识别的严重程度：{severity}")
+        self.severity = severity
 
 
 @dataclass(frozen=True)
