@@ -49,8 +49,9 @@ test-interface test-contracts test-e2e: test-%: install
 lint: install
 	$(BIN)/ruff check common tools services tests scripts benchmarks
 	$(BIN)/ruff format --check common tools services tests scripts benchmarks
-	# Domain rules are typed and pure (CONVENTIONS.md); handlers.py is not yet mypy-clean.
-	$(BIN)/mypy --ignore-missing-imports services/*/wuying_*/domain common/wuying_common/calendar.py
+	# Domain rules and every handlers module are typed (CONVENTIONS.md).
+	$(BIN)/mypy --ignore-missing-imports services/*/wuying_*/domain services/*/wuying_*/handlers* \
+	  common/wuying_common/calendar.py common/wuying_common/rules.py
 
 format: install
 	$(BIN)/ruff check --fix common tools services tests scripts benchmarks
