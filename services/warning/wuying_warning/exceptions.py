@@ -1,4 +1,9 @@
-"""Warning errors: stable English codes, Chinese messages, registered for RPC callers."""
+"""Warning errors: stable English codes, Chinese messages, registered for RPC callers.
+
+Rules of the domain refuse with ``wuying_common.rules.RuleBroken`` (e.g.
+``domain.deadlines.ExtensionRefused``), mapped to 400/409 in one place; the errors here are
+about access, existence and the state machine as the HTTP API words them.
+"""
 
 from nameko.exceptions import deserialize_to_instance
 
@@ -45,12 +50,6 @@ class DateInFuture(ValidationFailed):
 class LiftByIssuerForbidden(Forbidden):
     code = "lift_by_issuer_forbidden"
     message = "预警须由签发人以外的领导批准解除"
-
-
-@deserialize_to_instance
-class ExtensionRefused(Conflict):
-    code = "extension_not_allowed"
-    message = "该预警不能延长整改期限"
 
 
 @deserialize_to_instance

@@ -6,7 +6,9 @@ Beijing calendar dates, not instants, and ISO strings compare in date order for 
 
 from __future__ import annotations
 
-from datetime import datetime
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
 
 from mongoengine import (
     BooleanField,
@@ -18,7 +20,6 @@ from mongoengine import (
     ListField,
     StringField,
 )
-from mongoengine.errors import NotUniqueError
 
 from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument, new_id
@@ -29,20 +30,26 @@ ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class WarningRecord(OutboxDocument):
-    """One warning matter (一事一例, 篇5 七(四)): proposal, approval, notice and deadlines."""
+    """One warning matter (一事一例, 篇5 七(四)): proposal, approval, notice and deadlines.
 
+    ``_id``: a random id for a staff proposal; for a proposal consumed from risk, a name-based
+    UUID of the event id (``proposal_warning_id``), so the insert itself is the idempotency
+    record of that event.
+    """
+
+    subject_kind = "warning"
     meta = {
         "db_alias": ALIAS,
         "collection": "warnings",
+        # No secondary unique index: warnings are written per event, and the event's
+        # idempotency lives in the natural ``_id`` (and in ``merged_event_ids`` /
+        # ``report_event_ids`` of the warning the event changed), read by key.
         "indexes": [
-            # Idempotency of consumed proposals: a redelivered warning.proposed collides here.
-            {"fields": ["source_event_id"], "unique": True, "sparse": True},
             ("county", "status", "-proposed_at"),
-            "official_id",
+            ("status", "answer_due"),
+            ("status", "fix_due"),
             "outbox_pending",
             "unit_id",
-            "merged_event_ids",
-            "report_event_ids",
             "notices_pending",
         ],
     }
@@ -139,32 +146,69 @@ class SmsDelivery(Document):
     sent_at = DateTimeField(required=True)
 
 
+class OfficialWarnings(Document):
+    """Which warnings an official has: ``_id`` = the official's id, so the per-event paths
+    (one matter, one warning; a new verified report) find them by key, never by a query on
+    ``official_id``. Append-only: a warning's official never changes."""
+
+    meta = {"db_alias": ALIAS, "collection": "official_warnings"}
+    official_id = StringField(primary_key=True)
+    warning_ids = ListField(StringField())
+
+
+_PROPOSAL_NAMESPACE = uuid.UUID("6f1f6a52-3c1e-5d0c-9a57-7761726e696e")
+
+
+def proposal_warning_id(event_id: str) -> str:
+    """The id of the warning a consumed ``warning.proposed`` event creates: the same for every
+    delivery of the event, in the format of every other warning id (32 hex digits)."""
+    return uuid.uuid5(_PROPOSAL_NAMESPACE, event_id).hex
+
+
 class WarningStore(Store):
-    documents = (WarningRecord, CalendarYear, InboxMessage, SmsDelivery)
+    """The warning service's repository: the only code that reads or writes its collections."""
 
-    # -- one matter, one warning -------------------------------------------------------------
-    def source_event_seen(self, event_id: str) -> bool:
-        return WarningRecord.objects(source_event_id=event_id).count() > 0
+    documents = (WarningRecord, OfficialWarnings, CalendarYear, InboxMessage, SmsDelivery)
 
-    def merged_event_seen(self, event_id: str) -> bool:
-        return WarningRecord.objects(merged_event_ids=event_id).count() > 0
+    # -- warnings by key ---------------------------------------------------------------------
+    def warning(self, warning_id: str) -> WarningRecord | None:
+        return self.get(WarningRecord, warning_id)
 
-    def report_seen(self, event_id: str) -> bool:
-        return WarningRecord.objects(report_event_ids=event_id).count() > 0
+    def add(self, aggregate: Document) -> Document:
+        """Insert; a new warning is first listed under its official (``OfficialWarnings``).
 
-    def open_for_matter(self, official_id: str, risk_point: str, statuses) -> list[WarningRecord]:
-        return list(WarningRecord.objects(official_id=official_id, risk_point=risk_point, status__in=list(statuses)))
+        Listed before it is inserted: a crash in between leaves an id that ``warnings_of``
+        skips and a redelivery (or the next proposal) completes, never a warning its
+        official's list does not show.
+        """
+        if isinstance(aggregate, WarningRecord):
+            OfficialWarnings.objects(official_id=aggregate.official_id).update_one(
+                add_to_set__warning_ids=aggregate.pk, upsert=True
+            )
+        return super().add(aggregate)
 
-    def open_blue_for(self, official_id: str, statuses) -> list[WarningRecord]:
-        return list(WarningRecord.objects(official_id=official_id, level=3, status__in=list(statuses)))
-
-    def for_official(self, official_id: str, statuses=None) -> list[WarningRecord]:
-        query = WarningRecord.objects(official_id=official_id)
+    def warnings_of(self, official_id: str, statuses: Iterable[str] | None = None) -> list[WarningRecord]:
+        """An official's warnings (of ``statuses`` if given), oldest first: two reads by key."""
+        index = self.get(OfficialWarnings, official_id)
+        if index is None:
+            return []
+        found = self.get_many(WarningRecord, index.warning_ids)
         if statuses is not None:
-            query = query(status__in=list(statuses))
-        return list(query.order_by("proposed_at", "id"))
+            wanted = set(statuses)
+            found = [w for w in found if w.status in wanted]
+        return sorted(found, key=lambda w: (w.proposed_at, w.id))
 
-    # -- results -----------------------------------------------------------------------------
+    # -- lists for people (indexed on MongoDB; scans on the embedded store) -------------------
+    def find(
+        self, county: str, status: str | None = None, level: int | None = None, limit: int = 100
+    ) -> list[WarningRecord]:
+        query = WarningRecord.objects(county=county)
+        if status:
+            query = query(status=status)
+        if level:
+            query = query(level=level)
+        return list(query.order_by("-proposed_at", "id").limit(limit))
+
     def red_issued_in_year(self, unit_id: str, year: int) -> list[WarningRecord]:
         return list(
             WarningRecord.objects(
@@ -176,10 +220,31 @@ class WarningStore(Store):
             ).order_by("issued_on", "id")
         )
 
-    def for_county(self, county: str) -> list[WarningRecord]:
-        return list(WarningRecord.objects(county=county).order_by("proposed_at", "id"))
+    def touching_period(self, county: str, first: date, last: date) -> list[WarningRecord]:
+        """A county's warnings issued, proposed or lifted between ``first`` and ``last``
+        (Beijing dates), oldest first: what a quarterly report reads."""
+        # proposed_at is a UTC instant; a day either side covers every Beijing date in range.
+        since = datetime.combine(first - timedelta(days=1), time())
+        until = datetime.combine(last + timedelta(days=2), time())
+        days = {"$gte": first.isoformat(), "$lte": last.isoformat()}
+        query = WarningRecord.objects(county=county).filter(
+            __raw__={
+                "$or": [
+                    {"issued_on": days},
+                    {"lifted_on": days},
+                    {"proposed_at": {"$gte": since, "$lt": until}},
+                ]
+            }
+        )
+        return list(query.order_by("proposed_at", "id"))
 
-    # -- delivery ----------------------------------------------------------------------------
+    # -- the deadline timer (per tick, not per event) ------------------------------------------
+    def overdue_candidates(self, today: str, limit: int = 500) -> list[WarningRecord]:
+        """Issued warnings past their answer date, and rectifications past their fix date."""
+        answer = WarningRecord.objects(status="issued", answer_due__lt=today).limit(limit)
+        fix = WarningRecord.objects(status="rectifying", fix_due__lt=today).limit(limit)
+        return list(answer) + list(fix)
+
     def notices_pending(self, limit: int = 200) -> list[WarningRecord]:
         return list(WarningRecord.objects(notices_pending=True).limit(limit))
 
@@ -187,17 +252,20 @@ class WarningStore(Store):
         # Only if nothing was queued since: a later write may have added a notice.
         WarningRecord.objects(id=warning_id, version=version).update_one(set__notices_pending=False)
 
+    # -- delivery ------------------------------------------------------------------------------
     def deliver_inbox(self, message: InboxMessage) -> bool:
-        try:
-            message.save(force_insert=True)
-        except NotUniqueError:
-            return False
-        return True
+        """False if the notice was delivered before (its id is the message's ``_id``)."""
+        return self._add_once(message)
 
     def record_sms(self, sms: SmsDelivery) -> bool:
+        return self._add_once(sms)
+
+    def _add_once(self, document: Document) -> bool:
         try:
-            sms.save(force_insert=True)
-        except NotUniqueError:
+            self.add(document)
+        except Conflict as exc:
+            if exc.code != "duplicate":
+                raise
             return False
         return True
 
@@ -205,43 +273,15 @@ class WarningStore(Store):
         return list(InboxMessage.objects(official_id=official_id).order_by("-delivered_at", "id").limit(limit))
 
     def inbox_message(self, message_id: str) -> InboxMessage | None:
-        return InboxMessage.objects(id=message_id).first()
+        return self.get(InboxMessage, message_id)
 
     def mark_read(self, message_id: str, at: datetime) -> None:
         # The first read counts; reading again changes nothing.
         InboxMessage.objects(id=message_id, read_at=None).update_one(set__read_at=at)
 
+    # -- calendar years (a handful of small documents) -----------------------------------------
     def calendar_years(self) -> list[dict]:
         return [c.data for c in CalendarYear.objects.order_by("year")]
 
     def save_calendar_year(self, data: dict) -> None:
-        CalendarYear(year=data["year"], data=data, loaded_at=datetime.utcnow()).save()
-
-    def get(self, warning_id: str) -> WarningRecord | None:
-        return WarningRecord.objects(id=warning_id).first()
-
-    def insert(self, warning: WarningRecord) -> bool:
-        """Insert a new warning with its pending events; False if its source event was seen."""
-        try:
-            warning.save_versioned()
-        except Conflict as exc:
-            if isinstance(exc.__cause__, NotUniqueError):
-                return False
-            raise
-        return True
-
-    def find(
-        self, county: str, status: str | None = None, level: int | None = None, limit: int = 100
-    ) -> list[WarningRecord]:
-        query = WarningRecord.objects(county=county)
-        if status:
-            query = query(status=status)
-        if level:
-            query = query(level=level)
-        return list(query.order_by("-proposed_at", "id").limit(limit))
-
-    def overdue_candidates(self, today: str, limit: int = 500) -> list[WarningRecord]:
-        """Issued warnings past their answer date, and rectifications past their fix date."""
-        answer = WarningRecord.objects(status="issued", answer_due__lt=today).limit(limit)
-        fix = WarningRecord.objects(status="rectifying", fix_due__lt=today).limit(limit)
-        return list(answer) + list(fix)
+        self.add_or_replace(CalendarYear(year=data["year"], data=data, loaded_at=datetime.utcnow()))

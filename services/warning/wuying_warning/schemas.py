@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from wuying_common.events import COUNTY_CODE, registry
+from wuying_common.events import COUNTY_CODE, ConsumedEventData, registry
 
 from .domain import lifecycle
 from .domain.levels import LEVELS, TRIGGERS, trigger_label
@@ -161,11 +161,8 @@ WARNING_EXTENDED = registry.register(
 
 
 # -- events in (tolerant readers: never registered, the producer owns the contract) -----------
-class WarningProposedReader(Schema):
+class WarningProposedReader(ConsumedEventData):
     """The part of risk's ``warning.proposed`` v1 this service reads (docs/event-flow.md)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     proposal_id = fields.String(load_default=None, allow_none=True)
     official_id = fields.String(required=True, validate=ID)
@@ -182,20 +179,14 @@ class WarningProposedReader(Schema):
     cause_event_ids = fields.List(fields.String(), load_default=list)
 
 
-class _TriagedSubjectReader(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
+class _TriagedSubjectReader(ConsumedEventData):
     kind = fields.String(required=True)
     id = fields.String(required=True)
     county = fields.String(load_default=None, allow_none=True)
 
 
-class PetitionTriagedReader(Schema):
+class PetitionTriagedReader(ConsumedEventData):
     """The part of intake's ``petition.triaged`` v1 this service reads."""
-
-    class Meta:
-        unknown = EXCLUDE
 
     petition_id = fields.String(required=True)
     outcome = fields.String(required=True)
@@ -338,8 +329,21 @@ class WarningQuerySchema(Schema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
+# -- HTTP and RPC answers: Chinese labels are computed here, never in handlers ----------------
 def _level_attr(name):
     return lambda w: getattr(LEVELS[w.level], name) if w.level in LEVELS else None
+
+
+def colour_label(colour: str) -> str:
+    """ "蓝色（警示提醒）" for "blue": how the printed report names a level."""
+    for lvl in LEVELS.values():
+        if lvl.colour == colour:
+            return f"{lvl.colour_zh}（{lvl.action_zh}）"
+    return colour
+
+
+def status_label(status: str) -> str:
+    return lifecycle.STATUS_ZH.get(status, status)
 
 
 class WarningSchema(Schema):
@@ -380,6 +384,74 @@ class WarningSchema(Schema):
     attached_proposals = fields.List(fields.Dict())
     suppressed_proposals = fields.List(fields.Dict())
     version = fields.Integer()
+
+
+class WarningItemSchema(Schema):
+    """A warning as one line of a report."""
+
+    warning_id = fields.String(attribute="id")
+    official_id = fields.String()
+    unit_id = fields.String()
+    level = fields.Integer()
+    colour = fields.String()
+    colour_zh = fields.Function(lambda w: colour_label(w.colour), metadata={"type": "string"})
+    status = fields.String()
+    status_zh = fields.Function(lambda w: status_label(w.status), metadata={"type": "string"})
+
+
+class TriggerCountSchema(Schema):
+    code = fields.String()
+    label = fields.String()
+    count = fields.Integer()
+
+
+class PeriodSchema(Schema):
+    start = fields.Date(data_key="from", attribute="first")
+    end = fields.Date(data_key="to", attribute="last")
+
+
+class AnswerTimesSchema(Schema):
+    answered = fields.Integer(attribute="count")
+    average = fields.Float(allow_none=True)
+    median = fields.Float(allow_none=True)
+
+
+class QuarterlyReportSchema(Schema):
+    """廉政风险信息预警专报 (篇5 三(二)); ``format=html`` prints the same content."""
+
+    title = fields.Constant("廉政风险信息预警专报", metadata={"type": "string"})
+    county = fields.String()
+    year = fields.Integer()
+    quarter = fields.Integer()
+    period = fields.Nested(PeriodSchema)
+    total = fields.Integer()
+    by_level = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_trigger = fields.List(fields.Nested(TriggerCountSchema))
+    overdue = fields.List(fields.Nested(WarningItemSchema))
+    escalated = fields.List(fields.Nested(WarningItemSchema))
+    lifted = fields.List(fields.Nested(WarningItemSchema))
+    answer_working_days = fields.Nested(AnswerTimesSchema, attribute="answer_times")
+
+
+class EligibilitySchema(Schema):
+    """篇5 七(二): may the unit be rated an advanced unit this year?"""
+
+    unit_id = fields.String()
+    year = fields.Integer()
+    eligible = fields.Boolean()
+    red_warnings = fields.Integer()
+    warning_ids = fields.List(fields.String())
+    threshold = fields.Integer()
+    rule = fields.String()
+
+
+class CalendarYearLoadedSchema(Schema):
+    year = fields.Integer()
+    source = fields.String()
+    holidays = fields.List(fields.String())
+    workdays = fields.List(fields.String())
+    loaded_years = fields.List(fields.Integer())
 
 
 class WorkingDaysQuerySchema(Schema):

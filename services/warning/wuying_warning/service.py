@@ -13,23 +13,27 @@ from wuying_common.http import route
 from wuying_common.providers import CalendarProvider
 from wuying_common.service import WuyingService
 
-from . import handlers
+from . import views
 from .dependencies import NotifierChannels, Rules, warning_outbox, warning_store
-from .domain import lifecycle
 from .domain.authority import APPROVER_ROLES, EXTENSION_ROLE
+from .handlers import appeals, deadlines, lifecycle, notices, proposals, results
+from .handlers.support import get_warning
 from .notifiers import build_notifiers
 from .schemas import (
     AppealDecisionSchema,
     AppealSchema,
     ApproveSchema,
+    CalendarYearLoadedSchema,
     CalendarYearSchema,
     EligibilityQuerySchema,
+    EligibilitySchema,
     ExtensionSchema,
     InboxMessageSchema,
     InterviewSchema,
     LiftSchema,
     ProposeSchema,
     QuarterlyQuerySchema,
+    QuarterlyReportSchema,
     ResponseSchema,
     RevisitSchema,
     TransferSchema,
@@ -72,14 +76,14 @@ class WarningService(WuyingService):
     # -- events in ---------------------------------------------------------------------------
     @wuying_event_handler("risk", "warning.proposed")
     def on_warning_proposed(self, event):
-        outcome, warning = handlers.proposal_from_event(self.store, self.clock, event, self.rules)
+        outcome, warning = proposals.proposal_from_event(self.store, self.clock, event, self.rules)
         if warning is not None and warning.source_event_id == event["id"]:
             self._count("warnings_proposed", "Warnings proposed, by level and county", warning, "risk")
         return outcome
 
     @wuying_event_handler("intake", "petition.triaged")
     def on_petition_triaged(self, event):
-        return handlers.report_from_triage(self.store, self.clock, self.calendar, self.rules, event, self.notifiers)
+        return deadlines.report_from_triage(self.store, self.clock, self.calendar, self.rules, event, self.notifiers)
 
     # -- HTTP --------------------------------------------------------------------------------
     @route(
@@ -93,7 +97,7 @@ class WarningService(WuyingService):
         tags=("warnings",),
     )
     def propose(self, request):
-        kind, warning = handlers.propose_matter(self.store, self.clock, request.principal, request.payload, self.rules)
+        kind, warning = proposals.propose_matter(self.store, self.clock, request.principal, request.payload, self.rules)
         if kind != "new":  # 一事一例: attached to, or suppressed under, an open warning
             return 200, warning
         self._count("warnings_proposed", "Warnings proposed, by level and county", warning, "staff")
@@ -109,7 +113,7 @@ class WarningService(WuyingService):
         tags=("warnings",),
     )
     def approve(self, request, warning_id):
-        warning = handlers.approve(
+        warning = lifecycle.approve(
             self.store,
             self.clock,
             self.calendar,
@@ -133,7 +137,7 @@ class WarningService(WuyingService):
         tags=("warnings",),
     )
     def list_warnings(self, request):
-        return handlers.list_warnings(self.store, request.principal, request.payload)
+        return lifecycle.list_warnings(self.store, request.principal, request.payload)
 
     @route(
         "GET",
@@ -144,7 +148,7 @@ class WarningService(WuyingService):
         tags=("warnings",),
     )
     def get_warning(self, request, warning_id):
-        return handlers.get_warning(self.store, request.principal, warning_id)
+        return get_warning(self.store, request.principal, warning_id)
 
     @route(
         "GET",
@@ -166,20 +170,21 @@ class WarningService(WuyingService):
         tags=("calendar",),
     )
     def add_working_days(self, request):
-        return handlers.add_working_days(self.calendar, request.payload["start"], request.payload["days"], self.store)
+        return deadlines.add_working_days(self.calendar, request.payload["start"], request.payload["days"], self.store)
 
     @route(
         "PUT",
         "/api/v1/calendar/years/<int:year>",
         summary="运维人员加载某年的法定节假日与调休安排",
         body=CalendarYearSchema,
+        response=CalendarYearLoadedSchema,
         roles=("operator",),
         tags=("calendar",),
     )
     def load_calendar_year(self, request, year):
         if request.payload["year"] != year:
             raise ValidationFailed(fields={"year": f"与地址中的年份 {year} 不一致"})
-        return handlers.load_calendar_year(self.store, self.calendar, request.payload)
+        return deadlines.load_calendar_year(self.store, self.calendar, request.payload)
 
     @route(
         "POST",
@@ -192,7 +197,7 @@ class WarningService(WuyingService):
         tags=("warnings",),
     )
     def respond(self, request, warning_id):
-        return handlers.respond(self.store, self.clock, request.principal, warning_id, request.payload)
+        return lifecycle.respond(self.store, self.clock, request.principal, warning_id, request.payload)
 
     @route(
         "POST",
@@ -204,7 +209,7 @@ class WarningService(WuyingService):
         tags=("warnings",),
     )
     def revisit(self, request, warning_id):
-        return handlers.revisit(self.store, self.clock, request.principal, warning_id, request.payload)
+        return lifecycle.revisit(self.store, self.clock, request.principal, warning_id, request.payload)
 
     @route(
         "POST",
@@ -216,7 +221,7 @@ class WarningService(WuyingService):
         tags=("warnings",),
     )
     def lift(self, request, warning_id):
-        return handlers.lift(self.store, self.clock, request.principal, warning_id, request.payload)
+        return lifecycle.lift(self.store, self.clock, request.principal, warning_id, request.payload)
 
     @route(
         "POST",
@@ -229,7 +234,7 @@ class WarningService(WuyingService):
         tags=("appeals",),
     )
     def appeal(self, request, warning_id):
-        return handlers.appeal(self.store, self.clock, request.principal, warning_id, request.payload)
+        return appeals.appeal(self.store, self.clock, request.principal, warning_id, request.payload)
 
     @route(
         "POST",
@@ -241,7 +246,7 @@ class WarningService(WuyingService):
         tags=("appeals",),
     )
     def decide_appeal(self, request, warning_id):
-        return handlers.decide_appeal(
+        return appeals.decide_appeal(
             self.store, self.clock, self.calendar, request.principal, warning_id, request.payload, self.notifiers
         )
 
@@ -255,7 +260,7 @@ class WarningService(WuyingService):
         tags=("warnings",),
     )
     def transfer(self, request, warning_id):
-        return handlers.transfer(self.store, self.clock, request.principal, warning_id, request.payload)
+        return appeals.transfer(self.store, self.clock, request.principal, warning_id, request.payload)
 
     @route(
         "POST",
@@ -268,7 +273,7 @@ class WarningService(WuyingService):
         errors=(400, 401, 403, 404, 409),
     )
     def extend(self, request, warning_id):
-        return handlers.extend(self.store, self.clock, request.principal, warning_id, request.payload, self.notifiers)
+        return deadlines.extend(self.store, self.clock, request.principal, warning_id, request.payload, self.notifiers)
 
     @route(
         "POST",
@@ -281,9 +286,7 @@ class WarningService(WuyingService):
         tags=("delivery",),
     )
     def interview(self, request, warning_id):
-        return handlers.interview(
-            self.store, self.clock, request.principal, warning_id, request.payload, self.notifiers
-        )
+        return notices.interview(self.store, self.clock, request.principal, warning_id, request.payload, self.notifiers)
 
     @route(
         "GET",
@@ -295,7 +298,7 @@ class WarningService(WuyingService):
         tags=("delivery",),
     )
     def inbox(self, request):
-        return handlers.inbox(self.store, request.principal)
+        return notices.inbox(self.store, request.principal)
 
     @route(
         "POST",
@@ -306,52 +309,54 @@ class WarningService(WuyingService):
         tags=("delivery",),
     )
     def read_message(self, request, message_id):
-        return handlers.read_inbox_message(self.store, self.clock, request.principal, message_id)
+        return notices.read_inbox_message(self.store, self.clock, request.principal, message_id)
 
     @route(
         "GET",
         "/api/v1/units/<unit_id>/advanced-eligibility",
         summary="单位当年能否评为先进单位（一年内两次及以上红色预警的不得评先）",
         query=EligibilityQuerySchema,
+        response=EligibilitySchema,
         roles=READERS,
         tags=("results",),
     )
     def advanced_eligibility(self, request, unit_id):
-        return handlers.advanced_eligibility(self.store, request.principal, unit_id, request.payload["year"])
+        return results.advanced_eligibility(self.store, request.principal, unit_id, request.payload["year"])
 
     @route(
         "GET",
         "/api/v1/reports/quarterly",
         summary="廉政风险信息预警专报（季度）：JSON 或可打印的 HTML（format=html）",
         query=QuarterlyQuerySchema,
+        response=QuarterlyReportSchema,
         roles=READERS,
         tags=("results",),
     )
     def quarterly_report(self, request):
-        report = handlers.quarterly_report(self.store, self.calendar, request.principal, request.payload)
+        report = results.quarterly_report(self.store, self.calendar, request.principal, request.payload)
         if request.payload["format"] == "html":
-            return handlers.quarterly_report_html(report)
+            return views.quarterly_report_html(QuarterlyReportSchema().dump(report))
         return report
 
     # -- timers ------------------------------------------------------------------------------
     @timer(interval=DEADLINE_CHECK_SECONDS)
     def check_deadlines(self):
-        return handlers.check_deadlines(self.store, self.clock, self.calendar, self.rules, self.notifiers)
+        return deadlines.check_deadlines(self.store, self.clock, self.calendar, self.rules, self.notifiers)
 
     # -- RPC for the other services (trusted callers inside the cluster) -------------------
     @rpc
     def warning_by_id(self, warning_id):
         """One warning as the HTTP API shows it, or None."""
-        warning = self.store.get(warning_id)
+        warning = results.warning_by_id(self.store, warning_id)
         return WarningSchema().dump(warning) if warning else None
 
     @rpc
     def warnings_for_official(self, official_id, open_only=True):
         """An official's warnings (open ones by default), oldest first."""
-        statuses = lifecycle.OPEN if open_only else None
-        return WarningSchema(many=True).dump(self.store.for_official(official_id, statuses))
+        return WarningSchema(many=True).dump(results.warnings_for_official(self.store, official_id, open_only))
 
     @rpc
     def unit_advanced_eligibility(self, unit_id, year):
         """篇5 七(二): may the unit be rated an advanced unit this year?"""
-        return handlers.advanced_eligibility(self.store, service_principal("rpc"), unit_id, int(year))
+        eligibility = results.advanced_eligibility(self.store, service_principal("rpc"), unit_id, int(year))
+        return EligibilitySchema().dump(eligibility)

@@ -7,10 +7,10 @@ import pytest
 from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.errors import ValidationFailed
+from wuying_testing.fakes.warning import FakeWarningStore
 from wuying_warning import handlers
 from wuying_warning.domain.deadlines import DEFAULT_RULE_VERSION, ruleset
 from wuying_warning.exceptions import LiftByIssuerForbidden, NotOwnWarning, WarningStateConflict
-from wuying_warning.persistence import ALIAS, WarningRecord, WarningStore
 
 RULES = ruleset(DEFAULT_RULE_VERSION)
 
@@ -25,11 +25,8 @@ OFFICIAL = person("off-1", "official")
 
 
 @pytest.fixture
-def store(embedded_store):
-    embedded_store(ALIAS)
-    s = WarningStore(ALIAS, "embedded")
-    s.ensure_indexes()
-    return s
+def store():
+    return FakeWarningStore()
 
 
 def issued(store, clock, level=3, issued_on=None, approver=None):
@@ -56,8 +53,8 @@ def issued(store, clock, level=3, issued_on=None, approver=None):
     return handlers.approve(store, clock, WorkingDayCalendar.official(), RULES, approver, warning.id, {})
 
 
-def events(warning_id):
-    return [e.routing_key for e in WarningRecord.objects.get(id=warning_id).outbox]
+def events(store, warning_id):
+    return [e.routing_key for e in store.warning(warning_id).outbox]
 
 
 def test_only_the_warned_official_may_answer(store, clock):
@@ -65,7 +62,7 @@ def test_only_the_warned_official_may_answer(store, clock):
     warning = issued(store, clock)
     with pytest.raises(NotOwnWarning):
         handlers.respond(store, clock, person("off-2", "official"), warning.id, {"content": "说明"})
-    assert WarningRecord.objects.get(id=warning.id).status == "issued"
+    assert store.warning(warning.id).status == "issued"
 
 
 def test_a_blue_answer_in_time_is_recorded_without_its_text_in_the_event(store, clock):
@@ -73,7 +70,7 @@ def test_a_blue_answer_in_time_is_recorded_without_its_text_in_the_event(store, 
     warning = issued(store, clock)
     answered = handlers.respond(store, clock, OFFICIAL, warning.id, {"content": "已如实说明情况"})
     assert answered.status == "answered"
-    stored = WarningRecord.objects.get(id=warning.id)
+    stored = store.warning(warning.id)
     responded = stored.outbox[-1].envelope
     assert responded["data"]["kind"] == "explanation" and responded["data"]["on_time"] is True
     assert "已如实说明情况" not in str(responded)
@@ -90,7 +87,7 @@ def test_a_red_warning_runs_answer_rectification_revisit_and_lift_by_someone_els
         handlers.lift(store, clock, person("pc-1", "party_committee"), warning.id, {})
     lifted = handlers.lift(store, clock, person("pc-2", "party_committee"), warning.id, {"note": None})
     assert lifted.status == "lifted" and lifted.lifted_by == "pc-2"
-    assert events(warning.id)[-1] == "warning.lifted"
+    assert events(store, warning.id)[-1] == "warning.lifted"
 
 
 def test_a_warning_cannot_be_lifted_before_the_revisit(store, clock):
@@ -105,10 +102,10 @@ def test_an_overdue_blue_answer_is_reported_once_and_escalates_to_yellow(store, 
     warning = issued(store, clock, issued_on=date(2026, 9, 30))  # answer was due 2026-10-15
     counts = handlers.check_deadlines(store, clock, WorkingDayCalendar.official(), RULES)
     assert counts == {"overdue": 1, "escalated": 1}
-    stored = WarningRecord.objects.get(id=warning.id)
+    stored = store.warning(warning.id)
     assert (stored.level, stored.colour, stored.status) == (2, "yellow", "issued")
     assert stored.answer_due == "2026-12-04" and stored.fix_due == "2026-12-20"
-    assert events(warning.id)[-2:] == ["warning.overdue", "warning.escalated"]
+    assert events(store, warning.id)[-2:] == ["warning.overdue", "warning.escalated"]
     assert handlers.check_deadlines(store, clock, WorkingDayCalendar.official(), RULES) == {
         "overdue": 0,
         "escalated": 0,
@@ -122,7 +119,7 @@ def test_an_overdue_red_warning_goes_to_organisational_handling_not_further_up(s
         "overdue": 1,
         "escalated": 0,
     }
-    stored = WarningRecord.objects.get(id=warning.id)
+    stored = store.warning(warning.id)
     assert stored.level == 1
     assert stored.outbox[-1].envelope["data"]["organisational_handling"] is True
 
@@ -132,11 +129,11 @@ def test_an_operator_loaded_year_makes_2027_deadlines_final(store, clock):
     calendar = WorkingDayCalendar.official()
     year = {"year": 2027, "source": "test", "holidays": ["2027-01-01"], "workdays": []}
     loaded = handlers.load_calendar_year(store, calendar, year)
-    assert 2027 in loaded["loaded_years"]
+    assert 2027 in loaded.loaded_years
     fresh = WorkingDayCalendar.official()
     handlers.refresh_calendar(store, fresh)  # another replica picks it up from the store
     result = handlers.add_working_days(fresh, date(2026, 12, 31), 1)
-    assert (result["date"], result["provisional"]) == (date(2027, 1, 4), False)
+    assert (result.date, result.provisional) == (date(2027, 1, 4), False)
 
 
 def test_a_contradictory_calendar_year_is_refused(store):

@@ -1,4 +1,4 @@
-"""Warning use cases on the embedded store (or MongoDB when MONGODB_URI is set)."""
+"""Warning use cases: proposals and approval (handlers, on the fake store)."""
 
 import uuid
 from datetime import date
@@ -8,6 +8,7 @@ import pytest
 from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.errors import Forbidden, ValidationFailed
+from wuying_testing.fakes.warning import FakeWarningStore
 from wuying_warning import handlers
 from wuying_warning.domain.deadlines import DEFAULT_RULE_VERSION, ruleset
 from wuying_warning.exceptions import (
@@ -16,7 +17,7 @@ from wuying_warning.exceptions import (
     SelfApprovalForbidden,
     WarningStateConflict,
 )
-from wuying_warning.persistence import ALIAS, WarningRecord, WarningStore
+from wuying_warning.persistence import WarningRecord
 
 CALENDAR = WorkingDayCalendar.official()
 RULES = ruleset(DEFAULT_RULE_VERSION)
@@ -31,11 +32,8 @@ LEADER = person("leader-1", "commission_leader")
 
 
 @pytest.fixture
-def store(embedded_store):
-    embedded_store(ALIAS)
-    s = WarningStore(ALIAS, "embedded")
-    s.ensure_indexes()
-    return s
+def store():
+    return FakeWarningStore()
 
 
 def proposal(**overrides):
@@ -79,7 +77,7 @@ def test_a_proposal_from_risk_is_stored_once_per_event_id(store, clock):
     assert warning.status == "proposed" and warning.proposer == "system:risk"
     assert warning.colour == "yellow" and warning.proposal_rule_version == "risk-2026.1"
     assert handlers.proposal_from_event(store, clock, event) == ("duplicate", None)
-    assert WarningRecord.objects.count() == 1
+    assert store.count(WarningRecord) == 1
 
 
 def test_a_proposal_event_without_an_official_is_refused_and_nothing_is_written(store, clock):
@@ -89,7 +87,7 @@ def test_a_proposal_event_without_an_official_is_refused_and_nothing_is_written(
     with pytest.raises(ValidationFailed) as excinfo:
         handlers.proposal_from_event(store, clock, event)
     assert "official_id" in excinfo.value.fields
-    assert WarningRecord.objects.count() == 0
+    assert store.count(WarningRecord) == 0
 
 
 def test_staff_proposal_records_the_proposer_and_a_chinese_trigger_label(store, clock):
@@ -105,13 +103,13 @@ def test_a_paper_issue_date_in_the_future_is_refused(store, clock):
     with pytest.raises(DateInFuture) as excinfo:
         handlers.propose(store, clock, OFFICER, proposal(issued_on=date(2026, 11, 21)))
     assert "issued_on" in excinfo.value.fields
-    assert WarningRecord.objects.count() == 0
+    assert store.count(WarningRecord) == 0
 
 
 def test_a_proposal_outside_the_officers_counties_is_forbidden(store, clock):
     with pytest.raises(Forbidden):
         handlers.propose(store, clock, OFFICER, proposal(county="130102"))
-    assert WarningRecord.objects.count() == 0
+    assert store.count(WarningRecord) == 0
 
 
 def test_approval_issues_the_warning_with_deadlines_and_one_pending_event(store, clock):
@@ -124,7 +122,7 @@ def test_approval_issues_the_warning_with_deadlines_and_one_pending_event(store,
     assert issued.answer_due_provisional is False
     assert issued.notice_kind == "notice" and issued.notice_zh == "廉情预警告知书"
     assert issued.rule_version == DEFAULT_RULE_VERSION
-    stored = WarningRecord.objects.get(id=warning.id)
+    stored = store.warning(warning.id)
     assert [e.routing_key for e in stored.outbox] == ["warning.issued"]
     data = stored.outbox[0].envelope["data"]
     assert data["approved_by"] == "leader-1" and data["fix_due"] is None
@@ -143,7 +141,7 @@ def test_the_proposer_cannot_approve_their_own_proposal(store, clock):
     warning = handlers.propose(store, clock, both, proposal())
     with pytest.raises(SelfApprovalForbidden):
         handlers.approve(store, clock, CALENDAR, RULES, both, warning.id, {})
-    assert WarningRecord.objects.get(id=warning.id).status == "proposed"
+    assert store.warning(warning.id).status == "proposed"
 
 
 def test_a_red_warning_needs_the_party_committee(store, clock):
@@ -163,11 +161,11 @@ def test_an_issued_warning_cannot_be_approved_again(store, clock):
     other = person("leader-2", "commission_leader")
     with pytest.raises(WarningStateConflict):
         handlers.approve(store, clock, CALENDAR, RULES, other, warning.id, {})
-    assert len(WarningRecord.objects.get(id=warning.id).outbox) == 1
+    assert len(store.warning(warning.id).outbox) == 1
 
 
 def test_the_calendar_answer_lists_loaded_years_and_flags_unloaded_ones():
     """DESIGN.md §4: a year not loaded is provisional, never an error."""
     result = handlers.add_working_days(CALENDAR, date(2027, 1, 4), 5)
-    assert result["provisional"] is True
-    assert 2026 in result["loaded_years"] and 2027 not in result["loaded_years"]
+    assert result.provisional is True
+    assert 2026 in result.loaded_years and 2027 not in result.loaded_years

@@ -7,20 +7,21 @@ import pytest
 
 from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
-from wuying_common.errors import Forbidden, ValidationFailed
-from wuying_warning import handlers
-from wuying_warning.domain.deadlines import DEFAULT_RULE_VERSION, ruleset
+from wuying_common.errors import Conflict, Forbidden, ValidationFailed, rule_error
+from wuying_testing.fakes.warning import FakeWarningStore
+from wuying_warning import handlers, views
+from wuying_warning.domain.deadlines import DEFAULT_RULE_VERSION, ExtensionRefused, ruleset
 from wuying_warning.exceptions import (
     ApprovalAuthorityRequired,
     DateOutOfOrder,
-    ExtensionRefused,
     InboxMessageNotFound,
     InvalidInterview,
     NotOwnWarning,
     WarningStateConflict,
 )
 from wuying_warning.notifiers import build_notifiers
-from wuying_warning.persistence import ALIAS, InboxMessage, SmsDelivery, WarningRecord, WarningStore
+from wuying_warning.persistence import InboxMessage, SmsDelivery, WarningRecord
+from wuying_warning.schemas import QuarterlyReportSchema
 
 RULES = ruleset(DEFAULT_RULE_VERSION)
 
@@ -37,11 +38,8 @@ TRIGGERS = {3: "public_reports", 2: "policy_deviation_signs", 1: "poor_annual_as
 
 
 @pytest.fixture
-def store(embedded_store):
-    embedded_store(ALIAS)
-    s = WarningStore(ALIAS, "embedded")
-    s.ensure_indexes()
-    return s
+def store():
+    return FakeWarningStore()
 
 
 @pytest.fixture
@@ -70,13 +68,13 @@ def issued(store, clock, level=3, issued_on=None, official="off-1", unit="unit-1
     return handlers.approve(store, clock, cal, RULES, APPROVERS[level], warning.id, {}, notifiers)
 
 
-def snapshot(warning_id):
-    stored = WarningRecord.objects.get(id=warning_id)
+def snapshot(store, warning_id):
+    stored = store.warning(warning_id)
     return stored.version, stored.status, stored.answer_due, stored.fix_due, len(stored.outbox)
 
 
-def routing_keys(warning_id):
-    return [e.routing_key for e in WarningRecord.objects.get(id=warning_id).outbox]
+def routing_keys(store, warning_id):
+    return [e.routing_key for e in store.warning(warning_id).outbox]
 
 
 # -- appeals -----------------------------------------------------------------------------------
@@ -94,7 +92,7 @@ def test_an_upheld_appeal_resumes_the_warning_with_deadlines_moved_by_the_paused
     )
     assert (decided.status, decided.paused_on, decided.answer_due) == ("issued", None, "2026-12-08")
     assert decided.appeals[-1]["decided_by"] == "leader-1" and decided.appeals[-1]["paused_working_days"] == 5
-    stored = WarningRecord.objects.get(id=warning.id)
+    stored = store.warning(warning.id)
     stages = [e.envelope["data"]["stage"] for e in stored.outbox if e.routing_key == "warning.appealed"]
     assert stages == ["lodged", "decided"]
     assert "与事实不符" not in str([e.envelope for e in stored.outbox])
@@ -115,12 +113,12 @@ def test_a_revoked_appeal_ends_the_warning(store, clock, calendar):
 def test_only_the_warned_official_appeals_and_only_the_issuing_authority_decides(store, clock, calendar):
     """篇5 七(三): 预警对象 appeal; 实施预警的机关 (篇5 三(一)2 per level) answer."""
     warning = issued(store, clock, level=1)
-    before = snapshot(warning.id)
+    before = snapshot(store, warning.id)
     with pytest.raises(NotOwnWarning):
         handlers.appeal(store, clock, person("off-2", "official"), warning.id, {"reasons": ["异议"]})
-    assert snapshot(warning.id) == before
+    assert snapshot(store, warning.id) == before
     handlers.appeal(store, clock, OFFICIAL, warning.id, {"reasons": ["异议"]})
-    before = snapshot(warning.id)
+    before = snapshot(store, warning.id)
     with pytest.raises(ApprovalAuthorityRequired):
         handlers.decide_appeal(
             store, clock, calendar, APPROVERS[2], warning.id, {"outcome": "upheld", "reasons": ["维持"]}
@@ -134,7 +132,7 @@ def test_only_the_warned_official_appeals_and_only_the_issuing_authority_decides
             warning.id,
             {"outcome": "upheld", "reasons": ["维持"], "decided_on": date(2026, 11, 19)},
         )
-    assert snapshot(warning.id) == before
+    assert snapshot(store, warning.id) == before
 
 
 def test_a_lifted_warning_cannot_be_appealed(store, clock):
@@ -151,7 +149,7 @@ def test_conduct_that_is_already_a_violation_is_transferred_as_a_case_clue(store
     warning = issued(store, clock, level=2)
     moved = handlers.transfer(store, clock, OFFICER, warning.id, {"reason": "查实收受礼金，已构成违纪"})
     assert moved.status == "transferred_as_case_clue" and moved.transfer["by"] == "officer-1"
-    event = WarningRecord.objects.get(id=warning.id).outbox[-1].envelope
+    event = store.warning(warning.id).outbox[-1].envelope
     assert event["type"] == "wuying.warning.warning.transferred.v1"
     assert event["data"]["to"] == "case_clue" and event["data"]["previous_status"] == "issued"
     assert "礼金" not in str(event)
@@ -162,41 +160,47 @@ def test_a_red_extension_is_recorded_once_and_a_second_is_refused(store, clock):
     warning = issued(store, clock, level=1)
     extended = handlers.extend(store, clock, APPROVERS[1], warning.id, {"reasons": ["汛期施工"], "until": None})
     assert extended.fix_due == "2027-01-20" and extended.extension_records[0]["approved_by"] == "pc-1"
-    assert routing_keys(warning.id)[-1] == "warning.extended"
-    before = snapshot(warning.id)
+    assert routing_keys(store, warning.id)[-1] == "warning.extended"
+    before = snapshot(store, warning.id)
     with pytest.raises(ExtensionRefused) as second:
         handlers.extend(store, clock, APPROVERS[1], warning.id, {"reasons": ["再延"], "until": None})
-    assert second.value.code == "extension_exhausted" and second.value.status == 409
-    assert snapshot(warning.id) == before
+    assert second.value.code == "extension_exhausted" and rule_error(second.value).status == 409
+    assert snapshot(store, warning.id) == before
 
 
 def test_an_extension_beyond_a_month_or_before_the_due_date_is_refused(store, clock):
     """篇5 六3: 延长整改期限不得超过一个月."""
     warning = issued(store, clock, level=1)
-    before = snapshot(warning.id)
-    with pytest.raises(ValidationFailed) as too_long:
+    before = snapshot(store, warning.id)
+    with pytest.raises(ExtensionRefused) as too_long:
         handlers.extend(store, clock, APPROVERS[1], warning.id, {"reasons": ["r"], "until": date(2027, 2, 1)})
-    assert too_long.value.code == "extension_too_long" and "until" in too_long.value.fields
-    with pytest.raises(DateOutOfOrder):
+    answer = rule_error(too_long.value)
+    assert isinstance(answer, ValidationFailed) and answer.status == 400
+    assert answer.code == "extension_too_long" and "until" in answer.fields
+    with pytest.raises(ExtensionRefused) as backwards:
         handlers.extend(store, clock, APPROVERS[1], warning.id, {"reasons": ["r"], "until": date(2026, 12, 1)})
+    answer = rule_error(backwards.value)
+    assert (answer.status, answer.code) == (400, DateOutOfOrder.code) and "until" in answer.fields
     yellow = issued(store, clock, level=2, official="off-3")
-    with pytest.raises(ExtensionRefused):
+    with pytest.raises(ExtensionRefused) as not_red:
         handlers.extend(store, clock, APPROVERS[1], yellow.id, {"reasons": ["r"], "until": None})
-    assert snapshot(warning.id) == before
+    answer = rule_error(not_red.value)
+    assert isinstance(answer, Conflict) and (answer.status, answer.code) == (409, "extension_not_allowed")
+    assert snapshot(store, warning.id) == before
 
 
 # -- delivery ----------------------------------------------------------------------------------
 def test_issuing_sends_the_notice_to_the_inbox_and_by_sms_once(store, clock, notifiers):
     """篇5 五(二)1 (the level's written notice) and 篇1 (SMS and system message)."""
     warning = issued(store, clock, level=2, notifiers=notifiers)
-    message = InboxMessage.objects.get(official_id="off-1")
+    [message] = [m for m in store.all(InboxMessage) if m.official_id == "off-1"]
     assert message.title == "廉情预警质询书" and message.read_at is None
-    assert SmsDelivery.objects.count() == 1 and "质询书" in SmsDelivery.objects.first().text
-    assert WarningRecord.objects.get(id=warning.id).notices_pending is False
-    stored = WarningRecord.objects.get(id=warning.id)
+    assert store.count(SmsDelivery) == 1 and "质询书" in store.all(SmsDelivery)[0].text
+    assert store.warning(warning.id).notices_pending is False
+    stored = store.warning(warning.id)
     stored.notices_pending = True
     assert handlers.dispatch_notices(store, stored, notifiers) == 0  # resend: nothing new
-    assert InboxMessage.objects.count() == 1
+    assert store.count(InboxMessage) == 1
 
 
 def test_the_official_reads_only_their_own_inbox_and_the_read_is_recorded(store, clock, notifiers):
@@ -229,15 +233,15 @@ def test_an_interview_sends_the_levels_notice_slip(store, clock, notifiers):
     """篇5 五(二)2(3): 依据预警等级分别下发《…约谈通知单》，书面通知预警对象本人."""
     warning = issued(store, clock, level=1, notifiers=notifiers)
     handlers.interview(store, clock, OFFICER, warning.id, interview_plan(), notifiers)
-    titles = {m.title for m in InboxMessage.objects(official_id="off-1")}
+    titles = {m.title for m in store.all(InboxMessage) if m.official_id == "off-1"}
     assert titles == {"廉情监察(检查)建议书", "廉情监察(检查)建议约谈通知单"}
-    assert WarningRecord.objects.get(id=warning.id).interviews[0]["notice_slip_no"] == "约谈〔2026〕12号"
+    assert store.warning(warning.id).interviews[0]["notice_slip_no"] == "约谈〔2026〕12号"
 
 
 def test_an_interview_without_two_interviewers_or_a_qualified_lead_is_refused(store, clock):
     """篇5 五(二)2(2): 两人以上; 主谈人为党委成员或纪检监察机关负责同志、分管负责同志."""
     warning = issued(store, clock)
-    before = snapshot(warning.id)
+    before = snapshot(store, warning.id)
     with pytest.raises(InvalidInterview) as bad:
         handlers.interview(
             store, clock, OFFICER, warning.id, interview_plan(interviewers=["甲"], lead="甲", lead_rank="clerk")
@@ -245,7 +249,7 @@ def test_an_interview_without_two_interviewers_or_a_qualified_lead_is_refused(st
     assert set(bad.value.fields) == {"interviewers", "lead_rank"}
     with pytest.raises(DateOutOfOrder):
         handlers.interview(store, clock, OFFICER, warning.id, interview_plan(scheduled_on=date(2026, 11, 1)))
-    assert snapshot(warning.id) == before
+    assert snapshot(store, warning.id) == before
 
 
 # -- one matter, one warning -------------------------------------------------------------------
@@ -273,14 +277,14 @@ def test_a_second_proposal_for_the_same_matter_is_attached_not_issued_again(stor
     second_event = proposed_event(reasons=["新的信访件"])
     outcome, same = handlers.proposal_from_event(store, clock, second_event)
     assert (outcome, same.id) == ("processed", first.id)
-    assert WarningRecord.objects.count() == 1
-    stored = WarningRecord.objects.get(id=first.id)
+    assert store.count(WarningRecord) == 1
+    stored = store.warning(first.id)
     assert stored.reasons == ["风险分值超过阈值", "新的信访件"] and len(stored.cause_event_ids) == 2
     assert handlers.proposal_from_event(store, clock, second_event) == ("duplicate", None)
-    assert len(WarningRecord.objects.get(id=first.id).attached_proposals) == 1
+    assert len(store.warning(first.id).attached_proposals) == 1
     clock.advance(days=25)
     handlers.proposal_from_event(store, clock, proposed_event())  # 35 days after the first
-    assert WarningRecord.objects.count() == 2
+    assert store.count(WarningRecord) == 2
 
 
 def test_an_open_red_warning_suppresses_a_new_blue_proposal_and_records_it(store, clock):
@@ -288,8 +292,8 @@ def test_an_open_red_warning_suppresses_a_new_blue_proposal_and_records_it(store
     red = issued(store, clock, level=1, risk_point="工程招投标")
     outcome, holder = handlers.proposal_from_event(store, clock, proposed_event(level=3))
     assert (outcome, holder.id) == ("processed", red.id)
-    assert WarningRecord.objects.count() == 1
-    assert WarningRecord.objects.get(id=red.id).suppressed_proposals[0]["level"] == 3
+    assert store.count(WarningRecord) == 1
+    assert store.warning(red.id).suppressed_proposals[0]["level"] == 3
 
 
 def triaged(official="off-1", outcome="integrity_information", event_id=None, time="2026-11-21T01:00:00Z"):
@@ -307,12 +311,12 @@ def test_a_new_verified_report_escalates_an_open_blue_warning_once(store, clock,
     handlers.respond(store, clock, OFFICIAL, warning.id, {"content": "说明"})
     event = triaged()
     assert handlers.report_from_triage(store, clock, calendar, RULES, event) == "processed"
-    stored = WarningRecord.objects.get(id=warning.id)
+    stored = store.warning(warning.id)
     assert (stored.level, stored.status) == (2, "issued")
     assert stored.outbox[-1].envelope["data"]["reason"] == "verified_new_report"
     assert handlers.report_from_triage(store, clock, calendar, RULES, event) == "duplicate"
     handlers.report_from_triage(store, clock, calendar, RULES, triaged())  # no blue warning any more
-    assert WarningRecord.objects.get(id=warning.id).level == 2
+    assert store.warning(warning.id).level == 2
 
 
 def test_a_report_made_before_the_warning_or_a_case_clue_does_not_escalate(store, clock, calendar):
@@ -320,7 +324,7 @@ def test_a_report_made_before_the_warning_or_a_case_clue_does_not_escalate(store
     warning = issued(store, clock)
     handlers.report_from_triage(store, clock, calendar, RULES, triaged(time="2026-11-01T01:00:00Z"))
     handlers.report_from_triage(store, clock, calendar, RULES, triaged(outcome="case_clue"))
-    assert WarningRecord.objects.get(id=warning.id).level == 3
+    assert store.warning(warning.id).level == 3
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -328,12 +332,12 @@ def test_a_unit_with_two_red_warnings_in_the_year_is_not_eligible_as_advanced(st
     """篇5 七(二): 对单位一年内受到两次及以上一级预警的，当年不得评为先进单位."""
     first = issued(store, clock, level=1, official="off-1")
     answer = handlers.advanced_eligibility(store, OFFICER, "unit-1", 2026)
-    assert (answer["eligible"], answer["red_warnings"]) == (True, 1)
+    assert (answer.eligible, answer.red_warnings) == (True, 1)
     second = issued(store, clock, level=1, official="off-2")
     issued(store, clock, level=1, official="off-3", unit="unit-2")
     answer = handlers.advanced_eligibility(store, OFFICER, "unit-1", 2026)
-    assert (answer["eligible"], sorted(answer["warning_ids"])) == (False, sorted([first.id, second.id]))
-    assert handlers.advanced_eligibility(store, OFFICER, "unit-1", 2025)["eligible"] is True
+    assert (answer.eligible, sorted(answer.warning_ids)) == (False, sorted([first.id, second.id]))
+    assert handlers.advanced_eligibility(store, OFFICER, "unit-1", 2025).eligible is True
     with pytest.raises(Forbidden):
         handlers.advanced_eligibility(store, Principal("x", frozenset({"auditor"}), ("130102",)), "unit-1", 2026)
 
@@ -346,14 +350,14 @@ def test_the_quarterly_report_counts_levels_statuses_triggers_and_answer_times(s
     issued(store, clock, level=2, official="off-2", issued_on=date(2026, 10, 9))
     handlers.check_deadlines(store, clock, calendar, RULES)  # off-2's yellow answer is overdue → red
     query = {"county": "130402", "year": 2026, "quarter": 4}
-    report = handlers.quarterly_report(store, calendar, OFFICER, query)
+    report = QuarterlyReportSchema().dump(handlers.quarterly_report(store, calendar, OFFICER, query))
     assert report["total"] == 2
     assert report["by_level"] == {"blue": 1, "yellow": 0, "red": 1}
     assert report["by_status"] == {"answered": 1, "issued": 1}
     assert {r["code"] for r in report["by_trigger"]} == {"public_reports", "policy_deviation_signs"}
     assert len(report["overdue"]) == 1 and len(report["escalated"]) == 1
     assert report["answer_working_days"] == {"answered": 1, "average": 2.0, "median": 2.0}
-    page = handlers.quarterly_report_html(report)
+    page = views.quarterly_report_html(report)
     assert page.content_type.startswith("text/html")
     text = page.get_data(as_text=True)
     assert "廉政风险信息预警专报" in text and "2026年第4季度" in text and "红色（责令整改）" in text

@@ -21,17 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Protocol
 
 from wuying_common.calendar import add_months
-
-
-class WorkingDays(Protocol):
-    """What the deadline rules need from a calendar (``WorkingDayCalendar`` fits)."""
-
-    def add_working_days(self, start: date, days: int): ...
-
-    def working_days_between(self, start: date, end: date) -> tuple[int, bool]: ...
+from wuying_common.rules import InvalidInput, RuleBroken, WorkingDays
 
 
 @dataclass(frozen=True)
@@ -129,12 +121,14 @@ def extended_fix_due(fix_due: date, rules: RuleSet, level_number: int, extension
     return add_months(fix_due, rule.extension_months)
 
 
-class ExtensionRefused(ValueError):
-    """Why a rectification extension is refused: ``code`` is stable, ``message`` Chinese."""
+class ExtensionRefused(RuleBroken):
+    """This warning may not be extended (any more): a rule about its state, 409."""
 
-    def __init__(self, code: str, message: str, field: str = "") -> None:
-        self.code, self.message, self.field = code, message, field
-        super().__init__(message)
+    code = "extension_not_allowed"
+
+
+class ExtensionDateRefused(ExtensionRefused, InvalidInput):
+    """The requested date breaks the rule (not after the current date, beyond the month): 400."""
 
 
 def extension_until(
@@ -145,16 +139,18 @@ def extension_until(
     (default: the full month) must lie after the current date and within the month."""
     rule = rules.rule(level_number)
     if rule.max_extensions == 0:
-        raise ExtensionRefused("extension_not_allowed", "只有红色预警（责令整改）可以延长整改期限")
+        raise ExtensionRefused("extensions", "只有红色预警（责令整改）可以延长整改期限", "extension_not_allowed")
     if extensions_so_far >= rule.max_extensions:
-        raise ExtensionRefused("extension_exhausted", f"整改期限只能延长 {rule.max_extensions} 次，已经延长过")
+        raise ExtensionRefused(
+            "extensions", f"整改期限只能延长 {rule.max_extensions} 次，已经延长过", "extension_exhausted"
+        )
     latest = extended_fix_due(fix_due, rules, level_number, extensions_so_far)
     until = requested or latest
     if until <= fix_due:
-        raise ExtensionRefused("date_out_of_order", f"延长后的期限须晚于原期限 {fix_due.isoformat()}", "until")
+        raise ExtensionDateRefused("until", f"延长后的期限须晚于原期限 {fix_due.isoformat()}", "date_out_of_order")
     if until > latest:
-        raise ExtensionRefused(
-            "extension_too_long", f"延长整改期限不得超过一个月（最迟 {latest.isoformat()}）", "until"
+        raise ExtensionDateRefused(
+            "until", f"延长整改期限不得超过一个月（最迟 {latest.isoformat()}）", "extension_too_long"
         )
     return until
 

@@ -20,6 +20,19 @@ TERMINAL = frozenset({"lifted", "revoked", "rejected", "transferred_as_case_clue
 APPEALABLE = frozenset({"issued", "answered", "rectifying", "rectified"})
 OPEN = frozenset({"proposed", "issued", "answered", "rectifying", "rectified", "revisited", "appealed"})
 STATUSES = OPEN | TERMINAL
+STATUS_ZH = {
+    "proposed": "待审批",
+    "issued": "已发出",
+    "answered": "已说明",
+    "rectifying": "整改中",
+    "rectified": "已整改",
+    "revisited": "已回访",
+    "appealed": "申诉中",
+    "lifted": "已解除",
+    "revoked": "已撤销",
+    "rejected": "未批准",
+    "transferred_as_case_clue": "已转案件线索",
+}
 ACTIONS = (
     "approve",
     "reject",

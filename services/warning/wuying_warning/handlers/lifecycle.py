@@ -1,0 +1,163 @@
+"""A warning's life after the proposal (seeds/002 篇5 三(一)2 approval by the level's authority,
+五(二) the written notice, 六 deadlines, 六1–六3 the official's answer and rectification, 六4 the
+revisit and lifting; 篇8 第十八条 the three levels' measures), and reading warnings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from wuying_common.auth import Principal
+from wuying_common.calendar import WorkingDayCalendar
+from wuying_common.clock import SystemClock, naive_utc
+
+from ..domain.authority import approval_refusal
+from ..domain.deadlines import RuleSet, deadlines_for
+from ..domain.delivery import Notifier
+from ..domain.levels import level
+from ..exceptions import ApprovalAuthorityRequired, LiftByIssuerForbidden, SelfApprovalForbidden
+from ..persistence import WarningRecord, WarningStore
+from ..schemas import WARNING_ISSUED, WARNING_LIFTED, WARNING_RESPONDED
+from .deadlines import refresh_calendar
+from .notices import dispatch_notices, queue_level_notice
+from .support import advance, event_ref, get_warning, iso, not_in_future, own_warning, record_history
+
+
+def list_warnings(store: WarningStore, principal: Principal, query: dict) -> list[WarningRecord]:
+    principal.require_county(query["county"])
+    return store.find(query["county"], status=query["status"], level=query["level"], limit=query["limit"])
+
+
+def approve(
+    store: WarningStore,
+    clock: SystemClock,
+    calendar: WorkingDayCalendar,
+    rules: RuleSet,
+    principal: Principal,
+    warning_id: str,
+    payload: dict,
+    notifiers: list[Notifier] | None = None,
+) -> WarningRecord:
+    """Approve and issue (篇5 三(一)2 authority, 五(二) notice, 六 deadlines); emits
+    ``warning.issued`` and queues the written notice in the same write as the state change,
+    then sends the notice through the notifiers."""
+    warning = get_warning(store, principal, warning_id)
+    refusal = approval_refusal(warning.level, warning.proposer, principal.subject, principal.roles)
+    if refusal is not None:
+        error = SelfApprovalForbidden if refusal.code == "self_approval_forbidden" else ApprovalAuthorityRequired
+        fields = {"required_role": refusal.required_role} if refusal.required_role else {}
+        raise error(refusal.message, fields=fields)
+    not_in_future(payload.get("issued_on"), clock, "issued_on")
+    advance(warning, "approve")
+    issued_on = payload.get("issued_on") or iso(warning.paper_issued_on) or clock.today()
+    lvl = level(warning.level)
+    refresh_calendar(store, calendar)
+    due = deadlines_for(lvl.number, issued_on, calendar, rules)
+    warning.approved_by = principal.subject
+    warning.approved_at = naive_utc(clock.now())
+    warning.approval_note = payload.get("note")
+    warning.issued_on = issued_on.isoformat()
+    warning.notice_kind = lvl.notice_kind
+    warning.notice_zh = lvl.notice_zh
+    warning.answer_due = due.answer_due.isoformat()
+    warning.answer_due_provisional = due.answer_due_provisional
+    warning.fix_due = due.fix_due.isoformat() if due.fix_due else None
+    warning.max_extensions = due.max_extensions
+    warning.rule_version = due.rule_version
+    record_history(warning, "issued", principal.subject, clock, issued_on=warning.issued_on)
+    queue_level_notice(warning, lvl, issued_on, due.answer_due, due.fix_due)
+    warning.record_event(
+        WARNING_ISSUED,
+        {
+            "warning_id": warning.id,
+            "proposal_id": warning.proposal_id,
+            "official_id": warning.official_id,
+            "unit_id": warning.unit_id,
+            "county": warning.county,
+            "level": lvl.number,
+            "colour": lvl.colour,
+            "notice_kind": lvl.notice_kind,
+            "issued_on": issued_on,
+            "answer_due": due.answer_due,
+            "answer_due_provisional": due.answer_due_provisional,
+            "fix_due": due.fix_due,
+            "rule_version": due.rule_version,
+            "approved_by": principal.subject,
+        },
+        now=clock.now(),
+    )
+    store.save(warning)
+    dispatch_notices(store, warning, notifiers)
+    return warning
+
+
+def respond(
+    store: WarningStore, clock: SystemClock, principal: Principal, warning_id: str, payload: dict
+) -> WarningRecord:
+    """The warned official answers through the platform (篇1 ⑤; 篇5 六1–六3): a written
+    explanation (blue), an answer with measures (yellow/red), later the rectification report."""
+    warning = own_warning(store, principal, warning_id)
+    if warning.status == "rectifying":
+        kind, action, due = "rectification_report", "report_rectified", warning.fix_due
+    else:
+        kind, action, due = ("explanation" if warning.level == 3 else "measures"), "respond", warning.answer_due
+    advance(warning, action)
+    today = clock.today()
+    warning.responses.append(
+        {"kind": kind, "content": payload["content"], "on": today.isoformat(), "by": principal.subject}
+    )
+    record_history(warning, f"responded:{kind}", principal.subject, clock)
+    warning.record_event(
+        WARNING_RESPONDED,
+        {
+            **event_ref(warning),
+            "kind": kind,
+            "responded_on": today,
+            "due_on": iso(due),
+            "on_time": due is None or today.isoformat() <= due,
+            "status": warning.status,
+        },
+        now=clock.now(),
+    )
+    store.save(warning)
+    return warning
+
+
+def revisit(
+    store: WarningStore, clock: SystemClock, principal: Principal, warning_id: str, payload: dict
+) -> WarningRecord:
+    """回访 (篇5 六4): hearing reports, reviewing documents, symposiums; the registration form."""
+    warning = get_warning(store, principal, warning_id)
+    not_in_future(payload.get("revisited_on"), clock, "revisited_on")
+    advance(warning, "revisit")
+    on = payload.get("revisited_on") or clock.today()
+    warning.revisits.append(
+        {"on": on.isoformat(), "by": principal.subject, "methods": payload["methods"], "opinion": payload["opinion"]}
+    )
+    record_history(warning, "revisited", principal.subject, clock)
+    store.save(warning)
+    return warning
+
+
+def lift(
+    store: WarningStore, clock: SystemClock, principal: Principal, warning_id: str, payload: dict
+) -> WarningRecord:
+    """解除预警 (篇5 六4: 报承办单位领导批准后解除): approved by a leader other than the issuer."""
+    warning = get_warning(store, principal, warning_id)
+    if principal.subject == warning.approved_by:
+        raise LiftByIssuerForbidden(fields={"warning_id": "签发人不得解除本人签发的预警"})
+    advance(warning, "lift")
+    today = clock.today()
+    warning.lifted_on, warning.lifted_by = today.isoformat(), principal.subject
+    record_history(warning, "lifted", principal.subject, clock, note=payload.get("note"))
+    warning.record_event(
+        WARNING_LIFTED,
+        {
+            **event_ref(warning),
+            "lifted_on": today,
+            "lifted_by": principal.subject,
+            "revisited_on": date.fromisoformat(warning.revisits[-1]["on"]),
+        },
+        now=clock.now(),
+    )
+    store.save(warning)
+    return warning

@@ -1,0 +1,154 @@
+"""Proposals: from risk's ``warning.proposed`` and from the warning centre's staff (seeds/002
+篇5 三(一)2: the centre analyses and proposes; 篇8 第十八条 triggers), one matter, one warning
+(篇5 七(四) 一事一例: attach to, or suppress under, an open warning; ``domain.grouping``).
+
+Idempotent on the event id, by key: a new warning's ``_id`` is derived from the event id (the
+insert is the record that the event was processed), and a proposal attached to or suppressed
+under an open warning leaves its event id in that warning's ``merged_event_ids``, in the same
+write; both are found by key through the official's list of warnings.
+"""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError
+
+from wuying_common.auth import Principal
+from wuying_common.clock import SystemClock, naive_utc
+from wuying_common.errors import Conflict, ValidationFailed
+from wuying_common.http import marshmallow_fields
+
+from ..domain.deadlines import RuleSet
+from ..domain.grouping import OpenWarning, dispose
+from ..domain.levels import SYSTEM_TRIGGERS, level, trigger_label
+from ..domain.lifecycle import OPEN
+from ..persistence import WarningRecord, WarningStore, proposal_warning_id
+from ..schemas import WarningProposedReader
+from .support import DEFAULT_RULES, RISK_PROPOSER, not_in_future, record_history
+
+
+def proposal_from_event(
+    store: WarningStore, clock: SystemClock, envelope: dict, rules: RuleSet = DEFAULT_RULES
+) -> tuple[str, WarningRecord | None]:
+    """Risk proposed a warning (``warning.proposed`` v1): ("processed", the warning that holds
+    it) or ("duplicate", None) for an event already processed."""
+    event_id = envelope["id"]
+    warning_id = proposal_warning_id(event_id)
+    if store.warning(warning_id) is not None:
+        return "duplicate", None
+    try:
+        data = WarningProposedReader().load(envelope.get("data") or {})
+    except ValidationError as exc:
+        # Retried, then dead-lettered where an operator sees it (wuying_event_handler).
+        raise ValidationFailed("预警建议事件的数据不完整", fields=marshmallow_fields(exc.messages)) from None
+    lvl = level(data["level"])
+    warning = WarningRecord(
+        id=warning_id,
+        source_event_id=event_id,
+        proposal_id=data["proposal_id"],
+        official_id=data["official_id"],
+        unit_id=data["unit_id"],
+        county=data["county"],
+        level=lvl.number,
+        colour=lvl.colour,
+        trigger=data["trigger"],
+        # Risk may use its own trigger codes: keep them, label the ones we know.
+        trigger_zh=trigger_label(lvl.number, data["trigger"] or "") or SYSTEM_TRIGGERS.get(data["trigger"] or ""),
+        reasons=data["reasons"],
+        risk_point=data["risk_point"],
+        score=data["score"],
+        cause_event_ids=data["cause_event_ids"],
+        proposer=RISK_PROPOSER,
+        proposed_at=naive_utc(clock.now()),
+        proposal_rule_version=data["rule_version"],
+        status="proposed",
+    )
+    record_history(warning, "proposed", RISK_PROPOSER, clock, event_id=event_id)
+    kind, target = _place_proposal(store, clock, rules, warning, event_id)
+    if kind == "duplicate":
+        return "duplicate", None
+    return "processed", target
+
+
+def propose(
+    store: WarningStore, clock: SystemClock, principal: Principal, payload: dict, rules: RuleSet = DEFAULT_RULES
+) -> WarningRecord:
+    return propose_matter(store, clock, principal, payload, rules)[1]
+
+
+def propose_matter(
+    store: WarningStore, clock: SystemClock, principal: Principal, payload: dict, rules: RuleSet = DEFAULT_RULES
+) -> tuple[str, WarningRecord]:
+    """A warning-centre officer proposes a warning (篇5 三(一)2: the centre analyses and
+    proposes). Returns ("new" | "attach" | "suppress", the warning that holds the proposal)."""
+    principal.require_county(payload["county"])
+    not_in_future(payload["issued_on"], clock, "issued_on")
+    lvl = level(payload["level"])
+    warning = WarningRecord(
+        official_id=payload["official_id"],
+        unit_id=payload["unit_id"],
+        county=payload["county"],
+        level=lvl.number,
+        colour=lvl.colour,
+        trigger=payload["trigger"],
+        trigger_zh=trigger_label(lvl.number, payload["trigger"]),
+        reasons=payload["reasons"],
+        risk_point=payload["risk_point"],
+        proposer=principal.subject,
+        proposed_at=naive_utc(clock.now()),
+        paper_issued_on=payload["issued_on"].isoformat() if payload["issued_on"] else None,
+        status="proposed",
+    )
+    record_history(warning, "proposed", principal.subject, clock)
+    return _place_proposal(store, clock, rules, warning, None)
+
+
+def _place_proposal(
+    store: WarningStore, clock: SystemClock, rules: RuleSet, new: WarningRecord, event_id: str | None
+) -> tuple[str, WarningRecord]:
+    """One matter, one warning (domain.grouping): insert ``new``, or attach it to / suppress it
+    under the open warning for the same official and risk point. Returns (kind, warning);
+    kind "duplicate" when the event was processed before."""
+    candidates: list[WarningRecord] = []
+    if new.risk_point:
+        everything = store.warnings_of(new.official_id)
+        if event_id and any(event_id in (w.merged_event_ids or []) for w in everything):
+            return "duplicate", new
+        candidates = [w for w in everything if w.risk_point == new.risk_point and w.status in OPEN]
+    disposition = dispose(
+        [OpenWarning(c.id, c.level, c.status, c.proposed_at) for c in candidates],
+        new.level,
+        new.proposed_at,
+        rules.grouping_window_days,
+    )
+    target = next((c for c in candidates if c.id == disposition.warning_id), None)
+    if disposition.kind == "new" or target is None:
+        try:
+            store.add(new)
+        except Conflict as exc:  # the same event, processed meanwhile by another delivery
+            if exc.code != "duplicate" or event_id is None:
+                raise
+            return "duplicate", new
+        return "new", new
+    entry = {
+        "at": clock.now().isoformat(),
+        "by": new.proposer,
+        "level": new.level,
+        "trigger": new.trigger,
+        "reasons": list(new.reasons),
+        "cause_event_ids": list(new.cause_event_ids or []),
+        "proposal_id": new.proposal_id,
+        "source_event_id": event_id,
+    }
+    if disposition.kind == "attach":
+        target.attached_proposals.append(entry)
+        if target.status == "proposed":  # the approver still sees every reason
+            target.reasons = list(dict.fromkeys([*target.reasons, *new.reasons]))
+        target.cause_event_ids = list(dict.fromkeys([*(target.cause_event_ids or []), *(new.cause_event_ids or [])]))
+    else:
+        target.suppressed_proposals.append(entry)
+    if event_id:
+        target.merged_event_ids.append(event_id)
+    action = {"attach": "proposal_attached", "suppress": "proposal_suppressed"}[disposition.kind]
+    record_history(target, action, new.proposer, clock, event_id=event_id)
+    store.save(target)
+    return disposition.kind, target

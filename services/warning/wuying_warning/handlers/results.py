@@ -1,0 +1,132 @@
+"""Using the results (seeds/002 篇5 三(二): the quarterly 廉政风险信息预警专报 to the Party
+committee and government; 七(二): a unit with two or more red warnings in a year is not rated
+an advanced unit) and the reads other services make over RPC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from wuying_common.auth import Principal
+from wuying_common.calendar import WorkingDayCalendar
+from wuying_common.clock import beijing_date
+from wuying_common.errors import Forbidden
+
+from ..domain.levels import LEVELS
+from ..domain.lifecycle import OPEN
+from ..domain.results import (
+    RED_WARNINGS_BARRING_ADVANCED,
+    AnswerTimes,
+    advanced_eligible,
+    answer_times,
+    quarter_bounds,
+)
+from ..persistence import WarningRecord, WarningStore
+from .deadlines import refresh_calendar
+
+ELIGIBILITY_RULE = "篇5 七(二)：单位一年内受到两次及以上一级预警的，当年不得评为先进单位"
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    unit_id: str
+    year: int
+    eligible: bool
+    red_warnings: int
+    warning_ids: list[str]
+    threshold: int = RED_WARNINGS_BARRING_ADVANCED
+    rule: str = ELIGIBILITY_RULE
+
+
+@dataclass(frozen=True)
+class TriggerCount:
+    code: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class QuarterlyReport:
+    """廉政风险信息预警专报 of one county and quarter (dumped by ``QuarterlyReportSchema``)."""
+
+    county: str
+    year: int
+    quarter: int
+    period: Period
+    total: int
+    by_level: dict[str, int]
+    by_status: dict[str, int]
+    by_trigger: list[TriggerCount]
+    overdue: list[WarningRecord]
+    escalated: list[WarningRecord]
+    lifted: list[WarningRecord]
+    answer_times: AnswerTimes
+
+
+def advanced_eligibility(store: WarningStore, principal: Principal, unit_id: str, year: int) -> Eligibility:
+    reds = store.red_issued_in_year(unit_id, year)
+    visible = [w for w in reds if principal.can_see(w.county)]
+    if reds and not visible:
+        raise Forbidden("无权访问该地区的数据", fields={"unit_id": "不在令牌授权的地区范围内"}, code="county_forbidden")
+    return Eligibility(unit_id, year, advanced_eligible(len(visible)), len(visible), [w.id for w in visible])
+
+
+def quarterly_report(
+    store: WarningStore, calendar: WorkingDayCalendar, principal: Principal, query: dict
+) -> QuarterlyReport:
+    """The quarter's warnings of one county, counted (篇5 三(二): 每季度 … 梳理分析)."""
+    county, year, quarter = query["county"], query["year"], query["quarter"]
+    principal.require_county(county)
+    first, last = quarter_bounds(year, quarter)
+
+    def inside(day: str | None) -> bool:
+        return day is not None and first.isoformat() <= day <= last.isoformat()
+
+    refresh_calendar(store, calendar)
+    everything = store.touching_period(county, first, last)
+    period = [w for w in everything if inside(w.issued_on) or inside(beijing_date(w.proposed_at).isoformat())]
+    by_level = {LEVELS[n].colour: 0 for n in (3, 2, 1)}
+    by_status: dict[str, int] = {}
+    by_trigger: dict[str, TriggerCount] = {}
+    answer_days = []
+    for w in period:
+        by_level[w.colour] = by_level.get(w.colour, 0) + 1
+        by_status[w.status] = by_status.get(w.status, 0) + 1
+        code = w.trigger or "unspecified"
+        row = by_trigger.get(code) or TriggerCount(code, w.trigger_zh or "未注明", 0)
+        by_trigger[code] = TriggerCount(row.code, row.label, row.count + 1)
+        if w.issued_on and w.responses and w.responses[0]["on"] >= w.issued_on:
+            days, _ = calendar.working_days_between(
+                date.fromisoformat(w.issued_on), date.fromisoformat(w.responses[0]["on"])
+            )
+            answer_days.append(days)
+    return QuarterlyReport(
+        county=county,
+        year=year,
+        quarter=quarter,
+        period=Period(first, last),
+        total=len(period),
+        by_level=by_level,
+        by_status=dict(sorted(by_status.items())),
+        by_trigger=sorted(by_trigger.values(), key=lambda r: (-r.count, r.code)),
+        overdue=[w for w in period if w.overdue_notices],
+        escalated=[w for w in period if w.escalations],
+        lifted=[w for w in everything if inside(w.lifted_on)],
+        answer_times=answer_times(answer_days),
+    )
+
+
+# -- RPC reads (trusted callers inside the cluster) ------------------------------------------
+def warning_by_id(store: WarningStore, warning_id: str) -> WarningRecord | None:
+    return store.warning(warning_id)
+
+
+def warnings_for_official(store: WarningStore, official_id: str, open_only: bool = True) -> list[WarningRecord]:
+    """An official's warnings (open ones by default), oldest first; read by key."""
+    return store.warnings_of(official_id, OPEN if open_only else None)

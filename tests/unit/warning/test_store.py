@@ -1,0 +1,198 @@
+"""The warning store's own queries, on the embedded store (or MongoDB when MONGODB_URI is set)
+and, with the same assertions, on ``FakeWarningStore``: the fake the handler tests use may not
+answer differently from the real thing."""
+
+import os
+from datetime import date, datetime
+
+import pytest
+
+from wuying_common import store as shared_store
+from wuying_common.errors import Conflict
+from wuying_testing.fakes.warning import FakeWarningStore
+from wuying_warning import handlers
+from wuying_warning.persistence import (
+    ALIAS,
+    InboxMessage,
+    OfficialWarnings,
+    WarningRecord,
+    WarningStore,
+    proposal_warning_id,
+)
+
+
+@pytest.fixture(params=["embedded", "fake"])
+def store(request):
+    if request.param == "fake":
+        return FakeWarningStore()
+    request.getfixturevalue("embedded_store")(ALIAS)
+    real = WarningStore(ALIAS, "embedded")
+    real.ensure_indexes()
+    return real
+
+
+def warning(official="off-1", county="130402", status="proposed", level=3, at=datetime(2026, 11, 20, 2), **more):
+    colour = {3: "blue", 2: "yellow", 1: "red"}[level]
+    return WarningRecord(
+        official_id=official,
+        unit_id=more.pop("unit_id", "unit-1"),
+        county=county,
+        level=level,
+        colour=colour,
+        proposer="officer-1",
+        proposed_at=at,
+        status=status,
+        **more,
+    )
+
+
+def test_an_added_warning_is_read_back_by_key_and_a_second_add_is_a_duplicate(store):
+    new = warning()
+    store.add(new)
+    assert new.version == 1
+    assert store.warning(new.id).official_id == "off-1"
+    assert store.warning("nobody") is None
+    with pytest.raises(Conflict) as twice:
+        store.add(warning(id=new.id))
+    assert twice.value.code == "duplicate"
+
+
+def test_a_save_over_a_newer_version_is_refused_as_a_lost_update(store):
+    store.add(warning())
+    [first] = store.warnings_of("off-1")
+    second = store.warning(first.id)
+    first.status = "issued"
+    store.save(first)
+    second.status = "rejected"
+    with pytest.raises(Conflict) as lost:
+        store.save(second)
+    assert lost.value.code == "concurrent_update"
+    assert (store.warning(first.id).status, store.warning(first.id).version) == ("issued", 2)
+
+
+def test_an_officials_warnings_are_listed_by_key_oldest_first_and_by_status(store):
+    late = warning(at=datetime(2026, 11, 21))
+    early = warning(at=datetime(2026, 11, 1), status="issued")
+    for w in (late, early, warning(official="off-2")):
+        store.add(w)
+    assert [w.id for w in store.warnings_of("off-1")] == [early.id, late.id]
+    assert [w.id for w in store.warnings_of("off-1", ("issued",))] == [early.id]
+    assert store.warnings_of("off-9") == []
+
+
+def test_a_warning_listed_but_never_inserted_is_skipped(store):
+    """A crash between listing a warning under its official and inserting it leaves an id
+    that reads as nothing (the redelivered event inserts it)."""
+    store.add_or_replace(OfficialWarnings(official_id="off-1", warning_ids=["never-written"]))
+    assert store.warnings_of("off-1") == []
+    kept = warning()
+    store.add(kept)
+    assert [w.id for w in store.warnings_of("off-1")] == [kept.id]
+
+
+def test_lists_for_people_filter_by_county_status_and_level_newest_first(store):
+    old = warning(at=datetime(2026, 10, 1))
+    new = warning(at=datetime(2026, 11, 1), level=2)
+    for w in (old, new, warning(county="130102"), warning(status="issued", at=datetime(2026, 9, 1))):
+        store.add(w)
+    assert [w.id for w in store.find("130402", status="proposed")] == [new.id, old.id]
+    assert [w.id for w in store.find("130402", status="proposed", level=2)] == [new.id]
+    assert len(store.find("130402", limit=1)) == 1
+
+
+def test_red_warnings_of_a_unit_in_a_year_exclude_revoked_ones(store):
+    red = warning(level=1, status="issued", issued_on="2026-03-01")
+    for w in (
+        red,
+        warning(level=1, status="revoked", issued_on="2026-04-01"),
+        warning(level=1, status="issued", issued_on="2025-12-31"),
+        warning(level=2, status="issued", issued_on="2026-05-01"),
+    ):
+        store.add(w)
+    assert [w.id for w in store.red_issued_in_year("unit-1", 2026)] == [red.id]
+
+
+def test_a_quarter_reads_the_warnings_issued_proposed_or_lifted_in_it(store):
+    issued = warning(at=datetime(2026, 6, 1), status="issued", issued_on="2026-10-09")
+    proposed = warning(at=datetime(2026, 9, 30, 17))  # 2026-10-01 01:00 in Beijing
+    lifted = warning(at=datetime(2026, 3, 1), status="lifted", issued_on="2026-03-02", lifted_on="2026-12-31")
+    for w in (issued, proposed, lifted, warning(at=datetime(2026, 6, 1)), warning(county="130102")):
+        store.add(w)
+    found = store.touching_period("130402", date(2026, 10, 1), date(2026, 12, 31))
+    assert {w.id for w in found} == {issued.id, proposed.id, lifted.id}
+
+
+def test_the_timer_finds_answers_and_fixes_past_their_dates(store):
+    late_answer = warning(status="issued", answer_due="2026-11-19")
+    late_fix = warning(status="rectifying", fix_due="2026-11-01")
+    for w in (late_answer, late_fix, warning(status="issued", answer_due="2026-11-20")):
+        store.add(w)
+    assert {w.id for w in store.overdue_candidates("2026-11-20")} == {late_answer.id, late_fix.id}
+
+
+def test_pending_notices_are_cleared_only_if_nothing_was_written_since(store):
+    queued = warning(notices_pending=True)
+    store.add(queued)
+    assert [w.id for w in store.notices_pending()] == [queued.id]
+    store.clear_notices_pending(queued.id, version=0)  # an older version: left pending
+    assert store.warning(queued.id).notices_pending is True
+    store.clear_notices_pending(queued.id, version=1)
+    assert store.notices_pending() == []
+
+
+def test_an_inbox_message_is_delivered_once_listed_newest_first_and_read_once(store):
+    def message(key, at):
+        return InboxMessage(
+            id=key,
+            official_id="off-1",
+            warning_id="w",
+            county="130402",
+            kind="notice",
+            title="廉情预警告知书",
+            body="正文",
+            delivered_at=at,
+        )
+
+    assert store.deliver_inbox(message("w.n1", datetime(2026, 11, 1))) is True
+    assert store.deliver_inbox(message("w.n1", datetime(2026, 11, 2))) is False
+    store.deliver_inbox(message("w.n2", datetime(2026, 11, 3)))
+    assert [m.id for m in store.inbox("off-1")] == ["w.n2", "w.n1"]
+    store.mark_read("w.n1", datetime(2026, 11, 4))
+    store.mark_read("w.n1", datetime(2026, 11, 5))
+    assert store.inbox_message("w.n1").read_at == datetime(2026, 11, 4)
+
+
+def test_a_calendar_year_loaded_twice_is_stored_once(store):
+    store.save_calendar_year({"year": 2028, "holidays": []})
+    store.save_calendar_year({"year": 2027, "holidays": []})
+    store.save_calendar_year({"year": 2027, "holidays": ["2027-01-01"]})
+    assert store.calendar_years() == [{"year": 2027, "holidays": ["2027-01-01"]}, {"year": 2028, "holidays": []}]
+
+
+@pytest.mark.skipif(bool(os.environ.get("MONGODB_URI")), reason="about the embedded store's scans")
+def test_the_per_event_paths_read_and_write_by_key_on_the_embedded_store(embedded_store, clock, monkeypatch):
+    """issue 7: a consumed proposal (new and redelivered) and a triaged report about an official
+    without a blue warning never scan a collection (mongomock scans any filter without _id)."""
+    embedded_store(ALIAS)
+    real = WarningStore(ALIAS, "embedded")
+    real.ensure_indexes()
+    scans = []
+    original = shared_store._SCAN
+    monkeypatch.setattr(shared_store, "_SCAN", lambda coll, spec: scans.append(spec) or original(coll, spec))
+    event = {
+        "id": "7c0b6c1e-0000-4000-8000-000000000001",
+        "data": {"official_id": "off-1", "unit_id": "u", "county": "130402", "level": 3, "risk_point": "招投标"},
+    }
+    assert handlers.proposal_from_event(real, clock, event)[0] == "processed"
+    assert handlers.proposal_from_event(real, clock, event) == ("duplicate", None)
+    triaged = {
+        "id": "7c0b6c1e-0000-4000-8000-000000000002",
+        "data": {
+            "petition_id": "p",
+            "outcome": "integrity_information",
+            "subjects": [{"kind": "official", "id": "off-1"}],
+        },
+    }
+    assert handlers.report_from_triage(real, clock, None, None, triaged) == "processed"
+    assert scans == []
+    assert real.warning(proposal_warning_id(event["id"])).source_event_id == event["id"]
