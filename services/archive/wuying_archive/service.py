@@ -38,6 +38,10 @@ class ArchiveService(WuyingService):
     def on_clue_transferred(self, event):
         return handlers.record_event(self.store, self.clock, event)
 
+    @wuying_event_handler("intake", "petition.clarified")
+    def on_petition_clarified(self, event):
+        return handlers.record_event(self.store, self.clock, event)
+
     @wuying_event_handler("intake", "petition.closed")
     def on_petition_closed(self, event):
         return handlers.record_event(self.store, self.clock, event)

@@ -45,3 +45,15 @@ def test_a_transferred_case_clue_reaches_the_subjects_file():
 
 def test_warning_events_go_to_the_officials_file():
     assert [s.id for s in subjects_of("warning.appealed", {"official_id": "o9"}, "130402")] == ["o9"]
+
+
+def test_a_clarification_reaches_every_accused_officials_file():
+    """Seed 003 (澄清正名): a report found false is recorded in each accused official's file."""
+    from wuying_archive.domain.file import summarise
+
+    data = {"petition_id": "p1", "county": "130402", "official_ids": ["o1", "o2"], "summary_zh": "经核实，反映问题失实"}
+    assert [(s.kind, s.id) for s in subjects_of("petition.clarified", data, "130402")] == [
+        ("official", "o1"),
+        ("official", "o2"),
+    ]
+    assert "澄清正名" in summarise("petition.clarified", data)

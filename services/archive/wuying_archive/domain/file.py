@@ -20,6 +20,7 @@ TIMELINE_TITLES: dict[str, str] = {
     "petition.triaged": "信访举报经研判为廉情信息",
     "petition.closed": "信访举报办结",
     "clue.transferred": "问题线索移送案件审理部门",
+    "petition.clarified": "经核实为失实举报，予以澄清正名",
     "risk.profile_changed": "廉政风险画像变化",
     "risk.assessed": "廉政风险评估",
     "warning.proposed": "拟作出廉政风险预警",
@@ -55,6 +56,9 @@ def subjects_of(event_name: str, data: dict[str, Any], county: str) -> list[File
         return [
             FileSubject(s["kind"], s["id"], s.get("county") or county) for s in data.get("subjects", []) if s.get("id")
         ]
+    if event_name == "petition.clarified":
+        # Seed 003: the accused's file records the clarification (澄清正名).
+        return [FileSubject("official", official_id, county) for official_id in data.get("official_ids", [])]
     if data.get("official_id"):
         return [FileSubject("official", data["official_id"], county)]
     if data.get("unit_id"):
