@@ -49,21 +49,10 @@ def triaged_event(official_id="off-1", event_id=None):
     return env
 
 
-def test_registering_an_official_publishes_official_changed(container_factory, service_config):
+def test_registering_an_official_publishes_official_changed(container_factory, service_config, event_listener):
     container = container_factory(ArchiveService, service_config)
     container.start()
-    seen = []
-
-    class Listener:
-        name = "listener"
-        from nameko.events import event_handler
-
-        @event_handler("archive", "official.changed")
-        def on(self, payload):
-            seen.append(payload)
-
-    listener = container_factory(Listener, service_config)
-    listener.start()
+    listener, seen = event_listener(service_config, "archive", "official.changed")
     with entrypoint_waiter(listener, "on", timeout=10):
         with ServiceRpcProxy("archive", service_config) as archive:
             assert archive.register([], [OFFICIAL]) == {"units": 0, "officials": 1}

@@ -1,7 +1,6 @@
 """Inspection as a real nameko container on the real local RabbitMQ."""
 
 import pytest
-from nameko.events import event_handler
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_waiter
 
@@ -27,19 +26,11 @@ def start(container_factory, config, units=(UNIT,)):
     return container
 
 
-def test_scheduling_a_plan_publishes_inspection_scheduled(container_factory, service_config, web_session, token):
+def test_scheduling_a_plan_publishes_inspection_scheduled(
+    container_factory, service_config, web_session, token, event_listener
+):
     start(container_factory, service_config)
-    seen = []
-
-    class Listener:
-        name = "listener"
-
-        @event_handler("inspection", "inspection.scheduled")
-        def on(self, payload):
-            seen.append(payload)
-
-    listener = container_factory(Listener, service_config)
-    listener.start()
+    listener, seen = event_listener(service_config, "inspection", "inspection.scheduled")
     with entrypoint_waiter(listener, "on", timeout=10):
         response = web_session.post(
             "/api/v1/plans", json={"unit_id": "u-jw-1", "year": 2027}, headers={"Authorization": token("inspector")}
@@ -292,27 +283,14 @@ def test_specialists_join_a_round_on_demand_and_are_not_double_booked(
 
 
 def test_findings_are_disposed_by_severity_and_completing_the_last_round_completes_the_plan(
-    container_factory, service_config, web_session, token
+    container_factory, service_config, web_session, token, event_listener
 ):
     start(container_factory, service_config)
     auth = {"Authorization": token("inspector")}
     plan = web_session.post("/api/v1/plans", json={"unit_id": "u-jw-1", "year": 2027}, headers=auth).json()
     base = f"/api/v1/plans/{plan['plan_id']}"
-    seen = []
-
-    class Listener:
-        name = "listener"
-
-        @event_handler("inspection", "inspection.finding_recorded")
-        def on_finding(self, payload):
-            seen.append(payload)
-
-        @event_handler("inspection", "inspection.completed")
-        def on_completed(self, payload):
-            seen.append(payload)
-
-    listener = container_factory(Listener, service_config)
-    listener.start()
+    findings_listener, findings = event_listener(service_config, "inspection", "inspection.finding_recorded")
+    completed_listener, completed = event_listener(service_config, "inspection", "inspection.completed")
 
     wrong = web_session.post(
         f"{base}/findings",
@@ -322,7 +300,7 @@ def test_findings_are_disposed_by_severity_and_completing_the_last_round_complet
     assert wrong.status_code == 400
     assert "disposition" in wrong.json()["error"]["fields"]
 
-    with entrypoint_waiter(listener, "on_finding", timeout=10):
+    with entrypoint_waiter(findings_listener, "on", timeout=10):
         finding = web_session.post(
             f"{base}/findings",
             json={"round": 1, "severity": "early_sign", "official_id": "off-1", "summary": "工作日午间饮酒苗头"},
@@ -330,26 +308,26 @@ def test_findings_are_disposed_by_severity_and_completing_the_last_round_complet
         )
     assert finding.status_code == 201, finding.text
     assert finding.json()["disposition"] == "reminder_talk"
-    recorded = seen[-1]
+    recorded = findings[-1]
     assert recorded["type"] == "wuying.inspection.inspection.finding_recorded.v1"
     assert recorded["data"]["official_id"] == "off-1"
     assert recorded["data"]["disposition_zh"] == "提醒谈话"
     assert "summary" not in recorded["data"]
 
-    with entrypoint_waiter(listener, "on_completed", timeout=10):
+    with entrypoint_waiter(completed_listener, "on", timeout=10):
         first = web_session.post(f"{base}/rounds/1/complete", headers=auth)
     assert first.status_code == 200 and first.json()["status"] == "scheduled"
-    assert seen[-1]["data"]["findings"] == {"early_sign": 1, "general": 0, "serious": 0}
-    assert seen[-1]["data"]["plan_completed"] is False
+    assert completed[-1]["data"]["findings"] == {"early_sign": 1, "general": 0, "serious": 0}
+    assert completed[-1]["data"]["plan_completed"] is False
 
     closed = web_session.post(
         f"{base}/findings", json={"round": 1, "severity": "general", "summary": "补录"}, headers=auth
     )
     assert closed.status_code == 409 and closed.json()["error"]["code"] == "round_completed"
 
-    with entrypoint_waiter(listener, "on_completed", timeout=10):
+    with entrypoint_waiter(completed_listener, "on", timeout=10):
         last = web_session.post(f"{base}/rounds/2/complete", headers=auth)
     assert last.json()["status"] == "completed"
-    assert seen[-1]["data"]["plan_completed"] is True
+    assert completed[-1]["data"]["plan_completed"] is True
     metrics = web_session.get("/metrics").text
     assert 'wuying_inspection_findings_recorded_total{county="130402",severity="early_sign"} 1.0' in metrics

@@ -1,7 +1,6 @@
 """Risk as a real nameko container on the real local RabbitMQ."""
 
 from marshmallow import Schema, fields
-from nameko.events import event_handler
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_waiter
 
@@ -60,44 +59,27 @@ def official_event(official_id="off-1", unit_id="unit-1", county="130402"):
     return env
 
 
-def start_listener(container_factory, config, seen):
-    class Listener:
-        name = "risk_listener"
-
-        @event_handler("risk", "risk.profile_changed")
-        def on_changed(self, payload):
-            seen.setdefault("risk.profile_changed", []).append(payload)
-
-        @event_handler("risk", "warning.proposed")
-        def on_proposed(self, payload):
-            seen.setdefault("warning.proposed", []).append(payload)
-
-    listener = container_factory(Listener, config)
-    listener.start()
-    return listener
-
-
 def test_a_triaged_report_raises_the_profile_and_proposes_a_blue_warning(
-    container_factory, service_config, publish_event
+    container_factory, service_config, publish_event, event_listener
 ):
     container = container_factory(RiskService, service_config)
     container.start()
-    seen: dict = {}
-    listener = start_listener(container_factory, service_config, seen)
+    changes, changed_events = event_listener(service_config, "risk", "risk.profile_changed")
+    proposals, proposed_events = event_listener(service_config, "risk", "warning.proposed")
 
     with entrypoint_waiter(container, "on_official_changed", timeout=10) as registered:
         publish_event(service_config, "archive", "official.changed", official_event())
     assert registered.get() == "processed"
 
     event = triaged_event()
-    with entrypoint_waiter(listener, "on_proposed", timeout=10), entrypoint_waiter(listener, "on_changed", timeout=10):
+    with entrypoint_waiter(proposals, "on", timeout=10), entrypoint_waiter(changes, "on", timeout=10):
         publish_event(service_config, "intake", "petition.triaged", event)
 
-    changed = seen["risk.profile_changed"][0]
+    changed = changed_events[0]
     assert changed["type"] == "wuying.risk.risk.profile_changed.v1"
     assert changed["data"]["score_after"] == 35
     assert changed["data"]["unit_id"] == "unit-1"
-    proposed = seen["warning.proposed"][0]
+    proposed = proposed_events[0]
     assert proposed["county"] == "130402"
     assert (proposed["data"]["level"], proposed["data"]["colour"]) == (3, "blue")
     assert proposed["data"]["cause_event_ids"] == [event["id"]]
@@ -228,21 +210,11 @@ def test_a_power_without_its_legal_basis_is_refused_naming_the_field(
 
 
 def test_a_risk_point_goes_through_the_five_steps_and_is_evaluated(
-    container_factory, service_config, web_session, token
+    container_factory, service_config, web_session, token, event_listener
 ):
     container = container_factory(RiskService, service_config)
     container.start()
-    seen = []
-
-    class Listener:
-        name = "assessed_listener"
-
-        @event_handler("risk", "risk.assessed")
-        def on(self, payload):
-            seen.append(payload)
-
-    listener = container_factory(Listener, service_config)
-    listener.start()
+    listener, seen = event_listener(service_config, "risk", "risk.assessed")
     auth = {"Authorization": token("risk_officer")}
     body = {"county": "130402", "unit_id": "unit-1", "post": "科长", "kind": "post_duty", "description": "审批寻租"}
     point = web_session.post("/api/v1/risk-points", json=body, headers=auth).json()
