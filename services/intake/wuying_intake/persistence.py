@@ -7,7 +7,7 @@ receipts only as a slow hash. No IP address is stored anywhere.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from bson import ObjectId
 from mongoengine import (
@@ -34,6 +34,7 @@ from .domain.deadlines import (
     DISCIPLINE_REPORT,
     FEEDBACK,
     HANDLE,
+    RECEIPT_KEYS,
     REPORT_KINDS_ZH,
     RULES_BY_KEY,
     SEND_UP,
@@ -240,6 +241,8 @@ class Addition(EmbeddedDocument):
 class Petition(OutboxDocument):
     """信访举报件 / 廉情信息: one report, from receipt to its answer."""
 
+    subject_kind = "petition"  # its events' subject: "petition/<id>"
+
     meta = {
         "db_alias": ALIAS,
         "collection": "petitions",
@@ -297,6 +300,23 @@ class Petition(OutboxDocument):
 
     def deadline(self, key: str) -> ReportDeadline | None:
         return next((d for d in self.deadlines if d.key == key), None)
+
+    def due(self, key: str) -> date | None:
+        d = self.deadline(key)
+        return d.due if d else None
+
+    @property
+    def receipt_deadline(self) -> ReportDeadline | None:
+        """The deadline that answers receipt (受理 / 登记受理), shown as ``acknowledge_due``."""
+        return next((d for d in self.deadlines if d.key in RECEIPT_KEYS), None)
+
+    @property
+    def outcome(self) -> str | None:
+        """How it ended for other services: the closure's kind when merged or closed as a
+        repeat, else the triage outcome."""
+        if self.closure and (self.closure.kind or "answered") != "answered":
+            return self.closure.kind
+        return self.triage.outcome if self.triage else None
 
     def subject_official_ids(self) -> set[str]:
         """Officials the report is about, as reported and as resolved at triage (for recusal)."""
@@ -455,11 +475,69 @@ def legacy_deadlines(petition: Petition) -> list[ReportDeadline]:
 
 
 class IntakeStore(Store):
+    """Intake's repository: the only code here that knows mongoengine.
+
+    Per request and per event it reads and writes by ``_id`` (a petition by its id, a request
+    by its id, an attachment by ``<petition_id>/<n>``). The lists for people (search, receipts
+    by prefix, duplicates on arrival, statistics, audit, reports about an official, merged
+    reports) and the clock's sweep query other fields: indexed on MongoDB, scans on the
+    embedded store (README).
+    """
+
     documents = (Petition, IdentityRequest, AuditEntry, Attachment)
 
-    def get(self, petition_id: str) -> Petition | None:
-        return Petition.objects(id=petition_id).first()
+    # -- by key ------------------------------------------------------------------------------
+    def get_petition(self, petition_id: str) -> Petition | None:
+        return self.get(Petition, petition_id)
 
+    def get_request(self, request_id: str) -> IdentityRequest | None:
+        return self.get(IdentityRequest, request_id)
+
+    def attachment(self, petition_id: str, n: int) -> Attachment | None:
+        return self.get(Attachment, attachment_key(petition_id, n))
+
+    # -- writes ------------------------------------------------------------------------------
+    def add_report(self, petition: Petition, attachments: list[dict]) -> None:
+        """A new report with its attachments: the contents first, then the petition (with its
+        ``petition.received`` event); if the petition is not stored, neither are they."""
+        try:
+            if attachments:
+                self.put_attachments(petition.id, attachments)
+            self.add(petition)
+        except BaseException:
+            if attachments:
+                self.delete_attachments(petition.id, len(attachments))
+            raise
+
+    def put_attachments(self, petition_id: str, items: list[dict]) -> None:
+        for n, item in enumerate(items):
+            self.add(
+                Attachment(
+                    id=attachment_key(petition_id, n),
+                    petition_id=petition_id,
+                    n=n,
+                    file_name=item["file_name"],
+                    content_type=item["content_type"],
+                    size=len(item["content"]),
+                    sha256=item["sha256"].lower(),
+                    content=item["content"],
+                )
+            )
+
+    def delete_attachments(self, petition_id: str, count: int) -> None:
+        Attachment.objects(pk__in=[attachment_key(petition_id, n) for n in range(count)]).delete()
+
+    def audit(self, **entry) -> None:
+        """A refused request attempt (no request document to hold it)."""
+        self.add(AuditEntry(**entry))
+
+    def push_audit(self, request: IdentityRequest, **entry) -> None:
+        """A refused step on an existing request: appended atomically. The version moves too, so a
+        writer holding the request from before cannot overwrite the trail with its stale copy."""
+        record = AuditRecord(id=str(ObjectId()), **entry)
+        IdentityRequest.objects(id=request.id).update_one(push__audit=record, inc__version=1)
+
+    # -- lists for people and the clock's sweep ------------------------------------------------
     def search(
         self,
         county: str,
@@ -511,51 +589,11 @@ class IntakeStore(Store):
         return list(Petition.objects(reporter__exists=True, reporter__kid__ne=current_kid).limit(limit))
 
     def open_deadlines(self, cutoff) -> list[Petition]:
-        """Reports with an unmet deadline due on or before ``cutoff``. Loaded whole: saving a
-        partly loaded document would overwrite its pending outbox."""
+        """Reports with an unmet deadline due on or before ``cutoff`` (the clock, every 300 s).
+        Loaded whole: saving a partly loaded document would overwrite its pending outbox."""
         due = datetime.combine(cutoff, time())
         query = {"deadlines": {"$elemMatch": {"met_on": None, "waived": {"$ne": True}, "due": {"$lte": due}}}}
         return list(Petition.objects(__raw__=query).order_by("received_at", "id"))
-
-    def ensure_indexes(self) -> None:
-        super().ensure_indexes()
-        self.migrate_legacy_deadlines()
-
-    def migrate_legacy_deadlines(self) -> int:
-        """Reports stored before rules version default-2026.1 kept their deadlines in separate
-        fields; move them into ``deadlines`` (same dates, same state), once."""
-        ids = [p.id for p in Petition.objects(__raw__={"deadlines.0": {"$exists": False}}).only("id")]
-        moved = 0
-        for petition_id in ids:
-            petition = Petition.objects(id=petition_id).first()
-            if petition is None or petition.deadlines:
-                continue
-            petition.deadlines = legacy_deadlines(petition)
-            petition.rules_version = petition.rules_version or "legacy"
-            petition.acknowledge_due = petition.acknowledge_due_provisional = None
-            petition.send_up_due = petition.feedback_due = None
-            if petition.triage:
-                t = petition.triage
-                t.handle_due = t.extended = t.extension_reason = t.extended_by = None
-            try:
-                petition.save_versioned()
-            except Conflict:
-                continue  # changed meanwhile: migrated on the next start
-            moved += 1
-        return moved
-
-    def get_request(self, request_id: str) -> IdentityRequest | None:
-        return IdentityRequest.objects(id=request_id).first()
-
-    def audit(self, **entry) -> None:
-        """A refused request attempt (no request document to hold it)."""
-        AuditEntry(**entry).save(force_insert=True)
-
-    def push_audit(self, request: IdentityRequest, **entry) -> None:
-        """A refused step on an existing request: appended atomically. The version moves too, so a
-        writer holding the request from before cannot overwrite the trail with its stale copy."""
-        record = AuditRecord(id=str(ObjectId()), **entry)
-        IdentityRequest.objects(id=request.id).update_one(push__audit=record, inc__version=1)
 
     def audit_entries(self, county: str, since=None, until=None, limit: int = 100, offset: int = 0) -> list[dict]:
         """Both sources, newest first: refused request attempts and every request's own trail."""
@@ -566,39 +604,12 @@ class IntakeStore(Store):
         if until:
             query = query(at__lt=until)
         for e in query:
-            rows.append(
-                {
-                    "key": str(e.id),
-                    "at": e.at,
-                    "actor": e.actor,
-                    "action": e.action,
-                    "outcome": e.outcome,
-                    "code": e.code,
-                    "petition_id": e.petition_id,
-                    "request_id": e.request_id,
-                    "county": e.county,
-                }
-            )
+            rows.append(audit_row(str(e.id), e, e.petition_id, e.request_id, e.county))
         requests = IdentityRequest.objects(county=county)
         if since:
             requests = requests(audit__at__gte=since)
         for r in requests.only("id", "petition_id", "county", "audit"):
-            for a in r.audit:
-                if (since and a.at < since) or (until and a.at >= until):
-                    continue
-                rows.append(
-                    {
-                        "key": a.id,
-                        "at": a.at,
-                        "actor": a.actor,
-                        "action": a.action,
-                        "outcome": a.outcome,
-                        "code": a.code,
-                        "petition_id": r.petition_id,
-                        "request_id": r.id,
-                        "county": r.county,
-                    }
-                )
+            rows.extend(audit_row(a.id, a, r.petition_id, r.id, r.county) for a in audit_between(r, since, until))
         rows.sort(key=lambda row: (row["at"], row["key"]), reverse=True)
         return rows[offset : offset + limit]
 
@@ -608,30 +619,66 @@ class IntakeStore(Store):
         return list(query.order_by("received_at", "id").limit(limit))
 
     def merged_reports(self, petition_id: str) -> list[str]:
-        """Reports merged into this one, oldest first."""
+        """Reports merged into this one, oldest first (derived from their ``merged_into``, so a
+        merge is one write)."""
         return [p.id for p in Petition.objects(merged_into=petition_id).only("id").order_by("received_at")]
 
-    def put_attachments(self, petition_id: str, items: list[dict]) -> None:
-        for n, item in enumerate(items):
-            Attachment(
-                id=f"{petition_id}/{n}",
-                petition_id=petition_id,
-                n=n,
-                file_name=item["file_name"],
-                content_type=item["content_type"],
-                size=len(item["content"]),
-                sha256=item["sha256"].lower(),
-                content=item["content"],
-            ).save(force_insert=True)
+    # -- start-up and operators ------------------------------------------------------------------
+    def ensure_indexes(self) -> None:
+        super().ensure_indexes()
+        self.migrate_legacy_deadlines()
 
-    def delete_attachments(self, petition_id: str) -> None:
-        Attachment.objects(petition_id=petition_id).delete()
-
-    def attachment(self, petition_id: str, n: int) -> Attachment | None:
-        return Attachment.objects(id=f"{petition_id}/{n}").first()
+    def migrate_legacy_deadlines(self) -> int:
+        """Reports stored before rules version default-2026.1 kept their deadlines in separate
+        fields; move them into ``deadlines`` (same dates, same state), once."""
+        ids = [p.id for p in Petition.objects(__raw__={"deadlines.0": {"$exists": False}}).only("id")]
+        moved = 0
+        for petition in self.get_many(Petition, ids):
+            if petition.deadlines:
+                continue
+            migrate_legacy(petition)
+            try:
+                self.save(petition)
+            except Conflict:
+                continue  # changed meanwhile: migrated on the next start
+            moved += 1
+        return moved
 
     def attachment_count(self) -> int:
         return Attachment.objects.count()
 
     def count(self) -> int:
         return Petition.objects.count()
+
+
+def attachment_key(petition_id: str, n: int) -> str:
+    return f"{petition_id}/{n}"
+
+
+def migrate_legacy(petition: Petition) -> None:
+    """Move a legacy report's deadline fields into ``deadlines`` (rules version ``legacy``)."""
+    petition.deadlines = legacy_deadlines(petition)
+    petition.rules_version = petition.rules_version or "legacy"
+    petition.acknowledge_due = petition.acknowledge_due_provisional = None
+    petition.send_up_due = petition.feedback_due = None
+    if petition.triage:
+        t = petition.triage
+        t.handle_due = t.extended = t.extension_reason = t.extended_by = None
+
+
+def audit_between(request: IdentityRequest, since=None, until=None) -> list[AuditRecord]:
+    return [a for a in request.audit if not ((since and a.at < since) or (until and a.at >= until))]
+
+
+def audit_row(key: str, entry, petition_id: str, request_id: str | None, county: str) -> dict:
+    return {
+        "key": key,
+        "at": entry.at,
+        "actor": entry.actor,
+        "action": entry.action,
+        "outcome": entry.outcome,
+        "code": entry.code,
+        "petition_id": petition_id,
+        "request_id": request_id,
+        "county": county,
+    }

@@ -8,17 +8,47 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable, Mapping
+from datetime import UTC, date
+from types import MappingProxyType
+from typing import Any, ClassVar
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate, validates, validates_schema
 
+from wuying_common.clock import rfc3339
 from wuying_common.events import COUNTY_CODE, registry
 
 from .domain.attachments import ALLOWED_TYPES, MAX_ATTACHMENTS
-from .domain.catalog import CATEGORIES, CHANNELS, OUTCOMES, SEVERITIES, STAFF_CHANNELS, SUBJECT_KINDS
-from .domain.deadlines import FEEDBACK_METHODS, REPORT_KINDS_ZH, RULES_BY_KEY, UNITS_ZH
+from .domain.catalog import (
+    CATEGORIES,
+    CATEGORY_SHORT_ZH,
+    CHANNELS,
+    OUTCOMES,
+    REPORTER_STATUSES_ZH,
+    SEVERITIES,
+    STAFF_CHANNELS,
+    STATUSES_ZH,
+    SUBJECT_KINDS,
+    TRANSFERS_ZH,
+)
+from .domain.deadlines import (
+    FEEDBACK,
+    FEEDBACK_METHODS,
+    HANDLE,
+    REPORT_KIND_RULES_ZH,
+    REPORT_KINDS_ZH,
+    RULES_BY_KEY,
+    SEND_UP,
+    UNITS_ZH,
+)
 from .domain.duplicates import CLOSE_OUTCOMES_ZH, MIN_REVIEW_PARTICIPANTS
+from .domain.identity import REQUEST_STATUSES_ZH
 from .domain.petition import (
     MAX_SUBJECTS,
+    RECEIVED,
+    VERIFICATION_CONFIRMED,
+    VERIFICATION_NOT_CONFIRMED,
+    VERIFICATION_OPEN,
     close_problem,
     content_problem,
     id_number_ok,
@@ -26,6 +56,7 @@ from .domain.petition import (
     reporter_problem,
     subject_problem,
 )
+from .domain.screening import ROUTES_ZH
 
 SERVICE = "intake"
 OUTCOME_CODES = list(OUTCOMES)
@@ -438,8 +469,51 @@ class StatisticsQuerySchema(Strict):
 
 
 # -- HTTP payloads out -----------------------------------------------------------------------
-class DeadlineOutSchema(Schema):
+# Out schemas dump the aggregates themselves (a ``Petition``, an ``IdentityRequest``, ...).
+# Values that are not stored as such (Chinese labels, dates taken from the deadline list) are
+# declared like any other field, so the OpenAPI shows their type, and computed in ``computed``.
+class OutSchema(Schema):
+    """Fields named in ``computed`` are computed from the object dumped; the rest are read."""
+
+    computed: ClassVar[Mapping[str, Callable[[Any], Any]]] = MappingProxyType({})
+
+    def get_attribute(self, obj, attr, default):
+        compute = self.computed.get(attr)
+        if compute is not None:
+            return compute(obj)
+        return super().get_attribute(obj, attr, default)
+
+
+def _receipt_due(p) -> date | None:
+    receipt = p.receipt_deadline
+    return receipt.due if receipt else None
+
+
+def _receipt_provisional(p) -> bool:
+    receipt = p.receipt_deadline
+    return bool(receipt and receipt.provisional)
+
+
+def _extendable(d) -> bool:
+    extension = RULES_BY_KEY[d.key].extension
+    return extension is not None and (d.extensions or 0) < extension.times
+
+
+class DeadlineOutSchema(OutSchema):
     """One deadline under the rule of the report's kind, with its unit."""
+
+    computed = MappingProxyType(
+        {
+            "unit_zh": lambda d: UNITS_ZH[d.unit],
+            "provisional": lambda d: bool(d.provisional),
+            "watched": lambda d: bool(d.watched),
+            "waived": lambda d: bool(d.waived),
+            "reminded": lambda d: bool(d.reminded),
+            "overdue_notified": lambda d: bool(d.overdue_notified),
+            "extendable": _extendable,
+            "extensions": lambda d: d.extensions or 0,
+        }
+    )
 
     key = fields.String(
         metadata={"description": "acknowledge, accept_forwarded, send_up, feedback (检举控告); register, handle (信访)"}
@@ -465,8 +539,20 @@ class DeadlineOutSchema(Schema):
     original_due = fields.Date(allow_none=True)
 
 
-class SubmitResultSchema(Schema):
-    petition_id = fields.String()
+class SubmitResultSchema(OutSchema):
+    """Dumps a received report with the receipt code shown this once (``handlers.Submitted``)."""
+
+    computed = MappingProxyType(
+        {
+            "status_zh": lambda r: STATUSES_ZH[r.status],
+            "receipt_code": lambda r: r.receipt_code or missing,  # anonymous reports only
+            "kind_zh": lambda r: REPORT_KINDS_ZH[r.kind],
+            "acknowledge_due": _receipt_due,
+            "acknowledge_due_provisional": _receipt_provisional,
+        }
+    )
+
+    petition_id = fields.String(attribute="id")
     status = fields.String()
     status_zh = fields.String()
     receipt_code = fields.String(
@@ -479,7 +565,9 @@ class SubmitResultSchema(Schema):
     deadlines = fields.List(fields.Nested(DeadlineOutSchema))
 
 
-class SubjectOutSchema(Schema):
+class SubjectOutSchema(OutSchema):
+    computed = MappingProxyType({"registered": lambda s: bool(s.registered)})
+
     kind = fields.String()
     id = fields.String(allow_none=True)
     name = fields.String(allow_none=True)
@@ -494,7 +582,28 @@ class DuplicateCandidateSchema(Schema):
     similarity = fields.Float()
 
 
-class TriageOutSchema(Schema):
+def _handle(p):
+    return p.deadline(HANDLE)
+
+
+class TriageOutSchema(OutSchema):
+    """Dumps a petition's triage, with the handling deadline the triage started (信访)."""
+
+    computed = MappingProxyType(
+        {
+            "outcome_zh": lambda p: OUTCOMES[p.triage.outcome],
+            "transferred_to_zh": lambda p: TRANSFERS_ZH.get(p.triage.transferred_to)
+            if p.triage.transferred_to
+            else None,
+            "handle_due": lambda p: _handle(p).due if _handle(p) else None,
+            "extended": lambda p: bool(_handle(p) and _handle(p).extensions),
+            "extension_reason": lambda p: _handle(p).extension_reason if _handle(p) else None,
+        }
+    )
+
+    def get_attribute(self, obj, attr, default):
+        return super().get_attribute(obj if attr in self.computed else obj.triage, attr, default)
+
     outcome = fields.String()
     outcome_zh = fields.String()
     severity = fields.String()
@@ -511,7 +620,9 @@ class TriageOutSchema(Schema):
     extension_reason = fields.String(allow_none=True)
 
 
-class ClosureOutSchema(Schema):
+class ClosureOutSchema(OutSchema):
+    computed = MappingProxyType({"kind": lambda c: c.kind or "answered"})
+
     kind = fields.String(metadata={"description": "answered, merged or repeated_no_new_facts"})
     answer = fields.String()
     note = fields.String()
@@ -528,7 +639,18 @@ class SendUpOutSchema(Schema):
     sent_by = fields.String()
 
 
-class VerificationOutSchema(Schema):
+VERIFICATION_ZH = MappingProxyType(
+    {
+        VERIFICATION_OPEN: "核实中",
+        VERIFICATION_CONFIRMED: "经核实属恶意举报，已为被反映人澄清正名",
+        VERIFICATION_NOT_CONFIRMED: "经核实不属恶意举报",
+    }
+)
+
+
+class VerificationOutSchema(OutSchema):
+    computed = MappingProxyType({"status_zh": lambda v: VERIFICATION_ZH[v.status]})
+
     status = fields.String(metadata={"description": "open, confirmed or not_confirmed"})
     status_zh = fields.String()
     opened_at = fields.DateTime()
@@ -572,10 +694,32 @@ class CollectiveReviewOutSchema(Schema):
     recorded_at = fields.DateTime()
 
 
-class ReportOutSchema(Schema):
-    """What staff see. The reporter's identity is not in here, by construction."""
+class ReportOutSchema(OutSchema):
+    """What staff see (dumps a ``Petition``, or ``handlers.StaffReport`` with the reports merged
+    into it). The reporter's identity is not in here, by construction: only declared fields
+    are dumped, and none reads ``reporter`` or ``receipt`` beyond whether a reporter is on file."""
 
-    petition_id = fields.String()
+    computed = MappingProxyType(
+        {
+            "channel_zh": lambda p: CHANNELS[p.channel],
+            "category_zh": lambda p: CATEGORY_SHORT_ZH[p.category],
+            "reporter_on_file": lambda p: p.reporter is not None,
+            "routing_zh": lambda p: ROUTES_ZH[p.routing],
+            "status_zh": lambda p: STATUSES_ZH[p.status],
+            "kind_zh": lambda p: REPORT_KINDS_ZH[p.kind],
+            "rules_zh": lambda p: REPORT_KIND_RULES_ZH[p.kind],
+            "forwarded": lambda p: bool(p.forwarded),
+            "acknowledge_due": _receipt_due,
+            "acknowledge_due_provisional": _receipt_provisional,
+            "triage": lambda p: p if p.triage else None,  # TriageOutSchema reads the petition
+            "about_commission_staff": lambda p: any(s.commission_staff or s.commission_leader for s in p.subjects),
+            "send_up_due": lambda p: p.due(SEND_UP),
+            "feedback_due": lambda p: p.due(FEEDBACK),
+            "merged_reports": lambda p: list(getattr(p, "merged_reports", None) or []),
+        }
+    )
+
+    petition_id = fields.String(attribute="id")
     channel = fields.String()
     channel_zh = fields.String()
     category = fields.String()
@@ -615,7 +759,7 @@ class ReportOutSchema(Schema):
     sent_up = fields.Nested(SendUpOutSchema, allow_none=True)
     verification = fields.Nested(VerificationOutSchema, allow_none=True)
     clarification = fields.Nested(ClarificationOutSchema, allow_none=True)
-    deadline_notices = fields.List(fields.String())
+    deadline_notices = fields.List(fields.String(), attribute="notices")
     attachments = fields.List(fields.Nested(AttachmentOutSchema))
     feedback_due = fields.Date(
         allow_none=True, metadata={"description": "实名检举控告：办结后15个工作日内向举报人反馈办理结果"}
@@ -646,8 +790,17 @@ class StatisticsSchema(Schema):
     working_days_to_closure = fields.Nested(DurationSchema, metadata={"description": "收件至办结工作日"})
 
 
-class IdentityRequestOutSchema(Schema):
-    request_id = fields.String()
+class IdentityRequestOutSchema(OutSchema):
+    """Dumps an ``IdentityRequest`` (its audit trail is read through ``GET /api/v1/audit``)."""
+
+    computed = MappingProxyType(
+        {
+            "status_zh": lambda r: REQUEST_STATUSES_ZH[r.status],
+            "decision_note": lambda r: r.decision_note or "",
+        }
+    )
+
+    request_id = fields.String(attribute="id")
     petition_id = fields.String()
     county = fields.String()
     reason = fields.String()
@@ -684,7 +837,19 @@ class ReplyOutSchema(Schema):
     at = fields.DateTime()
 
 
-class ReceiptStatusSchema(Schema):
+class ReceiptStatusSchema(OutSchema):
+    """What an anonymous reporter may see of a ``Petition``: status and replies, never the
+    triage outcome."""
+
+    computed = MappingProxyType(
+        {
+            "status_zh": lambda p: REPORTER_STATUSES_ZH[p.status],
+            "category_zh": lambda p: CATEGORY_SHORT_ZH[p.category],
+            "acknowledge_due": _receipt_due,
+            "additions": lambda p: len(p.additions),
+        }
+    )
+
     status = fields.String()
     status_zh = fields.String()
     category_zh = fields.String()
@@ -692,3 +857,79 @@ class ReceiptStatusSchema(Schema):
     acknowledge_due = fields.Date(allow_none=True)
     replies = fields.List(fields.Nested(ReplyOutSchema))
     additions = fields.Integer(metadata={"description": "已补充材料的次数"})
+
+
+# -- RPC out (other services): status and deadlines; never the reporter, never the content ----------
+def _closed_at(p) -> str | None:
+    return rfc3339(p.closure.closed_at.replace(tzinfo=UTC)) if p.closure else None
+
+
+class StatusDeadlineSchema(OutSchema):
+    computed = MappingProxyType(
+        {
+            "provisional": lambda d: bool(d.provisional),
+            "waived": lambda d: bool(d.waived),
+            "overdue_notified": lambda d: bool(d.overdue_notified),
+        }
+    )
+
+    key = fields.String()
+    label_zh = fields.String()
+    unit = fields.String()
+    due = fields.Date()
+    provisional = fields.Boolean()
+    met_on = fields.Date(allow_none=True)
+    waived = fields.Boolean()
+    overdue_notified = fields.Boolean()
+
+
+class ReportStatusSchema(OutSchema):
+    """``intake.report_status``: a ``Petition``'s status and deadlines for another service."""
+
+    computed = MappingProxyType(
+        {
+            "acknowledge_due": _receipt_due,
+            "acknowledge_due_provisional": _receipt_provisional,
+            "send_up_due": lambda p: p.due(SEND_UP) if p.status == RECEIVED else None,
+            "handle_due": lambda p: p.due(HANDLE),
+            "extended": lambda p: bool(_handle(p) and _handle(p).extensions),
+            "closed_at": _closed_at,
+            "feedback_due": lambda p: p.due(FEEDBACK),
+            "fed_back": lambda p: p.feedback is not None,
+            "overdue_notices": lambda p: [n for n in p.notices if n.startswith("overdue:")],
+        }
+    )
+
+    petition_id = fields.String(attribute="id")
+    county = fields.String()
+    category = fields.String()
+    kind = fields.String()
+    status = fields.String()
+    outcome = fields.String(allow_none=True)
+    received_on = fields.Date(allow_none=True)
+    acknowledge_due = fields.Date(allow_none=True)
+    acknowledge_due_provisional = fields.Boolean()
+    send_up_due = fields.Date(allow_none=True)
+    handle_due = fields.Date(allow_none=True)
+    extended = fields.Boolean()
+    closed_at = fields.String(allow_none=True, metadata={"description": "RFC 3339 UTC"})
+    feedback_due = fields.Date(allow_none=True)
+    fed_back = fields.Boolean()
+    rules_version = fields.String(allow_none=True)
+    deadlines = fields.List(fields.Nested(StatusDeadlineSchema))
+    merged_into = fields.String(allow_none=True)
+    overdue_notices = fields.List(fields.String())
+
+
+class ReportAboutSchema(OutSchema):
+    """``intake.reports_about``: one report naming an official. No identity, no content."""
+
+    computed = MappingProxyType({"closed_at": _closed_at})
+
+    petition_id = fields.String(attribute="id")
+    county = fields.String()
+    category = fields.String()
+    status = fields.String()
+    outcome = fields.String(allow_none=True)
+    received_on = fields.Date(allow_none=True)
+    closed_at = fields.String(allow_none=True, metadata={"description": "RFC 3339 UTC"})

@@ -13,10 +13,10 @@ from wuying_common.http import route
 from wuying_common.providers import CalendarProvider
 from wuying_common.service import WuyingService
 
-from . import handlers
 from .dependencies import ArchiveRegistry, RateLimiter, ReporterKeyring, intake_outbox, intake_store
 from .domain.attachments import CAP_MAX_TOTAL_BYTES, MAX_ATTACHMENTS, Limits
 from .domain.catalog import PUBLIC_CHANNEL
+from .handlers import casework, deadlines, identity, queries, receipts, receiving
 from .schemas import (
     AdditionInSchema,
     AttachmentOutSchema,
@@ -33,8 +33,10 @@ from .schemas import (
     MergeSchema,
     ReceiptLookupSchema,
     ReceiptStatusSchema,
+    ReportAboutSchema,
     ReportOutSchema,
     ReportQuerySchema,
+    ReportStatusSchema,
     SendUpSchema,
     StaffReportSchema,
     StatisticsQuerySchema,
@@ -44,6 +46,7 @@ from .schemas import (
     TriageSchema,
     VerificationSchema,
 )
+from .views import statistics_csv
 
 # A report is at most 5000 characters of content plus a few short fields, and its attachments
 # (base64: 4 characters for 3 bytes) up to the hard cap on their total size.
@@ -99,7 +102,7 @@ class IntakeService(WuyingService):
         # The client address is only hashed, under a per-process salt, for rate limiting in
         # memory; it is never stored or logged (reporter protection).
         self.limiter.check("reports", request)
-        result = handlers.submit_report(
+        result = receiving.submit_report(
             self.store,
             self.clock,
             self.calendar,
@@ -123,7 +126,7 @@ class IntakeService(WuyingService):
     )
     def lookup_receipt(self, request):
         self.limiter.check("lookups", request)
-        return handlers.lookup_receipt(self.store, request.payload["receipt_code"])
+        return receipts.lookup_receipt(self.store, request.payload["receipt_code"])
 
     @route(
         "POST",
@@ -139,7 +142,7 @@ class IntakeService(WuyingService):
     def add_information(self, request):
         self.limiter.check("lookups", request)
         payload = request.payload
-        return handlers.add_information(self.store, self.clock, payload["receipt_code"], payload["content"])
+        return receipts.add_information(self.store, self.clock, payload["receipt_code"], payload["content"])
 
     # -- staff -----------------------------------------------------------------------------
     @route(
@@ -156,7 +159,7 @@ class IntakeService(WuyingService):
     def submit_staff(self, request):
         payload = request.payload
         request.principal.require_county(payload["county"])
-        result = handlers.submit_report(
+        result = receiving.submit_report(
             self.store,
             self.clock,
             self.calendar,
@@ -180,7 +183,7 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def list_reports(self, request):
-        return handlers.list_reports(self.store, request.principal, request.payload)
+        return queries.list_reports(self.store, request.principal, request.payload)
 
     @route(
         "GET",
@@ -190,7 +193,7 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def get_report(self, request, petition_id):
-        return handlers.get_report(self.store, request.principal, petition_id)
+        return queries.get_report(self.store, request.principal, petition_id)
 
     @route(
         "GET",
@@ -201,7 +204,7 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def list_attachments(self, request, petition_id):
-        return handlers.get_report(self.store, request.principal, petition_id)["attachments"]
+        return queries.get_report(self.store, request.principal, petition_id).attachments
 
     @route(
         "GET",
@@ -210,7 +213,7 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def download_attachment(self, request, petition_id, n):
-        stored = handlers.get_attachment(self.store, request.principal, petition_id, n)
+        stored = queries.get_attachment(self.store, request.principal, petition_id, n)
         return Response(
             bytes(stored.content),
             mimetype=stored.content_type,
@@ -231,7 +234,7 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def triage_report(self, request, petition_id):
-        return handlers.triage(
+        return casework.triage(
             self.store,
             self.clock,
             request.principal,
@@ -251,7 +254,7 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def close_report(self, request, petition_id):
-        return handlers.close(
+        return casework.close(
             self.store, self.clock, request.principal, petition_id, request.payload, calendar=self.calendar
         )
 
@@ -265,7 +268,7 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def merge_report(self, request, petition_id):
-        return handlers.merge(
+        return casework.merge(
             self.store, self.clock, request.principal, petition_id, request.payload, calendar=self.calendar
         )
 
@@ -279,7 +282,7 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def close_repeated(self, request, petition_id):
-        return handlers.close_repeated(
+        return casework.close_repeated(
             self.store, self.clock, request.principal, petition_id, request.payload, calendar=self.calendar
         )
 
@@ -293,7 +296,7 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def feedback(self, request, petition_id):
-        return handlers.record_feedback(self.store, self.clock, request.principal, petition_id, request.payload)
+        return casework.record_feedback(self.store, self.clock, request.principal, petition_id, request.payload)
 
     @route(
         "POST",
@@ -306,7 +309,7 @@ class IntakeService(WuyingService):
     )
     def extend_report(self, request, petition_id):
         payload = request.payload
-        return handlers.extend(self.store, request.principal, petition_id, payload["reason"], payload["days"])
+        return deadlines.extend(self.store, request.principal, petition_id, payload["reason"], payload["days"])
 
     @route(
         "GET",
@@ -317,11 +320,11 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def statistics(self, request):
-        stats = handlers.statistics(self.store, request.principal, request.payload, self.calendar)
+        stats = queries.statistics(self.store, request.principal, request.payload, self.calendar)
         if request.payload["format"] == "csv":
             filename = f"intake-statistics-{stats['county']}.csv"
             return Response(
-                "\ufeff" + handlers.statistics_csv(stats),  # BOM: spreadsheet software then reads UTF-8
+                "\ufeff" + statistics_csv(stats),  # BOM: spreadsheet software then reads UTF-8
                 mimetype="text/csv",
                 headers={"Content-Disposition": f"attachment; filename={filename}"},
             )
@@ -337,7 +340,7 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def send_up(self, request, petition_id):
-        return handlers.send_up(self.store, self.clock, request.principal, petition_id, request.payload)
+        return casework.send_up(self.store, self.clock, request.principal, petition_id, request.payload)
 
     @route(
         "POST",
@@ -349,7 +352,7 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def verification(self, request, petition_id):
-        return handlers.conclude_verification(self.store, self.clock, request.principal, petition_id, request.payload)
+        return casework.conclude_verification(self.store, self.clock, request.principal, petition_id, request.payload)
 
     # -- opening a named reporter's identity (four eyes, audited) ---------------------------
     @route(
@@ -363,7 +366,7 @@ class IntakeService(WuyingService):
         tags=("identity",),
     )
     def request_identity(self, request, petition_id):
-        return handlers.request_identity(
+        return identity.request_identity(
             self.store, self.clock, request.principal, petition_id, request.payload["reason"]
         )
 
@@ -377,7 +380,7 @@ class IntakeService(WuyingService):
         tags=("identity",),
     )
     def approve_identity(self, request, request_id):
-        return handlers.decide_identity_request(
+        return identity.decide_identity_request(
             self.store, self.clock, request.principal, request_id, True, request.payload["note"]
         )
 
@@ -391,7 +394,7 @@ class IntakeService(WuyingService):
         tags=("identity",),
     )
     def refuse_identity(self, request, request_id):
-        return handlers.decide_identity_request(
+        return identity.decide_identity_request(
             self.store, self.clock, request.principal, request_id, False, request.payload["note"]
         )
 
@@ -405,7 +408,7 @@ class IntakeService(WuyingService):
     )
     def open_identity(self, request, request_id):
         # The response is returned, never logged.
-        return handlers.open_identity(self.store, self.clock, self.keyring, request.principal, request_id)
+        return identity.open_identity(self.store, self.clock, self.keyring, request.principal, request_id)
 
     @route(
         "GET",
@@ -418,12 +421,12 @@ class IntakeService(WuyingService):
         tags=("identity",),
     )
     def audit(self, request):
-        return handlers.audit_log(self.store, request.principal, request.payload)
+        return identity.audit_log(self.store, request.principal, request.payload)
 
     # -- clocks ----------------------------------------------------------------------------
     @timer(interval=DEADLINE_CHECK_SECONDS)
     def check_deadlines(self):
-        result = handlers.check_deadlines(self.store, self.clock, self.calendar)
+        result = deadlines.check_deadlines(self.store, self.clock, self.calendar)
         overdue = self.metrics.counter(
             "deadlines_overdue", "Deadlines passed without an answer, by county and kind", ("county", "kind")
         )
@@ -435,15 +438,17 @@ class IntakeService(WuyingService):
     @rpc
     def reseal_reporters(self, limit=500):
         """After adding a new first key: re-encrypt reporters' details under it, in batches."""
-        return handlers.reseal_reporters(self.store, self.keyring, int(limit))
+        return identity.reseal_reporters(self.store, self.keyring, int(limit))
 
     # -- RPC (other services): status and deadlines; never the reporter, never the content ---
     @rpc
     def report_status(self, petition_id):
         """A report's status and deadlines, or None when unknown."""
-        return handlers.report_status(self.store, str(petition_id))
+        petition = queries.report_status(self.store, str(petition_id))
+        return ReportStatusSchema().dump(petition) if petition is not None else None
 
     @rpc
     def reports_about(self, official_id, limit=500):
         """Reports naming an official (ids, categories, statuses, outcomes), oldest first."""
-        return handlers.reports_about(self.store, str(official_id), min(int(limit), 1000))
+        petitions = queries.reports_about(self.store, str(official_id), min(int(limit), 1000))
+        return ReportAboutSchema(many=True).dump(petitions)

@@ -1,5 +1,6 @@
-"""Fixtures of intake's unit tests: the embedded store, the official calendar, a keyring and a
-fake of archive's registry."""
+"""Fixtures of intake's unit tests: the fake store (handlers), the real store on the embedded
+store or MongoDB (the store's own tests), the official calendar, a keyring and a fake of archive's
+registry."""
 
 import base64
 
@@ -9,12 +10,21 @@ from wuying_common.calendar import WorkingDayCalendar
 from wuying_intake.domain.protection import Keyring
 from wuying_intake.exceptions import RegistryUnavailable
 from wuying_intake.persistence import IntakeStore
+from wuying_intake.schemas import IdentityRequestOutSchema, ReceiptStatusSchema, ReportOutSchema, SubmitResultSchema
+from wuying_testing.fakes.intake import FakeIntakeStore
 
 KEY_A = base64.b64encode(b"a" * 32).decode()
 
 
 @pytest.fixture
-def store(embedded_store):
+def store():
+    """What handler tests run on: ``IntakeStore``'s methods over dicts."""
+    return FakeIntakeStore()
+
+
+@pytest.fixture
+def real_store(embedded_store):
+    """``IntakeStore`` itself, on the embedded store (MongoDB when ``MONGODB_URI`` is set)."""
     embedded_store("intake")
     store = IntakeStore("intake", "embedded")
     store.ensure_indexes()
@@ -57,3 +67,28 @@ def registry():
         {"id": "off-5", "name": "钱某", "county": "130402", "commission_staff": False},
         {"id": "off-6", "name": "钱某", "county": "130402", "commission_staff": False},
     )
+
+
+# -- what the routes show: the handlers' aggregates dumped by the Out schemas ----------------------
+def staff_view(report) -> dict:
+    """``ReportOutSchema``: what ``GET /api/v1/reports/<id>`` and the staff actions answer."""
+    return ReportOutSchema().dump(report)
+
+
+def submitted(result) -> dict:
+    """``SubmitResultSchema``: what ``POST /api/v1/reports`` answers (the receipt code once)."""
+    return SubmitResultSchema().dump(result)
+
+
+def receipt_view(petition) -> dict:
+    """``ReceiptStatusSchema``: what an anonymous reporter sees with the receipt code."""
+    return ReceiptStatusSchema().dump(petition)
+
+
+def request_view(request) -> dict:
+    """``IdentityRequestOutSchema``: an identity request as the approvers see it."""
+    return IdentityRequestOutSchema().dump(request)
+
+
+def staff_view_many(reports) -> list[dict]:
+    return ReportOutSchema(many=True).dump(reports)

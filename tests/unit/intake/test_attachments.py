@@ -7,12 +7,15 @@ import hashlib
 import pytest
 
 from wuying_common.auth import Principal
-from wuying_common.errors import Conflict, PayloadTooLarge, ValidationFailed
+from wuying_common.errors import Conflict, PayloadTooLarge, ValidationFailed, rule_error
+from wuying_common.rules import RuleBroken
 from wuying_intake import handlers
 from wuying_intake.domain.attachments import AttachmentRuleError, Limits, check_attachments
 from wuying_intake.exceptions import AttachmentNotFound, SubjectRecused
 from wuying_intake.persistence import Petition
 from wuying_intake.schemas import SubmitReportSchema
+
+from .conftest import receipt_view, staff_view, submitted
 
 CLERK = Principal("clerk-1", frozenset({"intake_clerk"}), ("130402",))
 PDF = b"%PDF-1.4 minutes of the tender committee"
@@ -39,7 +42,9 @@ def payload(*items):
 
 
 def submit(store, clock, calendar, *items, limits=None):
-    return handlers.submit_report(store, clock, calendar, None, payload(*items), channel="public_portal", limits=limits)
+    return submitted(
+        handlers.submit_report(store, clock, calendar, None, payload(*items), channel="public_portal", limits=limits)
+    )
 
 
 def test_the_rules_name_the_attachment_and_field_at_fault():
@@ -76,13 +81,13 @@ def test_attachments_are_stored_apart_listed_to_staff_and_downloaded_with_the_co
     store, clock, calendar
 ):
     pid = submit(store, clock, calendar, item(), item(b"hello", "text/plain"))["petition_id"]
-    view = handlers.get_report(store, CLERK, pid)
+    view = staff_view(handlers.get_report(store, CLERK, pid))
     assert [(a["n"], a["content_type"], a["size"]) for a in view["attachments"]] == [
         (0, "application/pdf", len(PDF)),
         (1, "text/plain", 5),
     ]
     assert bytes(handlers.get_attachment(store, CLERK, pid, "0").content) == PDF
-    assert "content" not in Petition.objects(id=pid).first().to_mongo()["attachments"][0]
+    assert "content" not in store.get_petition(pid).to_mongo()["attachments"][0]
     with pytest.raises(AttachmentNotFound):
         handlers.get_attachment(store, CLERK, pid, "2")
     with pytest.raises(SubjectRecused):
@@ -93,20 +98,24 @@ def test_a_too_large_or_mismatched_attachment_is_refused_and_nothing_is_stored(s
     with pytest.raises(PayloadTooLarge) as exc:
         submit(store, clock, calendar, item(), item(b"z" * 100), limits=Limits(per_file=50, total=1000))
     assert exc.value.status == 413 and "attachments.1.content" in exc.value.fields
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(RuleBroken) as exc:
         submit(store, clock, calendar, dict(item(), sha256="a" * 64))
-    assert "attachments.0.sha256" in exc.value.fields
+    error = rule_error(exc.value)
+    assert isinstance(error, ValidationFailed) and error.status == 400
+    assert "attachments.0.sha256" in error.fields
     assert (store.count(), store.attachment_count()) == (0, 0)
 
 
-def test_when_the_petition_cannot_be_written_its_attachments_are_deleted_again(store, clock, calendar, monkeypatch):
+def test_when_the_petition_cannot_be_written_its_attachments_are_deleted_again(
+    real_store, clock, calendar, monkeypatch
+):
     def fail(self):
         raise Conflict("记录已存在", code="duplicate")
 
     monkeypatch.setattr(Petition, "save_versioned", fail)
     with pytest.raises(Conflict):
-        submit(store, clock, calendar, item())
-    assert (store.count(), store.attachment_count()) == (0, 0)
+        submit(real_store, clock, calendar, item())
+    assert (real_store.count(), real_store.attachment_count()) == (0, 0)
 
 
 # -- anonymous follow-up with the receipt code ------------------------------------------------------
@@ -117,9 +126,11 @@ def test_with_the_receipt_code_the_reporter_adds_information_staff_see_it_and_a_
 
     receipt = submit(store, clock, calendar)
     pid, code = receipt["petition_id"], receipt["receipt_code"]
-    status = handlers.add_information(store, clock, code.lower(), "  补充：招标公告发布仅两天即截止报名。 ")
+    status = receipt_view(
+        handlers.add_information(store, clock, code.lower(), "  补充：招标公告发布仅两天即截止报名。 ")
+    )
     assert status["additions"] == 1 and "petition_id" not in status
-    assert [a["text"] for a in handlers.get_report(store, CLERK, pid)["additions"]] == [
+    assert [a["text"] for a in staff_view(handlers.get_report(store, CLERK, pid))["additions"]] == [
         "补充：招标公告发布仅两天即截止报名。"
     ]
     with pytest.raises(ReceiptNotFound):
@@ -131,4 +142,4 @@ def test_with_the_receipt_code_the_reporter_adds_information_staff_see_it_and_a_
     with pytest.raises(InvalidTransition) as exc:
         handlers.add_information(store, clock, code, "补充：还有新的情况需要反映给你们。")
     assert exc.value.code == "not_open"
-    assert len(store.get(pid).additions) == 1
+    assert len(store.get_petition(pid).additions) == 1

@@ -6,10 +6,13 @@ from datetime import date, datetime
 import pytest
 
 from wuying_common.auth import Principal
-from wuying_common.errors import ValidationFailed
+from wuying_common.errors import Conflict, ValidationFailed, rule_error
+from wuying_common.rules import RuleBroken
 from wuying_intake import handlers
 from wuying_intake.domain.duplicates import DuplicateRuleError, Report, check_merge, check_repeated_close
-from wuying_intake.exceptions import InvalidTransition, SubjectRecused
+from wuying_intake.exceptions import SubjectRecused
+
+from .conftest import staff_view
 
 CLERK = Principal("clerk-1", frozenset({"intake_clerk"}), ("130402",))
 REPORT = {
@@ -25,7 +28,7 @@ REVIEW = {"meeting_date": date(2026, 11, 20), "participants": ["甲", "乙", "�
 
 def submit(store, clock, calendar, content=None):
     payload = dict(REPORT, content=content or REPORT["content"])
-    return handlers.submit_report(store, clock, calendar, None, payload, channel="letter")["petition_id"]
+    return handlers.submit_report(store, clock, calendar, None, payload, channel="letter").petition.id
 
 
 def report(pid, at, **kw):
@@ -70,18 +73,22 @@ def test_merging_closes_the_later_report_with_an_answer_naming_the_earlier_which
     first = submit(store, clock, calendar)
     clock.advance(days=3)
     second = submit(store, clock, calendar)
-    assert [c.petition_id for c in store.get(second).duplicate_candidates] == [first]
-    view = handlers.merge(store, clock, CLERK, second, {"into": first, "confirmed_by": "集体研判会", "note": ""})
+    assert [c.petition_id for c in store.get_petition(second).duplicate_candidates] == [first]
+    view = staff_view(
+        handlers.merge(store, clock, CLERK, second, {"into": first, "confirmed_by": "集体研判会", "note": ""})
+    )
     assert (view["status"], view["merged_into"], view["closure"]["kind"]) == ("merged", first, "merged")
     assert first in view["closure"]["answer"]
-    assert handlers.get_report(store, CLERK, first)["merged_reports"] == [second]
-    [event] = [e.envelope for e in store.get(second).outbox if e.envelope["type"].endswith("closed.v1")]
+    assert staff_view(handlers.get_report(store, CLERK, first))["merged_reports"] == [second]
+    [event] = [e.envelope for e in store.get_petition(second).outbox if e.envelope["type"].endswith("closed.v1")]
     assert event["data"]["outcome"] == "merged"
-    with pytest.raises(InvalidTransition):  # once only
+    with pytest.raises(RuleBroken) as exc:  # once only
         handlers.merge(store, clock, CLERK, second, {"into": first, "confirmed_by": "x", "note": ""})
-    with pytest.raises(ValidationFailed) as exc:
+    assert isinstance(rule_error(exc.value), Conflict)
+    with pytest.raises(RuleBroken) as exc:
         handlers.merge(store, clock, CLERK, first, {"into": second, "confirmed_by": "x", "note": ""})
-    assert "into" in exc.value.fields
+    error = rule_error(exc.value)
+    assert isinstance(error, ValidationFailed) and "into" in error.fields
     accused = Principal("off-9", frozenset({"intake_clerk"}), ("130402",))
     with pytest.raises(SubjectRecused):
         handlers.merge(store, clock, accused, first, {"into": second, "confirmed_by": "x", "note": ""})
@@ -92,10 +99,11 @@ def test_a_repeat_without_new_facts_is_closed_after_collective_review_seeds_001(
     second = submit(store, clock, calendar)
     clock.advance(days=1)
     payload = {"collective_review": REVIEW, "answer": "", "note": ""}
-    view = handlers.close_repeated(store, clock, CLERK, second, payload)
+    view = staff_view(handlers.close_repeated(store, clock, CLERK, second, payload))
     assert view["status"] == "closed" and view["closure"]["kind"] == "repeated_no_new_facts"
     assert view["collective_review"]["participants"] == ["甲", "乙", "丙"]
-    [event] = [e.envelope for e in store.get(second).outbox if e.envelope["type"].endswith("closed.v1")]
+    [event] = [e.envelope for e in store.get_petition(second).outbox if e.envelope["type"].endswith("closed.v1")]
     assert event["data"]["outcome"] == "repeated_no_new_facts"
-    with pytest.raises(ValidationFailed):  # the first report has no earlier duplicate
+    with pytest.raises(RuleBroken) as exc:  # the first report has no earlier duplicate
         handlers.close_repeated(store, clock, CLERK, first, payload)
+    assert isinstance(rule_error(exc.value), ValidationFailed)

@@ -6,6 +6,9 @@ import pytest
 from wuying_common.auth import Principal
 from wuying_intake import handlers
 from wuying_intake.exceptions import InvalidTransition
+from wuying_intake.schemas import ReportAboutSchema, ReportStatusSchema
+
+from .conftest import staff_view
 
 CLERK = Principal("clerk-1", frozenset({"intake_clerk"}), ("130402",))
 REPORT = {
@@ -20,7 +23,7 @@ REPORT = {
 
 def closed_report(store, clock, calendar, keyring, anonymous=False):
     payload = dict(REPORT, anonymous=anonymous, reporter=None if anonymous else REPORT["reporter"])
-    pid = handlers.submit_report(store, clock, calendar, keyring, payload, channel="letter")["petition_id"]
+    pid = handlers.submit_report(store, clock, calendar, keyring, payload, channel="letter").petition.id
     handlers.triage(
         store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
     )
@@ -32,18 +35,20 @@ def test_a_named_report_is_due_feedback_15_working_days_after_closing_and_the_cl
     store, clock, calendar, keyring
 ):
     pid = closed_report(store, clock, calendar, keyring)
-    due = store.get(pid).deadline("feedback").due
+    due = store.get_petition(pid).deadline("feedback").due
     assert due == calendar.add_working_days(clock.today(), 15).date
-    assert store.get(closed_report(store, clock, calendar, keyring, anonymous=True)).deadline("feedback") is None
+    assert (
+        store.get_petition(closed_report(store, clock, calendar, keyring, anonymous=True)).deadline("feedback") is None
+    )
     clock.advance(days=(due - clock.today()).days - 1)  # a working day or two before
     result = handlers.check_deadlines(store, clock, calendar)
     assert result["reminded"] == 1 and result["overdue"] == []
     clock.advance(days=5)
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == [("130402", "feedback")]
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == []
-    kinds = [e.envelope["data"].get("kind") for e in store.get(pid).outbox if "kind" in e.envelope["data"]]
+    kinds = [e.envelope["data"].get("kind") for e in store.get_petition(pid).outbox if "kind" in e.envelope["data"]]
     assert kinds == ["feedback", "feedback"]
-    view = handlers.record_feedback(store, clock, CLERK, pid, {"method": "phone", "note": "已电话告知"})
+    view = staff_view(handlers.record_feedback(store, clock, CLERK, pid, {"method": "phone", "note": "已电话告知"}))
     assert view["feedback"]["on_time"] is False and view["feedback"]["by"] == "clerk-1"
     with pytest.raises(InvalidTransition):
         handlers.record_feedback(store, clock, CLERK, pid, {"method": "phone", "note": ""})
@@ -53,7 +58,7 @@ def test_fed_back_in_time_no_notice_follows_and_an_anonymous_or_open_report_has_
     store, clock, calendar, keyring
 ):
     pid = closed_report(store, clock, calendar, keyring)
-    assert handlers.record_feedback(store, clock, CLERK, pid, {"method": "letter", "note": ""})["feedback"]["on_time"]
+    assert handlers.record_feedback(store, clock, CLERK, pid, {"method": "letter", "note": ""}).feedback.on_time
     clock.advance(days=60)
     assert handlers.check_deadlines(store, clock, calendar) == {"reminded": 0, "overdue": []}
     anonymous = closed_report(store, clock, calendar, keyring, anonymous=True)
@@ -69,9 +74,12 @@ def test_other_services_read_status_deadlines_and_reports_about_an_official_with
     import json
 
     pid = closed_report(store, clock, calendar, keyring)
-    status = handlers.report_status(store, pid)
+    status = ReportStatusSchema().dump(handlers.report_status(store, pid))
     assert status["status"] == "closed" and status["outcome"] == "no_substance"
-    assert status["feedback_due"] == store.get(pid).deadline("feedback").due.isoformat() and status["fed_back"] is False
+    assert (
+        status["feedback_due"] == store.get_petition(pid).deadline("feedback").due.isoformat()
+        and status["fed_back"] is False
+    )
     assert status["acknowledge_due"] and status["handle_due"] is None  # 检举控告: no handling deadline
     assert status["kind"] == "discipline_report"
     assert {d["key"]: d["met_on"] is not None for d in status["deadlines"]} == {
@@ -87,10 +95,10 @@ def test_other_services_read_status_deadlines_and_reports_about_an_official_with
         None,
         dict(REPORT, anonymous=True, reporter=None, subjects=[{"kind": "official", "id": "off-1"}]),
         channel="letter",
-    )["petition_id"]
-    about = handlers.reports_about(store, "off-9")
+    ).petition.id
+    about = ReportAboutSchema(many=True).dump(handlers.reports_about(store, "off-9"))
     assert [(r["petition_id"], r["status"], r["outcome"]) for r in about] == [(pid, "closed", "no_substance")]
-    assert [r["petition_id"] for r in handlers.reports_about(store, "off-1")] == [other]
+    assert [r.id for r in handlers.reports_about(store, "off-1")] == [other]
     serialized = json.dumps([status, about], ensure_ascii=False)
     for value in [*REPORT["reporter"].values(), REPORT["content"]]:
         assert value not in serialized

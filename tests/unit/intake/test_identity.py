@@ -7,10 +7,14 @@ import json
 import pytest
 
 from wuying_common.auth import Principal
-from wuying_common.errors import ValidationFailed
+from wuying_common.errors import Conflict, ValidationFailed, rule_error
+from wuying_common.rules import RuleBroken
 from wuying_intake import handlers
 from wuying_intake.domain.identity import Actor, IdentityRuleError, check_access, check_decision, check_request
-from wuying_intake.exceptions import IdentityForbidden, InvalidTransition, SubjectRecused
+from wuying_intake.exceptions import IdentityForbidden, SubjectRecused
+from wuying_intake.persistence import AuditEntry, IdentityRequest
+
+from .conftest import request_view
 
 REPORTER = {"name": "李举报", "phone": "13912345678"}
 CLERK = Principal("clerk-1", frozenset({"intake_clerk"}), ("130402",))
@@ -29,7 +33,7 @@ def named_report(store, clock, calendar, keyring, subject_id="off-9"):
         "anonymous": False,
         "reporter": dict(REPORTER),
     }
-    return handlers.submit_report(store, clock, calendar, keyring, payload, channel="letter")["petition_id"]
+    return handlers.submit_report(store, clock, calendar, keyring, payload, channel="letter").petition.id
 
 
 def test_the_domain_asks_a_reason_a_second_supervisor_and_only_the_requester_reads():
@@ -66,12 +70,12 @@ def test_a_second_supervisor_approves_and_the_requester_reads_the_reporter_with_
     store, clock, calendar, keyring
 ):
     pid = named_report(store, clock, calendar, keyring)
-    request = handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人")
+    request = request_view(handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人"))
     assert request["status"] == "pending"
-    approved = handlers.decide_identity_request(store, clock, BOSS, request["request_id"], True, "同意")
+    approved = request_view(handlers.decide_identity_request(store, clock, BOSS, request["request_id"], True, "同意"))
     assert approved["status"] == "approved" and approved["decided_by"] == "boss-1"
     opened = handlers.open_identity(store, clock, keyring, CLERK, request["request_id"])
-    assert opened["reporter"] == REPORTER
+    assert opened.reporter == REPORTER
     with pytest.raises(IdentityForbidden) as exc:
         handlers.open_identity(store, clock, keyring, BOSS, request["request_id"])
     assert exc.value.code == "not_requester"
@@ -92,18 +96,20 @@ def test_the_requester_cannot_approve_their_own_request_and_nothing_opens_before
     store, clock, calendar, keyring
 ):
     pid = named_report(store, clock, calendar, keyring)
-    request = handlers.request_identity(store, clock, BOSS, pid, "核实举报内容需要联系举报人")
+    request = request_view(handlers.request_identity(store, clock, BOSS, pid, "核实举报内容需要联系举报人"))
     with pytest.raises(IdentityForbidden) as exc:
         handlers.decide_identity_request(store, clock, BOSS, request["request_id"], True)
     assert exc.value.code == "same_person"
     with pytest.raises(IdentityForbidden) as exc:
         handlers.open_identity(store, clock, keyring, BOSS, request["request_id"])
     assert exc.value.code == "not_approved"
-    refused = handlers.decide_identity_request(store, clock, BOSS2, request["request_id"], False, "理由不充分")
+    refused = request_view(
+        handlers.decide_identity_request(store, clock, BOSS2, request["request_id"], False, "理由不充分")
+    )
     assert refused["status"] == "refused"
-    with pytest.raises(InvalidTransition) as exc:
+    with pytest.raises(RuleBroken) as exc:
         handlers.decide_identity_request(store, clock, BOSS2, request["request_id"], True)
-    assert exc.value.code == "not_pending"
+    assert exc.value.code == "not_pending" and rule_error(exc.value).status == 409
     outcomes = [
         (a["action"], a["outcome"], a["code"]) for a in handlers.audit_log(store, AUDITOR, {"county": "130402"})
     ]
@@ -116,7 +122,7 @@ def test_a_person_named_in_the_report_can_never_request_approve_or_handle_it(sto
     with pytest.raises(IdentityForbidden) as exc:
         handlers.request_identity(store, clock, ACCUSED, pid, "我想知道是谁举报的")
     assert exc.value.code == "subject_recused"
-    request = handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人")
+    request = request_view(handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人"))
     with pytest.raises(IdentityForbidden) as exc:
         handlers.decide_identity_request(store, clock, ACCUSED, request["request_id"], True)
     assert exc.value.code == "subject_recused"
@@ -143,7 +149,7 @@ def test_a_subject_resolved_only_at_triage_is_recused_from_then_on(store, clock,
         "anonymous": False,
         "reporter": dict(REPORTER),
     }
-    pid = handlers.submit_report(store, clock, calendar, keyring, payload, channel="letter")["petition_id"]
+    pid = handlers.submit_report(store, clock, calendar, keyring, payload, channel="letter").petition.id
     handlers.triage(
         store,
         clock,
@@ -164,9 +170,10 @@ def test_a_subject_resolved_only_at_triage_is_recused_from_then_on(store, clock,
 
 def test_a_request_needs_a_reason_and_an_anonymous_report_has_no_identity_to_open(store, clock, calendar, keyring):
     pid = named_report(store, clock, calendar, keyring)
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(RuleBroken) as exc:
         handlers.request_identity(store, clock, CLERK, pid, "看看")
-    assert "reason" in exc.value.fields
+    error = rule_error(exc.value)
+    assert isinstance(error, ValidationFailed) and "reason" in error.fields
     anonymous = handlers.submit_report(
         store,
         clock,
@@ -181,20 +188,19 @@ def test_a_request_needs_a_reason_and_an_anonymous_report_has_no_identity_to_ope
             "reporter": None,
         },
         channel="public_portal",
-    )["petition_id"]
-    with pytest.raises(InvalidTransition) as exc:
+    ).petition.id
+    with pytest.raises(RuleBroken) as exc:
         handlers.request_identity(store, clock, CLERK, anonymous, "核实举报内容需要联系举报人")
-    assert exc.value.code == "no_identity_on_file"
+    assert exc.value.code == "no_identity_on_file" and rule_error(exc.value).status == 409
 
 
 # -- the audit is written with the step it records (one write) ---------------------------------------
 def test_each_step_of_a_request_and_its_audit_entry_are_one_write_in_the_request_document(
-    store, clock, calendar, keyring
+    real_store, clock, calendar, keyring
 ):
-    from wuying_intake.persistence import AuditEntry, IdentityRequest
-
+    store = real_store
     pid = named_report(store, clock, calendar, keyring)
-    rid = handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人")["request_id"]
+    rid = handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人").id
     handlers.decide_identity_request(store, clock, BOSS, rid, True, "同意")
     handlers.open_identity(store, clock, keyring, CLERK, rid)
     stored = IdentityRequest.objects(id=rid).first()
@@ -211,13 +217,11 @@ def test_each_step_of_a_request_and_its_audit_entry_are_one_write_in_the_request
 
 
 def test_a_stale_writer_cannot_erase_a_refused_attempt_and_no_audit_means_no_access(
-    store, clock, calendar, keyring, monkeypatch
+    real_store, clock, calendar, keyring, monkeypatch
 ):
-    from wuying_common.errors import Conflict
-    from wuying_intake.persistence import IdentityRequest
-
+    store = real_store
     pid = named_report(store, clock, calendar, keyring)
-    rid = handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人")["request_id"]
+    rid = handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人").id
     stale = IdentityRequest.objects(id=rid).first()
     with pytest.raises(IdentityForbidden):
         handlers.decide_identity_request(store, clock, CLERK, rid, True)  # a clerk: refused, audited

@@ -12,6 +12,8 @@ from wuying_intake.exceptions import InvalidTransition
 from wuying_intake.persistence import Closure, Petition, ReportedSubject, Triage
 from wuying_intake.schemas import StaffReportSchema, SubmitReportSchema
 
+from .conftest import staff_view, submitted
+
 CLERK = Principal("clerk-1", frozenset({"intake_clerk"}), ("130402",))
 PUBLIC = {
     "category": "key_sectors",
@@ -26,7 +28,9 @@ FORWARDED = dict(STAFF, forwarded=True, forwarded_from="某市纪委监委信访
 
 def enter(store, clock, calendar, body):
     payload = StaffReportSchema().load(body)
-    return handlers.submit_report(store, clock, calendar, None, payload, channel=payload["channel"], recorded_by="c")
+    return submitted(
+        handlers.submit_report(store, clock, calendar, None, payload, channel=payload["channel"], recorded_by="c")
+    )
 
 
 def keys(view):
@@ -60,53 +64,65 @@ def test_a_forwarded_report_names_who_forwarded_it_and_when_and_only_a_forwarded
 
 
 def test_the_public_portal_takes_discipline_reports_counted_in_working_days(store, clock, calendar):
-    result = handlers.submit_report(store, clock, calendar, None, PUBLIC, channel="public_portal")
+    result = submitted(handlers.submit_report(store, clock, calendar, None, PUBLIC, channel="public_portal"))
     assert result["kind"] == "discipline_report" and result["kind_zh"] == "检举控告"
-    view = handlers.get_report(store, CLERK, result["petition_id"])
+    view = staff_view(handlers.get_report(store, CLERK, result["petition_id"]))
     assert {k: (d["unit_zh"], d["due"]) for k, d in keys(view).items()} == {
-        "acknowledge": ("工作日", date(2026, 12, 11)),
-        "send_up": ("工作日", date(2026, 11, 27)),
+        "acknowledge": ("工作日", date(2026, 12, 11).isoformat()),
+        "send_up": ("工作日", date(2026, 11, 27).isoformat()),
     }
     assert view["rules_zh"] == "纪检监察机关处理检举控告工作规则"
 
 
 def test_a_forwarded_discipline_report_gets_the_5_working_day_acceptance_deadline_met_by_triage(store, clock, calendar):
     pid = enter(store, clock, calendar, FORWARDED)["petition_id"]
-    view = handlers.get_report(store, CLERK, pid)
+    view = staff_view(handlers.get_report(store, CLERK, pid))
     assert view["forwarded"] is True and view["forwarded_from"] == "某市纪委监委信访室"
-    assert view["forwarded_on"] == date(2026, 11, 18)
+    assert view["forwarded_on"] == date(2026, 11, 18).isoformat()
     accept = keys(view)["accept_forwarded"]
-    assert (accept["due"], accept["unit"], accept["label_zh"]) == (date(2026, 11, 27), "working_days", "转来件受理期限")
+    assert (accept["due"], accept["unit"], accept["label_zh"]) == (
+        date(2026, 11, 27).isoformat(),
+        "working_days",
+        "转来件受理期限",
+    )
     clock.advance(days=3)
-    view = handlers.triage(
-        store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+    view = staff_view(
+        handlers.triage(
+            store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+        )
     )
     d = keys(view)
-    assert d["accept_forwarded"]["met_on"] == date(2026, 11, 23) and d["accept_forwarded"]["on_time"] is True
+    assert (
+        d["accept_forwarded"]["met_on"] == date(2026, 11, 23).isoformat() and d["accept_forwarded"]["on_time"] is True
+    )
     assert d["acknowledge"]["met_by"] == "triage"
     assert d["send_up"]["waived"] is True and d["send_up"]["met_on"] is None
 
 
 def test_a_forwarded_petition_records_its_origin_and_keeps_the_petition_deadlines(store, clock, calendar):
     pid = enter(store, clock, calendar, dict(FORWARDED, kind="petition"))["petition_id"]
-    view = handlers.get_report(store, CLERK, pid)
+    view = staff_view(handlers.get_report(store, CLERK, pid))
     assert view["forwarded"] is True and list(keys(view)) == ["register"]
-    assert keys(view)["register"]["unit_zh"] == "自然日" and view["acknowledge_due"] == date(2026, 12, 5)
+    assert keys(view)["register"]["unit_zh"] == "自然日" and view["acknowledge_due"] == date(2026, 12, 5).isoformat()
 
 
 def test_sending_up_meets_the_send_up_and_receipt_deadlines(store, clock, calendar):
     pid = enter(store, clock, calendar, FORWARDED)["petition_id"]
     clock.advance(days=2)
-    view = handlers.send_up(store, clock, CLERK, pid, {"organ": "某市纪委监委", "reason": "属市管干部"})
-    assert view["sent_up"]["due"] == date(2026, 11, 27) and view["sent_up"]["on_time"] is True
+    view = staff_view(handlers.send_up(store, clock, CLERK, pid, {"organ": "某市纪委监委", "reason": "属市管干部"}))
+    assert view["sent_up"]["due"] == date(2026, 11, 27).isoformat() and view["sent_up"]["on_time"] is True
     assert {k: d["met_by"] for k, d in keys(view).items()} == {
         "acknowledge": "send_up",
         "accept_forwarded": "send_up",
         "send_up": "send_up",
     }
     petition = enter(store, clock, calendar, dict(STAFF, kind="petition", received_on="2026-11-22"))
-    view = handlers.send_up(store, clock, CLERK, petition["petition_id"], {"organ": "某市信访局", "reason": "越级"})
-    assert view["sent_up"]["due"] == date(2026, 12, 7)  # a petition goes on within its registration deadline
+    view = staff_view(
+        handlers.send_up(store, clock, CLERK, petition["petition_id"], {"organ": "某市信访局", "reason": "越级"})
+    )
+    assert (
+        view["sent_up"]["due"] == date(2026, 12, 7).isoformat()
+    )  # a petition goes on within its registration deadline
 
 
 def test_closing_a_petition_meets_its_handling_deadline_and_owes_no_feedback(store, clock, calendar):
@@ -115,9 +131,11 @@ def test_closing_a_petition_meets_its_handling_deadline_and_owes_no_feedback(sto
         store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
     )
     clock.advance(days=10)
-    view = handlers.close(store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": ""}, calendar)
+    view = staff_view(
+        handlers.close(store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": ""}, calendar)
+    )
     d = keys(view)
-    assert d["handle"]["met_on"] == date(2026, 11, 30) and d["handle"]["on_time"] is True
+    assert d["handle"]["met_on"] == date(2026, 11, 30).isoformat() and d["handle"]["on_time"] is True
     assert "feedback" not in d and view["feedback_due"] is None
     with pytest.raises(InvalidTransition) as exc:
         handlers.record_feedback(store, clock, CLERK, pid, {"method": "phone", "note": ""})
@@ -126,7 +144,8 @@ def test_closing_a_petition_meets_its_handling_deadline_and_owes_no_feedback(sto
     assert handlers.check_deadlines(store, clock, calendar) == {"reminded": 0, "overdue": []}
 
 
-def test_reports_stored_before_the_rule_table_are_migrated_into_the_deadline_list(store, clock):
+def test_reports_stored_before_the_rule_table_are_migrated_into_the_deadline_list(real_store, clock):
+    store = real_store
     legacy = Petition(
         id="XF130402-20261001-LEGACY01",
         channel="letter",
@@ -159,13 +178,13 @@ def test_reports_stored_before_the_rule_table_are_migrated_into_the_deadline_lis
     Petition.objects(id=legacy.id).update_one(unset__deadlines=True, unset__kind=True, unset__rules_version=True)
     assert store.migrate_legacy_deadlines() == 1
     assert store.migrate_legacy_deadlines() == 0
-    migrated = store.get(legacy.id)
+    migrated = store.get_petition(legacy.id)
     assert migrated.kind == "discipline_report" and migrated.rules_version == "legacy"
     assert migrated.acknowledge_due is None and migrated.triage.handle_due is None
-    view = handlers.report_view(migrated)
-    assert view["acknowledge_due"] == date(2026, 10, 30) and view["feedback_due"] == date(2026, 12, 10)
-    assert view["triage"]["handle_due"] == date(2026, 11, 12) and view["triage"]["extended"] is True
+    view = staff_view(migrated)
+    assert view["acknowledge_due"] == "2026-10-30" and view["feedback_due"] == "2026-12-10"
+    assert view["triage"]["handle_due"] == "2026-11-12" and view["triage"]["extended"] is True
     d = keys(view)
-    assert d["acknowledge"]["met_on"] == date(2026, 10, 13) and d["send_up"]["waived"] is True
+    assert d["acknowledge"]["met_on"] == "2026-10-13" and d["send_up"]["waived"] is True
     assert d["handle"]["overdue_notified"] is True and d["handle"]["unit"] == "calendar_days"
-    assert d["handle"]["met_on"] == date(2026, 11, 19) and d["feedback"]["met_on"] is None
+    assert d["handle"]["met_on"] == "2026-11-19" and d["feedback"]["met_on"] is None

@@ -12,6 +12,9 @@ from wuying_intake.dependencies import TokenBuckets
 from wuying_intake.domain.deadlines import OpenDeadline, due_notices
 from wuying_intake.domain.statistics import durations
 from wuying_intake.exceptions import InvalidTransition
+from wuying_intake.views import statistics_csv
+
+from .conftest import receipt_view, staff_view, submitted
 
 CLERK = Principal("clerk-1", frozenset({"intake_clerk"}), ("130402",))
 REPORT = {
@@ -25,14 +28,16 @@ REPORT = {
 
 def submit(store, clock, calendar, subjects=None, registry=None, channel="letter", **extra):
     payload = dict(REPORT, subjects=subjects or [{"kind": "official", "name": "赵某"}], **extra)
-    return handlers.submit_report(
-        store, clock, calendar, None, payload, channel=channel, recorded_by="clerk-1", registry=registry
+    return submitted(
+        handlers.submit_report(
+            store, clock, calendar, None, payload, channel=channel, recorded_by="clerk-1", registry=registry
+        )
     )
 
 
 def triage(store, clock, pid, outcome, subjects=(), registry=None):
     payload = {"outcome": outcome, "severity": "medium", "subjects": list(subjects), "note": ""}
-    return handlers.triage(store, clock, CLERK, pid, payload, registry=registry)
+    return staff_view(handlers.triage(store, clock, CLERK, pid, payload, registry=registry))
 
 
 # -- deadlines (seeds/000 B 件件有着落，事事有回音) ---------------------------------------------------
@@ -56,43 +61,43 @@ def test_the_clock_sends_overdue_once_per_deadline_and_an_extended_deadline_is_a
     clock.advance(days=25)  # 2026-12-15: the acknowledgement deadline (12-11) passed unanswered
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == [("130402", "acknowledge")]
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == []
-    overdue = [e.envelope["data"] for e in store.get(pid).outbox if e.envelope["type"].endswith("overdue.v1")]
+    overdue = [e.envelope["data"] for e in store.get_petition(pid).outbox if e.envelope["type"].endswith("overdue.v1")]
     assert overdue[0]["due"] == "2026-12-11" and overdue[0]["working_days_overdue"] == 2
     assert (overdue[0]["unit"], overdue[0]["report_kind"], overdue[0]["days_overdue"]) == (
         "working_days",
         "discipline_report",
         2,
     )
-    assert store.get(pid).deadline("acknowledge").overdue_notified is True
+    assert store.get_petition(pid).deadline("acknowledge").overdue_notified is True
     triage(store, clock, pid, "no_substance")
-    assert store.get(pid).deadline("acknowledge").on_time is False
+    assert store.get_petition(pid).deadline("acknowledge").on_time is False
     clock.advance(days=200)  # a triaged 检举控告 has no handling deadline: nothing more is owed
     assert handlers.check_deadlines(store, clock, calendar) == {"reminded": 0, "overdue": []}
 
 
 def test_a_petitions_register_and_handle_deadlines_are_calendar_days_and_an_extended_one_is_new(store, clock, calendar):
     pid = submit(store, clock, calendar, kind="petition")["petition_id"]
-    assert store.get(pid).deadline("register").due == date(2026, 12, 5)  # 15 calendar days, a Saturday
+    assert store.get_petition(pid).deadline("register").due == date(2026, 12, 5)  # 15 calendar days, a Saturday
     clock.advance(days=12)  # 2026-12-02: 3 calendar days before
     assert handlers.check_deadlines(store, clock, calendar) == {"reminded": 1, "overdue": []}
     clock.advance(days=4)  # 12-06
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == [("130402", "register")]
     triage(store, clock, pid, "no_substance")
-    handle_due = store.get(pid).deadline("handle").due
+    handle_due = store.get_petition(pid).deadline("handle").due
     assert handle_due == date(2027, 2, 4)  # 60 calendar days after acceptance on 12-06
     clock.advance(days=(handle_due - clock.today()).days + 1)
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == [("130402", "handle")]
     handlers.extend(store, CLERK, pid, "需调取工程档案")
     clock.advance(days=31)
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == [("130402", "handle")]
-    overdue = [e.envelope["data"] for e in store.get(pid).outbox if e.envelope["type"].endswith("overdue.v1")]
+    overdue = [e.envelope["data"] for e in store.get_petition(pid).outbox if e.envelope["type"].endswith("overdue.v1")]
     assert [(o["kind"], o["unit"]) for o in overdue] == [
         ("register", "calendar_days"),
         ("handle", "calendar_days"),
         ("handle", "calendar_days"),
     ]
     assert overdue[0]["days_overdue"] == 1 and overdue[0]["working_days_overdue"] == 1
-    assert store.get(pid).deadline("register").on_time is False
+    assert store.get_petition(pid).deadline("register").on_time is False
 
 
 def test_an_answered_report_gets_no_notice_and_nothing_closes_without_an_answer(store, clock, calendar):
@@ -108,13 +113,13 @@ def test_a_report_about_a_commission_leader_goes_to_the_principal_leader_and_is_
     pid = submit(store, clock, calendar, [{"kind": "official", "name": "周某", "commission_leader": True}])[
         "petition_id"
     ]
-    view = handlers.get_report(store, CLERK, pid)
+    view = staff_view(handlers.get_report(store, CLERK, pid))
     assert view["routing"] == "principal_leader" and view["about_commission_staff"] is True
 
 
 def test_a_registered_commission_staff_member_routes_to_the_commission_leaders(store, clock, calendar, registry):
     pid = submit(store, clock, calendar, [{"kind": "official", "name": "孙某"}], registry=registry)["petition_id"]
-    view = handlers.get_report(store, CLERK, pid)
+    view = staff_view(handlers.get_report(store, CLERK, pid))
     assert view["subjects"][0]["id"] == "off-7" and view["subjects"][0]["registered"] is True
     assert view["routing"] == "commission_leaders" and view["about_commission_staff"] is True
 
@@ -122,14 +127,16 @@ def test_a_registered_commission_staff_member_routes_to_the_commission_leaders(s
 def test_a_report_for_the_level_above_is_sent_up_within_five_working_days_and_the_reporter_told(store, clock, calendar):
     result = submit(store, clock, calendar, channel="public_portal")
     pid = result["petition_id"]
-    assert handlers.get_report(store, CLERK, pid)["send_up_due"] == date(2026, 11, 27)
+    assert staff_view(handlers.get_report(store, CLERK, pid))["send_up_due"] == date(2026, 11, 27).isoformat()
     clock.advance(days=10)
-    view = handlers.send_up(store, clock, CLERK, pid, {"organ": "某某市纪委监委", "reason": "反映对象为市管干部"})
+    view = staff_view(
+        handlers.send_up(store, clock, CLERK, pid, {"organ": "某某市纪委监委", "reason": "反映对象为市管干部"})
+    )
     assert view["status"] == "sent_up"
-    assert view["sent_up"]["on_time"] is False and view["sent_up"]["due"] == date(2026, 11, 27)
-    seen = handlers.lookup_receipt(store, result["receipt_code"])
+    assert view["sent_up"]["on_time"] is False and view["sent_up"]["due"] == date(2026, 11, 27).isoformat()
+    seen = receipt_view(handlers.lookup_receipt(store, result["receipt_code"]))
     assert "某某市纪委监委" in seen["replies"][0]["text"]
-    event = store.get(pid).outbox[-1].envelope
+    event = store.get_petition(pid).outbox[-1].envelope
     assert event["type"] == "wuying.intake.petition.sent_up.v1" and event["data"]["on_time"] is False
     with pytest.raises(InvalidTransition):
         handlers.send_up(store, clock, CLERK, pid, {"organ": "某某市纪委监委", "reason": "再次"})
@@ -145,7 +152,7 @@ def test_an_unknown_subject_id_is_refused_naming_the_field_and_an_ambiguous_name
         )
     assert list(exc.value.fields) == ["subjects.1.id"]
     pid = submit(store, clock, calendar, [{"kind": "official", "name": "钱某"}], registry)["petition_id"]
-    assert handlers.get_report(store, CLERK, pid)["subjects"][0]["id"] is None
+    assert staff_view(handlers.get_report(store, CLERK, pid))["subjects"][0]["id"] is None
     wrong_county = [{"kind": "official", "id": "off-9", "county": "130403"}]
     with pytest.raises(ValidationFailed) as exc:
         triage(store, clock, pid, "integrity_information", wrong_county, registry)
@@ -167,9 +174,9 @@ def test_names_wait_for_the_clerk_when_the_registry_is_down_but_ids_are_not_acce
 def test_a_case_clue_emits_clue_transferred_in_the_same_write_as_the_triage(store, clock, calendar):
     pid = submit(store, clock, calendar)["petition_id"]
     triage(store, clock, pid, "case_clue", [{"kind": "official", "id": "off-9", "county": "130402"}])
-    types = [e.envelope["type"] for e in store.get(pid).outbox]
+    types = [e.envelope["type"] for e in store.get_petition(pid).outbox]
     assert types[-2:] == ["wuying.intake.petition.triaged.v1", "wuying.intake.clue.transferred.v1"]
-    data = store.get(pid).outbox[-1].envelope["data"]
+    data = store.get_petition(pid).outbox[-1].envelope["data"]
     assert data["transferred_to"] == "case_handling" and data["subjects"][0]["id"] == "off-9"
 
 
@@ -182,26 +189,28 @@ def test_a_confirmed_malicious_report_clears_the_accused_on_the_record(store, cl
         handlers.close(store, clock, CLERK, pid, {"answer": "已办结。", "note": ""})
     assert exc.value.code == "verification_open"
     clock.advance(days=5)
-    done = handlers.conclude_verification(
-        store,
-        clock,
-        CLERK,
-        pid,
-        {"confirmed": True, "note": "捏造事实", "clarification": "经核实，反映赵某问题不实，予以澄清正名。"},
+    done = staff_view(
+        handlers.conclude_verification(
+            store,
+            clock,
+            CLERK,
+            pid,
+            {"confirmed": True, "note": "捏造事实", "clarification": "经核实，反映赵某问题不实，予以澄清正名。"},
+        )
     )
     assert done["verification"]["status"] == "confirmed"
     assert done["clarification"]["text"].startswith("经核实") and done["clarification"]["by"] == "clerk-1"
-    assert handlers.get_report(store, CLERK, pid)["clarification"]["at"] is not None
+    assert staff_view(handlers.get_report(store, CLERK, pid))["clarification"]["at"] is not None
     with pytest.raises(InvalidTransition):
         handlers.conclude_verification(store, clock, CLERK, pid, {"confirmed": False, "note": "", "clarification": ""})
-    assert handlers.close(store, clock, CLERK, pid, {"answer": "已办结。", "note": ""})["status"] == "closed"
+    assert handlers.close(store, clock, CLERK, pid, {"answer": "已办结。", "note": ""}).status == "closed"
 
 
 def test_an_unconfirmed_verification_clears_no_one_and_other_outcomes_have_none(store, clock, calendar):
     pid = submit(store, clock, calendar)["petition_id"]
     triage(store, clock, pid, "suspected_malicious")
-    view = handlers.conclude_verification(
-        store, clock, CLERK, pid, {"confirmed": False, "note": "", "clarification": ""}
+    view = staff_view(
+        handlers.conclude_verification(store, clock, CLERK, pid, {"confirmed": False, "note": "", "clarification": ""})
     )
     assert view["verification"]["status"] == "not_confirmed" and view["clarification"] is None
     other = submit(store, clock, calendar)["petition_id"]
@@ -228,7 +237,7 @@ def test_statistics_give_working_days_to_acceptance_and_to_closure_and_export_th
     stats = handlers.statistics(store, CLERK, {"county": "130402"}, calendar)
     assert stats["working_days_to_acceptance"] == {"count": 1, "average": 1.0, "median": 1.0}
     assert stats["working_days_to_closure"] == {"count": 1, "average": 6.0, "median": 6.0}
-    assert "130402,working_days_to_closure,median,收件至办结工作日中位数,6.0" in handlers.statistics_csv(stats)
+    assert "130402,working_days_to_closure,median,收件至办结工作日中位数,6.0" in statistics_csv(stats)
 
 
 # -- rate limiting ----------------------------------------------------------------------------------

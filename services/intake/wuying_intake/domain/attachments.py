@@ -12,6 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from wuying_common.rules import InvalidInput
+
 ALLOWED_TYPES: MappingProxyType[str, str] = MappingProxyType(
     {
         "image/jpeg": "JPEG 图片",
@@ -29,12 +31,12 @@ CAP_MAX_FILE_BYTES = 10 * 1024 * 1024
 CAP_MAX_TOTAL_BYTES = 20 * 1024 * 1024
 
 
-class AttachmentRuleError(ValueError):
-    """``field`` names the input at fault (``attachments.N.content``); ``too_large`` → 413."""
+class AttachmentRuleError(InvalidInput):
+    """``field`` names the input at fault (``attachments.N.content``); ``too_large`` → 413
+    (the handler says so: the shared mapping knows only 400 and 409)."""
 
     def __init__(self, message: str, field: str, too_large: bool = False) -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(field, message)
         self.too_large = too_large
 
 

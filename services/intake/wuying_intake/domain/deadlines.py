@@ -32,11 +32,23 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
-from typing import Protocol
+
+from wuying_common.rules import WorkingDays
 
 from .petition import IntakeRuleError
 
 RULES_VERSION = "default-2026.1"
+
+
+class ExtensionRefused(IntakeRuleError):
+    """The deadline cannot be extended (again): about the state of the report, answered 409."""
+
+    code = "already_extended"
+    invalid = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "extension")
+
 
 # -- kinds of report ---------------------------------------------------------------------------
 DISCIPLINE_REPORT, PETITION = "discipline_report", "petition"
@@ -188,23 +200,19 @@ REMINDER_WORKING_DAYS = MappingProxyType(
 )
 
 
-class WorkingDays(Protocol):
-    """The part of ``WorkingDayCalendar`` deadlines need."""
-
-    def add_working_days(self, start: date, days: int): ...
-
-
 @dataclass(frozen=True)
 class Deadline:
     due: date
     provisional: bool  # the year's holiday arrangement is not loaded: the date may move
 
 
-def compute_deadline(rule: DeadlineRule, start: date, calendar: WorkingDays) -> Deadline:
+def compute_deadline(rule: DeadlineRule, start: date, calendar: WorkingDays | None) -> Deadline:
     """The due date of ``rule`` counted from ``start``: working days on the official calendar
     (provisional when a year is not loaded), calendar days by plain date arithmetic (never
-    provisional). ``start`` itself does not count."""
+    provisional, no calendar needed). ``start`` itself does not count."""
     if rule.unit == WORKING_DAYS:
+        if calendar is None:
+            raise ValueError(f"{rule.key} is counted in working days: a calendar is needed")
         result = calendar.add_working_days(start, rule.amount)
         return Deadline(result.date, bool(result.provisional))
     if rule.unit == CALENDAR_DAYS:
@@ -234,16 +242,16 @@ def extend_deadline(rule: DeadlineRule, due: date, times_extended: int, reason: 
     延长不超过30日，须说明理由)."""
     ext = rule.extension
     if ext is None:
-        raise IntakeRuleError(f"{rule.label_zh}不能延长", "extension")
+        raise ExtensionRefused(f"{rule.label_zh}不能延长")
     if times_extended >= ext.times:
-        raise IntakeRuleError(f"{rule.label_zh}只能延长{ext.times}次", "extension")
+        raise ExtensionRefused(f"{rule.label_zh}只能延长{ext.times}次")
     if len(reason.strip()) < 2:
         raise IntakeRuleError("延期必须说明理由", "reason")
     amount = ext.max_amount if amount is None else amount
     if not 1 <= amount <= ext.max_amount:
         raise IntakeRuleError(f"延长不超过{ext.max_amount}{rule.unit_zh}", "days")
     if rule.unit == WORKING_DAYS:  # no rule needs it today; refuse rather than guess a calendar
-        raise IntakeRuleError(f"{rule.label_zh}不能延长", "extension")
+        raise ExtensionRefused(f"{rule.label_zh}不能延长")
     return due + timedelta(days=amount)
 
 

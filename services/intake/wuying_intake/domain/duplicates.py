@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from wuying_common.rules import RuleBroken
+
 OPEN_STATUSES = frozenset({"received", "triaged"})
 MIN_REVIEW_PARTICIPANTS = 3
 CONCLUSION_MIN = 4
@@ -21,11 +23,14 @@ MERGED_OUTCOME, REPEATED_OUTCOME = "merged", "repeated_no_new_facts"
 CLOSE_OUTCOMES_ZH = {MERGED_OUTCOME: "与此前举报合并办理", REPEATED_OUTCOME: "重复举报无新的事实，经集体研判予以了结"}
 
 
-class DuplicateRuleError(ValueError):
+# Refusals about the state of a report (409); the others are about the input (400).
+STATE_CODES = frozenset({"not_open", "verification_open", "merged_already"})
+
+
+class DuplicateRuleError(RuleBroken):
     def __init__(self, code: str, message: str, field: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.field = field
+        super().__init__(field, message, code)
+        self.invalid = code not in STATE_CODES
 
 
 @dataclass(frozen=True)

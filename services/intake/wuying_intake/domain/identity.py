@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wuying_common.rules import RuleBroken
+
 PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
 REQUEST_STATUSES_ZH = {PENDING: "待审批", APPROVED: "已批准", REFUSED: "未批准"}
 
@@ -24,13 +26,23 @@ REQUESTED, APPROVED_ACTION, REFUSED_ACTION, ACCESSED = "requested", "approved", 
 ALLOWED, DENIED = "allowed", "denied"
 
 
-class IdentityRuleError(ValueError):
+# Refusals that are not about who asks: a missing reason is about the input (400), the others
+# about the state of the report or request (409). Every other refusal is about the person: 403.
+INPUT_CODES = frozenset({"reason_required"})
+STATE_CODES = frozenset({"not_pending", "no_identity_on_file"})
+
+
+class IdentityRuleError(RuleBroken):
     """A rule of identity opening was broken; ``code`` is stable, the message Chinese."""
 
     def __init__(self, code: str, message: str, field: str = "_schema") -> None:
-        super().__init__(message)
-        self.code = code
-        self.field = field
+        super().__init__(field, message, code)
+        self.invalid = code in INPUT_CODES
+
+    @property
+    def forbidden(self) -> bool:
+        """Refused because of who asks (role, same person, recusal): answered 403."""
+        return self.code not in INPUT_CODES | STATE_CODES
 
 
 @dataclass(frozen=True)

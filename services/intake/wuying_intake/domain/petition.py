@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from wuying_common.rules import RuleBroken
+
 from .catalog import OUTCOMES, SEVERITIES, SUBJECT_KINDS, TRANSFERS
 
 RECEIVED, TRIAGED, CLOSED, SENT_UP = "received", "triaged", "closed", "sent_up"
@@ -31,19 +33,36 @@ CONTENT_MIN, CONTENT_MAX = 10, 5000
 MAX_SUBJECTS = 10
 
 
-class IntakeRuleError(ValueError):
-    """A domain rule was broken; ``field`` names the input at fault."""
+class IntakeRuleError(RuleBroken):
+    """A rule about the input was broken (answered 400); ``field`` names the input at fault."""
 
-    def __init__(self, message: str, field: str = "_schema") -> None:
-        super().__init__(message)
-        self.field = field
+    code = "validation_failed"
+    invalid = True
+
+    def __init__(self, message: str, field: str = "_schema", code: str | None = None) -> None:
+        super().__init__(field, message, code)
 
 
-class TransitionNotAllowed(IntakeRuleError):
+class TransitionNotAllowed(RuleBroken):
+    """The report's state does not allow the step (answered 409); the code says why."""
+
+    code = "invalid_transition"
+
     def __init__(self, current: str, target: str) -> None:
-        super().__init__(f"状态为“{current}”的件不能转为“{target}”", "status")
+        code, message = _TRANSITION_REFUSALS.get((current, target)) or _TRANSITION_REFUSALS.get(
+            (current, None), ("invalid_transition", "该件当前状态不允许此操作")
+        )
+        super().__init__("status", message, code)
         self.current = current
         self.target = target
+
+
+# Refusals people meet often get their own code: (state, target or None for any) -> (code, message).
+_TRANSITION_REFUSALS: dict[tuple[str, str | None], tuple[str, str]] = {
+    (RECEIVED, CLOSED): ("not_triaged", "该件尚未研判，不能办结"),
+    (TRIAGED, None): ("already_triaged", "该件已研判，不能重复研判"),
+    (CLOSED, None): ("already_closed", "该件已办结"),
+}
 
 
 def check_transition(current: str, target: str) -> None:

@@ -1,0 +1,84 @@
+"""Reading reports: staff views and lists (recusal applies), attachments, statistics for the
+periodic reports of seeds/002 篇5 三(二) 定期通报预警信息, and the RPC reads other services use
+(status and deadlines, reports about an official; never identity or content, seeds/003)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wuying_common.auth import Principal
+from wuying_common.clock import beijing_date
+from wuying_common.rules import WorkingDays
+
+from ..domain.statistics import durations, tally
+from ..exceptions import AttachmentNotFound
+from ..persistence import Attachment, IntakeStore, Petition
+from .common import load_petition
+
+
+@dataclass(frozen=True)
+class StaffReport:
+    """A report as staff see it (``ReportOutSchema``): the petition, and the later reports merged
+    into it (derived from their ``merged_into``, so not stored on this one)."""
+
+    petition: Petition
+    merged_reports: list[str]
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.petition, name)
+
+
+def get_report(store: IntakeStore, principal: Principal, petition_id: str) -> StaffReport:
+    petition = load_petition(store, principal, petition_id)
+    return StaffReport(petition, store.merged_reports(petition.id))
+
+
+def get_attachment(store: IntakeStore, principal: Principal, petition_id: str, n: str) -> Attachment:
+    """An attachment's content for staff of the county (recusal applies)."""
+    petition = load_petition(store, principal, petition_id)
+    stored = store.attachment(petition.id, int(n)) if n.isdigit() else None
+    if stored is None:
+        raise AttachmentNotFound(fields={"n": "不存在"})
+    return stored
+
+
+def list_reports(store: IntakeStore, principal: Principal, query: dict) -> list[Petition]:
+    principal.require_county(query["county"])
+    return store.search(
+        query["county"],
+        status=query.get("status"),
+        channel=query.get("channel"),
+        category=query.get("category"),
+        limit=query.get("limit", 100),
+        offset=query.get("offset", 0),
+        not_about=principal.subject,
+    )
+
+
+def statistics(store: IntakeStore, principal: Principal, query: dict, calendar: WorkingDays) -> dict:
+    """Counts, plus working days from receipt to acceptance (triage) and to closure."""
+    principal.require_county(query["county"])
+    rows = store.tally_rows(query["county"], query.get("since"), query.get("until"))
+
+    def working_days(row, key):
+        return calendar.working_days_between(row["received_on"], beijing_date(row[key]))[0]
+
+    return {
+        "county": query["county"],
+        **tally(rows),
+        "working_days_to_acceptance": durations(working_days(r, "triaged_at") for r in rows if r["triaged_at"]),
+        "working_days_to_closure": durations(working_days(r, "closed_at") for r in rows if r["closed_at"]),
+    }
+
+
+# -- RPC for other services (``ReportStatusSchema``, ``ReportAboutSchema``) -------------------------
+def report_status(store: IntakeStore, petition_id: str) -> Petition | None:
+    """A report for another service's status read; None when unknown."""
+    return store.get_petition(petition_id)
+
+
+def reports_about(store: IntakeStore, official_id: str, limit: int = 500) -> list[Petition]:
+    """Reports naming an official, oldest first."""
+    return store.about_official(official_id, limit)

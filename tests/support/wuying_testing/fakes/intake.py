@@ -1,0 +1,272 @@
+"""``FakeIntakeStore``: intake's store over dicts, for handler unit tests.
+
+It offers ``IntakeStore``'s methods and keeps the same documents (mongoengine Documents are built
+and validated without a database), stored as copies so a handler's unsaved change never shows:
+``get`` answers a fresh copy, as the real store does. Versioned documents are written only if
+unchanged since read (else ``Conflict("concurrent_update")``), an insert of a taken key is a
+``Conflict("duplicate")``, and new events are appended to the stored outbox, as
+``OutboxDocument.save_versioned`` does. The real store's queries are tested on the embedded
+store (``tests/unit/intake/test_store.py``), against this fake as well.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from bson import ObjectId
+from mongoengine import Document
+
+from wuying_common.errors import Conflict
+from wuying_common.outbox import OutboxDocument
+from wuying_common.store import VersionedDocument
+from wuying_intake.persistence import (
+    Attachment,
+    AuditEntry,
+    AuditRecord,
+    IdentityRequest,
+    Petition,
+    attachment_key,
+    audit_between,
+    audit_row,
+    migrate_legacy,
+)
+
+
+class FakeIntakeStore:
+    mode = "fake"
+
+    def __init__(self) -> None:
+        self._docs: dict[type[Document], dict] = {}  # class -> key -> stored son
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def _table(self, cls: type[Document]) -> dict:
+        return self._docs.setdefault(cls, {})
+
+    @staticmethod
+    def _son(document: Document) -> dict:
+        return copy.deepcopy(document.to_mongo().to_dict())
+
+    def _load(self, cls, son: dict):
+        return cls._from_son(copy.deepcopy(son))
+
+    def _all(self, cls) -> list:
+        return [self._load(cls, son) for son in self._table(cls).values()]
+
+    def ping(self) -> None:
+        pass
+
+    def ensure_indexes(self) -> None:
+        self.migrate_legacy_deadlines()
+
+    # -- generic writes (``Store``) --------------------------------------------------------------
+    def add(self, aggregate: Document) -> Document:
+        aggregate.validate()
+        if aggregate.pk is None:
+            aggregate.pk = ObjectId()
+        table = self._table(type(aggregate))
+        if aggregate.pk in table:
+            raise Conflict("记录已存在", code="duplicate")
+        if isinstance(aggregate, VersionedDocument):
+            aggregate.version = 1
+        aggregate.__dict__.pop("_unsaved_events", None)
+        table[aggregate.pk] = self._son(aggregate)
+        self._saved(aggregate)
+        return aggregate
+
+    def save(self, aggregate: Document) -> Document:
+        if aggregate._created or aggregate.pk is None:
+            return self.add(aggregate)
+        aggregate.validate()
+        table = self._table(type(aggregate))
+        stored = table.get(aggregate.pk)
+        if not isinstance(aggregate, VersionedDocument):
+            table[aggregate.pk] = self._son(aggregate)
+            self._saved(aggregate)
+            return aggregate
+        if stored is None or stored.get("version") != aggregate.version:
+            raise Conflict("记录已被他人修改，请刷新后重试", code="concurrent_update")
+        son = self._son(aggregate)
+        son["version"] = aggregate.version + 1
+        if isinstance(aggregate, OutboxDocument):
+            # As on the real store: the stored outbox is only appended to (the relay edits it).
+            new_events = aggregate.__dict__.pop("_unsaved_events", [])
+            son["outbox"] = stored.get("outbox", []) + [self._son(e) for e in new_events]
+            son["outbox_pending"] = bool(new_events) or stored.get("outbox_pending", False)
+        table[aggregate.pk] = son
+        aggregate.version += 1
+        self._saved(aggregate)
+        return aggregate
+
+    @staticmethod
+    def _saved(aggregate: Document) -> None:
+        aggregate._created = False
+        aggregate._clear_changed_fields()
+
+    def add_or_replace(self, document: Document) -> Document:
+        self._table(type(document))[document.pk] = self._son(document)
+        self._saved(document)
+        return document
+
+    def events_written(self, doc_cls, key) -> None:
+        pass
+
+    def delete(self, aggregate: Document) -> None:
+        self._table(type(aggregate)).pop(aggregate.pk, None)
+
+    def get(self, cls, key):
+        son = self._table(cls).get(key)
+        return None if son is None else self._load(cls, son)
+
+    def get_many(self, cls, keys: Iterable) -> list:
+        return [doc for doc in (self.get(cls, k) for k in keys) if doc is not None]
+
+    # -- by key ----------------------------------------------------------------------------------
+    def get_petition(self, petition_id: str) -> Petition | None:
+        return self.get(Petition, petition_id)
+
+    def get_request(self, request_id: str) -> IdentityRequest | None:
+        return self.get(IdentityRequest, request_id)
+
+    def attachment(self, petition_id: str, n: int) -> Attachment | None:
+        return self.get(Attachment, attachment_key(petition_id, n))
+
+    # -- writes ----------------------------------------------------------------------------------
+    def add_report(self, petition: Petition, attachments: list[dict]) -> None:
+        try:
+            if attachments:
+                self.put_attachments(petition.id, attachments)
+            self.add(petition)
+        except BaseException:
+            if attachments:
+                self.delete_attachments(petition.id, len(attachments))
+            raise
+
+    def put_attachments(self, petition_id: str, items: list[dict]) -> None:
+        for n, item in enumerate(items):
+            self.add(
+                Attachment(
+                    id=attachment_key(petition_id, n),
+                    petition_id=petition_id,
+                    n=n,
+                    file_name=item["file_name"],
+                    content_type=item["content_type"],
+                    size=len(item["content"]),
+                    sha256=item["sha256"].lower(),
+                    content=item["content"],
+                )
+            )
+
+    def delete_attachments(self, petition_id: str, count: int) -> None:
+        for n in range(count):
+            self._table(Attachment).pop(attachment_key(petition_id, n), None)
+
+    def audit(self, **entry) -> None:
+        self.add(AuditEntry(**entry))
+
+    def push_audit(self, request: IdentityRequest, **entry) -> None:
+        stored = self._table(IdentityRequest)[request.id]
+        stored.setdefault("audit", []).append(self._son(AuditRecord(id=str(ObjectId()), **entry)))
+        stored["version"] = stored.get("version", 0) + 1
+
+    # -- lists -----------------------------------------------------------------------------------
+    def search(
+        self,
+        county: str,
+        *,
+        status: str | None = None,
+        channel: str | None = None,
+        category: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        not_about: str | None = None,
+    ) -> list[Petition]:
+        found = [
+            p
+            for p in self._petitions(county=county, status=status, channel=channel, category=category)
+            if not (not_about and f"official:id:{not_about}" in p.subject_keys)
+        ]
+        found.sort(key=lambda p: p.id)
+        found.sort(key=lambda p: p.received_at, reverse=True)
+        return found[offset : offset + limit]
+
+    def by_receipt_prefix(self, prefix: str, limit: int = 50) -> list[Petition]:
+        return [p for p in self._all(Petition) if p.receipt and p.receipt.prefix == prefix][:limit]
+
+    def about_subjects_since(self, county: str, keys: list[str], since: date, limit: int = 200) -> list[tuple]:
+        if not keys:
+            return []
+        found = [
+            p for p in self._petitions(county=county) if set(keys) & set(p.subject_keys) and p.received_on >= since
+        ]
+        found.sort(key=lambda p: p.received_on, reverse=True)
+        return [(p.id, p.content) for p in found[:limit]]
+
+    def tally_rows(self, county: str, since=None, until=None) -> list[dict]:
+        return [
+            {
+                "channel": p.channel,
+                "category": p.category,
+                "status": p.status,
+                "received_on": p.received_on,
+                "triaged_at": p.triage.triaged_at if p.triage else None,
+                "closed_at": p.closure.closed_at if p.closure else None,
+            }
+            for p in self._petitions(county=county)
+            if (not since or p.received_on >= since) and (not until or p.received_on <= until)
+        ]
+
+    def sealed_under_old_keys(self, current_kid: str, limit: int) -> list[Petition]:
+        return [p for p in self._all(Petition) if p.reporter and p.reporter.kid != current_kid][:limit]
+
+    def open_deadlines(self, cutoff: date) -> list[Petition]:
+        found = [
+            p
+            for p in self._all(Petition)
+            if any(d.met_on is None and not d.waived and d.due <= cutoff for d in p.deadlines)
+        ]
+        return sorted(found, key=lambda p: (p.received_at, p.id))
+
+    def audit_entries(
+        self, county: str, since: datetime | None = None, until: datetime | None = None, limit=100, offset=0
+    ) -> list[dict]:
+        rows = [
+            audit_row(str(e.id), e, e.petition_id, e.request_id, e.county)
+            for e in self._all(AuditEntry)
+            if e.county == county and (not since or e.at >= since) and (not until or e.at < until)
+        ]
+        for r in self._all(IdentityRequest):
+            if r.county == county:
+                rows.extend(audit_row(a.id, a, r.petition_id, r.id, r.county) for a in audit_between(r, since, until))
+        rows.sort(key=lambda row: (row["at"], row["key"]), reverse=True)
+        return rows[offset : offset + limit]
+
+    def about_official(self, official_id: str, limit: int = 500) -> list[Petition]:
+        found = [p for p in self._all(Petition) if f"official:id:{official_id}" in p.subject_keys]
+        return sorted(found, key=lambda p: (p.received_at, p.id))[:limit]
+
+    def merged_reports(self, petition_id: str) -> list[str]:
+        found = [p for p in self._all(Petition) if p.merged_into == petition_id]
+        return [p.id for p in sorted(found, key=lambda p: p.received_at)]
+
+    def _petitions(self, **equal) -> list[Petition]:
+        wanted = {k: v for k, v in equal.items() if v}
+        return [p for p in self._all(Petition) if all(getattr(p, k) == v for k, v in wanted.items())]
+
+    # -- start-up and operators ------------------------------------------------------------------
+    def migrate_legacy_deadlines(self) -> int:
+        moved = 0
+        for petition in self._all(Petition):
+            if petition.deadlines:
+                continue
+            migrate_legacy(petition)
+            self.save(petition)
+            moved += 1
+        return moved
+
+    def attachment_count(self) -> int:
+        return len(self._table(Attachment))
+
+    def count(self) -> int:
+        return len(self._table(Petition))
