@@ -94,4 +94,7 @@ def rule_error(exc: RuleBroken) -> WuyingError:
     """The one mapping of a broken domain rule to what people and callers see: 400 for a rule
     about the input, 409 for one about the state of things; the field names the input."""
     cls = ValidationFailed if exc.invalid else Conflict
-    return cls(exc.summary or exc.message, fields={exc.field: exc.message} if exc.field else {}, code=exc.code)
+    error = cls(exc.summary or exc.message, fields={exc.field: exc.message} if exc.field else {}, code=exc.code)
+    if exc.status:
+        error.status = exc.status
+    return error

@@ -21,6 +21,9 @@ class RuleBroken(Exception):
 
     code = "rule_broken"
     invalid = False
+    #: An HTTP status other than 400/409 where the rule means one (413 too large, 403 not
+    #: this person); None keeps the 400/409 of ``invalid``.
+    status: int | None = None
     #: The error body's top-level message; the rule's own message when None (it is always
     #: under ``fields[field]``).
     summary: str | None = None

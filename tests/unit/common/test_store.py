@@ -76,3 +76,21 @@ def test_a_lost_update_and_a_unique_clash_are_conflicts(store):
     with pytest.raises(Conflict) as clash:
         store.add(Item(id="b", code="A"))
     assert clash.value.code == "duplicate"
+
+
+def test_a_broken_rule_is_answered_400_or_409_or_its_own_status_naming_the_field():
+    from wuying_common.errors import rule_error
+    from wuying_common.rules import InvalidInput, RuleBroken
+
+    class TooLarge(InvalidInput):
+        code, status = "attachment_too_large", 413
+
+    assert (
+        rule_error(InvalidInput("days", "延长不超过30日")).status,
+        rule_error(RuleBroken("s", "已办结")).status,
+    ) == (
+        400,
+        409,
+    )
+    large = rule_error(TooLarge("attachments.0", "单个附件过大"))
+    assert (large.status, large.code, large.fields) == (413, "attachment_too_large", {"attachments.0": "单个附件过大"})
