@@ -169,14 +169,20 @@ def run(reports: int, seed: int) -> dict:
             lambda: consumed(ports["risk"], "risk") >= len(province.officials),
             180,
         )
-        wait("archive to record the registrations", lambda: consumed(ports["archive"], "archive") >= len(province.officials), 300)
+        wait(
+            "archive to record the registrations",
+            lambda: consumed(ports["archive"], "archive") >= len(province.officials),
+            300,
+        )
 
         rng = random.Random(seed)
         now = datetime.now(UTC)
         envelopes = [triaged(rng.choice(province.officials), now, rng) for _ in range(reports)]
         queues = [q["name"] for q in management("GET", f"/queues/{quoted}")]
         before = {svc: consumed(port, svc) for svc, port in ports.items()}
-        risk_before = metric_sum(ports["risk"], "wuying_risk_events_consumed_total", type="wuying.intake.petition.triaged.v1")
+        risk_before = metric_sum(
+            ports["risk"], "wuying_risk_events_consumed_total", type="wuying.intake.petition.triaged.v1"
+        )
 
         exchange = Exchange("intake.events", type="topic", durable=True)
         started = time.monotonic()
