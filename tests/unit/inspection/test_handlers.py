@@ -46,7 +46,7 @@ def test_a_scheduled_plan_carries_its_event_in_the_same_document(store, clock):
     envelope = saved.outbox[0].envelope
     assert envelope["data"]["rounds"][1]["starts_on"] == "2027-07-01"
     assert (envelope["subject"], envelope["county"]) == ("plan/u1:2027", "130402")
-    assert plan.id in store.events_pending[Plan]
+    assert plan.id in store.marked(Plan)
 
 
 def test_a_second_plan_for_the_same_unit_and_year_is_refused(store, clock):

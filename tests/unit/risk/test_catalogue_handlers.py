@@ -33,7 +33,7 @@ def view_of(point):
 
 
 def high_points(store, unit_id=None):
-    return [p for p in store.stored(RiskPoint) if p.level == "high" and unit_id in (None, p.unit_id)]
+    return [p for p in store.all(RiskPoint) if p.level == "high" and unit_id in (None, p.unit_id)]
 
 
 def new_point(store, clock, unit_id="unit-1", decided=True):

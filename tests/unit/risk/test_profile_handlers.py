@@ -112,14 +112,14 @@ def test_a_third_report_below_red_changes_the_profile_without_a_proposal(store, 
 def test_outcomes_other_than_integrity_information_leave_profiles_alone(store, clock):
     outcome = handlers.on_petition_triaged(store, clock, triaged(outcome="case_clue"))
     assert outcome.status == "processed"
-    assert store.stored(Profile) == []
+    assert store.all(Profile) == []
 
 
 def test_unit_subjects_do_not_create_official_profiles(store, clock):
     event = triaged()
     event["data"]["subjects"] = [{"kind": "unit", "id": "unit-1"}]
     handlers.on_petition_triaged(store, clock, event)
-    assert store.stored(Profile) == []
+    assert store.all(Profile) == []
 
 
 def test_an_unregistered_official_gets_the_subjects_county_and_an_empty_unit(store, clock):
@@ -153,7 +153,7 @@ def test_an_unknown_severity_is_rejected_and_nothing_is_written(store, clock):
     with pytest.raises(UnknownSeverity) as exc:
         handlers.on_petition_triaged(store, clock, triaged(severity="extreme"))
     assert (exc.value.field, exc.value.code, exc.value.invalid) == ("severity", "unknown_severity", True)
-    assert store.stored(Profile) == []
+    assert store.all(Profile) == []
 
 
 def test_a_malformed_subject_list_is_rejected(store, clock):
@@ -222,4 +222,4 @@ def test_a_serious_finding_weighs_like_a_grave_report_and_a_unit_finding_touches
     handlers.on_inspection_finding(store, clock, finding(official_id="off-2", severity="serious"))
     assert store.get_profile("off-2").score == 55
     assert handlers.on_inspection_finding(store, clock, finding(official_id=None)).status == "processed"
-    assert len(store.stored(Profile)) == 1
+    assert len(store.all(Profile)) == 1

@@ -7,11 +7,6 @@ run the real ``FileChain`` algorithm on by-key steps over dicts.
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterable
-
-from mongoengine import Document
-
 from wuying_archive.domain.file import FileSubject
 from wuying_archive.persistence import (
     FileChain,
@@ -23,54 +18,11 @@ from wuying_archive.persistence import (
     head_key,
     recorded_key,
 )
-from wuying_common.errors import Conflict
-from wuying_common.store import VersionedDocument
+
+from .memory import MemoryStore
 
 
-class FakeArchiveStore(FileChain):
-    def __init__(self) -> None:
-        self.rows: dict[type[Document], dict] = {}
-
-    # -- generic, as ``wuying_common.store.Store`` -----------------------------------------------
-    def _table(self, cls: type[Document]) -> dict:
-        return self.rows.setdefault(cls, {})
-
-    def _put(self, document: Document) -> Document:
-        document.validate()
-        document.__dict__.pop("_unsaved_events", None)  # "pushed" with the document
-        self._table(type(document))[document.pk] = copy.deepcopy(document.to_mongo())
-        document._created = False
-        document._clear_changed_fields()
-        return document
-
-    def add(self, aggregate: Document) -> Document:
-        if aggregate.pk in self._table(type(aggregate)):
-            raise Conflict("记录已存在", code="duplicate")
-        if isinstance(aggregate, VersionedDocument):
-            aggregate.version = 1
-        return self._put(aggregate)
-
-    def save(self, aggregate: Document) -> Document:
-        if isinstance(aggregate, VersionedDocument):
-            stored = self._table(type(aggregate)).get(aggregate.pk)
-            if stored is None or stored["version"] != aggregate.version:
-                raise Conflict("记录已被他人修改，请刷新后重试", code="concurrent_update")
-            aggregate.version += 1
-        return self._put(aggregate)
-
-    def add_or_replace(self, document: Document) -> Document:
-        return self._put(document)
-
-    def delete(self, aggregate: Document) -> None:
-        self._table(type(aggregate)).pop(aggregate.pk, None)
-
-    def get(self, cls: type[Document], key) -> Document | None:
-        son = self._table(cls).get(key)
-        return cls._from_son(copy.deepcopy(son)) if son is not None else None
-
-    def get_many(self, cls: type[Document], keys: Iterable) -> list[Document]:
-        return [doc for doc in (self.get(cls, k) for k in dict.fromkeys(keys)) if doc is not None]
-
+class FakeArchiveStore(MemoryStore, FileChain):
     # -- repository methods ----------------------------------------------------------------------
     def officials(self, county: str | None = None, name: str | None = None, limit: int = 100) -> list[Official]:
         found = [

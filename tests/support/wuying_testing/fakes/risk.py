@@ -9,13 +9,9 @@ checks against both stores.
 
 from __future__ import annotations
 
-import copy
-from collections import defaultdict
 from datetime import datetime
 
 from wuying_common.clock import naive_utc
-from wuying_common.errors import Conflict
-from wuying_common.store import VersionedDocument
 from wuying_risk.persistence import (
     SEEN_EVENTS_KEPT,
     HighRiskTally,
@@ -27,80 +23,13 @@ from wuying_risk.persistence import (
     Signal,
 )
 
+from .memory import MemoryStore
 
-class FakeRiskStore:
-    mode = "fake"
 
-    def __init__(self) -> None:
-        self._rows: dict[type, dict] = defaultdict(dict)  # document class -> {key: stored dict}
-        self.events_marked: list[tuple[type, str]] = []  # what the outbox relay would be told
-
-    # -- test helpers ----------------------------------------------------------------------
-    def stored(self, cls: type) -> list:
-        """Every stored document of a class, as fresh copies."""
-        return [self._read(cls, key) for key in self._rows[cls]]
-
-    def _read(self, cls: type, key):
-        row = self._rows[cls].get(key)
-        return None if row is None else cls._from_son(copy.deepcopy(row))
-
-    def _write(self, document) -> None:
-        document.validate()
-        self._rows[type(document)][document.pk] = copy.deepcopy(document.to_mongo().to_dict())
-        document._created = False
-        document._clear_changed_fields()
-
-    def _push_events(self, aggregate) -> None:
-        if aggregate.__dict__.pop("_unsaved_events", None):
-            self.events_written(type(aggregate), aggregate.pk)
-
-    # -- the Store interface ---------------------------------------------------------------
-    def ping(self) -> None:
-        pass
-
-    def add(self, aggregate):
-        if aggregate.pk in self._rows[type(aggregate)]:
-            raise Conflict("记录已存在", code="duplicate")
-        if isinstance(aggregate, VersionedDocument):
-            aggregate.version = 1
-        self._push_events(aggregate)
-        self._write(aggregate)
-        return aggregate
-
-    def save(self, aggregate):
-        if not isinstance(aggregate, VersionedDocument):
-            self._write(aggregate)
-            return aggregate
-        if aggregate._created:
-            return self.add(aggregate)
-        row = self._rows[type(aggregate)].get(aggregate.pk)
-        if row is None or row.get("version") != aggregate.version:
-            raise Conflict("记录已被他人修改，请刷新后重试", code="concurrent_update")
-        aggregate.version += 1
-        self._push_events(aggregate)
-        self._write(aggregate)
-        return aggregate
-
-    def add_or_replace(self, document):
-        self._write(document)
-        return document
-
-    def events_written(self, doc_cls: type, key) -> None:
-        self.events_marked.append((doc_cls, key))
-
-    def delete(self, aggregate) -> None:
-        self._rows[type(aggregate)].pop(aggregate.pk, None)
-
-    def get(self, cls: type, key):
-        return self._read(cls, key)
-
-    def get_many(self, cls: type, keys) -> list:
-        found = (self._read(cls, key) for key in keys)
-        return [doc for doc in found if doc is not None]
-
+class FakeRiskStore(MemoryStore):
     # -- catalogue -------------------------------------------------------------------------
     def get_power(self, power_id: str) -> PowerItem | None:
-        return self._read(PowerItem, power_id)
+        return self.get(PowerItem, power_id)
 
     def save_power(self, power: PowerItem) -> PowerItem:
         return self.save(power)
@@ -108,19 +37,19 @@ class FakeRiskStore:
     def powers(self, county: str, unit_id: str | None = None, post: str | None = None) -> list[PowerItem]:
         found = [
             p
-            for p in self.stored(PowerItem)
+            for p in self.all(PowerItem)
             if p.county == county and (not unit_id or p.unit_id == unit_id) and (not post or p.post == post)
         ]
         return sorted(found, key=lambda p: (p.unit_id, p.post, p.name))[:1000]
 
     def get_risk_point(self, risk_id: str) -> RiskPoint | None:
-        return self._read(RiskPoint, risk_id)
+        return self.get(RiskPoint, risk_id)
 
     def save_risk_point(self, point: RiskPoint) -> RiskPoint:
         return self.save(point)
 
     def risk_points(self, county: str, unit_id: str | None = None) -> list[RiskPoint]:
-        found = [p for p in self.stored(RiskPoint) if p.county == county and (not unit_id or p.unit_id == unit_id)]
+        found = [p for p in self.all(RiskPoint) if p.county == county and (not unit_id or p.unit_id == unit_id)]
 
         # MongoDB's order: unit, then index descending with unevaluated points last, then id.
         def order(p: RiskPoint):
@@ -131,35 +60,35 @@ class FakeRiskStore:
 
     def add_risk_point(self, point: RiskPoint) -> RiskPoint:
         self.add(point)
-        tally = self._read(HighRiskTally, point.unit_id) or HighRiskTally(id=point.unit_id)
+        tally = self.get(HighRiskTally, point.unit_id) or HighRiskTally(id=point.unit_id)
         tally.total += 1
-        self._write(tally)
+        self._put(tally)
         return point
 
     def department_tally(self, unit_id: str) -> tuple[int, int]:
-        tally = self._read(HighRiskTally, unit_id)
+        tally = self.get(HighRiskTally, unit_id)
         return (tally.total, tally.high) if tally is not None else (0, 0)
 
     def reserve_high(self, unit_id: str, cap: int) -> bool:
-        tally = self._read(HighRiskTally, unit_id)
+        tally = self.get(HighRiskTally, unit_id)
         if cap <= 0 or tally is None or tally.high >= cap:
             return False
         tally.high += 1
-        self._write(tally)
+        self._put(tally)
         return True
 
     def release_high(self, unit_id: str) -> None:
-        tally = self._read(HighRiskTally, unit_id)
+        tally = self.get(HighRiskTally, unit_id)
         if tally is not None and tally.high > 0:
             tally.high -= 1
-            self._write(tally)
+            self._put(tally)
 
     # -- registry --------------------------------------------------------------------------
     def get_official(self, official_id: str) -> RegisteredOfficial | None:
-        return self._read(RegisteredOfficial, official_id)
+        return self.get(RegisteredOfficial, official_id)
 
     def record_official(self, data: dict, event_id: str, now: datetime) -> bool:
-        official = self._read(RegisteredOfficial, data["official_id"])
+        official = self.get(RegisteredOfficial, data["official_id"])
         if official is None:
             official = RegisteredOfficial(id=data["official_id"], version=0)
         elif event_id in official.seen_event_ids:
@@ -171,22 +100,22 @@ class FakeRiskStore:
         official.updated_at = naive_utc(now)
         official.seen_event_ids = [*official.seen_event_ids, event_id][-SEEN_EVENTS_KEPT:]
         official.version += 1
-        self._write(official)
+        self._put(official)
         return True
 
     def move_profile(self, official_id: str, unit_id: str, county: str) -> None:
-        profile = self._read(Profile, official_id)
+        profile = self.get(Profile, official_id)
         if profile is not None:
             profile.unit_id, profile.county = unit_id, county
             profile.version += 1
-            self._write(profile)
+            self._put(profile)
 
     # -- profiles --------------------------------------------------------------------------
     def get_profile(self, official_id: str) -> Profile | None:
-        return self._read(Profile, official_id)
+        return self.get(Profile, official_id)
 
     def top_profiles(self, county: str, limit: int = 50) -> list[Profile]:
-        found = [p for p in self.stored(Profile) if p.county == county]
+        found = [p for p in self.all(Profile) if p.county == county]
         return sorted(found, key=lambda p: (-p.score, p.id))[:limit]
 
     def add_signal(
@@ -201,7 +130,7 @@ class FakeRiskStore:
         proposal: ProposalRecord | None,
         now: datetime,
     ) -> bool:
-        profile = self._read(Profile, official_id)
+        profile = self.get(Profile, official_id)
         if profile is None:
             if expected_version != 0:
                 return False
@@ -218,6 +147,6 @@ class FakeRiskStore:
         profile.outbox_pending = True
         if proposal is not None:
             profile.proposals.append(proposal)
-        self._write(profile)
+        self._put(profile)
         self.events_written(Profile, official_id)
         return True
