@@ -91,5 +91,18 @@ def main() -> None:
         exchange(conn.default_channel).delete()
 
 
+# Each benchmark module of the platform, run after the micro-benchmarks above (in this order).
+SUITES = ("drain",)
+
+
+def run_suites(names: tuple[str, ...] = SUITES) -> None:
+    import importlib
+
+    for name in names:
+        print(f"\n== {name} ==")
+        importlib.import_module(f"benchmarks.{name}").main()
+
+
 if __name__ == "__main__":
     main()
+    run_suites()
