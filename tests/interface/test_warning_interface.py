@@ -4,6 +4,7 @@ import uuid
 
 from marshmallow import Schema, fields
 from nameko.events import event_handler
+from nameko.rpc import rpc
 from nameko.testing.services import entrypoint_waiter
 
 from wuying_common.events import build_event, registry
@@ -394,18 +395,18 @@ def test_bad_requests_are_refused_clearly_and_change_nothing(container_factory, 
             "until",
         ),
         (
+            # Issue 8 item 9: the lead's rank is read from the registry, no longer typed in.
             f"/api/v1/warnings/{wid}/interviews",
             {
                 "interviewers": ["甲"],
                 "lead": "甲",
-                "lead_rank": "clerk",
                 "plan": "提纲",
                 "notice_slip_no": "1",
                 "scheduled_on": "2026-12-01",
             },
             token("warning_officer"),
             400,
-            "lead_rank",
+            "interviewers",
         ),
         (
             f"/api/v1/warnings/{wid}/appeals/decision",
@@ -476,11 +477,15 @@ class _TriagedProbe(Schema):
 TRIAGED_PROBE = registry.register("intake", "warnprobe.triaged", 1, _TriagedProbe, "test only")
 
 
-def test_a_verified_report_over_the_broker_escalates_an_open_blue_warning(
-    container_factory, service_config, web_session, token, publish_event
+def test_a_new_report_over_the_broker_is_verified_then_escalated_by_the_secretary_superseding_the_blue(
+    container_factory, service_config, web_session, token, publish_event, event_listener
 ):
+    """篇5 七(一) 预警后群众仍有反映，经调查问题属实的，可转廉情预警质询, decided by 篇5 三(一)2's
+    authority (issue 8 item 1): the report is attached pending verification, the officer's
+    finding proposes yellow, the commission secretary issues it with reasons, the blue is closed."""
     container = container_factory(WarningService, service_config)
     container.start()
+    superseded, seen_superseded = event_listener(service_config, "warning", "warning.superseded")
     warning = _issue(web_session, token, official="off-40")
     event = build_event(
         TRIAGED_PROBE,
@@ -500,7 +505,210 @@ def test_a_verified_report_over_the_broker_escalates_an_open_blue_warning(
         publish_event(service_config, "intake", "petition.triaged", event)
     assert result.get() == "duplicate"
     after = _stored(web_session, token, warning["id"])
-    assert (after["colour"], after["escalations"]) == ("yellow", 1)
+    assert (after["colour"], after["status"], after["escalation_ids"]) == ("blue", "issued", [])
+    assert [(r["petition_id"], r["status_zh"]) for r in after["pending_reports"]] == [("p-9", "待核实")]
+
+    found = web_session.post(
+        f"/api/v1/warnings/{warning['id']}/reports/p-9/finding",
+        json={"substantiated": True, "reasons": ["经核查，反映的问题属实"]},
+        headers={"Authorization": token("warning_officer", subject="officer-40")},
+    )
+    assert found.status_code == 200, found.text
+    [proposal_id] = found.json()["escalation_ids"]
+    proposal = _stored(web_session, token, proposal_id)
+    assert (proposal["colour"], proposal["status"], proposal["escalated_from"]) == ("yellow", "proposed", warning["id"])
+    assert proposal["escalation_reason_zh"] == "预警后群众仍有反映，经调查问题属实"
+
+    path = f"/api/v1/warnings/{proposal_id}/approve"
+    leader = web_session.post(path, json={"reasons": ["属实"]}, headers={"Authorization": token("commission_leader")})
+    assert leader.status_code == 403 and leader.json()["error"]["code"] == "approval_authority_required"
+    silent = web_session.post(path, json={}, headers={"Authorization": token("commission_secretary")})
+    assert silent.status_code == 400 and silent.json()["error"]["code"] == "decision_reasons_required"
+    with entrypoint_waiter(superseded, "on", timeout=10):
+        approved = web_session.post(
+            path,
+            json={"reasons": ["经纪委研究，转廉情预警质询"]},
+            headers={"Authorization": token("commission_secretary")},
+        )
+        assert approved.status_code == 200, approved.text
+    assert seen_superseded[0]["data"]["superseded_by"] == proposal_id
+    assert seen_superseded[0]["data"]["reason"] == "verified_new_report"
+    lower = _stored(web_session, token, warning["id"])
+    assert (lower["status"], lower["superseded_by"], lower["issued_on"]) == (
+        "superseded",
+        proposal_id,
+        warning["issued_on"],
+    )
+
+
+def test_the_worklist_and_organisational_handling_answer_over_http(
+    container_factory, service_config, web_session, token
+):
+    """Issue 8 item 10: a bounded worklist for the caller's counties; the task list (篇5 七(一))."""
+    container_factory(WarningService, service_config).start()
+    waiting = web_session.post(
+        "/api/v1/warnings",
+        json={
+            "official_id": "off-50",
+            "unit_id": "unit-9",
+            "county": "130402",
+            "level": 3,
+            "reasons": ["群众反映"],
+            "trigger": "public_reports",
+        },
+        headers={"Authorization": token("warning_officer")},
+    ).json()
+    issued = _issue(web_session, token, official="off-51")
+    work = web_session.get(
+        "/api/v1/worklist?limit=5", headers={"Authorization": token("commission_leader", county="130400")}
+    )
+    assert work.status_code == 200, work.text
+    body = work.json()
+    assert [w["warning_id"] for w in body["awaiting_approval"]["items"]] == [waiting["id"]]
+    assert [w["warning_id"] for w in body["awaiting_answer"]["items"]] == [issued["id"]]
+    assert body["organisational_handling"] == {"items": [], "truncated": False}
+    elsewhere = web_session.get("/api/v1/worklist?county=130102", headers={"Authorization": token("auditor")})
+    assert elsewhere.status_code == 403
+    tasks = web_session.get("/api/v1/organisational-handling", headers={"Authorization": token("auditor")})
+    assert tasks.status_code == 200 and tasks.json() == []
+    missing = web_session.get("/api/v1/organisational-handling/oh-x", headers={"Authorization": token("auditor")})
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "organisational_task_not_found"
+
+
+class _FakeArchive:
+    """archive's registry over RPC, as the demo province has it (tools/wuying_tools/demo.py)."""
+
+    name = "archive"
+
+    @rpc
+    def get_official(self, official_id):
+        return {
+            "130402-O00001": {"id": "130402-O00001", "name": "王伟", "county": "130402", "unit_id": "130402-U01"}
+            | {"post": "纪委书记", "rank": "副处级", "status": "serving", "commission_staff": True},
+            "130402-O00003": {"id": "130402-O00003", "name": "李静", "county": "130402", "unit_id": "130402-U01"}
+            | {"post": "纪检监察室主任", "rank": "正科级", "status": "serving", "commission_staff": True},
+        }.get(official_id)
+
+
+def _interview_plan(lead="130402-O00001"):
+    return {
+        "interviewers": ["130402-O00001", "130402-O00003"],
+        "lead": lead,
+        "plan": "谈话提纲",
+        "notice_slip_no": "约谈〔2026〕3号",
+        "scheduled_on": "2099-12-01",
+    }
+
+
+def test_an_interview_without_archive_is_refused_with_503_and_nothing_is_arranged(
+    container_factory, service_config, web_session, token
+):
+    """Issue 8 item 9: the lead's rank is checked against archive's registry over RPC; if archive
+    cannot answer, nothing is arranged and the answer says why."""
+    container_factory(WarningService, {**service_config, "ARCHIVE_RPC_TIMEOUT": 2}).start()
+    warning = _issue(web_session, token, official="off-60")
+    answer = web_session.post(
+        f"/api/v1/warnings/{warning['id']}/interviews",
+        json=_interview_plan(),
+        headers={"Authorization": token("warning_officer")},
+    )
+    assert answer.status_code == 503, answer.text
+    assert answer.json()["error"]["code"] == "registry_unavailable"
+    assert _stored(web_session, token, warning["id"])["interviews"] == []
+
+
+def test_an_interview_lead_is_checked_against_archives_registry_and_the_interview_recorded(
+    container_factory, service_config, web_session, token
+):
+    """篇5 五(二)2(2): 主谈人为党委成员或纪检监察机关负责同志、分管负责同志 — from archive's registry
+    (issue 8 item 9), then the interview that took place is recorded (篇5 五(二)2(4))."""
+    container_factory(_FakeArchive, service_config).start()
+    container_factory(WarningService, service_config).start()
+    warning = _issue(web_session, token, official="off-61")
+    path = f"/api/v1/warnings/{warning['id']}/interviews"
+    officer = token("warning_officer", subject="officer-61")
+    unfit = web_session.post(path, json=_interview_plan(lead="130402-O00003"), headers={"Authorization": officer})
+    assert unfit.status_code == 400 and "lead" in unfit.json()["error"]["fields"]
+    arranged = web_session.post(path, json=_interview_plan(), headers={"Authorization": officer})
+    assert arranged.status_code == 201, arranged.text
+    [interview] = arranged.json()["interviews"]
+    assert (interview["lead_rank"], interview["lead_post"]) == ("commission_principal", "纪委书记")
+    recorded = web_session.post(
+        f"{path}/{interview['id']}/record",
+        json={
+            "held_on": warning["issued_on"],
+            "attendees": ["130402-O00001", "130402-O00003"],
+            "summary": "告知群众反映的主要问题，本人作出说明",
+            "follow_up": "七个工作日内书面说明",
+        },
+        headers={"Authorization": officer},
+    )
+    assert recorded.status_code == 200, recorded.text
+    assert recorded.json()["interviews"][0]["held"]["recorded_by"] == "officer-61"
+
+
+def test_a_loaded_calendar_year_is_published_and_consumed_by_warning_like_any_service(
+    container_factory, service_config, web_session, token, event_listener
+):
+    """Issue 8 item 3: one mechanism for the province — ``calendar.year_loaded`` v1 on
+    warning.events, consumed here too (stored by year, provisional dates recounted)."""
+    container = container_factory(WarningService, service_config)
+    container.start()
+    listener, seen = event_listener(service_config, "warning", "calendar.year_loaded")
+    year = {"year": 2027, "source": "国办发明电（测试）", "holidays": ["2027-01-01"], "workdays": []}
+    with (
+        entrypoint_waiter(listener, "on", timeout=10),
+        entrypoint_waiter(container, "on_calendar_year_loaded", timeout=10) as consumed,
+    ):
+        loaded = web_session.put(
+            "/api/v1/calendar/years/2027", json=year, headers={"Authorization": token("operator", county="130000")}
+        )
+        assert loaded.status_code == 200, loaded.text
+    assert consumed.get() == "processed"
+    [event] = seen
+    assert event["type"] == "wuying.warning.calendar.year_loaded.v1" and event["county"] == "130000"
+    assert event["data"] == {"year": 2027, "holidays": ["2027-01-01"], "workdays": [], "source": "国办发明电（测试）"}
+
+
+class _ClarifiedProbe(Schema):
+    petition_id = fields.String()
+    county = fields.String()
+    official_ids = fields.List(fields.String())
+    clarified_at = fields.String()
+    summary_zh = fields.String()
+
+
+CLARIFIED_PROBE = registry.register("intake", "warnprobe.clarified", 1, _ClarifiedProbe, "test only")
+
+
+def test_a_clarification_from_intake_reaches_the_accused_officials_inbox_once(
+    container_factory, service_config, web_session, token, publish_event
+):
+    """Seed 003 澄清正名 (issue 8 item 6): intake's ``petition.clarified`` v1 becomes a system
+    message to each accused official, once however often it is delivered."""
+    container = container_factory(WarningService, service_config)
+    container.start()
+    event = build_event(
+        CLARIFIED_PROBE,
+        {
+            "petition_id": "p-77",
+            "county": "130402",
+            "official_ids": ["off-70"],
+            "clarified_at": "2026-11-20T02:00:00Z",
+            "summary_zh": "所反映问题经核查不属实。",
+        },
+        subject="petition/p-77",
+        county="130402",
+    )
+    event["type"] = "wuying.intake.petition.clarified.v1"
+    for expected in ("processed", "duplicate"):
+        with entrypoint_waiter(container, "on_petition_clarified", timeout=10) as result:
+            publish_event(service_config, "intake", "petition.clarified", event)
+        assert result.get() == expected
+    inbox = web_session.get("/api/v1/inbox", headers={"Authorization": token("official", subject="off-70")})
+    assert inbox.status_code == 200
+    assert [(m["title"], m["warning_id"]) for m in inbox.json()] == [("澄清正名告知", None)]
+    assert "澄清正名" in inbox.json()[0]["body"]
 
 
 def test_other_services_read_warnings_and_eligibility_over_rpc(container_factory, service_config, web_session, token):

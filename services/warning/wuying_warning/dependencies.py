@@ -1,13 +1,16 @@
 """Providers of the warning service."""
 
+import eventlet
+from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider
 
 from wuying_common.outbox import OutboxRelay
 from wuying_common.store import StoreProvider
 
 from .domain.deadlines import DEFAULT_RULE_VERSION, RuleSet, ruleset
+from .exceptions import RegistryUnavailable
 from .notifiers import CHANNELS
-from .persistence import ALIAS, WarningRecord, WarningStore
+from .persistence import ALIAS, CalendarYear, OrganisationalTask, WarningRecord, WarningStore
 
 
 def warning_store() -> StoreProvider:
@@ -15,7 +18,25 @@ def warning_store() -> StoreProvider:
 
 
 def warning_outbox() -> OutboxRelay:
-    return OutboxRelay(WarningRecord)
+    return OutboxRelay(WarningRecord, OrganisationalTask, CalendarYear)
+
+
+class ArchiveRegistry:
+    """archive's registry of officials over nameko RPC (``archive.get_official``), with a time
+    limit: nameko 2.14's RpcProxy has none, and arranging an interview must not hang on a
+    stopped archive. Unreachable (no archive bound, or no answer in time): 503
+    ``registry_unavailable``."""
+
+    def __init__(self, proxy, timeout: float) -> None:
+        self.proxy = proxy
+        self.timeout = timeout
+
+    def get_official(self, official_id: str) -> dict | None:
+        try:
+            with eventlet.Timeout(self.timeout):
+                return self.proxy.get_official(official_id)
+        except (UnknownService, eventlet.Timeout):
+            raise RegistryUnavailable(fields={"lead": "无法连接人员登记库（档案服务）"}) from None
 
 
 class Rules(DependencyProvider):

@@ -7,7 +7,7 @@ about access, existence and the state machine as the HTTP API words them.
 
 from nameko.exceptions import deserialize_to_instance
 
-from wuying_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from wuying_common.errors import Conflict, Forbidden, NotFound, ServiceUnavailable, ValidationFailed
 
 
 @deserialize_to_instance
@@ -68,3 +68,51 @@ class InvalidInterview(ValidationFailed):
 class InboxMessageNotFound(NotFound):
     code = "inbox_message_not_found"
     message = "未找到该消息"
+
+
+@deserialize_to_instance
+class DecisionReasonsRequired(ValidationFailed):
+    code = "decision_reasons_required"
+    message = "升级预警须写明决定理由（篇5 七(一)：经调查问题属实的，可转…）"
+
+
+@deserialize_to_instance
+class ReportNotFound(NotFound):
+    code = "report_not_found"
+    message = "该预警下没有这件待核实的反映"
+
+
+@deserialize_to_instance
+class FindingAlreadyRecorded(Conflict):
+    code = "finding_already_recorded"
+    message = "该反映的核实结论已经记录"
+
+
+@deserialize_to_instance
+class InterviewNotFound(NotFound):
+    code = "interview_not_found"
+    message = "未找到该约谈安排"
+
+
+@deserialize_to_instance
+class InterviewAlreadyRecorded(Conflict):
+    code = "interview_already_recorded"
+    message = "该约谈的实施情况已经登记"
+
+
+@deserialize_to_instance
+class RegistryUnavailable(ServiceUnavailable):
+    code = "registry_unavailable"
+    message = "人员登记库（档案服务）暂不可用，无法核对主谈人职级，请稍后重试"
+
+
+@deserialize_to_instance
+class TaskNotFound(NotFound):
+    code = "organisational_task_not_found"
+    message = "未找到该组织处理事项"
+
+
+@deserialize_to_instance
+class TaskOwnerRequired(Forbidden):
+    code = "organisational_handling_owner_required"
+    message = "组织处理结果须由承办机关记录"

@@ -29,7 +29,7 @@ class InboxNotifier:
         message = InboxMessage(
             id=notice.id,
             official_id=notice.official_id,
-            warning_id=notice.warning_id,
+            warning_id=notice.warning_id or None,
             county=notice.county,
             kind=notice.kind,
             title=notice.title,

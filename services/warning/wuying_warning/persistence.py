@@ -51,6 +51,10 @@ class WarningRecord(OutboxDocument):
             "outbox_pending",
             "unit_id",
             "notices_pending",
+            "supersede_pending",
+            ("county", "reports_pending"),
+            ("status", "answer_due_provisional"),
+            ("status", "fix_due_provisional"),
         ],
     }
     id = StringField(primary_key=True, default=new_id)
@@ -81,12 +85,30 @@ class WarningRecord(OutboxDocument):
     answer_due = StringField(regex=ISO_DATE)
     answer_due_provisional = BooleanField()
     fix_due = StringField(regex=ISO_DATE)
+    fix_due_provisional = BooleanField()
     max_extensions = IntField(default=0)
     extensions = IntField(default=0)
-    rule_version = StringField()  # the deadline rule set the warning was issued under
+    # The rule set, issue date and due dates the warning was issued under: written once, on
+    # issue (an appeal's pause, an extension and a newly loaded calendar year move the dues,
+    # each recorded in ``history``); never rewritten by an escalation (issue 8).
+    rule_version = StringField()
     appealed_from = StringField()
-    escalations = IntField(default=0)
-    overdue_notices = ListField(StringField())  # "answer:3", "fix:2": each told once per level
+    overdue_notices = ListField(StringField())  # "answer:3", "fix:2": each told once
+    # 一事一例 (篇5 七(四)): the matter (risk point, or trigger), shared by its escalations.
+    matter = StringField()
+    # Escalation (篇5 七(一), 三(一)2): a proposal of the next level links the lower warning and
+    # carries the evidence (missed steps, verified reports) and the decision with its reasons.
+    escalated_from = StringField()
+    escalation = DictField()  # {"reason": …, "evidence": [{…}, …]}
+    decision = DictField()  # {"outcome": approved|rejected, "by", "at", "reasons"}
+    superseded_by = StringField()  # the higher warning that closed this one
+    superseded_on = StringField(regex=ISO_DATE)
+    escalation_ids = ListField(StringField())  # proposals made from this warning
+    supersede_pending = BooleanField(default=False)  # issued; lower warnings not closed yet
+    # New reports about the official while this warning is open, pending verification
+    # (篇5 七(一): 经调查问题属实的); each with its finding once recorded.
+    pending_reports = ListField(DictField())
+    reports_pending = BooleanField(default=False)  # a report above still awaits its finding
     responses = ListField(DictField())  # the official's own words stay here, never in an event
     revisits = ListField(DictField())
     lifted_on = StringField(regex=ISO_DATE)
@@ -107,16 +129,54 @@ class WarningRecord(OutboxDocument):
     attached_proposals = ListField(DictField())
     suppressed_proposals = ListField(DictField())
     merged_event_ids = ListField(StringField())
-    report_event_ids = ListField(StringField())  # intake reports that escalated this warning
+    report_event_ids = ListField(StringField())  # intake reports attached to this warning
 
 
-class CalendarYear(Document):
-    """A year's holiday arrangement loaded by an operator (PUT /api/v1/calendar/years/<year>)."""
+class OrganisationalTask(OutboxDocument):
+    """组织处理 of an ignored red warning (篇5 七(一); ``domain.organisational``): ``_id`` is
+    ``oh-<warning id>``, so the timer opens it once however often it ticks."""
 
-    meta = {"db_alias": ALIAS, "collection": "calendar_years"}
-    year = IntField(primary_key=True)
+    subject_kind = "organisational_handling"
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "organisational_tasks",
+        "indexes": [("county", "status", "due_on"), "outbox_pending"],
+    }
+    id = StringField(primary_key=True)
+    warning_id = StringField(required=True)
+    official_id = StringField(required=True)
+    unit_id = StringField()
+    county = StringField(required=True, regex=r"^\d{6}$")
+    status = StringField(required=True, default="open", choices=("open", "closed"))
+    owner = StringField(required=True)
+    owner_zh = StringField(required=True)
+    recorder_role = StringField(required=True)
+    rule_version = StringField(required=True)
+    opened_on = StringField(required=True, regex=ISO_DATE)
+    opened_at = DateTimeField(required=True)
+    due_on = StringField(required=True, regex=ISO_DATE)
+    due_provisional = BooleanField(default=False)
+    evidence = DictField()  # the missed step of the red warning
+    outcome = DictField()  # {"measure", "measure_zh", "decided_on", "by", "at", "reasons"}
+    closed_on = StringField(regex=ISO_DATE)
+    history = ListField(DictField())
+
+
+class CalendarYear(OutboxDocument):
+    """A year's holiday arrangement loaded by an operator (PUT /api/v1/calendar/years/<year>);
+    its ``calendar.year_loaded`` event is written with it. ``applied_event_ids``: the events
+    whose consumption (recomputing provisional dues) finished, by key."""
+
+    subject_kind = "calendar_year"
+    meta = {"db_alias": ALIAS, "collection": "calendar_years", "indexes": ["outbox_pending"]}
+    # ``_id`` is the year (the outbox relay reads aggregates by a primary key named ``id``).
+    id = IntField(primary_key=True)
+    year = IntField(required=True)
     data = DictField(required=True)
+    county = StringField(regex=r"^\d{6}$")  # the loading operator's scope: the event's county
     loaded_at = DateTimeField(required=True)
+    loaded_by = StringField()
+    applied_event_ids = ListField(StringField())
 
 
 class InboxMessage(Document):
@@ -125,7 +185,7 @@ class InboxMessage(Document):
     meta = {"db_alias": ALIAS, "collection": "inbox", "indexes": [("official_id", "-delivered_at")]}
     id = StringField(primary_key=True)
     official_id = StringField(required=True)
-    warning_id = StringField(required=True)
+    warning_id = StringField()  # none for a message about a report (澄清正名)
     county = StringField(required=True)
     kind = StringField(required=True)
     title = StringField(required=True)
@@ -168,7 +228,7 @@ def proposal_warning_id(event_id: str) -> str:
 class WarningStore(Store):
     """The warning service's repository: the only code that reads or writes its collections."""
 
-    documents = (WarningRecord, OfficialWarnings, CalendarYear, InboxMessage, SmsDelivery)
+    documents = (WarningRecord, OfficialWarnings, OrganisationalTask, CalendarYear, InboxMessage, SmsDelivery)
 
     # -- warnings by key ---------------------------------------------------------------------
     def warning(self, warning_id: str) -> WarningRecord | None:
@@ -238,12 +298,65 @@ class WarningStore(Store):
         )
         return list(query.order_by("proposed_at", "id"))
 
+    def worklist(
+        self,
+        scopes: Iterable[str],
+        statuses: Iterable[str],
+        order: str,
+        limit: int,
+        level: int | None = None,
+        reports_pending: bool = False,
+    ) -> list[WarningRecord]:
+        """Warnings of the caller's counties (``scopes``: county, city or province codes) in
+        ``statuses`` (and of ``level``, or with a report pending verification), most urgent
+        first by ``order`` (a field name), at most ``limit``."""
+        query = WarningRecord.objects(status__in=list(statuses)).filter(__raw__=county_scope(scopes))
+        if level:
+            query = query(level=level)
+        if reports_pending:
+            query = query(reports_pending=True)
+        return list(query.order_by(order, "id").limit(limit))
+
+    # -- organisational handling -----------------------------------------------------------------
+    def task(self, task_id: str) -> OrganisationalTask | None:
+        return self.get(OrganisationalTask, task_id)
+
+    def tasks(self, scopes: Iterable[str], status: str | None, limit: int) -> list[OrganisationalTask]:
+        """Tasks of the caller's counties, the earliest due first (a worklist for people)."""
+        query = OrganisationalTask.objects().filter(__raw__=county_scope(scopes))
+        if status:
+            query = query(status=status)
+        return list(query.order_by("due_on", "id").limit(limit))
+
     # -- the deadline timer (per tick, not per event) ------------------------------------------
     def overdue_candidates(self, today: str, limit: int = 500) -> list[WarningRecord]:
-        """Issued warnings past their answer date, and rectifications past their fix date."""
+        """Issued warnings past their answer date, and warnings not rectified (issued or
+        rectifying) past their fix date."""
         answer = WarningRecord.objects(status="issued", answer_due__lt=today).limit(limit)
-        fix = WarningRecord.objects(status="rectifying", fix_due__lt=today).limit(limit)
-        return list(answer) + list(fix)
+        fix = WarningRecord.objects(status__in=["issued", "rectifying"], fix_due__lt=today).limit(limit)
+        found = {w.pk: w for w in answer}
+        for w in fix:
+            found.setdefault(w.pk, w)
+        return list(found.values())
+
+    def supersede_pending(self, limit: int = 200) -> list[WarningRecord]:
+        """Issued warnings whose lower warnings are not closed yet (a crash in between)."""
+        return list(WarningRecord.objects(supersede_pending=True).limit(limit))
+
+    def clear_supersede_pending(self, warning_id: str) -> None:
+        # By key; repeating it is harmless (the lower warnings are closed, or were before).
+        WarningRecord.objects(id=warning_id).update_one(set__supersede_pending=False)
+
+    def provisional_dues(self, statuses: Iterable[str], limit: int = 5000) -> list[WarningRecord]:
+        """Warnings in ``statuses`` with a provisional answer or fix date: what a newly loaded
+        calendar year recomputes (once per loaded year, never per request)."""
+        wanted = list(statuses)
+        answer = WarningRecord.objects(status__in=wanted, answer_due_provisional=True).limit(limit)
+        fix = WarningRecord.objects(status__in=wanted, fix_due_provisional=True).limit(limit)
+        found = {w.pk: w for w in answer}
+        for w in fix:
+            found.setdefault(w.pk, w)
+        return sorted(found.values(), key=lambda w: w.pk)
 
     def notices_pending(self, limit: int = 200) -> list[WarningRecord]:
         return list(WarningRecord.objects(notices_pending=True).limit(limit))
@@ -281,7 +394,26 @@ class WarningStore(Store):
 
     # -- calendar years (a handful of small documents) -----------------------------------------
     def calendar_years(self) -> list[dict]:
-        return [c.data for c in CalendarYear.objects.order_by("year")]
+        return [c.data for c in CalendarYear.objects.only("year", "data").order_by("year")]
 
-    def save_calendar_year(self, data: dict) -> None:
-        self.add_or_replace(CalendarYear(year=data["year"], data=data, loaded_at=datetime.utcnow()))
+    def calendar_year(self, year: int) -> CalendarYear | None:
+        return self.get(CalendarYear, year)
+
+
+def county_scope(scopes: Iterable[str]) -> dict:
+    """A raw filter for the counties a token covers (``auth.covers``: a province code covers its
+    counties, a city code its districts); on MongoDB an index range on ``county``."""
+    clauses: list[dict] = []
+    exact: list[str] = []
+    for scope in scopes:
+        if scope.endswith("0000"):
+            clauses.append({"county": {"$regex": f"^{scope[:2]}"}})
+        elif scope.endswith("00"):
+            clauses.append({"county": {"$regex": f"^{scope[:4]}"}})
+        else:
+            exact.append(scope)
+    if exact:
+        clauses.append({"county": {"$in": exact}})
+    if not clauses:
+        return {"county": {"$in": []}}
+    return clauses[0] if len(clauses) == 1 else {"$or": clauses}

@@ -6,7 +6,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from wuying_common.events import COUNTY_CODE, ConsumedEventData, registry
 
-from .domain import lifecycle
+from .domain import lifecycle, organisational
+from .domain.escalation import FINDING_ZH, REASON_ZH
 from .domain.levels import LEVELS, TRIGGERS, trigger_label
 
 SERVICE = "warning"
@@ -34,6 +35,13 @@ class WarningIssuedV1Schema(Schema):
     fix_due = fields.Date(required=True, allow_none=True)
     rule_version = fields.String(required=True)
     approved_by = fields.String(required=True)
+    # Added in issue 8, optional in v1 (tolerant readers ignore them).
+    fix_due_provisional = fields.Boolean(
+        metadata={"description": "整改期限涉及尚未加载节假日安排的年份，日期可能变化（民法典 第二百零三条顺延）"}
+    )
+    escalated_from = fields.String(
+        allow_none=True, metadata={"description": "升级预警：被本预警取代的较低等级预警 (篇5 七(一))"}
+    )
 
 
 WARNING_ISSUED = registry.register(
@@ -75,12 +83,17 @@ class WarningOverdueV1Schema(_WarningRefV1):
     due_on = fields.Date(required=True)
     detected_on = fields.Date(required=True)
     organisational_handling = fields.Boolean(
-        required=True, metadata={"description": "红色预警仍不整改：转组织处理 (篇5 七(一))"}
+        required=True,
+        metadata={"description": "红色预警逾期未整改：已转组织处理事项（organisational_handling.opened）(篇5 七(一))"},
     )
 
 
 class WarningEscalatedV1Schema(_WarningRefV1):
-    """预警升级 (篇5 七(一), 篇8 第十八条(二)1①/(三)1①); level and colour are the new ones."""
+    """预警升级 (篇5 七(一), 篇8 第十八条(二)1①/(三)1①); level and colour are the new ones.
+
+    Deprecated since issue 8 and no longer published: a warning never changes its level; an
+    escalation is a new warning (``warning.issued`` with ``escalated_from``) and the lower one is
+    closed by ``warning.superseded``."""
 
     previous_level = fields.Integer(required=True, validate=LEVEL)
     previous_colour = fields.String(required=True, validate=COLOUR)
@@ -107,7 +120,101 @@ WARNING_OVERDUE = registry.register(
     SERVICE, "warning.overdue", 1, WarningOverdueV1Schema, "An answer or fix deadline passed (预警逾期)."
 )
 WARNING_ESCALATED = registry.register(
-    SERVICE, "warning.escalated", 1, WarningEscalatedV1Schema, "A warning moved up one level (预警升级)."
+    SERVICE,
+    "warning.escalated",
+    1,
+    WarningEscalatedV1Schema,
+    "Deprecated, no longer published (issue 8): see warning.superseded and warning.issued.escalated_from.",
+)
+
+
+class WarningSupersededV1Schema(_WarningRefV1):
+    """较低等级预警被更高等级预警取代 (篇5 七(一) 可转…; 一事一例 篇5 七(四)): closed, linked to the
+    higher warning. Level and colour are the lower warning's own (never changed)."""
+
+    superseded_by = fields.String(required=True)
+    superseded_on = fields.Date(required=True)
+    by_level = fields.Integer(required=True, validate=LEVEL)
+    by_colour = fields.String(required=True, validate=COLOUR)
+    reason = fields.String(
+        required=True,
+        validate=validate.OneOf(["answer_overdue", "fix_overdue", "verified_new_report", "higher_level_proposal"]),
+    )
+    previous_status = fields.String(required=True)
+
+
+WARNING_SUPERSEDED = registry.register(
+    SERVICE,
+    "warning.superseded",
+    1,
+    WarningSupersededV1Schema,
+    "A warning was closed because a higher-level warning for the same matter was issued (预警被取代).",
+)
+
+
+class OrganisationalHandlingOpenedV1Schema(Schema):
+    """红色预警逾期未整改，转组织处理 (篇5 七(一); 篇8 第十八条(三)): a task with an owner and a due date."""
+
+    task_id = fields.String(required=True)
+    warning_id = fields.String(required=True)
+    official_id = fields.String(required=True)
+    unit_id = fields.String(required=True, allow_none=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    owner = fields.String(required=True)
+    opened_on = fields.Date(required=True)
+    due_on = fields.Date(required=True)
+    due_provisional = fields.Boolean(required=True)
+    rule_version = fields.String(required=True)
+    due_kind = fields.String(required=True, validate=validate.OneOf(["fix"]))
+    days_overdue = fields.Integer(required=True)
+
+
+class OrganisationalHandlingClosedV1Schema(Schema):
+    """组织处理结果已记录 (篇5 七(一)): which measure, decided when and by whom; reasons stay here."""
+
+    task_id = fields.String(required=True)
+    warning_id = fields.String(required=True)
+    official_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    measure = fields.String(required=True, validate=validate.OneOf(list(organisational.MEASURES)))
+    decided_on = fields.Date(required=True)
+    decided_by = fields.String(required=True)
+    closed_on = fields.Date(required=True)
+    on_time = fields.Boolean(required=True)
+
+
+ORGANISATIONAL_HANDLING_OPENED = registry.register(
+    SERVICE,
+    "organisational_handling.opened",
+    1,
+    OrganisationalHandlingOpenedV1Schema,
+    "An ignored red warning became an organisational-handling task (转组织处理).",
+)
+ORGANISATIONAL_HANDLING_CLOSED = registry.register(
+    SERVICE,
+    "organisational_handling.closed",
+    1,
+    OrganisationalHandlingClosedV1Schema,
+    "The outcome of an organisational-handling task was recorded (组织处理结果).",
+)
+
+
+class CalendarYearLoadedV1Schema(Schema):
+    """A year's official holiday arrangement (国务院办公厅 每年公布) loaded once for the province:
+    every service stores it by ``year`` and counts its deadlines on it (DESIGN.md §4)."""
+
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    holidays = fields.List(fields.Date(), required=True, metadata={"description": "法定节假日（放假日）"})
+    workdays = fields.List(fields.Date(), required=True, metadata={"description": "调休上班的周末"})
+    source = fields.String(required=True, metadata={"description": "文件依据，如 国办发明电〔…〕…号"})
+
+
+CALENDAR_YEAR_LOADED = registry.register(
+    SERVICE,
+    "calendar.year_loaded",
+    1,
+    CalendarYearLoadedV1Schema,
+    "An operator loaded a year's official holiday arrangement (法定节假日安排).",
 )
 
 
@@ -193,6 +300,25 @@ class PetitionTriagedReader(ConsumedEventData):
     subjects = fields.List(fields.Nested(_TriagedSubjectReader), load_default=list)
 
 
+class PetitionClarifiedReader(ConsumedEventData):
+    """The part of intake's ``petition.clarified`` v1 this service reads (seed 003 澄清正名)."""
+
+    petition_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    official_ids = fields.List(fields.String(validate=ID), required=True)
+    clarified_at = fields.String(load_default=None, allow_none=True)
+    summary_zh = fields.String(load_default="", allow_none=True, validate=validate.Length(max=2000))
+
+
+class CalendarYearLoadedReader(ConsumedEventData):
+    """``calendar.year_loaded`` v1, read back like any consumer would (warning publishes it)."""
+
+    year = fields.Integer(required=True)
+    holidays = fields.List(fields.String(), load_default=list)
+    workdays = fields.List(fields.String(), load_default=list)
+    source = fields.String(load_default="")
+
+
 # -- HTTP payloads ---------------------------------------------------------------------------
 class ProposeSchema(Schema):
     official_id = fields.String(required=True, validate=ID)
@@ -225,6 +351,12 @@ class ApproveSchema(Schema):
         load_default=None, allow_none=True, metadata={"description": "书面通知的实际发出日期；缺省为今天（北京时间）"}
     )
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    reasons = fields.List(
+        fields.String(validate=validate.Length(min=1, max=2000)),
+        load_default=list,
+        validate=validate.Length(max=20),
+        metadata={"description": "决定理由；升级预警（escalated_from）必填 (篇5 七(一) 可转)"},
+    )
 
 
 class ResponseSchema(Schema):
@@ -277,12 +409,27 @@ class ExtensionSchema(Schema):
     )
 
 
+class RejectSchema(Schema):
+    reasons = REASONS
+
+
+class FindingSchema(Schema):
+    substantiated = fields.Boolean(
+        required=True, metadata={"description": "经调查问题是否属实 (篇5 七(一))；属实的提出升级预警建议"}
+    )
+    reasons = REASONS
+
+
 class InterviewSchema(Schema):
-    interviewers = fields.List(fields.String(validate=validate.Length(min=1, max=64)), required=True)
-    lead = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    lead_rank = fields.String(
+    interviewers = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
         required=True,
-        metadata={"description": "party_committee_member, commission_principal, commission_leader_in_charge"},
+        metadata={"description": "谈话人员（人员登记库编号）"},
+    )
+    lead = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "主谈人的人员编号；其职级由档案服务的人员登记库核对，不再手填"},
     )
     plan = fields.String(required=True, validate=validate.Length(min=1, max=5000, error="须附谈话方案（谈话提纲）"))
     notice_slip_no = fields.String(required=True, validate=validate.Length(min=1, max=64, error="须填写约谈通知单编号"))
@@ -290,9 +437,48 @@ class InterviewSchema(Schema):
     place = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
+class InterviewRecordSchema(Schema):
+    held_on = fields.Date(required=True)
+    attendees = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        required=True,
+        metadata={"description": "实际参加约谈的谈话人员（两人以上，含主谈人）"},
+    )
+    official_attended = fields.Boolean(load_default=True)
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=5000, error="须填写谈话情况摘要"))
+    follow_up = fields.String(
+        required=True, validate=validate.Length(min=1, max=2000, error="须填写后续要求（如限期书面说明）")
+    )
+
+
+class OutcomeSchema(Schema):
+    measure = fields.String(
+        required=True,
+        validate=validate.OneOf(list(organisational.MEASURES)),
+        metadata={"description": "、".join(f"{k}（{v}）" for k, v in organisational.MEASURES.items())},
+    )
+    reasons = REASONS
+    decided_on = fields.Date(load_default=None, allow_none=True, metadata={"description": "缺省为今天（北京时间）"})
+
+
+class TaskQuerySchema(Schema):
+    county = fields.String(load_default=None, validate=COUNTY_CODE)
+    status = fields.String(load_default="open", validate=validate.OneOf(list(organisational.STATUSES)))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
+class WorklistQuerySchema(Schema):
+    county = fields.String(
+        load_default=None, validate=COUNTY_CODE, metadata={"description": "缺省为令牌授权的全部地区"}
+    )
+    limit = fields.Integer(
+        load_default=50, validate=validate.Range(min=1, max=200), metadata={"description": "每一类最多条数"}
+    )
+
+
 class InboxMessageSchema(Schema):
     id = fields.String()
-    warning_id = fields.String()
+    warning_id = fields.String(allow_none=True)
     kind = fields.String()
     title = fields.String()
     body = fields.String()
@@ -371,8 +557,20 @@ class WarningSchema(Schema):
     answer_due = fields.String(allow_none=True)
     answer_due_provisional = fields.Boolean(allow_none=True)
     fix_due = fields.String(allow_none=True)
+    fix_due_provisional = fields.Boolean(allow_none=True)
     rule_version = fields.String(allow_none=True)
-    escalations = fields.Integer()
+    matter = fields.String(allow_none=True)
+    escalated_from = fields.String(allow_none=True)
+    escalation = fields.Dict(allow_none=True)
+    escalation_reason_zh = fields.Function(
+        lambda w: REASON_ZH.get((w.escalation or {}).get("reason", "")), metadata={"type": "string"}
+    )
+    decision = fields.Dict(allow_none=True)
+    superseded_by = fields.String(allow_none=True)
+    superseded_on = fields.String(allow_none=True)
+    escalation_ids = fields.List(fields.String())
+    pending_reports = fields.List(fields.Nested(lambda: PendingReportSchema()))
+    status_zh = fields.Function(lambda w: status_label(w.status), metadata={"type": "string"})
     lifted_on = fields.String(allow_none=True)
     paused_on = fields.String(allow_none=True)
     appeals = fields.List(fields.Dict())
@@ -383,7 +581,20 @@ class WarningSchema(Schema):
     notices = fields.List(fields.Dict())
     attached_proposals = fields.List(fields.Dict())
     suppressed_proposals = fields.List(fields.Dict())
+    history = fields.List(fields.Dict())
     version = fields.Integer()
+
+
+class PendingReportSchema(Schema):
+    """A new report attached to an open warning, pending verification (篇5 七(一))."""
+
+    petition_id = fields.String()
+    reported_on = fields.String()
+    attached_at = fields.String()
+    status = fields.String()
+    status_zh = fields.Function(lambda r: FINDING_ZH.get(r.get("status"), "待核实"), metadata={"type": "string"})
+    finding = fields.Dict(allow_none=True)
+    escalation_id = fields.String(allow_none=True)
 
 
 class WarningItemSchema(Schema):
@@ -465,6 +676,78 @@ class WorkingDaysResultSchema(Schema):
     date = fields.Date()
     provisional = fields.Boolean(metadata={"description": "涉及尚未加载节假日安排的年份，日期可能变化"})
     loaded_years = fields.List(fields.Integer())
+
+
+class TaskSchema(Schema):
+    """组织处理事项 (篇5 七(一))."""
+
+    id = fields.String()
+    warning_id = fields.String()
+    official_id = fields.String()
+    unit_id = fields.String(allow_none=True)
+    county = fields.String()
+    status = fields.String()
+    status_zh = fields.Function(lambda t: organisational.STATUS_ZH.get(t.status, t.status), metadata={"type": "string"})
+    owner = fields.String()
+    owner_zh = fields.String()
+    recorder_role = fields.String()
+    rule_version = fields.String()
+    opened_on = fields.String()
+    due_on = fields.String()
+    due_provisional = fields.Boolean()
+    evidence = fields.Dict()
+    outcome = fields.Dict(allow_none=True)
+    measure_zh = fields.Function(
+        lambda t: organisational.MEASURES.get((t.outcome or {}).get("measure", "")), metadata={"type": "string"}
+    )
+    closed_on = fields.String(allow_none=True)
+    history = fields.List(fields.Dict())
+    version = fields.Integer()
+
+
+class WorkItemSchema(Schema):
+    """A warning as one line of a staff worklist: what is awaited and by when."""
+
+    warning_id = fields.String(attribute="id")
+    official_id = fields.String()
+    unit_id = fields.String()
+    county = fields.String()
+    level = fields.Integer()
+    colour = fields.String()
+    colour_zh = fields.Function(lambda w: colour_label(w.colour), metadata={"type": "string"})
+    status = fields.String()
+    status_zh = fields.Function(lambda w: status_label(w.status), metadata={"type": "string"})
+    proposed_at = fields.DateTime()
+    issued_on = fields.String(allow_none=True)
+    answer_due = fields.String(allow_none=True)
+    fix_due = fields.String(allow_none=True)
+    escalated_from = fields.String(allow_none=True)
+
+
+class WorklistSectionSchema(Schema):
+    items = fields.List(fields.Nested(WorkItemSchema))
+    truncated = fields.Boolean(metadata={"description": "还有更多事项：缩小地区范围或提高 limit"})
+
+
+class TaskSectionSchema(Schema):
+    items = fields.List(fields.Nested(TaskSchema))
+    truncated = fields.Boolean()
+
+
+class WorklistSchema(Schema):
+    """预警工作待办 (issue 8 item 10): what waits for staff, most urgent first, bounded."""
+
+    counties = fields.List(fields.String())
+    limit = fields.Integer()
+    awaiting_approval = fields.Nested(WorklistSectionSchema, metadata={"description": "待审批（含升级建议）"})
+    awaiting_answer = fields.Nested(WorklistSectionSchema, metadata={"description": "待答复（按答复期限）"})
+    awaiting_rectification = fields.Nested(WorklistSectionSchema, metadata={"description": "整改中（按整改期限）"})
+    awaiting_revisit = fields.Nested(WorklistSectionSchema, metadata={"description": "待回访"})
+    awaiting_lifting = fields.Nested(WorklistSectionSchema, metadata={"description": "已回访待解除"})
+    reports_pending_verification = fields.Nested(
+        WorklistSectionSchema, metadata={"description": "有待核实的新反映 (篇5 七(一))"}
+    )
+    organisational_handling = fields.Nested(TaskSectionSchema, metadata={"description": "待组织处理"})
 
 
 class TriggerSchema(Schema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 
 from wuying_common.auth import service_principal
@@ -14,11 +14,21 @@ from wuying_common.providers import CalendarProvider
 from wuying_common.service import WuyingService
 
 from . import views
-from .dependencies import NotifierChannels, Rules, warning_outbox, warning_store
+from .dependencies import ArchiveRegistry, NotifierChannels, Rules, warning_outbox, warning_store
 from .domain.authority import APPROVER_ROLES, EXTENSION_ROLE
-from .handlers import appeals, deadlines, lifecycle, notices, proposals, results
+from .handlers import (
+    appeals,
+    calendar,
+    deadlines,
+    escalations,
+    lifecycle,
+    notices,
+    organisational,
+    proposals,
+    results,
+)
 from .handlers.support import get_warning
-from .notifiers import build_notifiers
+from .notifiers import InboxNotifier, build_notifiers
 from .schemas import (
     AppealDecisionSchema,
     AppealSchema,
@@ -28,25 +38,36 @@ from .schemas import (
     EligibilityQuerySchema,
     EligibilitySchema,
     ExtensionSchema,
+    FindingSchema,
     InboxMessageSchema,
+    InterviewRecordSchema,
     InterviewSchema,
     LiftSchema,
+    OutcomeSchema,
     ProposeSchema,
     QuarterlyQuerySchema,
     QuarterlyReportSchema,
+    RejectSchema,
     ResponseSchema,
     RevisitSchema,
+    TaskQuerySchema,
+    TaskSchema,
     TransferSchema,
     TriggerSchema,
     WarningQuerySchema,
     WarningSchema,
     WorkingDaysQuerySchema,
     WorkingDaysResultSchema,
+    WorklistQuerySchema,
+    WorklistSchema,
     trigger_catalogue,
 )
 
 # Overdue answers and fixes are found within this many seconds; deadlines are whole days.
 DEADLINE_CHECK_SECONDS = 600
+# Every replica re-reads the (small) calendar collection this often, so replicas converge on the
+# years an operator loaded even if they missed nothing else.
+CALENDAR_REFRESH_SECONDS = 300
 
 # Staff who may read warnings; an official under supervision is not staff of the commission.
 READERS = ("warning_officer", *sorted(APPROVER_ROLES), "auditor", "agency_reader")
@@ -63,10 +84,15 @@ class WarningService(WuyingService):
     calendar = CalendarProvider()
     rules = Rules()
     channels = NotifierChannels()
+    archive = RpcProxy("archive")
 
     @property
     def notifiers(self):
         return build_notifiers(self.channels, self.store, self.clock.now)
+
+    @property
+    def registry(self) -> ArchiveRegistry:
+        return ArchiveRegistry(self.archive, float(self.config.get("ARCHIVE_RPC_TIMEOUT") or 5))
 
     def _count(self, noun, doc, warning, source):
         self.metrics.counter(noun, doc, ("level", "colour", "county", "source")).labels(
@@ -83,7 +109,17 @@ class WarningService(WuyingService):
 
     @wuying_event_handler("intake", "petition.triaged")
     def on_petition_triaged(self, event):
-        return deadlines.report_from_triage(self.store, self.clock, self.calendar, self.rules, event, self.notifiers)
+        return escalations.report_from_triage(self.store, self.clock, event)
+
+    @wuying_event_handler("intake", "petition.clarified")
+    def on_petition_clarified(self, event):
+        return notices.clarification_from_event(
+            self.store, self.clock, event, InboxNotifier(self.store, self.clock.now)
+        )
+
+    @wuying_event_handler("warning", "calendar.year_loaded")
+    def on_calendar_year_loaded(self, event):
+        return calendar.year_loaded_from_event(self.store, self.clock, self.calendar, event)
 
     # -- HTTP --------------------------------------------------------------------------------
     @route(
@@ -98,7 +134,7 @@ class WarningService(WuyingService):
     )
     def propose(self, request):
         kind, warning = proposals.propose_matter(self.store, self.clock, request.principal, request.payload, self.rules)
-        if kind != "new":  # 一事一例: attached to, or suppressed under, an open warning
+        if kind not in ("new", "supersede"):  # 一事一例: attached to, or suppressed under, an open warning
             return 200, warning
         self._count("warnings_proposed", "Warnings proposed, by level and county", warning, "staff")
         return warning
@@ -125,6 +161,83 @@ class WarningService(WuyingService):
         )
         self._count("warnings_issued", "Warnings issued, by level and county", warning, "approval")
         return warning
+
+    @route(
+        "POST",
+        "/api/v1/warnings/<warning_id>/reject",
+        summary="按权限决定不予发出（含升级建议），须写明理由",
+        body=RejectSchema,
+        response=WarningSchema,
+        roles=tuple(sorted(APPROVER_ROLES)),
+        tags=("warnings",),
+        errors=(400, 401, 403, 404, 409),
+    )
+    def reject(self, request, warning_id):
+        return lifecycle.reject(self.store, self.clock, request.principal, warning_id, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/warnings/<warning_id>/reports/<petition_id>/finding",
+        summary="预警后群众仍有反映：记录调查核实结论（属实的提出升级预警建议，篇5 七(一)）",
+        body=FindingSchema,
+        response=WarningSchema,
+        roles=("warning_officer",),
+        tags=("escalation",),
+        errors=(400, 401, 403, 404, 409),
+    )
+    def record_finding(self, request, warning_id, petition_id):
+        return escalations.record_finding(
+            self.store, self.clock, request.principal, warning_id, petition_id, request.payload
+        )
+
+    @route(
+        "GET",
+        "/api/v1/worklist",
+        summary="预警工作待办：待审批、待答复、整改中、待回访、待解除、待核实反映、待组织处理",
+        query=WorklistQuerySchema,
+        response=WorklistSchema,
+        roles=READERS,
+        tags=("worklists",),
+    )
+    def worklist(self, request):
+        return results.worklist(self.store, request.principal, request.payload)
+
+    @route(
+        "GET",
+        "/api/v1/organisational-handling",
+        summary="组织处理事项清单（按办理期限）",
+        query=TaskQuerySchema,
+        response=TaskSchema,
+        many=True,
+        roles=READERS,
+        tags=("organisational-handling",),
+    )
+    def list_tasks(self, request):
+        return organisational.list_tasks(self.store, request.principal, request.payload)
+
+    @route(
+        "GET",
+        "/api/v1/organisational-handling/<task_id>",
+        summary="组织处理事项详情",
+        response=TaskSchema,
+        roles=READERS,
+        tags=("organisational-handling",),
+    )
+    def get_task(self, request, task_id):
+        return organisational.get_task(self.store, request.principal, task_id)
+
+    @route(
+        "POST",
+        "/api/v1/organisational-handling/<task_id>/outcome",
+        summary="记录组织处理结果（处理方式、决定日期、理由），办结该事项",
+        body=OutcomeSchema,
+        response=TaskSchema,
+        roles=tuple(sorted(APPROVER_ROLES)),
+        tags=("organisational-handling",),
+        errors=(400, 401, 403, 404, 409),
+    )
+    def record_outcome(self, request, task_id):
+        return organisational.record_outcome(self.store, self.clock, request.principal, task_id, request.payload)
 
     @route(
         "GET",
@@ -170,7 +283,7 @@ class WarningService(WuyingService):
         tags=("calendar",),
     )
     def add_working_days(self, request):
-        return deadlines.add_working_days(self.calendar, request.payload["start"], request.payload["days"], self.store)
+        return calendar.add_working_days(self.calendar, request.payload["start"], request.payload["days"], self.store)
 
     @route(
         "PUT",
@@ -184,7 +297,7 @@ class WarningService(WuyingService):
     def load_calendar_year(self, request, year):
         if request.payload["year"] != year:
             raise ValidationFailed(fields={"year": f"与地址中的年份 {year} 不一致"})
-        return deadlines.load_calendar_year(self.store, self.calendar, request.payload)
+        return calendar.load_calendar_year(self.store, self.calendar, request.payload, self.clock, request.principal)
 
     @route(
         "POST",
@@ -273,20 +386,40 @@ class WarningService(WuyingService):
         errors=(400, 401, 403, 404, 409),
     )
     def extend(self, request, warning_id):
-        return deadlines.extend(self.store, self.clock, request.principal, warning_id, request.payload, self.notifiers)
+        return deadlines.extend(
+            self.store, self.clock, self.calendar, request.principal, warning_id, request.payload, self.notifiers
+        )
 
     @route(
         "POST",
         "/api/v1/warnings/<warning_id>/interviews",
-        summary="约谈预警：谈话方案、两人以上谈话人员、主谈人、约谈通知单",
+        summary="约谈预警：谈话方案、两人以上谈话人员、主谈人（职级按人员登记库核对）、约谈通知单",
         body=InterviewSchema,
         response=WarningSchema,
         status=201,
         roles=("warning_officer",),
         tags=("delivery",),
+        errors=(400, 401, 403, 404, 409, 503),
     )
     def interview(self, request, warning_id):
-        return notices.interview(self.store, self.clock, request.principal, warning_id, request.payload, self.notifiers)
+        return notices.interview(
+            self.store, self.clock, request.principal, warning_id, request.payload, self.notifiers, self.registry
+        )
+
+    @route(
+        "POST",
+        "/api/v1/warnings/<warning_id>/interviews/<interview_id>/record",
+        summary="登记约谈实施情况：日期、参加人员、谈话摘要、后续要求",
+        body=InterviewRecordSchema,
+        response=WarningSchema,
+        roles=("warning_officer",),
+        tags=("delivery",),
+        errors=(400, 401, 403, 404, 409),
+    )
+    def record_interview(self, request, warning_id, interview_id):
+        return notices.record_interview(
+            self.store, self.clock, request.principal, warning_id, interview_id, request.payload
+        )
 
     @route(
         "GET",
@@ -342,6 +475,10 @@ class WarningService(WuyingService):
     @timer(interval=DEADLINE_CHECK_SECONDS)
     def check_deadlines(self):
         return deadlines.check_deadlines(self.store, self.clock, self.calendar, self.rules, self.notifiers)
+
+    @timer(interval=CALENDAR_REFRESH_SECONDS)
+    def refresh_calendar(self):
+        calendar.refresh_calendar(self.store, self.calendar)
 
     # -- RPC for the other services (trusted callers inside the cluster) -------------------
     @rpc

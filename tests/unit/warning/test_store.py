@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from wuying_common import store as shared_store
+from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.errors import Conflict
 from wuying_testing.fakes.warning import FakeWarningStore
 from wuying_warning import handlers
@@ -15,6 +16,7 @@ from wuying_warning.persistence import (
     ALIAS,
     InboxMessage,
     OfficialWarnings,
+    OrganisationalTask,
     WarningRecord,
     WarningStore,
     proposal_warning_id,
@@ -130,6 +132,80 @@ def test_the_timer_finds_answers_and_fixes_past_their_dates(store):
     assert {w.id for w in store.overdue_candidates("2026-11-20")} == {late_answer.id, late_fix.id}
 
 
+def test_the_timer_finds_a_fix_date_passed_while_the_warning_is_still_unanswered(store):
+    """Issue 8: an ignored red warning may never have been answered; its fix date counts too."""
+    ignored = warning(level=1, status="issued", answer_due="2026-12-01", fix_due="2026-11-19")
+    both = warning(level=1, status="issued", answer_due="2026-11-01", fix_due="2026-11-19")
+    for w in (ignored, both, warning(level=1, status="rectified", fix_due="2026-11-01")):
+        store.add(w)
+    found = store.overdue_candidates("2026-11-20")
+    assert sorted(w.id for w in found) == sorted([ignored.id, both.id])
+
+
+def test_worklists_read_the_counties_a_token_covers_by_status_most_urgent_first(store):
+    """Issue 8 item 10: a city code covers its districts, a province code its counties."""
+    late = warning(status="issued", answer_due="2026-11-01")
+    soon = warning(status="issued", answer_due="2026-12-01", county="130403")
+    elsewhere = warning(status="issued", answer_due="2026-10-01", county="130102")
+    pending = warning(status="answered", reports_pending=True)
+    for w in (soon, late, elsewhere, pending, warning(status="proposed")):
+        store.add(w)
+    assert [w.id for w in store.worklist(["130400"], ["issued"], "answer_due", 10)] == [late.id, soon.id]
+    assert [w.id for w in store.worklist(["130000"], ["issued"], "answer_due", 2)] == [elsewhere.id, late.id]
+    assert [w.id for w in store.worklist(["130402", "130102"], ["issued"], "answer_due", 10)] == [
+        elsewhere.id,
+        late.id,
+    ]
+    assert [
+        w.id for w in store.worklist(["130402"], ["answered", "issued"], "proposed_at", 10, reports_pending=True)
+    ] == [pending.id]
+    assert [w.id for w in store.worklist(["130402"], ["answered"], "answer_due", 10, level=2)] == []
+
+
+def test_organisational_tasks_are_read_by_key_and_listed_by_county_and_due_date(store):
+    def task(key, county="130402", due="2026-12-21", status="open"):
+        return OrganisationalTask(
+            id=key,
+            warning_id=key[3:],
+            official_id="off-1",
+            county=county,
+            status=status,
+            owner="county_party_committee",
+            owner_zh="县（市、区）党委",
+            recorder_role="party_committee",
+            rule_version="default-2026.1",
+            opened_on="2026-11-20",
+            opened_at=datetime(2026, 11, 20),
+            due_on=due,
+        )
+
+    for t in (
+        task("oh-b"),
+        task("oh-a", due="2026-12-01"),
+        task("oh-c", county="130102"),
+        task("oh-d", status="closed"),
+    ):
+        store.add(t)
+    assert store.task("oh-a").due_on == "2026-12-01" and store.task("oh-x") is None
+    assert [t.id for t in store.tasks(["130402"], "open", 10)] == ["oh-a", "oh-b"]
+    assert [t.id for t in store.tasks(["130000"], None, 10)] == ["oh-a", "oh-b", "oh-c", "oh-d"]
+    assert [t.id for t in store.tasks(["130100"], None, 10)] == ["oh-c"]
+
+
+def test_provisional_dues_and_pending_supersedes_are_found_and_cleared(store):
+    """Issue 8 items 1 and 3: what a loaded year recounts; issued warnings with lower ones open."""
+    answer = warning(status="issued", answer_due_provisional=True)
+    fix = warning(status="rectifying", fix_due_provisional=True)
+    for w in (answer, fix, warning(status="lifted", answer_due_provisional=True), warning(status="issued")):
+        store.add(w)
+    assert sorted(w.id for w in store.provisional_dues(["issued", "rectifying"])) == sorted([answer.id, fix.id])
+    higher = warning(level=1, status="issued", supersede_pending=True)
+    store.add(higher)
+    assert [w.id for w in store.supersede_pending()] == [higher.id]
+    store.clear_supersede_pending(higher.id)
+    assert store.supersede_pending() == []
+
+
 def test_pending_notices_are_cleared_only_if_nothing_was_written_since(store):
     queued = warning(notices_pending=True)
     store.add(queued)
@@ -162,11 +238,16 @@ def test_an_inbox_message_is_delivered_once_listed_newest_first_and_read_once(st
     assert store.inbox_message("w.n1").read_at == datetime(2026, 11, 4)
 
 
-def test_a_calendar_year_loaded_twice_is_stored_once(store):
-    store.save_calendar_year({"year": 2028, "holidays": []})
-    store.save_calendar_year({"year": 2027, "holidays": []})
-    store.save_calendar_year({"year": 2027, "holidays": ["2027-01-01"]})
-    assert store.calendar_years() == [{"year": 2027, "holidays": ["2027-01-01"]}, {"year": 2028, "holidays": []}]
+def test_a_calendar_year_loaded_twice_is_stored_once_with_an_event_per_load(store, clock):
+    """Issue 8 item 3: a year is stored by key; each load writes its ``calendar.year_loaded``."""
+    calendar = WorkingDayCalendar.official()
+    handlers.load_calendar_year(store, calendar, {"year": 2028, "holidays": []}, clock)
+    handlers.load_calendar_year(store, calendar, {"year": 2027, "holidays": []}, clock)
+    handlers.load_calendar_year(store, calendar, {"year": 2027, "holidays": ["2027-01-01"]}, clock)
+    assert [(y["year"], y["holidays"]) for y in store.calendar_years()] == [(2027, ["2027-01-01"]), (2028, [])]
+    record = store.calendar_year(2027)
+    assert [e.routing_key for e in record.outbox] == ["calendar.year_loaded", "calendar.year_loaded"]
+    assert record.outbox[-1].envelope["data"]["holidays"] == ["2027-01-01"]
 
 
 @pytest.mark.skipif(bool(os.environ.get("MONGODB_URI")), reason="about the embedded store's scans")
@@ -193,6 +274,6 @@ def test_the_per_event_paths_read_and_write_by_key_on_the_embedded_store(embedde
             "subjects": [{"kind": "official", "id": "off-1"}],
         },
     }
-    assert handlers.report_from_triage(real, clock, None, None, triaged) == "processed"
+    assert handlers.report_from_triage(real, clock, triaged) == "processed"
     assert scans == []
     assert real.warning(proposal_warning_id(event["id"])).source_event_id == event["id"]

@@ -42,27 +42,49 @@ def test_the_day_of_issue_does_not_count_towards_the_working_days():
 
 
 def test_yellow_warning_answers_in_ten_working_days_and_is_fixed_within_a_month():
-    """篇8 第十八条(二)3: 应当在10个工作日内制定措施 … 最长不超过1个月."""
+    """篇8 第十八条(二)3: 应当在10个工作日内制定措施 … 最长不超过1个月; the month under 民法典
+    第二百零三条: issued Fri 2026-11-20, the corresponding day Sun 2026-12-20 is a rest day, so the
+    period ends on Mon 2026-12-21 (issue 8 item 2: was 2026-12-20)."""
     due = deadlines_for(2, date(2026, 11, 20), CALENDAR, RULES)
     assert due.answer_due == date(2026, 12, 4)
-    assert due.fix_due == date(2026, 12, 20)
+    assert due.fix_due == date(2026, 12, 21)
+    assert due.fix_due_provisional is False
     assert due.max_extensions == 0
 
 
+def test_a_red_warning_issued_on_1_september_2026_is_fixed_by_8_october_not_on_national_day():
+    """民法典 第二百零一—二百零三条 (issue 8 item 2): counting starts the next day; the month ends on
+    the corresponding day Thu 2026-10-01, a statutory holiday, so the last day moves to the next
+    working day after National Day, Thu 2026-10-08 (篇8 第十八条(三)3: 最长不超过1个月)."""
+    due = deadlines_for(1, date(2026, 9, 1), CALENDAR, RULES)
+    assert (due.fix_due, due.fix_due_provisional) == (date(2026, 10, 8), False)
+    assert due.answer_due == date(2026, 9, 15)  # ten working days stay working days
+
+
 def test_red_warning_is_fixed_within_a_month_with_one_extension_of_at_most_a_month():
-    """篇8 第十八条(三)3 (10 working days, one month) and 篇5 六3 (延长整改期限不得超过一个月)."""
+    """篇8 第十八条(三)3 (10 working days, one month) and 篇5 六3 (延长整改期限不得超过一个月), months
+    under 民法典 第二百零二、二百零三条: from 2026-01-31 the month ends on the month's last day, Sat
+    2026-02-28, a make-up working day (调休上班), which counts as working; the extension's month
+    ends Sat 2026-03-28, a rest day, so Mon 2026-03-30 (issue 8 item 2: was 2026-03-28)."""
     due = deadlines_for(1, date(2026, 1, 31), CALENDAR, RULES)
-    assert due.fix_due == date(2026, 2, 28)  # clipped to the end of February
+    assert due.fix_due == date(2026, 2, 28)
     assert due.max_extensions == 1
-    assert extended_fix_due(due.fix_due, RULES, 1, 0) == date(2026, 3, 28)
+    assert extended_fix_due(due.fix_due, RULES, 1, 0, CALENDAR).due == date(2026, 3, 30)
     with pytest.raises(ValueError):
-        extended_fix_due(due.fix_due, RULES, 1, 1)
+        extended_fix_due(due.fix_due, RULES, 1, 1, CALENDAR)
+
+
+def test_a_month_period_into_an_unloaded_year_is_provisional():
+    """民法典 第二百零三条 needs the year's holidays: 2027 is not bundled, so a red fix date issued
+    Mon 2026-12-21 (Thu 2027-01-21) is flagged provisional like a working-day date."""
+    due = deadlines_for(1, date(2026, 12, 21), CALENDAR, RULES)
+    assert (due.fix_due, due.fix_due_provisional) == (date(2027, 1, 21), True)
 
 
 def test_a_yellow_warning_has_no_extension():
     """篇5 六3 grants the extension to 廉情监察(检查)建议 (red) only."""
     with pytest.raises(ValueError):
-        extended_fix_due(date(2026, 12, 20), RULES, 2, 0)
+        extended_fix_due(date(2026, 12, 20), RULES, 2, 0, CALENDAR)
 
 
 def test_a_date_in_an_unloaded_year_is_provisional_and_does_not_crash():

@@ -97,30 +97,38 @@ def test_a_warning_cannot_be_lifted_before_the_revisit(store, clock):
         handlers.lift(store, clock, person("leader-2", "commission_leader"), warning.id, {})
 
 
-def test_an_overdue_blue_answer_is_reported_once_and_escalates_to_yellow(store, clock):
-    """篇5 七(一), 篇8 第十八条(二)1①: 警示提醒后仍未改正 → 诫勉纠错, with fresh deadlines."""
+def test_an_overdue_blue_answer_is_reported_once_and_proposes_yellow_without_touching_the_blue(store, clock):
+    """篇5 七(一) "可转" and 篇8 第十八条(二)1① (警示提醒后仍未改正的 → 诫勉纠错), decided by the yellow
+    level's authority (篇5 三(一)2; issue 8 item 1: the timer used to turn it yellow in place)."""
     warning = issued(store, clock, issued_on=date(2026, 9, 30))  # answer was due 2026-10-15
+    before = store.warning(warning.id)
     counts = handlers.check_deadlines(store, clock, WorkingDayCalendar.official(), RULES)
-    assert counts == {"overdue": 1, "escalated": 1}
+    assert counts == {"overdue": 1, "escalations_proposed": 1, "organisational_handling": 0}
     stored = store.warning(warning.id)
-    assert (stored.level, stored.colour, stored.status) == (2, "yellow", "issued")
-    assert stored.answer_due == "2026-12-04" and stored.fix_due == "2026-12-20"
-    assert events(store, warning.id)[-2:] == ["warning.overdue", "warning.escalated"]
+    assert (stored.level, stored.colour, stored.status) == (3, "blue", "issued")
+    assert (stored.issued_on, stored.answer_due, stored.rule_version) == (
+        before.issued_on,
+        before.answer_due,
+        before.rule_version,
+    )
+    assert events(store, warning.id)[-1] == "warning.overdue"
+    [proposal] = [store.warning(i) for i in stored.escalation_ids]
+    assert (proposal.level, proposal.status, proposal.escalated_from) == (2, "proposed", warning.id)
     assert handlers.check_deadlines(store, clock, WorkingDayCalendar.official(), RULES) == {
         "overdue": 0,
-        "escalated": 0,
+        "escalations_proposed": 0,
+        "organisational_handling": 0,
     }
 
 
-def test_an_overdue_red_warning_goes_to_organisational_handling_not_further_up(store, clock):
-    """篇5 七(一): 整改不力 … 转组织处理; red is the top level."""
+def test_an_overdue_red_fix_opens_an_organisational_handling_task_not_a_further_level(store, clock):
+    """篇5 七(一): 整改不力 … 转组织处理; red is the top level (篇8 第十八条(三))."""
     warning = issued(store, clock, level=1, issued_on=date(2026, 9, 30))
-    assert handlers.check_deadlines(store, clock, WorkingDayCalendar.official(), RULES) == {
-        "overdue": 1,
-        "escalated": 0,
-    }
+    handlers.respond(store, clock, OFFICIAL, warning.id, {"content": "整改措施"})
+    counts = handlers.check_deadlines(store, clock, WorkingDayCalendar.official(), RULES)
+    assert counts == {"overdue": 1, "escalations_proposed": 0, "organisational_handling": 1}
     stored = store.warning(warning.id)
-    assert stored.level == 1
+    assert (stored.level, stored.status, stored.escalation_ids) == (1, "rectifying", [])
     assert stored.outbox[-1].envelope["data"]["organisational_handling"] is True
 
 

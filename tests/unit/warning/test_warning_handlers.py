@@ -152,7 +152,7 @@ def test_a_red_warning_needs_the_party_committee(store, clock):
     assert excinfo.value.fields == {"required_role": "party_committee"}
     committee = person("committee-1", "party_committee")
     issued = handlers.approve(store, clock, CALENDAR, RULES, committee, warning.id, {})
-    assert issued.fix_due == "2026-12-20" and issued.notice_kind == "order"
+    assert issued.fix_due == "2026-12-21" and issued.notice_kind == "order"  # 民法典 第二百零三条: Sun → Mon
 
 
 def test_an_issued_warning_cannot_be_approved_again(store, clock):

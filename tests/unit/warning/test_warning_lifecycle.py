@@ -32,9 +32,8 @@ LEGAL = {
     *{(s, "appeal") for s in ("issued", "answered", "rectifying", "rectified")},
     ("appealed", "uphold"),
     ("appealed", "revoke"),
-    ("issued", "escalate"),
-    ("answered", "escalate"),  # 篇5 七(一): 预警后群众仍有反映，经调查问题属实的 (blue only)
-    ("rectifying", "escalate"),
+    # Issue 8: escalation is a new warning; the issued higher one closes the lower (篇5 七(一)).
+    *{(s, "supersede") for s in STATUSES - TERMINAL},
     *{(s, "transfer_case_clue") for s in STATUSES - TERMINAL},
 }
 
@@ -44,8 +43,6 @@ def legal(state, action):
         return False
     if action == "revisit" and state.status == "answered":
         return state.level == 3  # only blue has nothing to rectify
-    if action == "escalate":
-        return state.level > 1  # red goes to organisational handling, not further up
     return True
 
 
@@ -63,8 +60,7 @@ def test_no_illegal_transition_is_ever_accepted(level, actions):
         assert legal(state, action)
         assert state.status not in TERMINAL
         assert after.status in STATUSES
-        assert 1 <= after.level <= state.level
-        assert after.escalations <= 2
+        assert after.level == state.level  # issue 8: a warning keeps the level it was issued at
         state = after
 
 
@@ -95,15 +91,19 @@ def test_an_upheld_appeal_returns_to_where_the_warning_was():
     assert next_state(appealed, "revoke").status == "revoked"
 
 
-def test_escalation_moves_blue_to_yellow_to_red_and_no_further():
-    """篇5 七(一), 篇8 第十八条(二)1① and (三)1①: unheeded warnings move up one level."""
-    state = next_state(State("proposed", 3), "approve")
-    state = next_state(state, "escalate")
-    assert (state.level, state.status) == (2, "issued")
-    state = next_state(state, "escalate")
-    assert state.level == 1
-    with pytest.raises(IllegalTransition):
-        next_state(state, "escalate")
+def test_a_warning_never_changes_its_level_and_is_closed_when_a_higher_one_supersedes_it():
+    """篇5 七(一) "可转…" is a decision of the higher level's authority (篇5 三(一)2): no step moves a
+    warning up in place (issue 8); once the higher warning is issued the lower one is closed."""
+    for action in ACTIONS:
+        for status in STATUSES - TERMINAL:
+            try:
+                after = next_state(State(status, 3, appealed_from="issued"), action)
+            except IllegalTransition:
+                continue
+            assert after.level == 3
+    superseded = next_state(next_state(State("proposed", 3), "approve"), "supersede")
+    assert superseded.status == "superseded" and superseded.status in TERMINAL
+    assert allowed_actions(superseded) == []
 
 
 @settings(max_examples=200, deadline=None)

@@ -13,10 +13,14 @@ from wuying_warning import handlers, views
 from wuying_warning.domain.deadlines import DEFAULT_RULE_VERSION, ExtensionRefused, ruleset
 from wuying_warning.exceptions import (
     ApprovalAuthorityRequired,
+    DateInFuture,
     DateOutOfOrder,
     InboxMessageNotFound,
+    InterviewAlreadyRecorded,
+    InterviewNotFound,
     InvalidInterview,
     NotOwnWarning,
+    RegistryUnavailable,
     WarningStateConflict,
 )
 from wuying_warning.notifiers import build_notifiers
@@ -158,12 +162,17 @@ def test_conduct_that_is_already_a_violation_is_transferred_as_a_case_clue(store
 def test_a_red_extension_is_recorded_once_and_a_second_is_refused(store, clock):
     """篇5 六3: one extension of at most one month, approved and recorded with who and why."""
     warning = issued(store, clock, level=1)
-    extended = handlers.extend(store, clock, APPROVERS[1], warning.id, {"reasons": ["汛期施工"], "until": None})
-    assert extended.fix_due == "2027-01-20" and extended.extension_records[0]["approved_by"] == "pc-1"
+    calendar = WorkingDayCalendar.official()
+    extended = handlers.extend(
+        store, clock, calendar, APPROVERS[1], warning.id, {"reasons": ["汛期施工"], "until": None}
+    )
+    # 民法典 第二百零一—二百零三条: from Mon 2026-12-21 a month is Thu 2027-01-21 (2027 not loaded).
+    assert (extended.fix_due, extended.fix_due_provisional) == ("2027-01-21", True)
+    assert extended.extension_records[0]["approved_by"] == "pc-1"
     assert routing_keys(store, warning.id)[-1] == "warning.extended"
     before = snapshot(store, warning.id)
     with pytest.raises(ExtensionRefused) as second:
-        handlers.extend(store, clock, APPROVERS[1], warning.id, {"reasons": ["再延"], "until": None})
+        handlers.extend(store, clock, calendar, APPROVERS[1], warning.id, {"reasons": ["再延"], "until": None})
     assert second.value.code == "extension_exhausted" and rule_error(second.value).status == 409
     assert snapshot(store, warning.id) == before
 
@@ -171,19 +180,22 @@ def test_a_red_extension_is_recorded_once_and_a_second_is_refused(store, clock):
 def test_an_extension_beyond_a_month_or_before_the_due_date_is_refused(store, clock):
     """篇5 六3: 延长整改期限不得超过一个月."""
     warning = issued(store, clock, level=1)
+    calendar = WorkingDayCalendar.official()
     before = snapshot(store, warning.id)
     with pytest.raises(ExtensionRefused) as too_long:
-        handlers.extend(store, clock, APPROVERS[1], warning.id, {"reasons": ["r"], "until": date(2027, 2, 1)})
+        handlers.extend(store, clock, calendar, APPROVERS[1], warning.id, {"reasons": ["r"], "until": date(2027, 2, 1)})
     answer = rule_error(too_long.value)
     assert isinstance(answer, ValidationFailed) and answer.status == 400
     assert answer.code == "extension_too_long" and "until" in answer.fields
     with pytest.raises(ExtensionRefused) as backwards:
-        handlers.extend(store, clock, APPROVERS[1], warning.id, {"reasons": ["r"], "until": date(2026, 12, 1)})
+        handlers.extend(
+            store, clock, calendar, APPROVERS[1], warning.id, {"reasons": ["r"], "until": date(2026, 12, 1)}
+        )
     answer = rule_error(backwards.value)
     assert (answer.status, answer.code) == (400, DateOutOfOrder.code) and "until" in answer.fields
     yellow = issued(store, clock, level=2, official="off-3")
     with pytest.raises(ExtensionRefused) as not_red:
-        handlers.extend(store, clock, APPROVERS[1], yellow.id, {"reasons": ["r"], "until": None})
+        handlers.extend(store, clock, calendar, APPROVERS[1], yellow.id, {"reasons": ["r"], "until": None})
     answer = rule_error(not_red.value)
     assert isinstance(answer, Conflict) and (answer.status, answer.code) == (409, "extension_not_allowed")
     assert snapshot(store, warning.id) == before
@@ -215,11 +227,30 @@ def test_the_official_reads_only_their_own_inbox_and_the_read_is_recorded(store,
     assert read.read_at is not None
 
 
+class FakeRegistry:
+    """archive's ``get_official`` as the demo province has it (tools/wuying_tools/demo.py)."""
+
+    def __init__(self, officials=None, down=False):
+        self.officials = officials or {
+            "130402-O00001": {"id": "130402-O00001", "name": "王伟", "post": "纪委书记", "rank": "副处级"}
+            | {"commission_staff": True, "status": "serving"},
+            "130402-O00003": {"id": "130402-O00003", "name": "李静", "post": "纪检监察室主任", "rank": "正科级"}
+            | {"commission_staff": True, "status": "serving"},
+        }
+        self.down = down
+        self.asked = []
+
+    def get_official(self, official_id):
+        self.asked.append(official_id)
+        if self.down:
+            raise RegistryUnavailable()
+        return self.officials.get(official_id)
+
+
 def interview_plan(**overrides):
     plan = {
-        "interviewers": ["纪委书记甲", "预警中心乙"],
-        "lead": "纪委书记甲",
-        "lead_rank": "commission_principal",
+        "interviewers": ["130402-O00001", "130402-O00003"],
+        "lead": "130402-O00001",
         "plan": "谈话提纲：一、群众反映的主要问题……",
         "notice_slip_no": "约谈〔2026〕12号",
         "scheduled_on": date(2026, 11, 25),
@@ -229,27 +260,82 @@ def interview_plan(**overrides):
     return plan
 
 
-def test_an_interview_sends_the_levels_notice_slip(store, clock, notifiers):
-    """篇5 五(二)2(3): 依据预警等级分别下发《…约谈通知单》，书面通知预警对象本人."""
+def test_an_interview_sends_the_levels_notice_slip_with_the_leads_rank_from_the_registry(store, clock, notifiers):
+    """篇5 五(二)2(3): 依据预警等级分别下发《…约谈通知单》，书面通知预警对象本人; 五(二)2(2) the
+    lead's rank is the registry's (issue 8 item 9): 纪委书记 → 纪检监察机关负责同志."""
     warning = issued(store, clock, level=1, notifiers=notifiers)
-    handlers.interview(store, clock, OFFICER, warning.id, interview_plan(), notifiers)
+    registry = FakeRegistry()
+    handlers.interview(store, clock, OFFICER, warning.id, interview_plan(), notifiers, registry)
     titles = {m.title for m in store.all(InboxMessage) if m.official_id == "off-1"}
     assert titles == {"廉情监察(检查)建议书", "廉情监察(检查)建议约谈通知单"}
-    assert store.warning(warning.id).interviews[0]["notice_slip_no"] == "约谈〔2026〕12号"
+    [arranged] = store.warning(warning.id).interviews
+    assert arranged["notice_slip_no"] == "约谈〔2026〕12号"
+    assert (arranged["lead_rank"], arranged["lead_post"]) == ("commission_principal", "纪委书记")
+    assert registry.asked == ["130402-O00001"]
 
 
 def test_an_interview_without_two_interviewers_or_a_qualified_lead_is_refused(store, clock):
-    """篇5 五(二)2(2): 两人以上; 主谈人为党委成员或纪检监察机关负责同志、分管负责同志."""
+    """篇5 五(二)2(2): 两人以上; 主谈人为党委成员或纪检监察机关负责同志、分管负责同志 — checked
+    against the registry: a 纪检监察室主任 is not, and a lead the registry does not know is not."""
     warning = issued(store, clock)
     before = snapshot(store, warning.id)
+    registry = FakeRegistry()
     with pytest.raises(InvalidInterview) as bad:
         handlers.interview(
-            store, clock, OFFICER, warning.id, interview_plan(interviewers=["甲"], lead="甲", lead_rank="clerk")
+            store, clock, OFFICER, warning.id, interview_plan(interviewers=["甲"], lead="甲"), None, registry
         )
-    assert set(bad.value.fields) == {"interviewers", "lead_rank"}
+    assert set(bad.value.fields) == {"interviewers"}
+    assert registry.asked == []  # nothing to ask while the plan itself is wrong
+    for lead in ("130402-O00003", "130402-O09999"):
+        with pytest.raises(InvalidInterview) as unfit:
+            handlers.interview(store, clock, OFFICER, warning.id, interview_plan(lead=lead), None, registry)
+        assert set(unfit.value.fields) == {"lead"}
     with pytest.raises(DateOutOfOrder):
-        handlers.interview(store, clock, OFFICER, warning.id, interview_plan(scheduled_on=date(2026, 11, 1)))
+        handlers.interview(
+            store, clock, OFFICER, warning.id, interview_plan(scheduled_on=date(2026, 11, 1)), None, registry
+        )
     assert snapshot(store, warning.id) == before
+
+
+def test_an_interview_is_not_arranged_when_the_registry_cannot_answer(store, clock):
+    """Issue 8 item 9: no registry, no check of the lead, no interview (503 registry_unavailable)."""
+    warning = issued(store, clock)
+    before = snapshot(store, warning.id)
+    with pytest.raises(RegistryUnavailable) as down:
+        handlers.interview(store, clock, OFFICER, warning.id, interview_plan(), None, FakeRegistry(down=True))
+    assert (down.value.status, down.value.code) == (503, "registry_unavailable")
+    assert snapshot(store, warning.id) == before
+
+
+def test_the_interview_that_took_place_is_recorded_once_with_attendees_summary_and_follow_up(store, clock):
+    """篇5 五(二)2(4) 实施预警约谈, with 五(二)2(2)'s two interviewers present (issue 8 item 9)."""
+    warning = issued(store, clock, level=2)
+    arranged = handlers.interview(store, clock, OFFICER, warning.id, interview_plan(), None, FakeRegistry())
+    interview_id = arranged.interviews[0]["id"]
+    clock.advance(days=5)
+    record = {
+        "held_on": date(2026, 11, 25),
+        "attendees": ["130402-O00001", "130402-O00003"],
+        "official_attended": True,
+        "summary": "指出其存在的问题，本人作出说明并表示整改",
+        "follow_up": "十个工作日内书面报告整改措施",
+    }
+    with pytest.raises(InvalidInterview) as lead_absent:
+        handlers.record_interview(
+            store, clock, OFFICER, warning.id, interview_id, {**record, "attendees": ["130402-O00003", "乙"]}
+        )
+    assert set(lead_absent.value.fields) == {"attendees"}
+    with pytest.raises(DateInFuture):
+        handlers.record_interview(
+            store, clock, OFFICER, warning.id, interview_id, {**record, "held_on": date(2026, 12, 1)}
+        )
+    held = handlers.record_interview(store, clock, OFFICER, warning.id, interview_id, record)
+    assert held.interviews[0]["held"]["summary"].startswith("指出其存在的问题")
+    assert held.interviews[0]["held"]["recorded_by"] == "officer-1"
+    with pytest.raises(InterviewAlreadyRecorded):
+        handlers.record_interview(store, clock, OFFICER, warning.id, interview_id, record)
+    with pytest.raises(InterviewNotFound):
+        handlers.record_interview(store, clock, OFFICER, warning.id, "nope", record)
 
 
 # -- one matter, one warning -------------------------------------------------------------------
@@ -271,7 +357,8 @@ def proposed_event(level=3, event_id=None, reasons=("风险分值超过阈值",)
 
 
 def test_a_second_proposal_for_the_same_matter_is_attached_not_issued_again(store, clock):
-    """篇5 七(四) 一事一例: within 30 days the same official and risk point is one warning."""
+    """篇5 七(四) 一事一例: the same official and risk point is one warning — while it is open,
+    whatever its age (issue 8 item 8: after 30 days a second warning was opened)."""
     outcome, first = handlers.proposal_from_event(store, clock, proposed_event())
     clock.advance(days=10)
     second_event = proposed_event(reasons=["新的信访件"])
@@ -283,8 +370,10 @@ def test_a_second_proposal_for_the_same_matter_is_attached_not_issued_again(stor
     assert handlers.proposal_from_event(store, clock, second_event) == ("duplicate", None)
     assert len(store.warning(first.id).attached_proposals) == 1
     clock.advance(days=25)
-    handlers.proposal_from_event(store, clock, proposed_event())  # 35 days after the first
-    assert store.count(WarningRecord) == 2
+    outcome, still = handlers.proposal_from_event(store, clock, proposed_event())  # 35 days after the first
+    assert (outcome, still.id) == ("processed", first.id)
+    assert store.count(WarningRecord) == 1
+    assert len(store.warning(first.id).attached_proposals) == 2
 
 
 def test_an_open_red_warning_suppresses_a_new_blue_proposal_and_records_it(store, clock):
@@ -305,26 +394,27 @@ def triaged(official="off-1", outcome="integrity_information", event_id=None, ti
     }
 
 
-def test_a_new_verified_report_escalates_an_open_blue_warning_once(store, clock, calendar):
-    """篇5 七(一): 对廉情预警告知对象，预警后群众仍有反映，经调查问题属实的，可转廉情预警质询."""
+def test_a_new_report_is_attached_pending_verification_and_escalates_nothing_by_itself(store, clock):
+    """篇5 七(一): 对廉情预警告知对象，预警后群众仍有反映，经调查问题属实的，可转廉情预警质询 — the
+    report alone is not "经调查问题属实" (issue 8 item 1: it used to turn the warning yellow)."""
     warning = issued(store, clock)
     handlers.respond(store, clock, OFFICIAL, warning.id, {"content": "说明"})
     event = triaged()
-    assert handlers.report_from_triage(store, clock, calendar, RULES, event) == "processed"
+    assert handlers.report_from_triage(store, clock, event) == "processed"
     stored = store.warning(warning.id)
-    assert (stored.level, stored.status) == (2, "issued")
-    assert stored.outbox[-1].envelope["data"]["reason"] == "verified_new_report"
-    assert handlers.report_from_triage(store, clock, calendar, RULES, event) == "duplicate"
-    handlers.report_from_triage(store, clock, calendar, RULES, triaged())  # no blue warning any more
-    assert store.warning(warning.id).level == 2
+    assert (stored.level, stored.status, stored.escalation_ids) == (3, "answered", [])
+    assert [(r["petition_id"], r["status"]) for r in stored.pending_reports] == [("p-1", "pending_verification")]
+    assert stored.reports_pending is True
+    assert handlers.report_from_triage(store, clock, event) == "duplicate"
+    assert len(store.warning(warning.id).pending_reports) == 1
 
 
-def test_a_report_made_before_the_warning_or_a_case_clue_does_not_escalate(store, clock, calendar):
+def test_a_report_made_before_the_warning_or_a_case_clue_is_not_attached(store, clock):
     """篇5 七(一) is about reports after the warning; 篇5 三(一)3 case clues are not warning matters."""
     warning = issued(store, clock)
-    handlers.report_from_triage(store, clock, calendar, RULES, triaged(time="2026-11-01T01:00:00Z"))
-    handlers.report_from_triage(store, clock, calendar, RULES, triaged(outcome="case_clue"))
-    assert store.warning(warning.id).level == 3
+    handlers.report_from_triage(store, clock, triaged(time="2026-11-01T01:00:00Z"))
+    handlers.report_from_triage(store, clock, triaged(outcome="case_clue"))
+    assert store.warning(warning.id).pending_reports == []
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -348,13 +438,18 @@ def test_the_quarterly_report_counts_levels_statuses_triggers_and_answer_times(s
     clock.advance(days=4)  # Tue 2026-11-24: 2 working days after the notice
     handlers.respond(store, clock, person("off-1", "official"), blue.id, {"content": "说明"})
     issued(store, clock, level=2, official="off-2", issued_on=date(2026, 10, 9))
-    handlers.check_deadlines(store, clock, calendar, RULES)  # off-2's yellow answer is overdue → red
+    handlers.check_deadlines(store, clock, calendar, RULES)  # off-2's yellow answer is overdue: red proposed
     query = {"county": "130402", "year": 2026, "quarter": 4}
     report = QuarterlyReportSchema().dump(handlers.quarterly_report(store, calendar, OFFICER, query))
-    assert report["total"] == 2
-    assert report["by_level"] == {"blue": 1, "yellow": 0, "red": 1}
-    assert report["by_status"] == {"answered": 1, "issued": 1}
-    assert {r["code"] for r in report["by_trigger"]} == {"public_reports", "policy_deviation_signs"}
+    # Issue 8: the yellow warning stays yellow; the red one is a proposal of its own.
+    assert report["total"] == 3
+    assert report["by_level"] == {"blue": 1, "yellow": 1, "red": 1}
+    assert report["by_status"] == {"answered": 1, "issued": 1, "proposed": 1}
+    assert {r["code"] for r in report["by_trigger"]} == {
+        "public_reports",
+        "policy_deviation_signs",
+        "inquiry_not_rectified",
+    }
     assert len(report["overdue"]) == 1 and len(report["escalated"]) == 1
     assert report["answer_working_days"] == {"answered": 1, "average": 2.0, "median": 2.0}
     page = views.quarterly_report_html(report)

@@ -2,6 +2,7 @@
 writes of its handling is repaired when the broker delivers it again (DESIGN.md §3)."""
 
 import uuid
+from datetime import date
 
 import pytest
 
@@ -90,12 +91,12 @@ def issued_blue(store, clock, official):
     return handlers.approve(store, clock, CALENDAR, RULES, leader, warning.id, {})
 
 
-def test_a_report_about_two_officials_interrupted_after_the_first_escalation_finishes_on_redelivery(clock):
-    """篇5 七(一): each blue warning is escalated once; the event id on each escalated warning
-    tells the redelivery which ones are done."""
+def test_a_report_about_two_officials_interrupted_after_the_first_attachment_finishes_on_redelivery(clock):
+    """篇5 七(一): the report is attached to each official's open blue warning once, pending
+    verification; the event id on each warning tells the redelivery which ones are done."""
     store = CrashingStore("save", left=0)
     first, second = issued_blue(store, clock, "off-1"), issued_blue(store, clock, "off-2")
-    store.left = 2  # die at the second warning's escalation, after the first one's write
+    store.left = 2  # die at the second warning's attachment, after the first one's write
     event = {
         "id": str(uuid.uuid4()),
         "time": "2026-11-21T01:00:00Z",
@@ -106,10 +107,40 @@ def test_a_report_about_two_officials_interrupted_after_the_first_escalation_fin
         },
     }
     with pytest.raises(Crash):
-        handlers.report_from_triage(store, clock, CALENDAR, RULES, event)
-    assert (store.warning(first.id).level, store.warning(second.id).level) == (2, 3)
-    assert handlers.report_from_triage(store, clock, CALENDAR, RULES, event) == "processed"
-    assert handlers.report_from_triage(store, clock, CALENDAR, RULES, event) == "duplicate"
+        handlers.report_from_triage(store, clock, event)
+    assert (len(store.warning(first.id).pending_reports), len(store.warning(second.id).pending_reports)) == (1, 0)
+    assert handlers.report_from_triage(store, clock, event) == "processed"
+    assert handlers.report_from_triage(store, clock, event) == "duplicate"
     for w in (store.warning(first.id), store.warning(second.id)):
-        assert (w.level, w.escalations, w.report_event_ids) == (2, 1, [event["id"]])
-        assert [e.routing_key for e in w.outbox].count("warning.escalated") == 1
+        assert (w.level, w.status, w.report_event_ids) == (3, "issued", [event["id"]])
+        assert [r["petition_id"] for r in w.pending_reports] == ["p-1"]
+
+
+def test_an_escalation_proposed_before_a_crash_is_not_proposed_again(clock):
+    """篇5 七(一), issue 8: the proposal's key derives from the lower warning and the missed step;
+    the timer's marker is written after it, so the next tick finds the proposal and adds nothing."""
+    store = CrashingStore("save", left=0)
+    officer = Principal("officer-1", frozenset({"warning_officer"}), ("130402",))
+    payload = {
+        "official_id": "off-1",
+        "unit_id": "u",
+        "county": "130402",
+        "level": 3,
+        "reasons": ["理由"],
+        "trigger": "public_reports",
+        "risk_point": None,
+        "issued_on": date(2026, 9, 30),
+    }
+    warning = handlers.propose(store, clock, officer, payload)
+    leader = Principal("leader-1", frozenset({"commission_leader"}), ("130402",))
+    handlers.approve(store, clock, CALENDAR, RULES, leader, warning.id, {})
+    store.left = 1  # die at the blue warning's save, after the yellow proposal's insert
+    with pytest.raises(Crash):
+        handlers.check_deadlines(store, clock, CALENDAR, RULES)
+    assert store.count(WarningRecord) == 2 and store.warning(warning.id).overdue_notices == []
+    counts = handlers.check_deadlines(store, clock, CALENDAR, RULES)
+    assert counts["overdue"] == 1
+    assert store.count(WarningRecord) == 2
+    blue = store.warning(warning.id)
+    assert len(blue.escalation_ids) == 1 and [e.routing_key for e in blue.outbox].count("warning.overdue") == 1
+    assert handlers.check_deadlines(store, clock, CALENDAR, RULES)["overdue"] == 0

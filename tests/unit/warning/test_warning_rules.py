@@ -14,8 +14,15 @@ from wuying_warning.domain.deadlines import (
     resume_after_pause,
     ruleset,
 )
-from wuying_warning.domain.delivery import LEAD_RANKS, Notice, interview_problems, sms_text
-from wuying_warning.domain.grouping import OpenWarning, dispose
+from wuying_warning.domain.delivery import (
+    LEAD_RANKS,
+    Notice,
+    held_interview_problems,
+    interview_problems,
+    lead_rank_from_registry,
+    sms_text,
+)
+from wuying_warning.domain.grouping import Disposition, OpenWarning, dispose, matter_key
 from wuying_warning.domain.results import advanced_eligible, answer_times, quarter_bounds
 
 CALENDAR = WorkingDayCalendar.official()
@@ -49,35 +56,72 @@ def test_the_appeal_is_answered_by_the_authority_that_issued_the_level():
 
 
 def test_a_red_warning_is_extended_once_by_at_most_a_month_by_the_party_committee():
-    """篇5 六3: 特殊情况需延期的，经领导批准后 … 延长整改期限不得超过一个月."""
+    """篇5 六3: 特殊情况需延期的，经领导批准后 … 延长整改期限不得超过一个月; the month under 民法典
+    第二百零一—二百零三条 (Mon 2026-12-21 → Thu 2027-01-21, provisional: 2027 is not loaded)."""
     assert EXTENSION_ROLE == "party_committee"
-    assert extension_until(date(2026, 12, 20), None, RULES, 1, 0) == date(2027, 1, 20)
-    assert extension_until(date(2026, 12, 20), date(2027, 1, 5), RULES, 1, 0) == date(2027, 1, 5)
+    default = extension_until(date(2026, 12, 21), None, RULES, 1, 0, CALENDAR)
+    assert (default.due, default.provisional) == (date(2027, 1, 21), True)
+    chosen = extension_until(date(2026, 12, 21), date(2027, 1, 5), RULES, 1, 0, CALENDAR)
+    assert (chosen.due, chosen.provisional) == (date(2027, 1, 5), False)  # the authority's own date
     with pytest.raises(ExtensionRefused) as too_long:
-        extension_until(date(2026, 12, 20), date(2027, 1, 21), RULES, 1, 0)
+        extension_until(date(2026, 12, 21), date(2027, 1, 22), RULES, 1, 0, CALENDAR)
     assert (too_long.value.code, too_long.value.field) == ("extension_too_long", "until")
     with pytest.raises(ExtensionRefused) as backwards:
-        extension_until(date(2026, 12, 20), date(2026, 12, 19), RULES, 1, 0)
+        extension_until(date(2026, 12, 21), date(2026, 12, 19), RULES, 1, 0, CALENDAR)
     assert backwards.value.code == "date_out_of_order"
     with pytest.raises(ExtensionRefused) as second:
-        extension_until(date(2027, 1, 20), None, RULES, 1, 1)
+        extension_until(date(2027, 1, 21), None, RULES, 1, 1, CALENDAR)
     assert second.value.code == "extension_exhausted"
+
+
+def test_an_extension_month_ending_on_a_holiday_moves_to_the_next_working_day():
+    """篇5 六3 with 民法典 第二百零三条: a fix date of Tue 2026-09-01 extended by a month would end
+    on National Day (2026-10-01); the latest date is Thu 2026-10-08."""
+    assert extension_until(date(2026, 9, 1), None, RULES, 1, 0, CALENDAR).due == date(2026, 10, 8)
+    # The README's example: a red fix date of Thu 2026-10-08 extends at most to Mon 2026-11-09
+    # (the corresponding day, Sun 2026-11-08, is a rest day).
+    assert extension_until(date(2026, 10, 8), None, RULES, 1, 0, CALENDAR).due == date(2026, 11, 9)
 
 
 def test_only_a_red_warning_may_be_extended():
     """篇5 六3 grants the extension to 廉情监察(检查)建议 (red) only."""
     with pytest.raises(ExtensionRefused) as refused:
-        extension_until(date(2026, 12, 20), None, RULES, 2, 0)
+        extension_until(date(2026, 12, 20), None, RULES, 2, 0, CALENDAR)
     assert refused.value.code == "extension_not_allowed"
 
 
-def test_an_interview_needs_two_interviewers_and_a_lead_of_the_right_rank():
-    """篇5 五(二)2(2): 必须有两人以上参加，主谈人为党委成员或纪检监察机关负责同志、分管负责同志."""
-    assert interview_problems(["张三", "李四"], "张三", "party_committee_member") == {}
-    assert set(interview_problems(["张三"], "张三", "party_committee_member")) == {"interviewers"}
-    assert set(interview_problems(["张三", "张三 "], "张三", "party_committee_member")) == {"interviewers"}
-    assert set(interview_problems(["张三", "李四"], "王五", "clerk")) == {"lead", "lead_rank"}
+def test_an_interview_needs_two_interviewers_and_the_lead_among_them():
+    """篇5 五(二)2(2): 必须有两人以上参加 (the lead's rank is the registry's, below)."""
+    assert interview_problems(["张三", "李四"], "张三") == {}
+    assert set(interview_problems(["张三"], "张三")) == {"interviewers"}
+    assert set(interview_problems(["张三", "张三 "], "张三")) == {"interviewers"}
+    assert set(interview_problems(["张三", "李四"], "王五")) == {"lead"}
     assert set(LEAD_RANKS.values()) == {"党委成员", "纪检监察机关负责同志", "纪检监察机关分管负责同志"}
+
+
+def test_the_leads_rank_comes_from_the_registry_post_not_from_what_is_typed():
+    """篇5 五(二)2(2): 主谈人为党委成员或纪检监察机关负责同志、分管负责同志 (issue 8 item 9): the post in
+    archive's registry decides; commission posts count only for commission staff."""
+    secretary = {"id": "130402-O00001", "post": "纪委书记", "rank": "副处级", "commission_staff": True}
+    assert lead_rank_from_registry(secretary) == ("commission_principal", None)
+    deputy = {"post": "纪委副书记", "rank": "正科级", "commission_staff": True}
+    assert lead_rank_from_registry(deputy)[0] == "commission_leader_in_charge"
+    assert lead_rank_from_registry({"post": "党工委书记", "commission_staff": False})[0] == "party_committee_member"
+    for unfit in (
+        {"post": "纪检监察员", "rank": "科员", "commission_staff": True},
+        {"post": "纪委书记", "commission_staff": False},  # the title without the commission
+        {"post": "纪委书记", "commission_staff": True, "status": "retired"},
+        None,
+    ):
+        rank, why = lead_rank_from_registry(unfit)
+        assert rank is None and why
+
+
+def test_an_interview_is_held_only_with_two_interviewers_present_the_lead_among_them():
+    """篇5 五(二)2(2) applies to the interview that took place, not only to the plan."""
+    assert held_interview_problems(["张三", "李四"], "张三") == {}
+    assert set(held_interview_problems(["张三"], "张三")) == {"attendees"}
+    assert set(held_interview_problems(["李四", "王五"], "张三")) == {"attendees"}
 
 
 def test_the_sms_says_what_arrived_but_not_the_matter():
@@ -91,13 +135,29 @@ def _open(wid, lvl, days_ago, status="proposed"):
     return OpenWarning(wid, lvl, status, NOW - timedelta(days=days_ago))
 
 
-def test_proposals_for_one_matter_inside_the_window_are_one_warning():
-    """篇5 七(四) 一事一例: a second proposal for the same official and risk point within 30 days
-    is attached to the first, not issued again; after the window it is a new matter."""
-    assert dispose([_open("w1", 3, 10)], 3, NOW, 30).kind == "attach"
-    assert dispose([_open("w1", 3, 10)], 3, NOW, 30).warning_id == "w1"
-    assert dispose([_open("w1", 3, 31, "issued")], 3, NOW, 30).kind == "new"
+def test_a_proposal_for_a_matter_with_an_open_warning_joins_it_whatever_its_age():
+    """篇5 七(四) 一事一例 (issue 8 item 8): the open warning of the official and matter takes a
+    proposal of the same level at 10 days and at 31 days alike (it was a second warning)."""
+    assert dispose([_open("w1", 3, 10)], 3, NOW, 30) == Disposition("attach", "w1")
+    assert dispose([_open("w1", 3, 31, "issued")], 3, NOW, 30) == Disposition("attach", "w1")
+    assert dispose([_open("w1", 2, 400, "rectifying")], 2, NOW, 30) == Disposition("attach", "w1")
     assert dispose([], 3, NOW, 30).kind == "new"
+
+
+def test_the_window_applies_only_when_the_matter_has_no_open_warning():
+    """篇5 七(四): with no open warning, a proposal inside the window of the matter's last closed
+    warning is recorded on it; outside the window, or after a milder one, it is a new warning."""
+    assert dispose([_open("w1", 3, 10, "rejected")], 3, NOW, 30) == Disposition("attach", "w1")
+    assert dispose([_open("w1", 3, 31, "lifted")], 3, NOW, 30).kind == "new"
+    assert dispose([_open("w1", 3, 10, "lifted")], 2, NOW, 30).kind == "new"
+    assert dispose([_open("w1", 2, 10, "superseded")], 2, NOW, 30).kind == "new"
+
+
+def test_proposals_without_a_risk_point_are_one_matter_per_official_and_trigger():
+    """Issue 8 item 8: no risk point, so the trigger names the matter."""
+    assert matter_key(None, "public_reports") == matter_key("", "public_reports") == "trigger:public_reports"
+    assert matter_key(None, "public_reports") != matter_key(None, "colleagues_concern")
+    assert matter_key("工程招投标", "public_reports") == matter_key("工程招投标", "colleagues_concern")
 
 
 def test_an_open_yellow_or_red_warning_suppresses_a_new_blue_one_at_any_time():
@@ -107,9 +167,13 @@ def test_an_open_yellow_or_red_warning_suppresses_a_new_blue_one_at_any_time():
     assert (decision.kind, decision.warning_id) == ("suppress", "w1")
 
 
-def test_a_more_severe_proposal_is_never_swallowed_by_a_milder_warning():
-    """篇8 第十八条: a red matter needs 责令整改, which an open blue warning cannot give."""
-    assert dispose([_open("w1", 3, 1)], 1, NOW, 30).kind == "new"
+def test_a_more_severe_proposal_supersedes_the_open_milder_warning_of_its_matter():
+    """篇8 第十八条: a red matter needs 责令整改, which an open blue warning cannot give; 篇5 七(一)
+    可转…: the higher level replaces the lower (issue 8 item 8: it left the blue one open)."""
+    assert dispose([_open("w1", 3, 1)], 1, NOW, 30) == Disposition("supersede", "w1")
+    assert dispose([_open("w1", 3, 90, "answered"), _open("w2", 2, 5, "issued")], 1, NOW, 30) == Disposition(
+        "supersede", "w2"
+    )
 
 
 def test_two_red_warnings_in_a_year_bar_the_unit_from_being_rated_advanced():

@@ -6,17 +6,19 @@ rectifying ─report_rectified→ rectified
 answered | rectified ─revisit→ revisited (回访, 篇5 六4) ─lift→ lifted (解除预警)
 issued | answered | rectifying | rectified ─appeal→ appealed (申诉, 篇5 七(三); clock paused)
 appealed ─uphold→ the status before the appeal; appealed ─revoke→ revoked
-issued | answered | rectifying ─escalate→ issued at the next level (篇5 七(一): 预警后群众仍有反映，
-    经调查问题属实的 — also after a blue answer —, 篇8 第十八条(二)1①/(三)1①)
+any open status ─supersede→ superseded: a warning of a higher level for the same official and
+    matter was issued (篇5 七(一) 可转…, 篇8 第十八条(二)1①/(三)1①; 一事一例 篇5 七(四)). A warning
+    never changes its own level: escalation is a NEW warning, proposed at the next level and
+    decided by that level's authority (篇5 三(一)2), which closes the lower one when issued.
 any open status ─transfer_case_clue→ transferred_as_case_clue (篇5 三(一)3, 七(三))
-proposed ─reject→ rejected
+proposed ─reject→ rejected (the authority decided not to warn, with reasons)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-TERMINAL = frozenset({"lifted", "revoked", "rejected", "transferred_as_case_clue"})
+TERMINAL = frozenset({"lifted", "revoked", "rejected", "transferred_as_case_clue", "superseded"})
 APPEALABLE = frozenset({"issued", "answered", "rectifying", "rectified"})
 OPEN = frozenset({"proposed", "issued", "answered", "rectifying", "rectified", "revisited", "appealed"})
 STATUSES = OPEN | TERMINAL
@@ -32,6 +34,7 @@ STATUS_ZH = {
     "revoked": "已撤销",
     "rejected": "未批准",
     "transferred_as_case_clue": "已转案件线索",
+    "superseded": "已被更高等级预警取代",
 }
 ACTIONS = (
     "approve",
@@ -43,7 +46,7 @@ ACTIONS = (
     "appeal",
     "uphold",
     "revoke",
-    "escalate",
+    "supersede",
     "transfer_case_clue",
 )
 
@@ -58,9 +61,8 @@ class IllegalTransition(ValueError):
 @dataclass(frozen=True)
 class State:
     status: str
-    level: int  # 3 blue, 2 yellow, 1 red
+    level: int  # 3 blue, 2 yellow, 1 red: fixed for the life of the warning
     appealed_from: str | None = None
-    escalations: int = 0
 
 
 def next_state(state: State, action: str) -> State:
@@ -73,23 +75,23 @@ def next_state(state: State, action: str) -> State:
     if action == "respond" and s == "issued":
         # Blue asks for a written explanation; yellow and red for an answer with measures,
         # after which the rectification runs (篇5 六1–六3).
-        return State("answered" if lvl == 3 else "rectifying", lvl, escalations=state.escalations)
+        return State("answered" if lvl == 3 else "rectifying", lvl)
     if action == "report_rectified" and s == "rectifying":
-        return State("rectified", lvl, escalations=state.escalations)
+        return State("rectified", lvl)
     if action == "revisit" and (s == "rectified" or (s == "answered" and lvl == 3)):
-        return State("revisited", lvl, escalations=state.escalations)
+        return State("revisited", lvl)
     if action == "lift" and s == "revisited":
-        return State("lifted", lvl, escalations=state.escalations)
+        return State("lifted", lvl)
     if action == "appeal" and s in APPEALABLE:
-        return State("appealed", lvl, appealed_from=s, escalations=state.escalations)
+        return State("appealed", lvl, appealed_from=s)
     if action == "uphold" and s == "appealed" and state.appealed_from:
-        return State(state.appealed_from, lvl, escalations=state.escalations)
+        return State(state.appealed_from, lvl)
     if action == "revoke" and s == "appealed":
-        return State("revoked", lvl, escalations=state.escalations)
-    if action == "escalate" and s in ("issued", "answered", "rectifying") and lvl > 1:
-        return State("issued", lvl - 1, escalations=state.escalations + 1)
+        return State("revoked", lvl)
+    if action == "supersede" and s in OPEN:
+        return State("superseded", lvl)
     if action == "transfer_case_clue" and s in OPEN:
-        return State("transferred_as_case_clue", lvl, escalations=state.escalations)
+        return State("transferred_as_case_clue", lvl)
     raise IllegalTransition(s, action)
 
 

@@ -14,7 +14,7 @@ from ..domain.delivery import Notifier
 from ..exceptions import ApprovalAuthorityRequired, DateOutOfOrder
 from ..persistence import WarningRecord, WarningStore
 from ..schemas import WARNING_APPEALED, WARNING_TRANSFERRED
-from .deadlines import refresh_calendar
+from .calendar import refresh_calendar
 from .notices import dispatch_notices, queue_notice
 from .support import advance, event_ref, get_warning, iso, not_in_future, own_warning, record_history
 
@@ -73,7 +73,7 @@ def decide_appeal(
         if answer is not None:
             warning.answer_due, warning.answer_due_provisional = answer.due.isoformat(), answer.provisional
         if fix is not None:
-            warning.fix_due = fix.due.isoformat()
+            warning.fix_due, warning.fix_due_provisional = fix.due.isoformat(), fix.provisional
     warning.paused_on = None
     entry = {
         **warning.appeals[-1],

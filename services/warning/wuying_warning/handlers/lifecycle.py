@@ -1,6 +1,8 @@
-"""A warning's life after the proposal (seeds/002 篇5 三(一)2 approval by the level's authority,
-五(二) the written notice, 六 deadlines, 六1–六3 the official's answer and rectification, 六4 the
-revisit and lifting; 篇8 第十八条 the three levels' measures), and reading warnings."""
+"""A warning's life after the proposal (seeds/002 篇5 三(一)2 approval — or rejection — by the
+level's authority, with reasons; 五(二) the written notice, 六 deadlines, 六1–六3 the official's
+answer and rectification, 六4 the revisit and lifting; 篇8 第十八条 the three levels' measures),
+and reading warnings. Issuing an escalation closes the lower warning (篇5 七(一);
+``handlers.escalations.supersede_lower``)."""
 
 from __future__ import annotations
 
@@ -9,17 +11,34 @@ from datetime import date
 from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock, naive_utc
+from wuying_common.errors import Conflict
 
 from ..domain.authority import approval_refusal
 from ..domain.deadlines import RuleSet, deadlines_for
 from ..domain.delivery import Notifier
+from ..domain.escalation import decision_reasons_missing
 from ..domain.levels import level
-from ..exceptions import ApprovalAuthorityRequired, LiftByIssuerForbidden, SelfApprovalForbidden
+from ..exceptions import (
+    ApprovalAuthorityRequired,
+    DecisionReasonsRequired,
+    LiftByIssuerForbidden,
+    SelfApprovalForbidden,
+)
 from ..persistence import WarningRecord, WarningStore
 from ..schemas import WARNING_ISSUED, WARNING_LIFTED, WARNING_RESPONDED
-from .deadlines import refresh_calendar
+from .calendar import refresh_calendar
+from .escalations import supersede_lower
 from .notices import dispatch_notices, queue_level_notice
 from .support import advance, event_ref, get_warning, iso, not_in_future, own_warning, record_history
+
+
+def _decider(warning: WarningRecord, principal: Principal) -> None:
+    """篇5 三(一)2: the level's authority decides, never the proposer."""
+    refusal = approval_refusal(warning.level, warning.proposer, principal.subject, principal.roles)
+    if refusal is not None:
+        error = SelfApprovalForbidden if refusal.code == "self_approval_forbidden" else ApprovalAuthorityRequired
+        fields = {"required_role": refusal.required_role} if refusal.required_role else {}
+        raise error(refusal.message, fields=fields)
 
 
 def list_warnings(store: WarningStore, principal: Principal, query: dict) -> list[WarningRecord]:
@@ -39,13 +58,12 @@ def approve(
 ) -> WarningRecord:
     """Approve and issue (篇5 三(一)2 authority, 五(二) notice, 六 deadlines); emits
     ``warning.issued`` and queues the written notice in the same write as the state change,
-    then sends the notice through the notifiers."""
+    then sends the notice through the notifiers. An escalation (篇5 七(一) 可转…) is decided
+    with reasons; once it is issued the matter's open lower warnings are closed as superseded."""
     warning = get_warning(store, principal, warning_id)
-    refusal = approval_refusal(warning.level, warning.proposer, principal.subject, principal.roles)
-    if refusal is not None:
-        error = SelfApprovalForbidden if refusal.code == "self_approval_forbidden" else ApprovalAuthorityRequired
-        fields = {"required_role": refusal.required_role} if refusal.required_role else {}
-        raise error(refusal.message, fields=fields)
+    _decider(warning, principal)
+    if decision_reasons_missing(bool(warning.escalated_from), payload.get("reasons")):
+        raise DecisionReasonsRequired(fields={"reasons": "升级预警须写明决定理由"})
     not_in_future(payload.get("issued_on"), clock, "issued_on")
     advance(warning, "approve")
     issued_on = payload.get("issued_on") or iso(warning.paper_issued_on) or clock.today()
@@ -61,8 +79,18 @@ def approve(
     warning.answer_due = due.answer_due.isoformat()
     warning.answer_due_provisional = due.answer_due_provisional
     warning.fix_due = due.fix_due.isoformat() if due.fix_due else None
+    warning.fix_due_provisional = due.fix_due_provisional if due.fix_due else None
     warning.max_extensions = due.max_extensions
     warning.rule_version = due.rule_version
+    warning.decision = {
+        "outcome": "approved",
+        "by": principal.subject,
+        "at": clock.now().isoformat(),
+        "reasons": list(payload.get("reasons") or []),
+    }
+    # The matter's open lower warnings are closed after this write; the flag lets the timer
+    # finish that after a crash.
+    warning.supersede_pending = True
     record_history(warning, "issued", principal.subject, clock, issued_on=warning.issued_on)
     queue_level_notice(warning, lvl, issued_on, due.answer_due, due.fix_due)
     warning.record_event(
@@ -82,11 +110,43 @@ def approve(
             "fix_due": due.fix_due,
             "rule_version": due.rule_version,
             "approved_by": principal.subject,
+            "fix_due_provisional": due.fix_due_provisional,
+            "escalated_from": warning.escalated_from,
         },
         now=clock.now(),
     )
     store.save(warning)
+    supersede_lower(store, clock, warning)
     dispatch_notices(store, warning, notifiers)
+    return store.warning(warning.id) or warning
+
+
+def reject(
+    store: WarningStore, clock: SystemClock, principal: Principal, warning_id: str, payload: dict
+) -> WarningRecord:
+    """The level's authority decides not to issue (篇5 三(一)2; for an escalation, 篇5 七(一) "可转"
+    is a decision): the proposal is closed with who, when and why; a lower warning it would have
+    replaced stays as it is."""
+    warning = get_warning(store, principal, warning_id)
+    _decider(warning, principal)
+    advance(warning, "reject")
+    warning.decision = {
+        "outcome": "rejected",
+        "by": principal.subject,
+        "at": clock.now().isoformat(),
+        "reasons": payload["reasons"],
+    }
+    record_history(warning, "rejected", principal.subject, clock)
+    store.save(warning)
+    if warning.escalated_from:
+        lower = store.warning(warning.escalated_from)
+        if lower is not None:
+            record_history(lower, "escalation_rejected", principal.subject, clock, proposal_id=warning.id)
+            try:
+                store.save(lower)
+            except Conflict as exc:  # the lower warning's own record may miss this line; the link stays
+                if exc.code != "concurrent_update":
+                    raise
     return warning
 
 

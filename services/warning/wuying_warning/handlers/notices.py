@@ -8,15 +8,42 @@ through the notifiers; every send is idempotent on the notice id, so the timer m
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
+
+from marshmallow import ValidationError
 
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, naive_utc
+from wuying_common.errors import ValidationFailed
+from wuying_common.http import marshmallow_fields
 
-from ..domain.delivery import Notice, Notifier, interview_problems
+from ..domain.delivery import (
+    LEAD_RANKS,
+    Notice,
+    Notifier,
+    held_interview_problems,
+    interview_problems,
+    lead_rank_from_registry,
+)
 from ..domain.levels import Level, level
-from ..exceptions import DateOutOfOrder, InboxMessageNotFound, InvalidInterview, WarningStateConflict
+from ..exceptions import (
+    DateOutOfOrder,
+    InboxMessageNotFound,
+    InterviewAlreadyRecorded,
+    InterviewNotFound,
+    InvalidInterview,
+    WarningStateConflict,
+)
 from ..persistence import InboxMessage, WarningRecord, WarningStore
-from .support import get_warning, record_history
+from ..schemas import PetitionClarifiedReader
+from .support import get_warning, not_in_future, record_history
+
+
+class OfficialRegistry(Protocol):
+    """archive's registry of officials (``get_official``: post, rank, commission_staff, …);
+    raises ``RegistryUnavailable`` (503) when archive cannot answer."""
+
+    def get_official(self, official_id: str) -> dict | None: ...
 
 
 def queue_notice(warning: WarningRecord, kind: str, title: str, body: str) -> None:
@@ -70,23 +97,38 @@ def interview(
     warning_id: str,
     payload: dict,
     notifiers: list[Notifier] | None = None,
+    registry: OfficialRegistry | None = None,
 ) -> WarningRecord:
-    """约谈 (篇5 五(二)2): a plan, two or more interviewers, a lead of the right rank, and the
-    level's notice slip sent to the official."""
+    """约谈 (篇5 五(二)2): a plan, two or more interviewers, a lead of the right rank — read from
+    archive's registry of officials, not typed in — and the level's notice slip sent to the
+    official. Without a registry answer there is no interview (503 ``registry_unavailable``)."""
     warning = get_warning(store, principal, warning_id)
     if warning.status not in ("issued", "answered", "rectifying", "rectified"):
         raise WarningStateConflict(f"预警当前状态为 {warning.status}，不能安排约谈", fields={"status": warning.status})
-    problems = interview_problems(payload["interviewers"], payload["lead"], payload["lead_rank"])
+    problems = interview_problems(payload["interviewers"], payload["lead"])
+    if payload["scheduled_on"] < date.fromisoformat(warning.issued_on):
+        problems.setdefault("scheduled_on", f"不得早于预警发出日期 {warning.issued_on}")
+        if len(problems) == 1:
+            raise DateOutOfOrder(fields=problems)
     if problems:
         raise InvalidInterview(fields=problems)
-    if payload["scheduled_on"] < date.fromisoformat(warning.issued_on):
-        raise DateOutOfOrder(fields={"scheduled_on": f"不得早于预警发出日期 {warning.issued_on}"})
+    if registry is None:
+        raise ValueError("an interview needs the registry of officials to check the lead")
+    lead = registry.get_official(payload["lead"].strip())
+    lead_rank, why_not = lead_rank_from_registry(lead)
+    if lead_rank is None or lead is None:
+        raise InvalidInterview(fields={"lead": why_not or "主谈人不符合要求"})
     lvl = level(warning.level)
     warning.interviews.append(
         {
+            "id": f"{warning.id}.i{len(warning.interviews) + 1}",
             "interviewers": payload["interviewers"],
             "lead": payload["lead"],
-            "lead_rank": payload["lead_rank"],
+            "lead_rank": lead_rank,
+            "lead_rank_zh": LEAD_RANKS[lead_rank],
+            "lead_post": lead.get("post"),
+            "lead_name": lead.get("name"),
+            "lead_checked": {"registry": "archive", "at": clock.now().isoformat()},
             "plan": payload["plan"],
             "notice_slip_no": payload["notice_slip_no"],
             "notice_slip_zh": lvl.interview_slip_zh,
@@ -107,6 +149,72 @@ def interview(
     store.save(warning)
     dispatch_notices(store, warning, notifiers)
     return warning
+
+
+def record_interview(
+    store: WarningStore, clock: SystemClock, principal: Principal, warning_id: str, interview_id: str, payload: dict
+) -> WarningRecord:
+    """约谈已实施 (篇5 五(二)2(4)): the date, who attended (two or more, the lead among them,
+    篇5 五(二)2(2)), whether the official came, a summary and the follow-up. Once."""
+    warning = get_warning(store, principal, warning_id)
+    index = next((i for i, v in enumerate(warning.interviews) if v.get("id") == interview_id), None)
+    if index is None:
+        raise InterviewNotFound(fields={"interview_id": interview_id})
+    arranged = warning.interviews[index]
+    if arranged.get("held"):
+        raise InterviewAlreadyRecorded(fields={"interview_id": interview_id})
+    not_in_future(payload["held_on"], clock, "held_on")
+    if payload["held_on"] < date.fromisoformat(warning.issued_on):
+        raise DateOutOfOrder(fields={"held_on": f"不得早于预警发出日期 {warning.issued_on}"})
+    problems = held_interview_problems(payload["attendees"], arranged["lead"])
+    if problems:
+        raise InvalidInterview(fields=problems)
+    warning.interviews[index] = {
+        **arranged,
+        "held": {
+            "held_on": payload["held_on"].isoformat(),
+            "attendees": payload["attendees"],
+            "official_attended": payload["official_attended"],
+            "summary": payload["summary"],
+            "follow_up": payload["follow_up"],
+            "recorded_by": principal.subject,
+            "recorded_at": clock.now().isoformat(),
+        },
+    }
+    record_history(warning, "interview_held", principal.subject, clock, interview_id=interview_id)
+    store.save(warning)
+    return warning
+
+
+def clarification_from_event(store: WarningStore, clock: SystemClock, envelope: dict, notifier: Notifier) -> str:
+    """澄清正名 (seed 003: 恶意举报的认定、处置、澄清): intake found a report false; each accused
+    official gets a system message saying so. Idempotent on the event id, by key: each
+    message's id is the event id and the official's id, so a redelivery delivers nothing new."""
+    try:
+        data = PetitionClarifiedReader().load(envelope.get("data") or {})
+    except ValidationError as exc:
+        raise ValidationFailed("澄清正名事件的数据不完整", fields=marshmallow_fields(exc.messages)) from None
+    event_id = envelope["id"]
+    summary = (data.get("summary_zh") or "").strip()
+    body = (
+        f"经组织核查，反映您的问题（信访举报件 {data['petition_id']}）不属实，依规予以澄清正名。"
+        + (f"{summary}" if summary else "")
+        + "特此告知。"
+    )
+    delivered = 0
+    for official_id in dict.fromkeys(data["official_ids"]):
+        notice = Notice(
+            id=f"clarified.{event_id}.{official_id}",
+            warning_id="",
+            official_id=official_id,
+            county=data["county"],
+            kind="clarification",
+            title="澄清正名告知",
+            body=body,
+            meta={"petition_id": data["petition_id"]},
+        )
+        delivered += notifier.send(notice).delivered
+    return "processed" if delivered or not data["official_ids"] else "duplicate"
 
 
 def inbox(store: WarningStore, principal: Principal) -> list[InboxMessage]:

@@ -1,6 +1,7 @@
 """Proposals: from risk's ``warning.proposed`` and from the warning centre's staff (seeds/002
 篇5 三(一)2: the centre analyses and proposes; 篇8 第十八条 triggers), one matter, one warning
-(篇5 七(四) 一事一例: attach to, or suppress under, an open warning; ``domain.grouping``).
+(篇5 七(四) 一事一例: attach to, or suppress under, the matter's open warning whatever its age,
+or supersede it with a higher level once issued; ``domain.grouping``).
 
 Idempotent on the event id, by key: a new warning's ``_id`` is derived from the event id (the
 insert is the record that the event was processed), and a proposal attached to or suppressed
@@ -18,12 +19,11 @@ from wuying_common.errors import Conflict, ValidationFailed
 from wuying_common.http import marshmallow_fields
 
 from ..domain.deadlines import RuleSet
-from ..domain.grouping import OpenWarning, dispose
+from ..domain.grouping import MatterWarning, dispose, matter_key
 from ..domain.levels import SYSTEM_TRIGGERS, level, trigger_label
-from ..domain.lifecycle import OPEN
 from ..persistence import WarningRecord, WarningStore, proposal_warning_id
 from ..schemas import WarningProposedReader
-from .support import DEFAULT_RULES, RISK_PROPOSER, not_in_future, record_history
+from .support import DEFAULT_RULES, RISK_PROPOSER, matter_of, not_in_future, record_history
 
 
 def proposal_from_event(
@@ -61,6 +61,7 @@ def proposal_from_event(
         proposed_at=naive_utc(clock.now()),
         proposal_rule_version=data["rule_version"],
         status="proposed",
+        matter=matter_key(data["risk_point"], data["trigger"]),
     )
     record_history(warning, "proposed", RISK_PROPOSER, clock, event_id=event_id)
     kind, target = _place_proposal(store, clock, rules, warning, event_id)
@@ -79,7 +80,8 @@ def propose_matter(
     store: WarningStore, clock: SystemClock, principal: Principal, payload: dict, rules: RuleSet = DEFAULT_RULES
 ) -> tuple[str, WarningRecord]:
     """A warning-centre officer proposes a warning (篇5 三(一)2: the centre analyses and
-    proposes). Returns ("new" | "attach" | "suppress", the warning that holds the proposal)."""
+    proposes). Returns ("new" | "supersede" | "attach" | "suppress", the warning that holds the
+    proposal; "supersede" is a new warning that will close the matter's open lower one)."""
     principal.require_county(payload["county"])
     not_in_future(payload["issued_on"], clock, "issued_on")
     lvl = level(payload["level"])
@@ -97,6 +99,7 @@ def propose_matter(
         proposed_at=naive_utc(clock.now()),
         paper_issued_on=payload["issued_on"].isoformat() if payload["issued_on"] else None,
         status="proposed",
+        matter=matter_key(payload["risk_point"], payload["trigger"]),
     )
     record_history(warning, "proposed", principal.subject, clock)
     return _place_proposal(store, clock, rules, warning, None)
@@ -105,30 +108,33 @@ def propose_matter(
 def _place_proposal(
     store: WarningStore, clock: SystemClock, rules: RuleSet, new: WarningRecord, event_id: str | None
 ) -> tuple[str, WarningRecord]:
-    """One matter, one warning (domain.grouping): insert ``new``, or attach it to / suppress it
-    under the open warning for the same official and risk point. Returns (kind, warning);
-    kind "duplicate" when the event was processed before."""
-    candidates: list[WarningRecord] = []
-    if new.risk_point:
-        everything = store.warnings_of(new.official_id)
-        if event_id and any(event_id in (w.merged_event_ids or []) for w in everything):
-            return "duplicate", new
-        candidates = [w for w in everything if w.risk_point == new.risk_point and w.status in OPEN]
+    """One matter, one warning (domain.grouping): insert ``new`` (linked to the open lower
+    warning it will supersede, if any), or attach it to / suppress it under the matter's open
+    warning. Returns (kind, warning); kind "duplicate" when the event was processed before."""
+    everything = store.warnings_of(new.official_id)
+    if event_id and any(event_id in (w.merged_event_ids or []) for w in everything):
+        return "duplicate", new
+    candidates = [w for w in everything if w.id != new.id and matter_of(w) == new.matter]
     disposition = dispose(
-        [OpenWarning(c.id, c.level, c.status, c.proposed_at) for c in candidates],
+        [MatterWarning(c.id, c.level, c.status, c.proposed_at) for c in candidates],
         new.level,
         new.proposed_at,
         rules.grouping_window_days,
     )
     target = next((c for c in candidates if c.id == disposition.warning_id), None)
-    if disposition.kind == "new" or target is None:
+    if disposition.kind in ("new", "supersede") or target is None:
+        if disposition.kind == "supersede" and target is not None:
+            # 篇5 七(一) 可转…: a higher level for the same matter; the lower warning is closed as
+            # superseded when this one is issued (never two parallel warnings for one matter).
+            new.escalated_from = target.id
+            new.escalation = {"reason": "higher_level_proposal", "evidence": []}
         try:
             store.add(new)
         except Conflict as exc:  # the same event, processed meanwhile by another delivery
             if exc.code != "duplicate" or event_id is None:
                 raise
             return "duplicate", new
-        return "new", new
+        return ("supersede" if new.escalated_from else "new"), new
     entry = {
         "at": clock.now().isoformat(),
         "by": new.proposer,

@@ -22,7 +22,7 @@ from ..domain.results import (
     quarter_bounds,
 )
 from ..persistence import WarningRecord, WarningStore
-from .deadlines import refresh_calendar
+from .calendar import refresh_calendar
 
 ELIGIBILITY_RULE = "篇5 七(二)：单位一年内受到两次及以上一级预警的，当年不得评为先进单位"
 
@@ -116,9 +116,65 @@ def quarterly_report(
         by_status=dict(sorted(by_status.items())),
         by_trigger=sorted(by_trigger.values(), key=lambda r: (-r.count, r.code)),
         overdue=[w for w in period if w.overdue_notices],
-        escalated=[w for w in period if w.escalations],
+        escalated=[w for w in period if w.escalated_from],
         lifted=[w for w in everything if inside(w.lifted_on)],
         answer_times=answer_times(answer_days),
+    )
+
+
+# -- the staff worklist (issue 8 item 10) ----------------------------------------------------
+@dataclass(frozen=True)
+class Section:
+    items: list
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Worklist:
+    counties: list[str]
+    limit: int
+    awaiting_approval: Section
+    awaiting_answer: Section
+    awaiting_rectification: Section
+    awaiting_revisit: Section
+    awaiting_lifting: Section
+    reports_pending_verification: Section
+    organisational_handling: Section
+
+
+def worklist(store: WarningStore, principal: Principal, query: dict) -> Worklist:
+    """What waits for the warning centre and the deciding authorities in the caller's counties,
+    most urgent first, each list bounded by ``limit`` (``truncated`` says there is more):
+    proposals awaiting approval (篇5 三(一)2), warnings awaiting the answer (篇5 六1–六3, by due
+    date) or the rectification (by fix date), the revisit (篇5 六4), the lifting, reports
+    pending verification (篇5 七(一)), and open organisational-handling tasks (篇5 七(一))."""
+    county, limit = query.get("county"), query["limit"]
+    if county:
+        principal.require_county(county)
+    scopes = (county,) if county else principal.counties
+    if not scopes:
+        raise Forbidden("无权访问该地区的数据", fields={"county": "令牌未授权任何地区"}, code="county_forbidden")
+
+    def section(statuses, order, level=None, reports_pending=False) -> Section:
+        found = store.worklist(scopes, statuses, order, limit + 1, level=level, reports_pending=reports_pending)
+        return Section(found[:limit], len(found) > limit)
+
+    revisit = store.worklist(scopes, ("rectified",), "proposed_at", limit + 1)
+    answered_blue = store.worklist(scopes, ("answered",), "answer_due", limit + 1, level=3)
+    waiting = sorted([*revisit, *answered_blue], key=lambda w: (w.proposed_at, w.id))
+    tasks = store.tasks(scopes, "open", limit + 1)
+    return Worklist(
+        counties=list(scopes),
+        limit=limit,
+        awaiting_approval=section(("proposed",), "proposed_at"),
+        awaiting_answer=section(("issued",), "answer_due"),
+        awaiting_rectification=section(("rectifying",), "fix_due"),
+        awaiting_revisit=Section(waiting[:limit], len(waiting) > limit),
+        awaiting_lifting=section(("revisited",), "proposed_at"),
+        reports_pending_verification=section(
+            ("issued", "answered", "rectifying", "rectified", "revisited"), "proposed_at", reports_pending=True
+        ),
+        organisational_handling=Section(tasks[:limit], len(tasks) > limit),
     )
 
 

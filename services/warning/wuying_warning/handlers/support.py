@@ -8,7 +8,8 @@ from datetime import date
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock
 
-from ..domain.deadlines import DEFAULT_RULE_VERSION, RULESETS
+from ..domain.deadlines import DEFAULT_RULE_VERSION, RULESETS, RuleSet
+from ..domain.grouping import matter_key
 from ..domain.lifecycle import IllegalTransition, State, next_state
 from ..exceptions import DateInFuture, NotOwnWarning, WarningNotFound, WarningStateConflict
 from ..persistence import WarningRecord, WarningStore
@@ -48,16 +49,23 @@ def not_in_future(day: date | None, clock: SystemClock, field: str) -> None:
 def advance(warning: WarningRecord, action: str) -> State:
     """Apply a life-cycle step to the record, or refuse with 409 naming the current status."""
     try:
-        after = next_state(
-            State(warning.status, warning.level, warning.appealed_from, warning.escalations or 0), action
-        )
+        after = next_state(State(warning.status, warning.level, warning.appealed_from), action)
     except IllegalTransition:
         raise WarningStateConflict(
             f"预警当前状态为 {warning.status}，不能执行该操作", fields={"status": warning.status, "action": action}
         ) from None
-    warning.status, warning.level, warning.appealed_from = after.status, after.level, after.appealed_from
-    warning.escalations = after.escalations
+    warning.status, warning.appealed_from = after.status, after.appealed_from
     return after
+
+
+def matter_of(warning: WarningRecord) -> str:
+    """The warning's matter (一事一例): stored since issue 8, derived for older records."""
+    return warning.matter or matter_key(warning.risk_point, warning.trigger)
+
+
+def rules_of(warning: WarningRecord, default: RuleSet = DEFAULT_RULES) -> RuleSet:
+    """The rule set a warning was issued under (it keeps it for life), or ``default``."""
+    return RULESETS.get(warning.rule_version or "", default)
 
 
 def event_ref(warning: WarningRecord) -> dict:

@@ -15,19 +15,25 @@ from datetime import date, datetime, time, timedelta
 
 from mongoengine import Document
 
+from wuying_common.auth import covers
 from wuying_common.errors import Conflict
 from wuying_common.store import VersionedDocument
 from wuying_warning.persistence import (
     CalendarYear,
     InboxMessage,
     OfficialWarnings,
+    OrganisationalTask,
     SmsDelivery,
     WarningRecord,
 )
 
 
+def _in_scope(county: str, scopes: Iterable[str]) -> bool:
+    return any(covers(scope, county) for scope in scopes)
+
+
 class FakeWarningStore:
-    documents = (WarningRecord, OfficialWarnings, CalendarYear, InboxMessage, SmsDelivery)
+    documents = (WarningRecord, OfficialWarnings, OrganisationalTask, CalendarYear, InboxMessage, SmsDelivery)
 
     def __init__(self) -> None:
         self.alias, self.mode = "warning", "fake"
@@ -141,11 +147,65 @@ class FakeWarningStore:
         ]
         return sorted(found, key=lambda w: (w.proposed_at, w.id))
 
+    def worklist(
+        self,
+        scopes: Iterable[str],
+        statuses: Iterable[str],
+        order: str,
+        limit: int,
+        level: int | None = None,
+        reports_pending: bool = False,
+    ) -> list:
+        scopes, wanted = list(scopes), set(statuses)
+        found = [
+            w
+            for w in self.all(WarningRecord)
+            if w.status in wanted
+            and _in_scope(w.county, scopes)
+            and (not level or w.level == level)
+            and (not reports_pending or w.reports_pending)
+        ]
+        # MongoDB sorts a missing value first, as here.
+        found.sort(key=lambda w: ((getattr(w, order) is not None), getattr(w, order) or "", w.id))
+        return found[:limit]
+
+    def task(self, task_id: str) -> OrganisationalTask | None:
+        return self.get(OrganisationalTask, task_id)
+
+    def tasks(self, scopes: Iterable[str], status: str | None, limit: int) -> list:
+        scopes = list(scopes)
+        found = [
+            t
+            for t in self.all(OrganisationalTask)
+            if _in_scope(t.county, scopes) and (not status or t.status == status)
+        ]
+        return sorted(found, key=lambda t: (t.due_on, t.id))[:limit]
+
     def overdue_candidates(self, today: str, limit: int = 500) -> list:
         warnings = self.all(WarningRecord)
-        answer = [w for w in warnings if w.status == "issued" and w.answer_due and w.answer_due < today]
-        fix = [w for w in warnings if w.status == "rectifying" and w.fix_due and w.fix_due < today]
-        return answer[:limit] + fix[:limit]
+        answer = [w for w in warnings if w.status == "issued" and w.answer_due and w.answer_due < today][:limit]
+        fix = [w for w in warnings if w.status in ("issued", "rectifying") and w.fix_due and w.fix_due < today][:limit]
+        found = {w.pk: w for w in answer}
+        for w in fix:
+            found.setdefault(w.pk, w)
+        return list(found.values())
+
+    def supersede_pending(self, limit: int = 200) -> list:
+        return [w for w in self.all(WarningRecord) if w.supersede_pending][:limit]
+
+    def clear_supersede_pending(self, warning_id: str) -> None:
+        son = self._rows[WarningRecord].get(warning_id)
+        if son is not None:
+            son["supersede_pending"] = False
+
+    def provisional_dues(self, statuses: Iterable[str], limit: int = 5000) -> list:
+        wanted = set(statuses)
+        found = [
+            w
+            for w in self.all(WarningRecord)
+            if w.status in wanted and (w.answer_due_provisional or w.fix_due_provisional)
+        ]
+        return sorted(found, key=lambda w: w.pk)[:limit]
 
     def notices_pending(self, limit: int = 200) -> list:
         return [w for w in self.all(WarningRecord) if w.notices_pending][:limit]
@@ -178,8 +238,8 @@ class FakeWarningStore:
     def calendar_years(self) -> list[dict]:
         return [c.data for c in sorted(self.all(CalendarYear), key=lambda c: c.year)]
 
-    def save_calendar_year(self, data: dict) -> None:
-        self.add_or_replace(CalendarYear(year=data["year"], data=data, loaded_at=datetime.utcnow()))
+    def calendar_year(self, year: int) -> CalendarYear | None:
+        return self.get(CalendarYear, year)
 
     # -- the dicts -----------------------------------------------------------------------------
     def _add_once(self, document: Document) -> bool:
