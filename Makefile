@@ -9,7 +9,7 @@ PYTEST := $(BIN)/pytest
 ROLE ?= warning_officer
 COUNTY ?= 130402
 
-.PHONY: install up down status test test-unit test-interface test-contracts test-e2e lint format \
+.PHONY: install up down status test test-unit test-interface test-contracts test-e2e test-ops ops-tools lint format \
         bench contracts deploy-check token broker broker-stop dead-letters replay-dead-letters clean
 
 $(BIN)/.installed: constraints.txt requirements-dev.txt common/pyproject.toml tools/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
@@ -37,13 +37,19 @@ status:
 
 # Unit tests need no broker; the other rings use the real local RabbitMQ, started here and
 # stopped again if this run started it.
-test: install lint
+test: install lint ops-tools
 	scripts/with-broker.sh $(PYTEST) tests -q
+
+# promtool (Debian's prometheus package) checks the alert rules in tests/ops; nothing is started.
+ops-tools:
+	@command -v promtool >/dev/null || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 \
+	  $$sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
 
 test-unit: install
 	$(PYTEST) tests/unit -q
 
-test-interface test-contracts test-e2e: test-%: install
+test-interface test-contracts test-e2e test-ops: test-%: install
 	scripts/with-broker.sh $(PYTEST) tests/$* -q
 
 lint: install

@@ -26,6 +26,13 @@ RMQ_BIN=/usr/lib/rabbitmq/bin
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+broker_works() {
+  local python="$PWD/.venv/bin/python"
+  [ -x "$python" ] || { echo "rabbitmq: cannot check the broker on $AMQP_PORT without .venv (make install)"; return 1; }
+  "$python" scripts/preflight.py broker --amqp-uri "${AMQP_URI:-amqp://guest:guest@127.0.0.1:$AMQP_PORT/}" \
+    --management-port "$MGMT_PORT"
+}
+
 install() {
   if [ -x "$RMQ_BIN/rabbitmq-server" ]; then return; fi
   echo "installing rabbitmq-server from the OS packages..."
@@ -44,6 +51,17 @@ start() {
   exec 9>"$RUN/start.lock"
   flock -w 180 9 || { echo "rabbitmq: another start holds $RUN/start.lock"; exit 1; }
   if port_open "$AMQP_PORT"; then
+    # Answering is not working (a broker whose data directory vanished still accepts
+    # connections): management API, login, and a publish/consume round trip, or refuse.
+    if ! broker_works; then
+      echo "rabbitmq: a broker answers on 127.0.0.1:$AMQP_PORT but does not work (above); refusing to use it."
+      if [ -f "$RUN/pid" ] && kill -0 "$(cat "$RUN/pid")" 2>/dev/null; then
+        echo "rabbitmq: it is ours (pid $(cat "$RUN/pid")): scripts/broker.sh stop, then start again."
+      else
+        echo "rabbitmq: it is not ours: stop it, or run ours elsewhere (WUYING_AMQP_PORT, WUYING_MGMT_PORT)."
+      fi
+      exit 1
+    fi
     if [ -f "$RUN/pid" ] && kill -0 "$(cat "$RUN/pid")" 2>/dev/null; then
       echo "rabbitmq: already running (ours, pid $(cat "$RUN/pid"))"
     else

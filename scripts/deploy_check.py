@@ -5,7 +5,7 @@
     python scripts/deploy_check.py deploy --print province   # also print the rendered YAML
 
 CI has neither kubectl nor kustomize, so this script renders the overlays itself with PyYAML
-alone (it needs none of the services' code). It implements only the part of kustomize that
+(it needs none of the services' code; the schema checks need kubernetes-validate and jsonschema). It implements only the part of kustomize that
 deploy/ uses, and refuses anything else rather than rendering it wrongly:
 
 - ``resources``: YAML files and directories holding a Kustomization;
@@ -36,12 +36,23 @@ reads present, and a Service selecting it on 8080. Everywhere: every secret refe
 ``wuying-secrets``; no Secret carries data; every image has a tag other than ``latest`` (or a
 digest). Overlays not named in LOCAL_OVERLAYS must also have NetworkPolicies: a default deny
 and an allow that selects each Deployment.
+
+Schemas: every rendered object of a built-in kind is validated (unknown fields refused) with
+``kubernetes-validate`` against the Kubernetes versions in KUBERNETES_VERSIONS, from the schemas
+that package ships (offline). Custom resources (RabbitMQ operators, KEDA, the MongoDB Community
+Operator, the Prometheus Operator) are validated against the JSON Schemas committed in
+``deploy/schemas/<group>/<version>/<Kind>.json``; a custom kind without one is a problem.
+Autoscaling: a workload is scaled by at most one ScaledObject and never also by an HPA, and a
+ScaledObject keeps at least 2 replicas. MongoDB: every MongoDBCommunity is a replica set of at
+least 3 members whose users hold least privilege (a service user: read/readWrite on its own
+database only; an admin-database user: backup or clusterMonitor only).
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import json
 import re
 import sys
 from collections import Counter
@@ -53,6 +64,14 @@ SECRET_NAME = "wuying-secrets"
 HTTP_PORT = 8080
 RUN_AS_USER = 10001
 REQUIRED_LABELS = ("app.kubernetes.io/name", "app.kubernetes.io/part-of", "app.kubernetes.io/component")
+# The Kubernetes versions every render must be valid for (kubernetes-validate's offline schemas):
+# the oldest a province may still run, and a recent one.
+KUBERNETES_VERSIONS = ("1.29.0", "1.33.0")
+MIN_SCALED_REPLICAS = 2
+MONGODB_MIN_MEMBERS = 3
+# Built-in roles that grant more than one database's data (or the cluster): never for a user.
+MONGODB_SERVICE_ROLES = frozenset({"read", "readWrite"})
+MONGODB_ADMIN_ROLES = frozenset({"backup", "clusterMonitor"})
 # Overlays that may run without network policies (a laptop cluster often has no CNI support).
 LOCAL_OVERLAYS = frozenset({"local"})
 
@@ -188,7 +207,8 @@ def _build(directory: Path, kind: str, resources: list[dict]) -> None:
     for entry in k.get("images") or []:
         for doc in resources:
             for container in _containers(doc):
-                container["image"] = _retag(container.get("image", ""), entry)
+                if "image" in container:
+                    container["image"] = _retag(container["image"], entry)
 
 
 def _generate_config_map(directory: Path, generator: dict) -> dict:
@@ -461,6 +481,8 @@ def check(docs: list[dict], require_network_policies: bool = True) -> list[str]:
     for doc in docs:
         problems += [f"{ref(doc)}: {p}" for p in _check_everywhere(doc)]
     problems += _check_selectors(docs)
+    problems += _check_autoscaling(docs)
+    problems += _check_mongodb(docs)
     if require_network_policies:
         problems += _check_network_policies(docs, deployments)
     return problems
@@ -594,9 +616,15 @@ def _check_everywhere(doc: dict) -> list[str]:
             secret = node["secretName"]
         elif len(path) >= 2 and path[-2] == "secretTargetRef":
             secret = node.get("name")
+        elif path[-1] == "passwordSecretRef":
+            secret = node.get("name")
         if secret is not None and secret != SECRET_NAME:
             out.append(f"{where} refers to Secret {secret!r}; secrets come from {SECRET_NAME}")
     for container in _containers(doc):
+        # An operator's resource may override a container it creates without naming the image
+        # (the MongoDB operator picks it from spec.version); an image it does name is checked.
+        if "image" not in container and not _is_builtin(doc):
+            continue
         problem = image_problem(container.get("image"))
         if problem:
             out.append(f"container {container.get('name')}: {problem}")
@@ -627,6 +655,89 @@ def _check_selectors(docs: list[dict]) -> list[str]:
             target = (spec.get("scaleTargetRef") or {}).get("name")
             if not _named(docs, spec.get("scaleTargetRef", {}).get("kind", "Deployment"), namespace, target):
                 out.append(f"{ref(doc)}: scale target {target} is not in the render")
+    return out
+
+
+def _check_autoscaling(docs: list[dict]) -> list[str]:
+    """KEDA makes an HPA of its own: a second scaler on the same workload fights it."""
+    out = []
+    scalers: dict[tuple[str, str, str], list[str]] = {}
+    for doc in docs:
+        spec = doc.get("spec") or {}
+        if doc["kind"] not in ("ScaledObject", "HorizontalPodAutoscaler"):
+            continue
+        target = spec.get("scaleTargetRef") or {}
+        key = (doc["metadata"].get("namespace") or "", target.get("kind", "Deployment"), target.get("name", ""))
+        scalers.setdefault(key, []).append(ref(doc))
+        if doc["kind"] == "ScaledObject" and int(spec.get("minReplicaCount", 0)) < MIN_SCALED_REPLICAS:
+            out.append(f"{ref(doc)}: minReplicaCount must be at least {MIN_SCALED_REPLICAS}")
+    for (_, kind, name), refs in sorted(scalers.items()):
+        if len(refs) > 1:
+            out.append(f"{kind}/{name} is scaled by {len(refs)} autoscalers ({', '.join(refs)}): keep one")
+    return out
+
+
+def _check_mongodb(docs: list[dict]) -> list[str]:
+    out = []
+    for doc in (d for d in docs if d["kind"] == "MongoDBCommunity"):
+        spec = doc.get("spec") or {}
+        if spec.get("type") != "ReplicaSet" or int(spec.get("members") or 0) < MONGODB_MIN_MEMBERS:
+            out.append(f"{ref(doc)}: must be a ReplicaSet of at least {MONGODB_MIN_MEMBERS} members")
+        for user in spec.get("users") or []:
+            db = user.get("db", "admin")
+            allowed = MONGODB_ADMIN_ROLES if db == "admin" else MONGODB_SERVICE_ROLES
+            for role in user.get("roles") or []:
+                if role.get("name") not in allowed or (db != "admin" and role.get("db") != db):
+                    out.append(
+                        f"{ref(doc)}: user {user.get('name')} ({db}) holds {role.get('name')}@{role.get('db')}: "
+                        f"least privilege allows {sorted(allowed)}" + (f" on {db} only" if db != "admin" else "")
+                    )
+    return out
+
+
+# -- schemas ----------------------------------------------------------------------------------
+def _custom_schemas(deploy_dir: Path) -> dict[tuple[str, str], dict]:
+    schemas = {}
+    for path in sorted((deploy_dir / "schemas").glob("*/*/*.json")):
+        group, version, kind = path.parent.parent.name, path.parent.name, path.stem
+        schemas[(f"{group}/{version}", kind)] = json.loads(path.read_text("utf-8"))
+    return schemas
+
+
+def validate_schemas(docs: list[dict], deploy_dir: str | Path) -> list[str]:
+    """Schema problems of a render: built-in kinds with kubernetes-validate (strict, offline),
+    custom resources with the committed schemas in deploy/schemas."""
+    try:
+        import jsonschema
+        import kubernetes_validate
+    except ImportError as exc:
+        return [
+            f"cannot validate schemas: {exc.name} is not installed (pip install -c constraints.txt kubernetes-validate)"
+        ]
+    custom = _custom_schemas(Path(deploy_dir))
+    out = []
+    for doc in docs:
+        key = (doc.get("apiVersion", ""), doc["kind"])
+        if not _is_builtin(doc):
+            schema = custom.get(key)
+            if schema is None:
+                group_version = key[0]
+                out.append(
+                    f"{ref(doc)}: no schema for {key[1]} ({group_version}): add deploy/schemas/{group_version}/{key[1]}.json"
+                )
+                continue
+            for error in sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.path)):
+                where = ".".join(str(p) for p in error.path) or "(top)"
+                out.append(f"{ref(doc)}: {where}: {error.message}")
+            continue
+        for version in KUBERNETES_VERSIONS:
+            try:
+                kubernetes_validate.validate(doc, version, strict=True)
+            except kubernetes_validate.ValidationError as error:
+                where = ".".join(str(p) for p in error.path) or "(top)"
+                out.append(f"{ref(doc)}: Kubernetes {version}: {where}: {error.message}")
+            except kubernetes_validate.SchemaNotFoundError as error:
+                out.append(f"{ref(doc)}: {error.message}")
     return out
 
 
@@ -694,6 +805,7 @@ def check_overlay(directory: str | Path) -> OverlayResult:
         result.problems.append(f"cannot render: {exc}")
         return result
     result.problems = check(result.docs, require_network_policies=directory.name not in LOCAL_OVERLAYS)
+    result.problems += validate_schemas(result.docs, directory.parent.parent)
     return result
 
 

@@ -39,6 +39,12 @@ status() {
 if [ "${1:-}" = status ]; then status; exit 0; fi
 
 mkdir -p "$RUN/pids" "$RUN/logs"
+# Refuse to share a port with another copy: eventlet listens with SO_REUSEPORT, so a second
+# clone's services would bind 8001-8005 silently and split requests between two stores.
+# Ports held by this clone's own pids are fine; 8000/8080 are the front ends'.
+free_needed=()
+for svc in "${SERVICES[@]}"; do alive "$svc" || free_needed+=("${PORTS[$svc]}"); done
+"$BIN/python" scripts/preflight.py ports --run-dir "$RUN" "${free_needed[@]}" ${WUYING_FRONTEND_PORTS:-8000 8080} || exit 1
 scripts/broker.sh start
 
 if [ ! -f "$RUN/secrets.env" ]; then

@@ -80,13 +80,18 @@ def test_province_sizes_stores_and_policies(province):
         "inspection": 2,
         "archive": 3,
     }
-    statefulsets = _by(province.docs, "StatefulSet")
+    replica_sets = _by(province.docs, "MongoDBCommunity")
     for name, deployment in deployments.items():
         env = list(_env(deployment))
         # $(MONGODB_PASSWORD) only expands if it is defined first.
         assert env.index("MONGODB_PASSWORD") < env.index("MONGODB_URI"), name
-        assert f"@{name}-mongodb-0.{name}-mongodb:27017/" in _env(deployment)["MONGODB_URI"]["value"]
-        assert f"{name}-mongodb" in statefulsets
+        uri = _env(deployment)["MONGODB_URI"]["value"]
+        # Its own user, all three members, its own database as the place it authenticates.
+        assert uri.startswith(f"mongodb://{name}:$(MONGODB_PASSWORD)@{name}-mongodb-0.{name}-mongodb-svc:27017,"), name
+        assert f"{name}-mongodb-2.{name}-mongodb-svc:27017/wuying_{name}?replicaSet={name}-mongodb" in uri, name
+        assert f"authSource=wuying_{name}" in uri, name
+        assert replica_sets[f"{name}-mongodb"]["spec"]["members"] == 3
+        assert f"{name}-mongodb-backup" in _by(province.docs, "CronJob")
         spec = deployment["spec"]["template"]["spec"]
         assert {c["topologyKey"] for c in spec["topologySpreadConstraints"]} == {
             "kubernetes.io/hostname",
@@ -180,10 +185,12 @@ def test_images_pinned_by_digest_or_on_a_registry_port_pass(good):
 
 def test_unpinned_third_party_images_are_reported(good):
     _by(good, "RabbitmqCluster")["wuying-rabbitmq"]["spec"]["image"] = "rabbitmq:latest"
-    _by(good, "StatefulSet")["risk-mongodb"]["spec"]["template"]["spec"]["containers"][0]["image"] = "mongo"
+    _by(good, "CronJob")["risk-mongodb-backup"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0][
+        "image"
+    ] = "mongo"
     problems = _problems(good)
     assert "RabbitmqCluster/wuying/wuying-rabbitmq: spec.image" in problems
-    assert "StatefulSet/wuying/risk-mongodb: container mongodb: image 'mongo' has no tag" in problems
+    assert "CronJob/wuying/risk-mongodb-backup: container mongodump: image 'mongo' has no tag" in problems
 
 
 def test_root_user_missing_probes_and_limits_are_reported(good):
@@ -314,3 +321,92 @@ def test_strategic_merge_patch_merges_lists_by_key():
     assert merged["containers"][0]["args"] == ["p"]
     assert dc.strategic_merge({"a": {"b": 1, "c": 2}}, {"a": {"b": None}}) == {"a": {"c": 2}}
     assert dc.strategic_merge({"l": [{"name": "a"}]}, {"l": [{"name": "b"}]}, builtin=False) == {"l": [{"name": "b"}]}
+
+
+# -- schemas, autoscaling, MongoDB ------------------------------------------------------------
+def _schema_problems(docs):
+    return "\n".join(dc.validate_schemas(docs, DEPLOY))
+
+
+def test_every_object_of_the_overlays_has_a_schema_and_follows_it(province, local):
+    # The fixtures' problems include schema problems; here: every custom kind has a schema.
+    kinds = {(d["apiVersion"], d["kind"]) for d in province.docs if not dc._is_builtin(d)}
+    assert {k for _, k in kinds} >= {"RabbitmqCluster", "Vhost", "ScaledObject", "MongoDBCommunity", "PrometheusRule"}
+    assert dc.validate_schemas(province.docs, DEPLOY) == []
+    assert dc.validate_schemas(local.docs, DEPLOY) == []
+
+
+def test_kubernetes_schemas_refuse_unknown_and_mistyped_fields(good):
+    _archive(good)["spec"]["template"]["spec"]["containers"][0]["imagePullPolice"] = "Always"
+    _by(good, "Service")["archive"]["spec"]["ports"][0]["port"] = "8080"
+    problems = _schema_problems(good)
+    for version in dc.KUBERNETES_VERSIONS:
+        assert f"Deployment/wuying/archive: Kubernetes {version}: spec.template.spec.containers.0:" in problems
+        assert (
+            f"Service/wuying/archive: Kubernetes {version}: spec.ports.0.port: '8080' is not of type 'integer'"
+            in problems
+        )
+    assert "imagePullPolice" in problems
+
+
+def test_custom_resources_follow_the_committed_schemas(good):
+    _by(good, "ScaledObject")["risk"]["spec"]["triggers"][0]["metadata"]["value"] = 100
+    _by(good, "MongoDBCommunity")["risk-mongodb"]["spec"]["member"] = 3
+    _by(good, "Vhost")["wuying"]["spec"]["defaultQueueType"] = "quorums"
+    _by(good, "PrometheusRule")["wuying-alerts"]["spec"]["groups"][0]["rules"][0]["for"] = "five minutes"
+    problems = _schema_problems(good)
+    assert "ScaledObject/wuying/risk: spec.triggers.0.metadata.value: 100 is not of type 'string'" in problems
+    assert (
+        "MongoDBCommunity/wuying/risk-mongodb: spec: Additional properties are not allowed ('member' was unexpected)"
+        in problems
+    )
+    assert "Vhost/wuying/wuying: spec.defaultQueueType: 'quorums' is not one of" in problems
+    assert "PrometheusRule/wuying/wuying-alerts: spec.groups.0.rules.0.for: 'five minutes' does not match" in problems
+
+
+def test_a_custom_kind_without_a_schema_is_a_problem(good):
+    good.append({"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w", "namespace": "wuying"}})
+    assert "Widget/wuying/w: no schema for Widget (example.com/v1): add deploy/schemas/example.com/v1/Widget.json" in (
+        _schema_problems(good)
+    )
+
+
+def test_keda_never_beside_an_hpa_and_keeps_two_replicas(good):
+    _by(good, "ScaledObject")["inspection"]["spec"]["minReplicaCount"] = 1
+    good.append(
+        {
+            "apiVersion": "autoscaling/v2",
+            "kind": "HorizontalPodAutoscaler",
+            "metadata": {"name": "risk-cpu", "namespace": "wuying"},
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "risk"}},
+        }
+    )
+    problems = _problems(good)
+    assert "ScaledObject/wuying/inspection: minReplicaCount must be at least 2" in problems
+    assert (
+        "Deployment/risk is scaled by 2 autoscalers (ScaledObject/wuying/risk, HorizontalPodAutoscaler/wuying/risk-cpu)"
+        in problems
+    )
+
+
+def test_mongodb_is_a_replica_set_of_three_with_least_privilege_users(good):
+    spec = _by(good, "MongoDBCommunity")["warning-mongodb"]["spec"]
+    spec["members"] = 1
+    spec["users"][0]["roles"].append({"name": "readWrite", "db": "wuying_archive"})
+    spec["users"][1]["roles"] = [{"name": "root", "db": "admin"}]
+    spec["users"][0]["passwordSecretRef"]["name"] = "mongo-passwords"
+    problems = _problems(good)
+    assert "MongoDBCommunity/wuying/warning-mongodb: must be a ReplicaSet of at least 3 members" in problems
+    assert "user warning (wuying_warning) holds readWrite@wuying_archive: least privilege allows" in problems
+    assert "user backup (admin) holds root@admin" in problems
+    assert "refers to Secret 'mongo-passwords'" in problems
+
+
+def test_the_restore_job_is_valid_for_every_service():
+    template = (DEPLOY / "components" / "mongodb-backup" / "restore-job.yaml").read_text()
+    for name in SERVICES:
+        job = yaml.safe_load(template.replace("SERVICE", name).replace("ARCHIVE", f"wuying_{name}-x.archive.gz"))
+        job["metadata"]["namespace"] = "wuying"
+        assert dc.validate_schemas([job], DEPLOY) == []
+        assert dc.check([job], require_network_policies=False) == []
+        assert f"--nsInclude='wuying_{name}.*'" in job["spec"]["template"]["spec"]["containers"][0]["args"][0]
