@@ -31,6 +31,15 @@ NAMED = dict(
 )
 
 
+# A collective review on record (集体研判, seeds/001 黑龙江): closing a no-substance or duplicate
+# report, or merging a duplicate, needs one (issue 8 item 5).
+REVIEW = {
+    "meeting_date": SystemClock().today().isoformat(),
+    "participants": ["甲", "乙", "丙"],
+    "conclusion": "无新事实",
+}
+
+
 def start(container_factory, config, keys=f"k1:{KEY}"):
     container = container_factory(IntakeService, dict(config, INTAKE_ENCRYPTION_KEYS=keys))
     container.start()
@@ -114,10 +123,14 @@ def test_the_receipt_code_shows_the_status_and_the_answer_and_a_wrong_code_says_
     clerk = {"Authorization": token("intake_clerk")}
     pid = receipt["petition_id"]
     web_session.post(
-        f"/api/v1/reports/{pid}/triage", json={"outcome": "no_substance", "severity": "low"}, headers=clerk
+        f"/api/v1/reports/{pid}/triage",
+        json={"outcome": "no_substance", "severity": "low", "note": "无具体事实"},
+        headers=clerk,
     )
     closed = web_session.post(
-        f"/api/v1/reports/{pid}/close", json={"answer": "经核查，反映问题不属实。"}, headers=clerk
+        f"/api/v1/reports/{pid}/close",
+        json={"answer": "经核查，反映问题不属实。", "collective_review": REVIEW},
+        headers=clerk,
     )
     assert closed.status_code == 200, closed.text
     after = web_session.post("/api/v1/receipts/lookup", json={"receipt_code": receipt["receipt_code"]}).json()
@@ -164,7 +177,9 @@ def test_a_case_clue_is_recorded_as_transferred_to_case_handling(container_facto
     pid = web_session.post("/api/v1/reports", json=ANONYMOUS).json()["petition_id"]
     clerk = {"Authorization": token("intake_clerk")}
     response = web_session.post(
-        f"/api/v1/reports/{pid}/triage", json={"outcome": "case_clue", "severity": "high"}, headers=clerk
+        f"/api/v1/reports/{pid}/triage",
+        json={"outcome": "case_clue", "severity": "high", "note": "涉嫌违纪，移交审查调查"},
+        headers=clerk,
     )
     assert response.status_code == 200, response.text
     assert response.json()["triage"]["transferred_to"] == "case_handling"
@@ -375,7 +390,9 @@ def test_the_same_person_cannot_approve_and_a_named_subject_can_neither_request_
         web_session.post(f"/api/v1/identity-requests/{rid}/approve", json={}, headers=accused),
         web_session.get(f"/api/v1/reports/{pid}", headers=accused),
         web_session.post(
-            f"/api/v1/reports/{pid}/triage", json={"outcome": "no_substance", "severity": "low"}, headers=accused
+            f"/api/v1/reports/{pid}/triage",
+            json={"outcome": "no_substance", "severity": "low", "note": "无具体事实"},
+            headers=accused,
         ),
     ):
         assert response.status_code == 403, response.text
@@ -421,6 +438,7 @@ def test_staff_entry_checks_subject_ids_and_resolves_a_unique_name_with_the_real
         "outcome": "integrity_information",
         "severity": "low",
         "subjects": [{"kind": "official", "id": "off-404", "county": "130402"}],
+        "note": "反映具体",
     }
     triaged = web_session.post(f"/api/v1/reports/{pid}/triage", json=bad, headers=clerk)
     assert triaged.status_code == 400 and "subjects.0.id" in triaged.json()["error"]["fields"]
@@ -438,6 +456,7 @@ def test_a_case_clue_is_announced_as_clue_transferred_without_the_reporter(
         "outcome": "case_clue",
         "severity": "high",
         "subjects": [{"kind": "official", "id": "off-1", "county": "130402"}],
+        "note": "涉嫌违纪，移交审查调查",
     }
     with entrypoint_waiter(probe, "on", timeout=10):
         response = web_session.post(
@@ -644,13 +663,17 @@ def test_a_confirmed_duplicate_is_merged_and_a_repeat_closed_after_collective_re
     assert web_session.get(f"/api/v1/reports/{second}", headers=clerk).json()["duplicate_candidates"]
     with entrypoint_waiter(probe, "on", timeout=10):
         merged = web_session.post(
-            f"/api/v1/reports/{second}/merge", json={"into": first, "confirmed_by": "受理科集体研判"}, headers=clerk
+            f"/api/v1/reports/{second}/merge",
+            json={"into": first, "confirmed_by": "受理科集体研判", "collective_review": REVIEW},
+            headers=clerk,
         )
     assert merged.status_code == 200, merged.text
     assert merged.json()["status"] == "merged" and first in merged.json()["closure"]["answer"]
     assert web_session.get(f"/api/v1/reports/{first}", headers=clerk).json()["merged_reports"] == [second]
     again = web_session.post(
-        f"/api/v1/reports/{second}/merge", json={"into": first, "confirmed_by": "x"}, headers=clerk
+        f"/api/v1/reports/{second}/merge",
+        json={"into": first, "confirmed_by": "x", "collective_review": REVIEW},
+        headers=clerk,
     )
     assert again.status_code == 409
 
@@ -690,6 +713,7 @@ def test_other_services_read_a_reports_status_and_the_reports_about_an_official_
             "outcome": "integrity_information",
             "severity": "medium",
             "subjects": [{"kind": "official", "id": "off-1", "county": "130402"}],
+            "note": "反映具体",
         },
         headers=clerk,
     )
@@ -714,4 +738,213 @@ def test_other_services_read_a_reports_status_and_the_reports_about_an_official_
         }
     ]
     serialized = json.dumps([status, about], ensure_ascii=False)
+    assert "李举报" not in serialized and "13800138000" not in serialized and ANONYMOUS["content"] not in serialized
+
+
+# -- issue 8 -----------------------------------------------------------------------------------------
+def test_seed_001_heilongjiang_a_triage_needs_its_reason_and_a_no_substance_report_closes_only_after_review(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config)
+    pid = web_session.post("/api/v1/reports", json=ANONYMOUS).json()["petition_id"]
+    clerk = {"Authorization": token("intake_clerk")}
+    triage = {"outcome": "no_substance", "severity": "low"}
+    unreasoned = web_session.post(f"/api/v1/reports/{pid}/triage", json=triage, headers=clerk)
+    assert unreasoned.status_code == 400 and "note" in unreasoned.json()["error"]["fields"]
+    triaged = web_session.post(f"/api/v1/reports/{pid}/triage", json=dict(triage, note="无具体事实"), headers=clerk)
+    assert triaged.status_code == 200 and triaged.json()["triage"]["note"] == "无具体事实"
+    unreviewed = web_session.post(f"/api/v1/reports/{pid}/close", json={"answer": "经核查，不属实。"}, headers=clerk)
+    assert unreviewed.status_code == 400, unreviewed.text
+    assert unreviewed.json()["error"]["code"] == "review_required"
+    assert "collective_review" in unreviewed.json()["error"]["fields"]
+    reviewed = web_session.post(
+        f"/api/v1/reports/{pid}/close", json={"answer": "经核查，不属实。", "collective_review": REVIEW}, headers=clerk
+    )
+    assert reviewed.status_code == 200, reviewed.text
+    assert reviewed.json()["collective_review"]["participants"] == ["甲", "乙", "丙"]
+
+
+def test_seed_000_h_a_report_about_the_commissions_leader_is_handled_only_by_the_principal_leader(
+    container_factory, service_config, web_session, token, jwt_secret
+):
+    from wuying_common.auth import issue_token
+
+    leader = dict(OFFICIAL, id="off-8", name="周某", post="纪委书记", rank="副处级", commission_staff=True)
+    start_archive(container_factory, service_config, OFFICIAL, leader)
+    start(container_factory, service_config)
+    flagged = dict(ANONYMOUS, subjects=[{"kind": "official", "name": "周某", "commission_leader": True}])
+    refused = web_session.post("/api/v1/reports", json=flagged)
+    assert refused.status_code == 400 and "subjects.0.commission_leader" in refused.json()["error"]["fields"]
+
+    clerk = {"Authorization": token("intake_clerk", subject="clerk-1")}
+    letter = dict(
+        ANONYMOUS,
+        channel="special_supervisor",
+        kind="discipline_report",
+        received_on=SystemClock().today().isoformat(),
+        subjects=[{"kind": "official", "name": "周某"}],
+    )
+    created = web_session.post("/api/v1/staff/reports", json=letter, headers=clerk)
+    assert created.status_code == 201, created.text
+    pid = created.json()["petition_id"]
+    view = web_session.get(f"/api/v1/reports/{pid}", headers=clerk).json()
+    assert (view["routing"], view["subjects"][0]["commission_leader"], view["assignee"]) == (
+        "principal_leader",
+        True,
+        None,
+    )
+    triage = {
+        "outcome": "integrity_information",
+        "severity": "medium",
+        "subjects": [{"kind": "official", "id": "off-8", "county": "130402"}],
+        "note": "反映具体，有线索可查",
+    }
+    by_clerk = web_session.post(f"/api/v1/reports/{pid}/triage", json=triage, headers=clerk)
+    assert by_clerk.status_code == 403 and by_clerk.json()["error"]["code"] == "principal_leader_only"
+    by_supervisor = web_session.post(
+        f"/api/v1/reports/{pid}/assign",
+        json={"assignee": "clerk-2", "reason": "分办"},
+        headers={"Authorization": token("intake_supervisor")},
+    )
+    assert by_supervisor.status_code == 403
+    secretary = {"Authorization": token("commission_secretary", subject="sec-1")}
+    assigned = web_session.post(
+        f"/api/v1/reports/{pid}/assign",
+        json={"assignee": "sec-office", "reason": "委领导办公室承办"},
+        headers=secretary,
+    )
+    assert assigned.status_code == 200 and assigned.json()["assignee"] == "sec-office"
+    triaged = web_session.post(f"/api/v1/reports/{pid}/triage", json=triage, headers=secretary)
+    assert triaged.status_code == 200, triaged.text
+
+    # recusal by name: a staff member whose token name is the subject's, in the county
+    namesake = "Bearer " + issue_token(jwt_secret, "staff-77", ["intake_clerk"], ["130402"], name="周某")
+    recused = web_session.get(f"/api/v1/reports/{pid}", headers={"Authorization": namesake})
+    assert recused.status_code == 403 and recused.json()["error"]["code"] == "subject_recused"
+    listed = web_session.get("/api/v1/reports?county=130402", headers={"Authorization": namesake}).json()
+    assert pid not in [r["petition_id"] for r in listed]
+
+
+def test_a_named_reporter_is_told_through_the_notifier_and_every_reporter_downloads_the_acknowledgement_pdf(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, dict(service_config, INTAKE_ACK_KEY="interface-test-acknowledgement-key"))
+    named = web_session.post("/api/v1/reports", json=NAMED).json()
+    pid, code = named["petition_id"], named["verification_code"]
+    clerk = {"Authorization": token("intake_clerk")}
+    early = web_session.post(f"/api/v1/reports/{pid}/acknowledgement", json={"method": "sms"}, headers=clerk)
+    assert early.status_code == 409 and early.json()["error"]["code"] == "not_decided"
+    web_session.post(
+        f"/api/v1/reports/{pid}/triage",
+        json={"outcome": "case_clue", "severity": "high", "note": "涉嫌违纪，移交审查调查"},
+        headers=clerk,
+    )
+    sent = web_session.post(f"/api/v1/reports/{pid}/acknowledgement", json={"method": "sms"}, headers=clerk)
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["acknowledgements"][0]["gateway"] == "local"
+    assert {d["key"]: d["met_by"] for d in sent.json()["deadlines"]}["acknowledge"] == "acknowledged"
+    assert "13800138000" not in json.dumps(Petition.objects(id=pid).first().to_mongo().to_dict(), default=str)
+
+    pdf = web_session.post("/api/v1/acknowledgements", json={"petition_id": pid, "verification_code": code})
+    assert pdf.status_code == 200, pdf.text
+    assert pdf.headers["Content-Type"] == "application/pdf" and pdf.headers["Cache-Control"] == "no-store"
+    assert pdf.content.startswith(b"%PDF")
+    forged = web_session.post("/api/v1/acknowledgements", json={"petition_id": pid, "verification_code": "AAAA"})
+    assert forged.status_code == 404
+    anonymous = web_session.post("/api/v1/reports", json=ANONYMOUS).json()
+    by_receipt = web_session.post("/api/v1/acknowledgements", json={"receipt_code": anonymous["receipt_code"]})
+    assert by_receipt.status_code == 200 and by_receipt.headers["Cache-Control"] == "no-store"
+
+    received_on = SystemClock().today().isoformat()
+    check = {"petition_id": pid, "date": received_on, "verification_code": code}
+    genuine = web_session.post("/api/v1/acknowledgements/verify", json=check)
+    assert genuine.status_code == 200 and genuine.json() == {"genuine": True}
+    assert web_session.post("/api/v1/acknowledgements/verify", json=dict(check, verification_code="X")).json() == {
+        "genuine": False
+    }
+
+
+def test_a_year_loaded_through_warning_recomputes_provisional_deadlines_and_reaches_every_replica(
+    container_factory, service_config, web_session, token, publish_event
+):
+    """Issue 8 item 3: one mechanism for the province, the ``calendar.year_loaded`` event."""
+    import uuid
+    from datetime import UTC, date, datetime
+
+    from marshmallow import Schema, fields
+
+    from wuying_common.clock import Clock
+    from wuying_common.events import EventType, build_event
+    from wuying_testing import FixedClock
+
+    container = start(container_factory, service_config)
+    next(e for e in container.extensions if isinstance(e, Clock)).clock = FixedClock(
+        datetime(2026, 12, 30, 2, 0, tzinfo=UTC)
+    )
+    clerk = {"Authorization": token("intake_clerk")}
+    letter = dict(ANONYMOUS, channel="letter", kind="petition", received_on="2026-12-28")
+    pid = web_session.post("/api/v1/staff/reports", json=letter, headers=clerk).json()["petition_id"]
+    before = {d["key"]: d for d in web_session.get(f"/api/v1/reports/{pid}", headers=clerk).json()["deadlines"]}
+    assert (before["register"]["due"], before["register"]["provisional"]) == ("2027-01-12", True)
+
+    class YearLoaded(Schema):  # as warning publishes it (its schema lives in the warning service)
+        year, holidays, workdays, source = (
+            fields.Integer(),
+            fields.List(fields.String()),
+            fields.List(fields.String()),
+            fields.String(),
+        )
+
+    year = {"year": 2027, "holidays": ["2027-01-01", "2027-01-12"], "workdays": [], "source": "测试安排"}
+    envelope = build_event(
+        EventType("warning", "calendar.year_loaded", 1, YearLoaded, ""),
+        year,
+        subject="calendar/2027",
+        county="130000",
+        event_id=str(uuid.uuid4()),
+    )
+    with entrypoint_waiter(container, "on_calendar_year_loaded", timeout=10):
+        publish_event(service_config, "warning", "calendar.year_loaded", envelope, times=2)
+    view = web_session.get(f"/api/v1/reports/{pid}", headers=clerk).json()
+    register = {d["key"]: d for d in view["deadlines"]}["register"]
+    assert (register["due"], register["provisional"]) == ("2027-01-13", False)
+    assert [(c["old_due"], c["new_due"], c["year"]) for c in view["deadline_changes"]] == [
+        ("2027-01-12", "2027-01-13", 2027)
+    ]
+    # another replica (same store) refreshes its calendar from the stored year
+    replica = next(e for e in container.extensions if type(e).__name__ == "IntakeCalendar")
+    replica.calendar = WorkingDayCalendar.official()
+    with entrypoint_hook(container, "refresh_calendar") as refresh:
+        assert refresh() == {"refreshed": [2027]}
+    assert replica.calendar.is_working_day(date(2027, 1, 12)) == (False, False)
+
+
+def test_seed_003_a_confirmed_malicious_report_publishes_petition_clarified_without_identity_or_content(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config)
+    seen = []
+    probe = listener(container_factory, service_config, "petition.clarified", seen)
+    pid = web_session.post("/api/v1/reports", json=dict(NAMED, subjects=[{"kind": "official", "id": "off-1"}])).json()[
+        "petition_id"
+    ]
+    clerk = {"Authorization": token("intake_clerk")}
+    web_session.post(
+        f"/api/v1/reports/{pid}/triage",
+        json={"outcome": "suspected_malicious", "severity": "low", "note": "疑似捏造事实"},
+        headers=clerk,
+    )
+    with entrypoint_waiter(probe, "on", timeout=10):
+        concluded = web_session.post(
+            f"/api/v1/reports/{pid}/verification",
+            json={"confirmed": True, "clarification": "经核实，反映问题不实，予以澄清正名。"},
+            headers=clerk,
+        )
+    assert concluded.status_code == 200, concluded.text
+    assert concluded.json()["disposal"]["kind"] == "false_accusation"
+    [event] = seen
+    assert event["type"] == "wuying.intake.petition.clarified.v1"
+    assert set(event["data"]) == {"petition_id", "county", "official_ids", "clarified_at", "summary_zh"}
+    assert event["data"]["official_ids"] == ["off-1"]
+    serialized = json.dumps(event, ensure_ascii=False)
     assert "李举报" not in serialized and "13800138000" not in serialized and ANONYMOUS["content"] not in serialized

@@ -12,11 +12,15 @@ import eventlet
 from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider
 
+from wuying_common.calendar import WorkingDayCalendar
+from wuying_common.metrics import service_metrics
 from wuying_common.outbox import OutboxRelay
 from wuying_common.store import StoreProvider
 
+from .domain.acknowledgement import AckSigner
 from .domain.protection import Keyring
 from .exceptions import RateLimited, RegistryUnavailable
+from .notifiers import build_gateway
 from .persistence import ALIAS, IntakeStore, Petition
 
 
@@ -26,6 +30,29 @@ def intake_store() -> StoreProvider:
 
 def intake_outbox() -> OutboxRelay:
     return OutboxRelay(Petition)
+
+
+class IntakeCalendar(DependencyProvider):
+    """The official working-day calendar: the ``chinese-calendar`` years, plus the years loaded
+    for the province (``calendar.year_loaded``), read from the store at start-up and by the
+    refresh timer. One mechanism: no directory of year files is read (issue 8 item 3).
+    Provisional results count in ``wuying_intake_calendar_provisional_total``."""
+
+    def setup(self) -> None:
+        metrics = service_metrics(self.container)
+        self.calendar = WorkingDayCalendar.official(
+            None, on_provisional=lambda year: metrics.calendar_provisional.labels(str(year)).inc()
+        )
+
+    def start(self) -> None:
+        store = next((d.store for d in self.container.dependencies if isinstance(d, StoreProvider)), None)
+        if store is not None:
+            from .handlers.calendar import refresh_calendar
+
+            refresh_calendar(store, self.calendar)
+
+    def get_dependency(self, worker_ctx) -> WorkingDayCalendar:
+        return self.calendar
 
 
 class ReporterKeyring(DependencyProvider):
@@ -40,6 +67,32 @@ class ReporterKeyring(DependencyProvider):
 
     def get_dependency(self, worker_ctx) -> Keyring | None:
         return self.keyring
+
+
+class AcknowledgementKey(DependencyProvider):
+    """The key of the acknowledgements' verification codes (``INTAKE_ACK_KEY``, a secret of its
+    own, not the reporter key). Injects an ``AckSigner`` or None when not configured (the
+    printable acknowledgement is then 503). A malformed value stops start-up."""
+
+    def setup(self) -> None:
+        self.signer = AckSigner.from_config(self.container.config.get("INTAKE_ACK_KEY"))
+
+    def get_dependency(self, worker_ctx) -> AckSigner | None:
+        return self.signer
+
+
+class ReporterNotifier(DependencyProvider):
+    """The gateway that delivers acknowledgements: ``INTAKE_NOTIFIER_URL`` (the province's
+    SMS/letter gateway), or the local gateway when empty."""
+
+    def setup(self) -> None:
+        config = self.container.config
+        self.gateway = build_gateway(
+            config.get("INTAKE_NOTIFIER_URL") or None, float(config.get("INTAKE_NOTIFIER_TIMEOUT") or 10)
+        )
+
+    def get_dependency(self, worker_ctx):
+        return self.gateway
 
 
 class ArchiveRegistry:

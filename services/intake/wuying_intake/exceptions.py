@@ -40,14 +40,6 @@ class IdentityRequestNotFound(NotFound):
 
 
 @deserialize_to_instance
-class IdentityForbidden(Forbidden):
-    """Refused by the identity-opening rules; ``code`` says which (subject_recused, same_person, …)."""
-
-    code = "identity_forbidden"
-    message = "无权执行该操作"
-
-
-@deserialize_to_instance
 class SubjectRecused(Forbidden):
     code = "subject_recused"
     message = "被反映人不得查看或办理反映本人的件"
@@ -69,3 +61,17 @@ class RateLimited(TooManyRequests):
 class AttachmentNotFound(NotFound):
     code = "attachment_not_found"
     message = "未找到该附件"
+
+
+@deserialize_to_instance
+class AcknowledgementUnavailable(ServiceUnavailable):
+    """No acknowledgement key is configured (``INTAKE_ACK_KEY``): no verification code can be made."""
+
+    code = "acknowledgement_unavailable"
+    message = "受理回执暂时无法生成（核验密钥未配置），请稍后再试"
+
+
+@deserialize_to_instance
+class NotifierUnavailable(ServiceUnavailable):
+    code = "notifier_unavailable"
+    message = "短信或信函送达服务暂不可用，请稍后重试"

@@ -42,6 +42,8 @@ from .domain.deadlines import (
     WORKING_DAYS,
 )
 from .domain.protection import ReceiptHash, Sealed
+from .domain.screening import normalize_name
+from .domain.worklists import covered_prefix
 
 ALIAS = "intake"
 
@@ -171,6 +173,17 @@ class Clarification(EmbeddedDocument):
     at = DateTimeField(required=True)
 
 
+class Disposal(EmbeddedDocument):
+    """处置、责任追究 of a confirmed malicious reporter (seeds/003): recorded as a clue transferred to
+    case handling (``clue.transferred``, kind ``false_accusation``); case handling opens the
+    reporter's identity through the identity-opening procedure, never through this record."""
+
+    kind = StringField(required=True, choices=("false_accusation",))
+    transferred_to = StringField(required=True)
+    at = DateTimeField(required=True)
+    by = StringField(required=True)
+
+
 class Reply(EmbeddedDocument):
     """What the reporter is told (件件有着落，事事有回音)."""
 
@@ -214,6 +227,7 @@ class ReportDeadline(EmbeddedDocument):
     start = DateField(required=True)  # the day it is counted from (not itself counted)
     due = DateField(required=True)
     provisional = BooleanField(default=False)
+    provisional_years = ListField(IntField())  # years without a loaded arrangement it was counted over
     watched = BooleanField(default=True)  # the clock reminds and flags it
     met_on = DateField()
     met_by = StringField()  # the action that answered it
@@ -222,6 +236,7 @@ class ReportDeadline(EmbeddedDocument):
     reminded = BooleanField(default=False)
     overdue_notified = BooleanField(default=False)
     extensions = IntField(default=0)
+    extension_days = IntField()  # the extension's length, to recount it when a year is loaded
     extension_reason = StringField()
     extended_by = StringField()
     original_due = DateField()
@@ -229,6 +244,69 @@ class ReportDeadline(EmbeddedDocument):
     @property
     def open(self) -> bool:
         return self.met_on is None and not self.waived
+
+
+class Assignment(EmbeddedDocument):
+    """One change of the report's assignee or routing (承办人分办、改派; seeds/000 H): who made it,
+    when, why, from whom to whom."""
+
+    assignee = StringField()  # None: only the routing changed
+    previous = StringField()
+    routing = StringField()
+    by = StringField(required=True)
+    at = DateTimeField(required=True)
+    reason = StringField(required=True)
+
+
+class AckDelivery(EmbeddedDocument):
+    """A named reporter's acknowledgement delivered through the notifier (受理告知): how, when, by
+    whom, the gateway and its reference. Never the contact or the text sent."""
+
+    id = StringField(required=True)
+    method = StringField(required=True, choices=("sms", "letter"))
+    gateway = StringField(required=True)
+    reference = StringField()
+    at = DateTimeField(required=True)
+    by = StringField(required=True)
+
+
+class InternalNote(EmbeddedDocument):
+    """An internal note on a report (who, when, text): for staff only, never shown to a reporter,
+    answered over RPC or put in an event."""
+
+    id = StringField(required=True)
+    by = StringField(required=True)
+    at = DateTimeField(required=True)
+    text = StringField(required=True)
+
+
+class LegalHoldChange(EmbeddedDocument):
+    """A legal hold set or released (who, when, why): no purge while it is on."""
+
+    action = StringField(required=True, choices=("set", "released"))
+    reason = StringField(required=True)
+    by = StringField(required=True)
+    at = DateTimeField(required=True)
+
+
+class PurgeState(EmbeddedDocument):
+    """How far the retention purge got: identity, then content and attachments, then the audit
+    record. A crash between two steps is finished on the next run."""
+
+    identity_purged_at = DateTimeField()
+    content_purged_at = DateTimeField()
+    completed_at = DateTimeField()
+
+
+class DeadlineChange(EmbeddedDocument):
+    """A provisional deadline recomputed once its year's holiday arrangement was loaded."""
+
+    key = StringField(required=True)
+    old_due = DateField(required=True)
+    new_due = DateField(required=True)
+    year = IntField(required=True)  # the year loaded
+    event_id = StringField()
+    at = DateTimeField(required=True)
 
 
 class Addition(EmbeddedDocument):
@@ -253,6 +331,10 @@ class Petition(OutboxDocument):
             ("county", "subject_keys", "received_on"),
             "outbox_pending",
             "merged_into",
+            ("county", "assignee"),
+            ("deadlines.due", "county"),
+            "retain_until",
+            "deadlines.provisional",
         ],
     }
     id = StringField(primary_key=True)
@@ -268,6 +350,8 @@ class Petition(OutboxDocument):
     received_at = DateTimeField(required=True)
     subject_keys = ListField(StringField())  # "official:id:…" / "official:name:…", for duplicates
     routing = StringField(required=True, default="standard")
+    assignee = StringField()  # the staff member handling it (承办人); every change in ``assignments``
+    assignments = ListField(EmbeddedDocumentField(Assignment))
     duplicate_candidates = ListField(EmbeddedDocumentField(DuplicateCandidate))
     recorded_by = StringField()  # staff id for staff entry; None for the public portal
     kind = StringField(required=True, choices=tuple(REPORT_KINDS_ZH), default=DISCIPLINE_REPORT)
@@ -288,6 +372,7 @@ class Petition(OutboxDocument):
     sent_up = EmbeddedDocumentField(SendUp)
     verification = EmbeddedDocumentField(Verification)
     clarification = EmbeddedDocumentField(Clarification)
+    disposal = EmbeddedDocumentField(Disposal)
     replies = ListField(EmbeddedDocumentField(Reply))
     notices = ListField(StringField())  # deadline notices sent: "reminder:handle:2027-01-19"
     attachments = ListField(EmbeddedDocumentField(AttachmentMeta))
@@ -297,6 +382,14 @@ class Petition(OutboxDocument):
     collective_review = EmbeddedDocumentField(CollectiveReview)
     feedback_due = DateField()  # legacy, see ``deadlines``
     feedback = EmbeddedDocumentField(Feedback)
+    acknowledgements = ListField(EmbeddedDocumentField(AckDelivery))
+    internal_notes = ListField(EmbeddedDocumentField(InternalNote))
+    retain_until = DateField()  # closed (merged, sent up): purged from this day unless on hold
+    retention_version = StringField()
+    legal_hold = BooleanField(default=False)
+    legal_holds = ListField(EmbeddedDocumentField(LegalHoldChange))
+    purge = EmbeddedDocumentField(PurgeState)
+    deadline_changes = ListField(EmbeddedDocumentField(DeadlineChange))
 
     def deadline(self, key: str) -> ReportDeadline | None:
         return next((d for d in self.deadlines if d.key == key), None)
@@ -317,6 +410,10 @@ class Petition(OutboxDocument):
         if self.closure and (self.closure.kind or "answered") != "answered":
             return self.closure.kind
         return self.triage.outcome if self.triage else None
+
+    def subject_names(self) -> set[str]:
+        """Normalised names of the officials the report is about (recusal by name)."""
+        return {normalize_name(s.name) for s in self.subjects if s.kind == "official" and s.name}
 
     def subject_official_ids(self) -> set[str]:
         """Officials the report is about, as reported and as resolved at triage (for recusal)."""
@@ -364,6 +461,37 @@ class IdentityRequest(VersionedDocument):
         record = AuditRecord(id=str(ObjectId()), at=at, actor=actor, action=action, outcome=outcome, code=code)
         self.audit.append(record)
         return record
+
+
+class PurgeRecord(Document):
+    """The audit record of a retention purge, keyed by the report's id: what was purged, when and
+    under which rule. No content, no identity."""
+
+    meta = {"db_alias": ALIAS, "collection": "purges", "indexes": [("county", "-completed_at")]}
+    id = StringField(primary_key=True)  # the petition id
+    county = StringField(required=True)
+    kind = StringField(required=True)
+    status = StringField(required=True)
+    retain_until = DateField(required=True)
+    retention_version = StringField()
+    identity_purged_at = DateTimeField(required=True)
+    content_purged_at = DateTimeField(required=True)
+    attachments_deleted = IntField(default=0)
+    completed_at = DateTimeField(required=True)
+    by = StringField(required=True, default="retention-timer")
+
+
+class CalendarYear(Document):
+    """A year's official holiday arrangement as loaded for the province (``calendar.year_loaded``),
+    by year: every replica refreshes its calendar from this small collection."""
+
+    meta = {"db_alias": ALIAS, "collection": "calendar_years"}
+    id = IntField(primary_key=True)  # the year
+    holidays = ListField(DateField())
+    workdays = ListField(DateField())
+    source = StringField(default="")
+    event_id = StringField()  # the event it was loaded from (idempotency)
+    loaded_at = DateTimeField(required=True)
 
 
 class AuditEntry(Document):
@@ -484,7 +612,7 @@ class IntakeStore(Store):
     embedded store (README).
     """
 
-    documents = (Petition, IdentityRequest, AuditEntry, Attachment)
+    documents = (Petition, IdentityRequest, AuditEntry, Attachment, PurgeRecord, CalendarYear)
 
     # -- by key ------------------------------------------------------------------------------
     def get_petition(self, petition_id: str) -> Petition | None:
@@ -548,10 +676,12 @@ class IntakeStore(Store):
         limit: int = 100,
         offset: int = 0,
         not_about: str | None = None,
+        not_named: str | None = None,
     ) -> list[Petition]:
         query = Petition.objects(county=county)
-        if not_about:  # a subject never sees reports about themselves (recusal)
-            query = query(subject_keys__ne=f"official:id:{not_about}")
+        recused = recusal_keys(not_about, not_named)
+        if recused:  # a subject never sees reports about themselves, by id or by name (recusal)
+            query = query(subject_keys__nin=recused)
         for key, value in (("status", status), ("channel", channel), ("category", category)):
             if value:
                 query = query(**{key: value})
@@ -594,6 +724,59 @@ class IntakeStore(Store):
         due = datetime.combine(cutoff, time())
         query = {"deadlines": {"$elemMatch": {"met_on": None, "waived": {"$ne": True}, "due": {"$lte": due}}}}
         return list(Petition.objects(__raw__=query).order_by("received_at", "id"))
+
+    def due_for_worklist(
+        self, scope: str, cutoff, assignee: str | None = None, limit: int = 200, recused: list[str] | None = None
+    ) -> list[Petition]:
+        """Open reports of the counties under ``scope`` (a county, city or province code) with an
+        unmet, watched deadline due on or before ``cutoff``, the earliest received first; bounded by ``limit``
+        (indexed on MongoDB: county prefix, deadlines; a scan on the embedded store)."""
+        due = datetime.combine(cutoff, time())
+        match = {"met_on": None, "waived": {"$ne": True}, "watched": {"$ne": False}, "due": {"$lte": due}}
+        query = Petition.objects(__raw__={"deadlines": {"$elemMatch": match}})
+        prefix = covered_prefix(scope)
+        query = query(county=scope) if prefix == scope else query(county__startswith=prefix)
+        if assignee:
+            query = query(assignee=assignee)
+        if recused:
+            query = query(subject_keys__nin=recused)
+        fields = ("id", "county", "kind", "status", "routing", "assignee", "deadlines", "received_on", "received_at")
+        return list(query.only(*fields).order_by("received_on", "received_at", "id").limit(limit))
+
+    def due_for_purge(self, today, limit: int = 100) -> list[Petition]:
+        """Reports past their retention, not on legal hold, whose purge has not completed (the
+        retention timer; indexed on ``retain_until``)."""
+        until = datetime.combine(today, time())
+        query = {"retain_until": {"$lte": until}, "legal_hold": {"$ne": True}, "purge.completed_at": None}
+        return list(Petition.objects(__raw__=query).order_by("retain_until", "id").limit(limit))
+
+    def record_purge(self, record: PurgeRecord) -> None:
+        """The purge's audit record, by the report's id (written again by a resumed purge)."""
+        self.add_or_replace(record)
+
+    def purge_records(self, scope: str, limit: int = 100, offset: int = 0) -> list[PurgeRecord]:
+        prefix = covered_prefix(scope)
+        query = PurgeRecord.objects(county=scope) if prefix == scope else PurgeRecord.objects(county__startswith=prefix)
+        return list(query.order_by("-completed_at", "id").skip(offset).limit(limit))
+
+    def calendar_year(self, year: int) -> CalendarYear | None:
+        return self.get(CalendarYear, year)
+
+    def calendar_years(self) -> list[CalendarYear]:
+        """Every loaded year (a handful of small documents: read whole by the refresh timer)."""
+        return list(CalendarYear.objects.order_by("id"))
+
+    def put_calendar_year(self, year: CalendarYear) -> None:
+        self.add_or_replace(year)
+
+    def with_provisional_deadlines(self, limit: int = 1000, after: str | None = None) -> list[Petition]:
+        """Reports with an open provisional deadline, by id from ``after`` (a year loaded
+        recomputes them; indexed on ``deadlines.provisional``)."""
+        match = {"provisional": True, "met_on": None, "waived": {"$ne": True}}
+        query = Petition.objects(__raw__={"deadlines": {"$elemMatch": match}})
+        if after:
+            query = query(id__gt=after)
+        return list(query.order_by("id").limit(limit))
 
     def audit_entries(self, county: str, since=None, until=None, limit: int = 100, offset: int = 0) -> list[dict]:
         """Both sources, newest first: refused request attempts and every request's own trail."""
@@ -649,6 +832,14 @@ class IntakeStore(Store):
 
     def count(self) -> int:
         return Petition.objects.count()
+
+
+def recusal_keys(subject: str | None, name: str | None) -> list[str]:
+    """The subject keys of reports a staff member is recused from (``Petition.subject_keys``)."""
+    keys = [f"official:id:{subject}"] if subject else []
+    if name and normalize_name(name):
+        keys.append(f"official:name:{normalize_name(name)}")
+    return keys
 
 
 def attachment_key(petition_id: str, n: int) -> str:

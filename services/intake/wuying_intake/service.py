@@ -9,28 +9,59 @@ from nameko.timer import timer
 from werkzeug.wrappers import Response
 
 from wuying_common.clock import Clock
+from wuying_common.consumers import wuying_event_handler
 from wuying_common.http import route
-from wuying_common.providers import CalendarProvider
 from wuying_common.service import WuyingService
 
-from .dependencies import ArchiveRegistry, RateLimiter, ReporterKeyring, intake_outbox, intake_store
+from .dependencies import (
+    AcknowledgementKey,
+    ArchiveRegistry,
+    IntakeCalendar,
+    RateLimiter,
+    ReporterKeyring,
+    ReporterNotifier,
+    intake_outbox,
+    intake_store,
+)
 from .domain.attachments import CAP_MAX_TOTAL_BYTES, MAX_ATTACHMENTS, Limits
 from .domain.catalog import PUBLIC_CHANNEL
-from .handlers import casework, deadlines, identity, queries, receipts, receiving
+from .handlers import (
+    acknowledgements,
+    casework,
+    deadlines,
+    identity,
+    queries,
+    receipts,
+    receiving,
+    retention,
+    worklists,
+)
+from .handlers import (
+    calendar as calendar_years,
+)
 from .schemas import (
+    AcknowledgementRequestSchema,
+    AcknowledgeSchema,
     AdditionInSchema,
+    AssignSchema,
     AttachmentOutSchema,
     AuditOutSchema,
     AuditQuerySchema,
+    CalendarYearLoadedIn,
     CloseRepeatedSchema,
     CloseSchema,
     DecisionInSchema,
+    DueItemOutSchema,
     ExtendSchema,
     FeedbackSchema,
     IdentityOutSchema,
     IdentityRequestInSchema,
     IdentityRequestOutSchema,
+    LegalHoldSchema,
     MergeSchema,
+    NoteInSchema,
+    PurgeQuerySchema,
+    PurgeRecordOutSchema,
     ReceiptLookupSchema,
     ReceiptStatusSchema,
     ReportAboutSchema,
@@ -45,15 +76,25 @@ from .schemas import (
     SubmitResultSchema,
     TriageSchema,
     VerificationSchema,
+    VerifyCodeSchema,
+    VerifyResultSchema,
+    WorklistQuerySchema,
 )
-from .views import statistics_csv
+from .views import acknowledgement_pdf, statistics_csv
 
 # A report is at most 5000 characters of content plus a few short fields, and its attachments
 # (base64: 4 characters for 3 bytes) up to the hard cap on their total size.
 MAX_REPORT_BODY = 32 * 1024 + (CAP_MAX_TOTAL_BYTES * 4) // 3 + MAX_ATTACHMENTS * 1024
 MAX_ADDITION_BODY = 32 * 1024
 DEADLINE_CHECK_SECONDS = 300
+RETENTION_PURGE_SECONDS = 3600
+CALENDAR_REFRESH_SECONDS = 60
 IDENTITY_ROLES = ("intake_clerk", "intake_supervisor")
+# Who may handle a report: the clerks, and for a report about the commission's leaders only the
+# principal leader (主要负责人, seeds/000 H; the handlers check which, ``domain/routing.py``).
+HANDLERS = ("intake_clerk", "commission_secretary")
+# Who works the reports: worklists and internal notes.
+STAFF_ROLES = ("intake_clerk", "intake_supervisor", "commission_secretary", "commission_leader")
 
 
 class IntakeService(WuyingService):
@@ -66,9 +107,11 @@ class IntakeService(WuyingService):
     store = intake_store()
     outbox = intake_outbox()
     clock = Clock()
-    calendar = CalendarProvider()
+    calendar = IntakeCalendar()
     keyring = ReporterKeyring()
     limiter = RateLimiter()
+    ack_key = AcknowledgementKey()
+    notifier = ReporterNotifier()
     archive = RpcProxy("archive")
 
     @property
@@ -110,6 +153,7 @@ class IntakeService(WuyingService):
             request.payload,
             channel=PUBLIC_CHANNEL,
             limits=self.attachment_limits,
+            signer=self.ack_key,
         )
         self._count_received(PUBLIC_CHANNEL, request.payload["county"])
         return result
@@ -144,6 +188,37 @@ class IntakeService(WuyingService):
         payload = request.payload
         return receipts.add_information(self.store, self.clock, payload["receipt_code"], payload["content"])
 
+    @route(
+        "POST",
+        "/api/v1/acknowledgements",
+        summary="下载可打印的受理回执（PDF）：匿名举报人凭查询码，实名举报人凭编号和核验码",
+        body=AcknowledgementRequestSchema,
+        public=True,
+        tags=("public",),
+        max_body=1024,
+    )
+    def download_acknowledgement(self, request):
+        self.limiter.check("lookups", request)
+        printable = acknowledgements.printable_for_reporter(self.store, request.payload, self.ack_key)
+        return _pdf(printable)
+
+    @route(
+        "POST",
+        "/api/v1/acknowledgements/verify",
+        summary="核验受理回执的真伪（编号、收件日期、核验码；不返回任何举报内容）",
+        body=VerifyCodeSchema,
+        response=VerifyResultSchema,
+        public=True,
+        tags=("public",),
+        max_body=1024,
+    )
+    def verify_acknowledgement(self, request):
+        self.limiter.check("lookups", request)
+        payload = request.payload
+        return acknowledgements.verify_code(
+            self.ack_key, payload["petition_id"], payload["date"], payload["verification_code"]
+        )
+
     # -- staff -----------------------------------------------------------------------------
     @route(
         "POST",
@@ -169,6 +244,7 @@ class IntakeService(WuyingService):
             recorded_by=request.principal.subject,
             registry=self.registry,
             limits=self.attachment_limits,
+            signer=self.ack_key,
         )
         self._count_received(payload["channel"], payload["county"])
         return result
@@ -230,7 +306,7 @@ class IntakeService(WuyingService):
         summary="研判：廉情信息、问题线索（移交案件办理）、无实质内容、重复举报、疑似恶意举报",
         body=TriageSchema,
         response=ReportOutSchema,
-        roles=("intake_clerk",),
+        roles=HANDLERS,
         tags=("staff",),
     )
     def triage_report(self, request, petition_id):
@@ -250,7 +326,7 @@ class IntakeService(WuyingService):
         summary="办结并答复（件件有着落，事事有回音）",
         body=CloseSchema,
         response=ReportOutSchema,
-        roles=("intake_clerk",),
+        roles=HANDLERS,
         tags=("staff",),
     )
     def close_report(self, request, petition_id):
@@ -264,7 +340,7 @@ class IntakeService(WuyingService):
         summary="确认重复举报，并入此前的举报件合并办理",
         body=MergeSchema,
         response=ReportOutSchema,
-        roles=("intake_clerk",),
+        roles=HANDLERS,
         tags=("staff",),
     )
     def merge_report(self, request, petition_id):
@@ -278,7 +354,7 @@ class IntakeService(WuyingService):
         summary="重复举报无新的事实，经集体研判予以了结",
         body=CloseRepeatedSchema,
         response=ReportOutSchema,
-        roles=("intake_clerk",),
+        roles=HANDLERS,
         tags=("staff",),
     )
     def close_repeated(self, request, petition_id):
@@ -292,7 +368,7 @@ class IntakeService(WuyingService):
         summary="记录向实名举报人反馈办理结果（办结后15个工作日内）",
         body=FeedbackSchema,
         response=ReportOutSchema,
-        roles=("intake_clerk",),
+        roles=HANDLERS,
         tags=("staff",),
     )
     def feedback(self, request, petition_id):
@@ -304,12 +380,40 @@ class IntakeService(WuyingService):
         summary="延长信访办理期限（只能一次，不超过30日，须说明理由；检举控告无此期限）",
         body=ExtendSchema,
         response=ReportOutSchema,
-        roles=("intake_clerk",),
+        roles=HANDLERS,
         tags=("staff",),
     )
     def extend_report(self, request, petition_id):
         payload = request.payload
-        return deadlines.extend(self.store, request.principal, petition_id, payload["reason"], payload["days"])
+        return deadlines.extend(
+            self.store, request.principal, petition_id, payload["reason"], payload["days"], calendar=self.calendar
+        )
+
+    @route(
+        "GET",
+        "/api/v1/worklists/deadlines",
+        summary="工作清单：N个工作日内到期及已逾期的期限，按承办人和地区（仅授权地区）",
+        query=WorklistQuerySchema,
+        response=DueItemOutSchema,
+        many=True,
+        roles=STAFF_ROLES,
+        tags=("staff",),
+    )
+    def deadline_worklist(self, request):
+        return worklists.deadline_worklist(self.store, self.clock, self.calendar, request.principal, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/reports/<petition_id>/notes",
+        summary="添加内部备注（仅工作人员可见，不向举报人显示，不进入事件）",
+        body=NoteInSchema,
+        response=ReportOutSchema,
+        status=201,
+        roles=STAFF_ROLES,
+        tags=("staff",),
+    )
+    def add_note(self, request, petition_id):
+        return worklists.add_note(self.store, self.clock, request.principal, petition_id, request.payload["text"])
 
     @route(
         "GET",
@@ -336,7 +440,7 @@ class IntakeService(WuyingService):
         summary="属上级管辖的，收件后5个工作日内转送上级机关",
         body=SendUpSchema,
         response=ReportOutSchema,
-        roles=("intake_clerk",),
+        roles=HANDLERS,
         tags=("staff",),
     )
     def send_up(self, request, petition_id):
@@ -348,11 +452,95 @@ class IntakeService(WuyingService):
         summary="疑似恶意举报核实结论；属实的为被反映人澄清正名",
         body=VerificationSchema,
         response=ReportOutSchema,
-        roles=IDENTITY_ROLES,
+        roles=(*IDENTITY_ROLES, "commission_secretary"),
         tags=("staff",),
     )
     def verification(self, request, petition_id):
         return casework.conclude_verification(self.store, self.clock, request.principal, petition_id, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/reports/<petition_id>/acknowledgement",
+        summary="向实名举报人送达受理告知（短信或信函，送达留痕后受理告知期限方为履行）",
+        body=AcknowledgeSchema,
+        response=ReportOutSchema,
+        roles=HANDLERS,
+        tags=("staff",),
+    )
+    def acknowledge(self, request, petition_id):
+        return acknowledgements.send_acknowledgement(
+            self.store,
+            self.clock,
+            self.keyring,
+            self.notifier,
+            request.principal,
+            petition_id,
+            request.payload["method"],
+            self.ack_key,
+        )
+
+    @route(
+        "GET",
+        "/api/v1/reports/<petition_id>/acknowledgement.pdf",
+        summary="打印受理回执（PDF，用于信函送达）",
+        tags=("staff",),
+    )
+    def print_acknowledgement(self, request, petition_id):
+        return _pdf(acknowledgements.printable_for_staff(self.store, request.principal, petition_id, self.ack_key))
+
+    @route(
+        "POST",
+        "/api/v1/reports/<petition_id>/assign",
+        summary="分办或改派承办人（涉及纪委监委领导的件由纪委主要负责人分办）；每次变更留痕",
+        body=AssignSchema,
+        response=ReportOutSchema,
+        roles=("intake_supervisor", "commission_secretary"),
+        tags=("staff",),
+    )
+    def assign_report(self, request, petition_id):
+        return casework.assign(self.store, self.clock, request.principal, petition_id, request.payload)
+
+    # -- retention (issue 8 item 11) ---------------------------------------------------------
+    @route(
+        "POST",
+        "/api/v1/reports/<petition_id>/legal-hold",
+        summary="依法保全：保存期限届满也不清除（须说明理由）",
+        body=LegalHoldSchema,
+        response=ReportOutSchema,
+        roles=("intake_supervisor",),
+        tags=("staff",),
+    )
+    def set_legal_hold(self, request, petition_id):
+        return retention.set_legal_hold(
+            self.store, self.clock, request.principal, petition_id, True, request.payload["reason"]
+        )
+
+    @route(
+        "POST",
+        "/api/v1/reports/<petition_id>/legal-hold/release",
+        summary="解除依法保全（须说明理由）",
+        body=LegalHoldSchema,
+        response=ReportOutSchema,
+        roles=("intake_supervisor",),
+        tags=("staff",),
+    )
+    def release_legal_hold(self, request, petition_id):
+        return retention.set_legal_hold(
+            self.store, self.clock, request.principal, petition_id, False, request.payload["reason"]
+        )
+
+    @route(
+        "GET",
+        "/api/v1/purges",
+        summary="按保存期限清除的记录（不含任何举报内容和举报人信息）",
+        query=PurgeQuerySchema,
+        response=PurgeRecordOutSchema,
+        many=True,
+        roles=("auditor", "intake_supervisor"),
+        tags=("staff",),
+    )
+    def purges(self, request):
+        return retention.purge_log(self.store, request.principal, request.payload)
 
     # -- opening a named reporter's identity (four eyes, audited) ---------------------------
     @route(
@@ -434,6 +622,27 @@ class IntakeService(WuyingService):
             overdue.labels(county, kind).inc()
         return {"reminded": result["reminded"], "overdue": len(result["overdue"])}
 
+    # -- the province's calendar (issue 8 item 3) ------------------------------------------
+    @wuying_event_handler("warning", "calendar.year_loaded")
+    def on_calendar_year_loaded(self, event):
+        data = CalendarYearLoadedIn().load(event["data"])
+        return calendar_years.year_loaded(self.store, self.clock, self.calendar, event["id"], data)
+
+    @timer(interval=CALENDAR_REFRESH_SECONDS)
+    def refresh_calendar(self):
+        """Every replica loads the years another one stored (a small collection, read whole)."""
+        return {"refreshed": calendar_years.refresh_calendar(self.store, self.calendar)}
+
+    @timer(interval=RETENTION_PURGE_SECONDS)
+    def purge_expired(self):
+        purged = self.metrics.counter(
+            "reports_purged", "Reports purged after their retention period, by county", ("county",)
+        )
+        counties = retention.purge_expired(self.store, self.clock)
+        for county in counties:
+            purged.labels(county).inc()
+        return {"purged": len(counties)}
+
     # -- RPC (operators) -------------------------------------------------------------------
     @rpc
     def reseal_reporters(self, limit=500):
@@ -452,3 +661,16 @@ class IntakeService(WuyingService):
         """Reports naming an official (ids, categories, statuses, outcomes), oldest first."""
         petitions = queries.reports_about(self.store, str(official_id), min(int(limit), 1000))
         return ReportAboutSchema(many=True).dump(petitions)
+
+
+def _pdf(printable) -> Response:
+    """The printable acknowledgement; never cached (it names a report)."""
+    return Response(
+        acknowledgement_pdf(printable),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f"attachment; filename=acknowledgement-{printable.petition.id}.pdf",
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

@@ -3,6 +3,7 @@ store or MongoDB (the store's own tests), the official calendar, a keyring and a
 registry."""
 
 import base64
+from datetime import date
 
 import pytest
 
@@ -14,6 +15,9 @@ from wuying_intake.schemas import IdentityRequestOutSchema, ReceiptStatusSchema,
 from wuying_testing.fakes.intake import FakeIntakeStore
 
 KEY_A = base64.b64encode(b"a" * 32).decode()
+# A collective review on record (集体研判, seeds/001 黑龙江): what closing a report triaged as no
+# substance or duplicate, merging a duplicate or closing a repeat needs (issue 8 item 5).
+REVIEW = {"meeting_date": date(2026, 11, 20), "participants": ["甲", "乙", "丙"], "conclusion": "经集体研判，予以了结"}
 
 
 @pytest.fixture
@@ -57,6 +61,24 @@ class FakeRegistry:
         if self.down:
             raise RegistryUnavailable()
         return [o for o in self.officials.values() if o["county"] == county and o["name"] == name]
+
+
+class RecordingNotifier:
+    """An SMS/letter gateway that records what it was handed (``handlers.acknowledgements.Notifier``)."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.sent: list[dict] = []
+
+    def send(self, delivery_id, method, contact, text, county):
+        self.sent.append({"id": delivery_id, "method": method, "contact": contact, "text": text, "county": county})
+        return f"ref-{len(self.sent)}"
+
+
+@pytest.fixture
+def notifier():
+    return RecordingNotifier()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from wuying_intake.exceptions import AttachmentNotFound, SubjectRecused
 from wuying_intake.persistence import Petition
 from wuying_intake.schemas import SubmitReportSchema
 
-from .conftest import receipt_view, staff_view, submitted
+from .conftest import REVIEW, receipt_view, staff_view, submitted
 
 CLERK = Principal("clerk-1", frozenset({"intake_clerk"}), ("130402",))
 PDF = b"%PDF-1.4 minutes of the tender committee"
@@ -95,9 +95,11 @@ def test_attachments_are_stored_apart_listed_to_staff_and_downloaded_with_the_co
 
 
 def test_a_too_large_or_mismatched_attachment_is_refused_and_nothing_is_stored(store, clock, calendar):
-    with pytest.raises(PayloadTooLarge) as exc:
+    with pytest.raises(AttachmentRuleError) as exc:
         submit(store, clock, calendar, item(), item(b"z" * 100), limits=Limits(per_file=50, total=1000))
-    assert exc.value.status == 413 and "attachments.1.content" in exc.value.fields
+    too_large = rule_error(exc.value)  # the rule's own status: 413
+    assert too_large.status == 413 and "attachments.1.content" in too_large.fields
+    assert too_large.code == "payload_too_large" and too_large.message == PayloadTooLarge.message
     with pytest.raises(RuleBroken) as exc:
         submit(store, clock, calendar, dict(item(), sha256="a" * 64))
     error = rule_error(exc.value)
@@ -136,9 +138,15 @@ def test_with_the_receipt_code_the_reporter_adds_information_staff_see_it_and_a_
     with pytest.raises(ReceiptNotFound):
         handlers.add_information(store, clock, "ABCD-EFGH-JKMN-PQRS", "补充：另有一份会议记录可以作证。")
     handlers.triage(
-        store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+        store,
+        clock,
+        CLERK,
+        pid,
+        {"outcome": "no_substance", "severity": "low", "subjects": [], "note": "经研判，理由已记录"},
     )
-    handlers.close(store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": ""})
+    handlers.close(
+        store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": "", "collective_review": REVIEW}
+    )
     with pytest.raises(InvalidTransition) as exc:
         handlers.add_information(store, clock, code, "补充：还有新的情况需要反映给你们。")
     assert exc.value.code == "not_open"

@@ -1,6 +1,8 @@
 """The deadlines of each kind of report under the rule that governs it (domain/deadlines.py):
 检举控告 under the 纪检监察机关处理检举控告工作规则 (named in seeds/001), counted in working days on
-the official calendar; 信访 under the 信访工作条例, counted in calendar days."""
+the official calendar; 信访 under the 信访工作条例, counted in calendar days under 民法典
+第二百零一—二百零三条 (issue 8 item 2: a last day on a holiday or rest day moves to the next working
+day)."""
 
 from datetime import date
 
@@ -37,7 +39,7 @@ def rule(key):
 
 
 def test_the_rule_table_is_versioned_and_each_deadline_has_a_unit_a_start_and_a_chinese_label():
-    assert RULES_VERSION == "default-2026.1"
+    assert RULES_VERSION == "default-2026.2"  # 2026.2: calendar days under 民法典 第二百零三条
     assert [r.key for r in DEADLINE_RULES[DISCIPLINE_REPORT]] == [
         "acknowledge",
         "accept_forwarded",
@@ -95,11 +97,28 @@ def test_discipline_report_feedback_is_15_working_days_after_closing_for_named_r
     assert rules_starting(PETITION, FROM_CLOSED, named=True) == []
 
 
-def test_a_2027_working_day_deadline_is_provisional_and_a_calendar_day_one_never_is():
-    """The 2027 holiday arrangement is not loaded: a working-day deadline in it may still move."""
+def test_a_2027_deadline_is_provisional_whether_counted_in_working_or_calendar_days():
+    """The 2027 holiday arrangement is not loaded: a working-day deadline in it may still move, and
+    so may a calendar-day one, whose last day moves off a holiday (民法典 第二百零三条; issue 8 item
+    2: the provisional flag like working-day periods)."""
     deadline = compute_deadline(rule("acknowledge"), date(2026, 12, 28), CALENDAR)
-    assert (deadline.due, deadline.provisional) == (date(2027, 1, 18), True)
-    assert compute_deadline(rule("register"), date(2026, 12, 28), CALENDAR).provisional is False
+    assert (deadline.due, deadline.provisional, deadline.provisional_years) == (date(2027, 1, 18), True, (2027,))
+    register = compute_deadline(rule("register"), date(2026, 12, 28), CALENDAR)
+    assert (register.due, register.provisional, register.provisional_years) == (date(2027, 1, 12), True, (2027,))
+
+
+def test_a_petition_registered_on_16_september_2026_is_due_8_october_not_on_national_day():
+    """民法典 第二百零一条: counting starts the next day; 第二百零三条: a last day on a statutory
+    holiday (1 October 2026, National Day) moves to the first working day after it."""
+    deadline = compute_deadline(rule("register"), date(2026, 9, 16), CALENDAR)
+    assert (deadline.due, deadline.provisional) == (date(2026, 10, 8), False)
+
+
+def test_a_calendar_day_period_ending_on_a_rest_day_moves_but_one_ending_on_a_make_up_working_day_stays():
+    """民法典 第二百零三条: a last day on a rest day moves to the next working day; a make-up working
+    day (调休上班, Saturday 10 October 2026) is a working day and stays the last day."""
+    assert compute_deadline(rule("register"), date(2026, 11, 20), CALENDAR).due == date(2026, 12, 7)  # Sat 12-05
+    assert compute_deadline(rule("register"), date(2026, 9, 25), CALENDAR).due == date(2026, 10, 10)
 
 
 def test_petition_handling_is_60_days_from_acceptance_extendable_once_by_at_most_30_with_a_reason():
@@ -109,19 +128,26 @@ def test_petition_handling_is_60_days_from_acceptance_extendable_once_by_at_most
     assert [r.key for r in rules_starting(PETITION, FROM_ACCEPTED)] == ["handle"]
     due = compute_deadline(handle, date(2026, 11, 20), CALENDAR).due
     assert due == date(2027, 1, 19)
-    assert extend_deadline(handle, due, 0, "需调取工程档案") == date(2027, 2, 18)
-    assert extend_deadline(handle, due, 0, "需调取工程档案", 10) == date(2027, 1, 29)
+    assert extend_deadline(handle, due, 0, "需调取工程档案", calendar=CALENDAR).due == date(2027, 2, 18)
+    assert extend_deadline(handle, due, 0, "需调取工程档案", 10, CALENDAR).due == date(2027, 1, 29)
     with pytest.raises(IntakeRuleError) as exc:
-        extend_deadline(handle, date(2027, 2, 18), 1, "再次延期")
+        extend_deadline(handle, date(2027, 2, 18), 1, "再次延期", calendar=CALENDAR)
     assert exc.value.field == "extension"
     with pytest.raises(IntakeRuleError) as exc:
-        extend_deadline(handle, due, 0, " ")
+        extend_deadline(handle, due, 0, " ", calendar=CALENDAR)
     assert exc.value.field == "reason"
     with pytest.raises(IntakeRuleError) as exc:
-        extend_deadline(handle, due, 0, "需要更久", 31)
+        extend_deadline(handle, due, 0, "需要更久", 31, CALENDAR)
     assert exc.value.field == "days"
     with pytest.raises(IntakeRuleError):
-        extend_deadline(rule("acknowledge"), due, 0, "检举控告不能延期")
+        extend_deadline(rule("acknowledge"), due, 0, "检举控告不能延期", calendar=CALENDAR)
+
+
+def test_an_extension_is_counted_from_the_end_of_the_period_it_extends_and_moves_off_a_holiday():
+    """信访工作条例 (延长不超过30日) with 民法典 第二百零一—二百零三条: the 30 days start the day after
+    the handling period ends; a last day on National Day 2026 moves to 8 October."""
+    extended = extend_deadline(rule("handle"), date(2026, 9, 1), 0, "需调取档案", 30, CALENDAR)
+    assert (extended.due, extended.provisional) == (date(2026, 10, 8), False)
 
 
 def test_an_unknown_kind_is_refused():

@@ -91,27 +91,29 @@ def test_a_petition_moves_received_then_triaged_then_closed_and_never_back():
 
 def test_integrity_information_needs_resolved_subjects():
     with pytest.raises(IntakeRuleError) as exc:
-        decide_triage("integrity_information", "low", [])
+        decide_triage("integrity_information", "low", [], "理由")
     assert exc.value.field == "subjects"
-    decision = decide_triage("integrity_information", "low", [{"kind": "official", "id": "o1", "county": "130402"}])
+    decision = decide_triage(
+        "integrity_information", "low", [{"kind": "official", "id": "o1", "county": "130402"}], "理由"
+    )
     assert decision.transferred_to is None
 
 
 def test_a_case_clue_is_transferred_to_case_handling_not_warned():
-    assert decide_triage("case_clue", "high", []).transferred_to == "case_handling"
-    assert decide_triage("suspected_malicious", "low", []).transferred_to == "malicious_report_verification"
-    assert decide_triage("no_substance", "low", []).transferred_to is None
+    assert decide_triage("case_clue", "high", [], "理由").transferred_to == "case_handling"
+    assert decide_triage("suspected_malicious", "low", [], "理由").transferred_to == "malicious_report_verification"
+    assert decide_triage("no_substance", "low", [], "理由").transferred_to is None
 
 
 def test_triage_rejects_unknown_outcomes_incomplete_and_repeated_subjects():
     with pytest.raises(IntakeRuleError):
-        decide_triage("warn_now", "low", [])
+        decide_triage("warn_now", "low", [], "理由")
     with pytest.raises(IntakeRuleError) as exc:
-        decide_triage("case_clue", "low", [{"kind": "official", "id": "o1"}])
+        decide_triage("case_clue", "low", [{"kind": "official", "id": "o1"}], "理由")
     assert exc.value.field == "subjects.0"
     twice = [{"kind": "official", "id": "o1", "county": "130402"}] * 2
     with pytest.raises(IntakeRuleError):
-        decide_triage("integrity_information", "low", twice)
+        decide_triage("integrity_information", "low", twice, "理由")
 
 
 def test_nothing_closes_without_an_answer():

@@ -1,5 +1,7 @@
 """Confirming duplicates: merge into the earlier report, or close a repeat without new facts after a
-collective review (seeds/001 黑龙江: 对无实质内容、重复检举控告的问题线索，经过集体研判直接予以了结)."""
+collective review (seeds/001 黑龙江: 对无实质内容、重复检举控告的问题线索，经过集体研判直接予以了结);
+nothing closes unreviewed (issue 8 item 5): no-substance and duplicate closures and merges need
+the same review, and every triage outcome records its reason."""
 
 from datetime import date, datetime
 
@@ -9,8 +11,16 @@ from wuying_common.auth import Principal
 from wuying_common.errors import Conflict, ValidationFailed, rule_error
 from wuying_common.rules import RuleBroken
 from wuying_intake import handlers
-from wuying_intake.domain.duplicates import DuplicateRuleError, Report, check_merge, check_repeated_close
+from wuying_intake.domain.duplicates import (
+    DuplicateRuleError,
+    Report,
+    check_merge,
+    check_repeated_close,
+    check_reviewed_close,
+)
+from wuying_intake.domain.petition import IntakeRuleError, decide_triage
 from wuying_intake.exceptions import SubjectRecused
+from wuying_intake.schemas import CloseSchema, MergeSchema, TriageSchema
 
 from .conftest import staff_view
 
@@ -75,7 +85,13 @@ def test_merging_closes_the_later_report_with_an_answer_naming_the_earlier_which
     second = submit(store, clock, calendar)
     assert [c.petition_id for c in store.get_petition(second).duplicate_candidates] == [first]
     view = staff_view(
-        handlers.merge(store, clock, CLERK, second, {"into": first, "confirmed_by": "集体研判会", "note": ""})
+        handlers.merge(
+            store,
+            clock,
+            CLERK,
+            second,
+            {"into": first, "confirmed_by": "集体研判会", "note": "", "collective_review": REVIEW},
+        )
     )
     assert (view["status"], view["merged_into"], view["closure"]["kind"]) == ("merged", first, "merged")
     assert first in view["closure"]["answer"]
@@ -83,15 +99,21 @@ def test_merging_closes_the_later_report_with_an_answer_naming_the_earlier_which
     [event] = [e.envelope for e in store.get_petition(second).outbox if e.envelope["type"].endswith("closed.v1")]
     assert event["data"]["outcome"] == "merged"
     with pytest.raises(RuleBroken) as exc:  # once only
-        handlers.merge(store, clock, CLERK, second, {"into": first, "confirmed_by": "x", "note": ""})
+        handlers.merge(
+            store, clock, CLERK, second, {"into": first, "confirmed_by": "x", "note": "", "collective_review": REVIEW}
+        )
     assert isinstance(rule_error(exc.value), Conflict)
     with pytest.raises(RuleBroken) as exc:
-        handlers.merge(store, clock, CLERK, first, {"into": second, "confirmed_by": "x", "note": ""})
+        handlers.merge(
+            store, clock, CLERK, first, {"into": second, "confirmed_by": "x", "note": "", "collective_review": REVIEW}
+        )
     error = rule_error(exc.value)
     assert isinstance(error, ValidationFailed) and "into" in error.fields
     accused = Principal("off-9", frozenset({"intake_clerk"}), ("130402",))
     with pytest.raises(SubjectRecused):
-        handlers.merge(store, clock, accused, first, {"into": second, "confirmed_by": "x", "note": ""})
+        handlers.merge(
+            store, clock, accused, first, {"into": second, "confirmed_by": "x", "note": "", "collective_review": REVIEW}
+        )
 
 
 def test_a_repeat_without_new_facts_is_closed_after_collective_review_seeds_001(store, clock, calendar):
@@ -107,3 +129,71 @@ def test_a_repeat_without_new_facts_is_closed_after_collective_review_seeds_001(
     with pytest.raises(RuleBroken) as exc:  # the first report has no earlier duplicate
         handlers.close_repeated(store, clock, CLERK, first, payload)
     assert isinstance(rule_error(exc.value), ValidationFailed)
+
+
+# -- nothing closes unreviewed (seeds/001 黑龙江; issue 8 item 5) -----------------------------------------
+def test_seed_001_heilongjiang_no_substance_and_duplicate_closures_need_a_collective_review_others_do_not():
+    today = date(2026, 11, 21)
+    for outcome in ("no_substance", "duplicate"):
+        with pytest.raises(DuplicateRuleError) as exc:
+            check_reviewed_close(outcome, None, today)
+        assert (exc.value.code, exc.value.field, rule_error(exc.value).status) == (
+            "review_required",
+            "collective_review",
+            400,
+        )
+        check_reviewed_close(outcome, REVIEW, today)
+        with pytest.raises(DuplicateRuleError) as exc:  # the same review as a repeat: at least three people
+            check_reviewed_close(outcome, dict(REVIEW, participants=["甲", "乙"]), today)
+        assert exc.value.field == "collective_review.participants"
+    for outcome in ("integrity_information", "case_clue", "suspected_malicious"):
+        check_reviewed_close(outcome, None, today)
+
+
+def test_seed_001_heilongjiang_a_no_substance_report_closes_only_with_the_review_on_record(store, clock, calendar):
+    pid = submit(store, clock, calendar)
+    handlers.triage(
+        store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": "无具体事实"}
+    )
+    clock.advance(days=1)
+    with pytest.raises(RuleBroken) as exc:
+        handlers.close(store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": ""})
+    assert "collective_review" in rule_error(exc.value).fields
+    assert store.get_petition(pid).status == "triaged"
+    view = staff_view(
+        handlers.close(
+            store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": "", "collective_review": REVIEW}
+        )
+    )
+    assert view["status"] == "closed"
+    assert (view["collective_review"]["participants"], view["collective_review"]["recorded_by"]) == (
+        ["甲", "乙", "丙"],
+        "clerk-1",
+    )
+
+
+def test_seed_001_heilongjiang_a_duplicate_is_merged_only_after_a_collective_review(store, clock, calendar):
+    first = submit(store, clock, calendar)
+    clock.advance(days=1)
+    second = submit(store, clock, calendar)
+    merge = {"into": first, "confirmed_by": "集体研判会", "note": ""}
+    assert "collective_review" in MergeSchema().validate(merge)
+    with pytest.raises(RuleBroken) as exc:
+        handlers.merge(store, clock, CLERK, second, dict(merge, collective_review=dict(REVIEW, participants=["甲"])))
+    assert "collective_review.participants" in rule_error(exc.value).fields
+    assert store.get_petition(second).status == "received"
+    view = staff_view(handlers.merge(store, clock, CLERK, second, dict(merge, collective_review=REVIEW)))
+    assert view["status"] == "merged" and view["collective_review"]["conclusion"] == REVIEW["conclusion"]
+
+
+def test_every_triage_outcome_records_a_reason_and_a_blank_one_is_refused_naming_the_field():
+    """Issue 8 item 5: a triage outcome without its reason (``note``) is refused, 400 naming it."""
+    for outcome in ("integrity_information", "case_clue", "no_substance", "duplicate", "suspected_malicious"):
+        with pytest.raises(IntakeRuleError) as exc:
+            decide_triage(outcome, "low", [{"kind": "official", "id": "o1", "county": "130402"}], "  ")
+        assert (exc.value.field, exc.value.code) == ("note", "reason_required")
+        assert "note" in TriageSchema().validate({"outcome": outcome, "severity": "low"})
+        assert "note" in TriageSchema().validate({"outcome": outcome, "severity": "low", "note": " "})
+    assert decide_triage("no_substance", "low", [], " 无具体事实 ").note == "无具体事实"
+    review = dict(REVIEW, meeting_date="2026-11-20")
+    assert CloseSchema().validate({"answer": "已办结。", "collective_review": review}) == {}

@@ -8,7 +8,7 @@ from wuying_intake import handlers
 from wuying_intake.exceptions import InvalidTransition
 from wuying_intake.schemas import ReportAboutSchema, ReportStatusSchema
 
-from .conftest import staff_view
+from .conftest import REVIEW, RecordingNotifier, staff_view
 
 CLERK = Principal("clerk-1", frozenset({"intake_clerk"}), ("130402",))
 REPORT = {
@@ -25,9 +25,22 @@ def closed_report(store, clock, calendar, keyring, anonymous=False):
     payload = dict(REPORT, anonymous=anonymous, reporter=None if anonymous else REPORT["reporter"])
     pid = handlers.submit_report(store, clock, calendar, keyring, payload, channel="letter").petition.id
     handlers.triage(
-        store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+        store,
+        clock,
+        CLERK,
+        pid,
+        {"outcome": "no_substance", "severity": "low", "subjects": [], "note": "经研判，理由已记录"},
     )
-    handlers.close(store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": ""}, calendar=calendar)
+    handlers.close(
+        store,
+        clock,
+        CLERK,
+        pid,
+        {"answer": "经核查，反映问题不属实。", "note": "", "collective_review": REVIEW},
+        calendar=calendar,
+    )
+    if not anonymous:  # a named reporter is told (issue 8 item 7): the acknowledgement is delivered
+        handlers.send_acknowledgement(store, clock, keyring, RecordingNotifier(), CLERK, pid, "sms")
     return pid
 
 

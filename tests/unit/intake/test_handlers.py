@@ -43,7 +43,7 @@ def test_a_submission_is_stored_with_its_deadline_and_its_received_event_in_one_
     petition = store.get_petition(result["petition_id"])
     assert petition.status == "received"
     assert petition.received_on == date(2026, 11, 20)
-    assert petition.kind == "discipline_report" and petition.rules_version == "default-2026.1"
+    assert petition.kind == "discipline_report" and petition.rules_version == "default-2026.2"
     assert petition.deadline("acknowledge").due == date(2026, 12, 11)
     assert result["acknowledge_due"] == "2026-12-11"
     assert petition.deadline("acknowledge").provisional is False and result["acknowledge_due_provisional"] is False
@@ -78,7 +78,11 @@ def test_without_a_keyring_named_reports_are_refused_and_anonymous_ones_accepted
 
 
 def test_every_intake_event_of_a_named_report_is_free_of_the_reporters_identity(store, clock, calendar, keyring):
-    triage_as = {"severity": "high", "subjects": [{"kind": "official", "id": "off-9", "county": "130402"}], "note": ""}
+    triage_as = {
+        "severity": "high",
+        "subjects": [{"kind": "official", "id": "off-9", "county": "130402"}],
+        "note": "反映具体，有线索可查",
+    }
     first = submit(store, clock, calendar, keyring)["petition_id"]
     handlers.triage(store, clock, CLERK, first, dict(triage_as, outcome="integrity_information"))
     handlers.close(store, clock, CLERK, first, {"answer": "已转风险研判并跟踪处理。", "note": ""})
@@ -86,14 +90,19 @@ def test_every_intake_event_of_a_named_report_is_free_of_the_reporters_identity(
     handlers.triage(store, clock, CLERK, clue, dict(triage_as, outcome="case_clue"))
     up = submit(store, clock, calendar, keyring)["petition_id"]
     handlers.send_up(store, clock, CLERK, up, {"organ": "某某市纪委监委", "reason": "反映对象为市管干部"})
+    false = submit(store, clock, calendar, keyring)["petition_id"]  # seeds/003: clarified, reporter disposed of
+    handlers.triage(store, clock, CLERK, false, dict(triage_as, outcome="suspected_malicious"))
+    handlers.conclude_verification(
+        store, clock, CLERK, false, {"confirmed": True, "note": "", "clarification": "经核实，反映问题不属实"}
+    )
     late = submit(store, clock, calendar, keyring)["petition_id"]
     clock.advance(days=18)  # 2026-12-08: three working days before the acknowledgement deadline
     handlers.check_deadlines(store, clock, calendar)
     clock.advance(days=6)  # 2026-12-14: past it
     handlers.check_deadlines(store, clock, calendar)
 
-    envelopes = [e.envelope for pid in (first, clue, up, late) for e in store.get_petition(pid).outbox]
-    intake_types = {t.type for t in registry.all() if t.schema.__module__ == "wuying_intake.schemas"}
+    envelopes = [e.envelope for pid in (first, clue, up, false, late) for e in store.get_petition(pid).outbox]
+    intake_types = {t.type for t in registry.all() if t.schema.__module__.startswith("wuying_intake.schemas")}
     assert {e["type"] for e in envelopes} == intake_types
     serialized = json.dumps(envelopes, ensure_ascii=False, default=str)
     for value in REPORTER.values():
@@ -146,11 +155,19 @@ def test_triaging_twice_or_closing_untriaged_is_a_conflict(store, clock, calenda
         handlers.close(store, clock, CLERK, pid, {"answer": "答复内容", "note": ""})
     assert exc.value.code == "not_triaged" and rule_error(exc.value).status == 409
     handlers.triage(
-        store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+        store,
+        clock,
+        CLERK,
+        pid,
+        {"outcome": "no_substance", "severity": "low", "subjects": [], "note": "经研判，理由已记录"},
     )
     with pytest.raises(RuleBroken) as exc:
         handlers.triage(
-            store, clock, CLERK, pid, {"outcome": "duplicate", "severity": "low", "subjects": [], "note": ""}
+            store,
+            clock,
+            CLERK,
+            pid,
+            {"outcome": "duplicate", "severity": "low", "subjects": [], "note": "经研判，理由已记录"},
         )
     assert exc.value.code == "already_triaged" and rule_error(exc.value).status == 409
     assert store.get_petition(pid).triage.outcome == "no_substance"
@@ -163,7 +180,11 @@ def test_staff_from_another_county_cannot_see_or_triage(store, clock, calendar, 
         handlers.get_report(store, outsider, pid)
     with pytest.raises(Forbidden):
         handlers.triage(
-            store, clock, outsider, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+            store,
+            clock,
+            outsider,
+            pid,
+            {"outcome": "no_substance", "severity": "low", "subjects": [], "note": "经研判，理由已记录"},
         )
     city = Principal("clerk-3", frozenset({"intake_clerk"}), ("130400",))
     assert staff_view(handlers.get_report(store, city, pid))["petition_id"] == pid
@@ -183,7 +204,11 @@ def test_listing_filters_by_county_and_status(store, clock, calendar, keyring):
     first = submit(store, clock, calendar, keyring)["petition_id"]
     submit(store, clock, calendar, keyring, anonymous=True)
     handlers.triage(
-        store, clock, CLERK, first, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+        store,
+        clock,
+        CLERK,
+        first,
+        {"outcome": "no_substance", "severity": "low", "subjects": [], "note": "经研判，理由已记录"},
     )
     triaged = handlers.list_reports(store, CLERK, {"county": "130402", "status": "triaged"})
     assert [r["petition_id"] for r in staff_view_many(triaged)] == [first]
@@ -234,7 +259,11 @@ def test_a_petitions_handling_deadline_starts_at_triage_and_extends_only_once(st
         handlers.extend(store, CLERK, pid, "需要补充材料")
     view = staff_view(
         handlers.triage(
-            store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+            store,
+            clock,
+            CLERK,
+            pid,
+            {"outcome": "no_substance", "severity": "low", "subjects": [], "note": "经研判，理由已记录"},
         )
     )
     assert view["triage"]["handle_due"] == date(2027, 1, 19).isoformat()
@@ -257,7 +286,11 @@ def test_a_discipline_report_has_no_handling_deadline_to_extend(store, clock, ca
     pid = submit(store, clock, calendar, keyring)["petition_id"]
     view = staff_view(
         handlers.triage(
-            store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+            store,
+            clock,
+            CLERK,
+            pid,
+            {"outcome": "no_substance", "severity": "low", "subjects": [], "note": "经研判，理由已记录"},
         )
     )
     assert view["triage"]["handle_due"] is None

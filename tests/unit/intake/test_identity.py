@@ -11,7 +11,7 @@ from wuying_common.errors import Conflict, ValidationFailed, rule_error
 from wuying_common.rules import RuleBroken
 from wuying_intake import handlers
 from wuying_intake.domain.identity import Actor, IdentityRuleError, check_access, check_decision, check_request
-from wuying_intake.exceptions import IdentityForbidden, SubjectRecused
+from wuying_intake.exceptions import SubjectRecused
 from wuying_intake.persistence import AuditEntry, IdentityRequest
 
 from .conftest import request_view
@@ -76,9 +76,13 @@ def test_a_second_supervisor_approves_and_the_requester_reads_the_reporter_with_
     assert approved["status"] == "approved" and approved["decided_by"] == "boss-1"
     opened = handlers.open_identity(store, clock, keyring, CLERK, request["request_id"])
     assert opened.reporter == REPORTER
-    with pytest.raises(IdentityForbidden) as exc:
+    with pytest.raises(IdentityRuleError) as exc:
         handlers.open_identity(store, clock, keyring, BOSS, request["request_id"])
     assert exc.value.code == "not_requester"
+    # about who asks: 403 through the shared mapping (the rule's own status), after the audit
+    assert rule_error(exc.value).status == 403 and rule_error(exc.value).fields == {
+        "requester": "只有申请人本人可以查看"
+    }
 
     audit = handlers.audit_log(store, AUDITOR, {"county": "130402"})
     assert [(a["action"], a["outcome"], a["actor"]) for a in reversed(audit)] == [
@@ -97,10 +101,10 @@ def test_the_requester_cannot_approve_their_own_request_and_nothing_opens_before
 ):
     pid = named_report(store, clock, calendar, keyring)
     request = request_view(handlers.request_identity(store, clock, BOSS, pid, "核实举报内容需要联系举报人"))
-    with pytest.raises(IdentityForbidden) as exc:
+    with pytest.raises(IdentityRuleError) as exc:
         handlers.decide_identity_request(store, clock, BOSS, request["request_id"], True)
     assert exc.value.code == "same_person"
-    with pytest.raises(IdentityForbidden) as exc:
+    with pytest.raises(IdentityRuleError) as exc:
         handlers.open_identity(store, clock, keyring, BOSS, request["request_id"])
     assert exc.value.code == "not_approved"
     refused = request_view(
@@ -119,17 +123,21 @@ def test_the_requester_cannot_approve_their_own_request_and_nothing_opens_before
 
 def test_a_person_named_in_the_report_can_never_request_approve_or_handle_it(store, clock, calendar, keyring):
     pid = named_report(store, clock, calendar, keyring, subject_id="off-9")
-    with pytest.raises(IdentityForbidden) as exc:
+    with pytest.raises(IdentityRuleError) as exc:
         handlers.request_identity(store, clock, ACCUSED, pid, "我想知道是谁举报的")
     assert exc.value.code == "subject_recused"
     request = request_view(handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人"))
-    with pytest.raises(IdentityForbidden) as exc:
+    with pytest.raises(IdentityRuleError) as exc:
         handlers.decide_identity_request(store, clock, ACCUSED, request["request_id"], True)
     assert exc.value.code == "subject_recused"
     for handle in (
         lambda: handlers.get_report(store, ACCUSED, pid),
         lambda: handlers.triage(
-            store, clock, ACCUSED, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+            store,
+            clock,
+            ACCUSED,
+            pid,
+            {"outcome": "no_substance", "severity": "low", "subjects": [], "note": "经研判，理由已记录"},
         ),
         lambda: handlers.send_up(store, clock, ACCUSED, pid, {"organ": "某某市纪委监委", "reason": "管辖"}),
     ):
@@ -159,10 +167,10 @@ def test_a_subject_resolved_only_at_triage_is_recused_from_then_on(store, clock,
             "outcome": "integrity_information",
             "severity": "low",
             "subjects": [{"kind": "official", "id": "off-9", "county": "130402"}],
-            "note": "",
+            "note": "反映具体，有线索可查",
         },
     )
-    with pytest.raises(IdentityForbidden):
+    with pytest.raises(IdentityRuleError):
         handlers.request_identity(store, clock, ACCUSED, pid, "我想知道是谁举报的")
     with pytest.raises(SubjectRecused):
         handlers.close(store, clock, ACCUSED, pid, {"answer": "已办结", "note": ""})
@@ -211,7 +219,7 @@ def test_each_step_of_a_request_and_its_audit_entry_are_one_write_in_the_request
     ]
     assert stored.accesses == 1
     assert AuditEntry.objects.count() == 0  # only refused request attempts live on their own
-    with pytest.raises(IdentityForbidden):
+    with pytest.raises(IdentityRuleError):
         handlers.request_identity(store, clock, ACCUSED, pid, "我想知道是谁举报的")
     assert [(e.action, e.code) for e in AuditEntry.objects] == [("requested", "subject_recused")]
 
@@ -223,7 +231,7 @@ def test_a_stale_writer_cannot_erase_a_refused_attempt_and_no_audit_means_no_acc
     pid = named_report(store, clock, calendar, keyring)
     rid = handlers.request_identity(store, clock, CLERK, pid, "核实举报内容需要联系举报人").id
     stale = IdentityRequest.objects(id=rid).first()
-    with pytest.raises(IdentityForbidden):
+    with pytest.raises(IdentityRuleError):
         handlers.decide_identity_request(store, clock, CLERK, rid, True)  # a clerk: refused, audited
     stale.add_audit(stale.requested_at, "boss-1", "approved", "allowed")
     with pytest.raises(Conflict):

@@ -12,7 +12,7 @@ from wuying_intake.exceptions import InvalidTransition
 from wuying_intake.persistence import Closure, Petition, ReportedSubject, Triage
 from wuying_intake.schemas import StaffReportSchema, SubmitReportSchema
 
-from .conftest import staff_view, submitted
+from .conftest import REVIEW, staff_view, submitted
 
 CLERK = Principal("clerk-1", frozenset({"intake_clerk"}), ("130402",))
 PUBLIC = {
@@ -88,7 +88,11 @@ def test_a_forwarded_discipline_report_gets_the_5_working_day_acceptance_deadlin
     clock.advance(days=3)
     view = staff_view(
         handlers.triage(
-            store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+            store,
+            clock,
+            CLERK,
+            pid,
+            {"outcome": "no_substance", "severity": "low", "subjects": [], "note": "经研判，理由已记录"},
         )
     )
     d = keys(view)
@@ -103,7 +107,9 @@ def test_a_forwarded_petition_records_its_origin_and_keeps_the_petition_deadline
     pid = enter(store, clock, calendar, dict(FORWARDED, kind="petition"))["petition_id"]
     view = staff_view(handlers.get_report(store, CLERK, pid))
     assert view["forwarded"] is True and list(keys(view)) == ["register"]
-    assert keys(view)["register"]["unit_zh"] == "自然日" and view["acknowledge_due"] == date(2026, 12, 5).isoformat()
+    assert (
+        keys(view)["register"]["unit_zh"] == "自然日" and view["acknowledge_due"] == date(2026, 12, 7).isoformat()
+    )  # 12-05 is a Saturday: 民法典 第二百零三条
 
 
 def test_sending_up_meets_the_send_up_and_receipt_deadlines(store, clock, calendar):
@@ -128,11 +134,22 @@ def test_sending_up_meets_the_send_up_and_receipt_deadlines(store, clock, calend
 def test_closing_a_petition_meets_its_handling_deadline_and_owes_no_feedback(store, clock, calendar):
     pid = enter(store, clock, calendar, dict(STAFF, kind="petition"))["petition_id"]
     handlers.triage(
-        store, clock, CLERK, pid, {"outcome": "no_substance", "severity": "low", "subjects": [], "note": ""}
+        store,
+        clock,
+        CLERK,
+        pid,
+        {"outcome": "no_substance", "severity": "low", "subjects": [], "note": "经研判，理由已记录"},
     )
     clock.advance(days=10)
     view = staff_view(
-        handlers.close(store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": ""}, calendar)
+        handlers.close(
+            store,
+            clock,
+            CLERK,
+            pid,
+            {"answer": "经核查，反映问题不属实。", "note": "", "collective_review": REVIEW},
+            calendar,
+        )
     )
     d = keys(view)
     assert d["handle"]["met_on"] == date(2026, 11, 30).isoformat() and d["handle"]["on_time"] is True

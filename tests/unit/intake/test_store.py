@@ -173,3 +173,22 @@ def test_attachments_are_stored_by_key_and_removed_with_a_report_that_could_not_
     any_store.add_report(petition("B"), [item])
     stored = any_store.attachment("B", 0)
     assert (bytes(stored.content), stored.sha256, any_store.attachment_count()) == (b"hello", "ab" * 32, 1)
+
+
+def test_the_worklist_query_finds_open_watched_deadlines_due_by_the_cutoff_by_county_scope_and_assignee(any_store):
+    """Issue 8 item 10: bounded, by the county (or the city/province covering it) and assignee;
+    reports the caller is recused from are left out."""
+    any_store.add(petition("A", deadlines=[deadline(due=date(2026, 11, 25))], assignee="clerk-1"))
+    any_store.add(petition("B", day=2, deadlines=[deadline(due=date(2026, 12, 30))], assignee="clerk-1"))
+    any_store.add(petition("C", day=3, deadlines=[deadline(due=date(2026, 11, 10), met_on=date(2026, 11, 9))]))
+    any_store.add(petition("D", day=4, county="130403", deadlines=[deadline(due=date(2026, 11, 20))]))
+    any_store.add(petition("E", day=5, deadlines=[deadline(key="send_up", due=date(2026, 11, 20), watched=False)]))
+    any_store.add(
+        petition("F", day=6, subject="off-1", deadlines=[deadline(due=date(2026, 11, 20))], assignee="clerk-2")
+    )
+    cutoff = date(2026, 12, 1)
+    assert [p.id for p in any_store.due_for_worklist("130402", cutoff)] == ["A", "F"]
+    assert [p.id for p in any_store.due_for_worklist("130400", cutoff)] == ["A", "D", "F"]
+    assert [p.id for p in any_store.due_for_worklist("130000", cutoff, limit=2)] == ["A", "D"]
+    assert [p.id for p in any_store.due_for_worklist("130402", cutoff, assignee="clerk-2")] == ["F"]
+    assert [p.id for p in any_store.due_for_worklist("130402", cutoff, recused=["official:id:off-1"])] == ["A"]

@@ -14,7 +14,7 @@ from wuying_intake.domain.statistics import durations
 from wuying_intake.exceptions import InvalidTransition
 from wuying_intake.views import statistics_csv
 
-from .conftest import receipt_view, staff_view, submitted
+from .conftest import REVIEW, receipt_view, staff_view, submitted
 
 CLERK = Principal("clerk-1", frozenset({"intake_clerk"}), ("130402",))
 REPORT = {
@@ -36,7 +36,7 @@ def submit(store, clock, calendar, subjects=None, registry=None, channel="letter
 
 
 def triage(store, clock, pid, outcome, subjects=(), registry=None):
-    payload = {"outcome": outcome, "severity": "medium", "subjects": list(subjects), "note": ""}
+    payload = {"outcome": outcome, "severity": "medium", "subjects": list(subjects), "note": "经研判，理由已记录"}
     return staff_view(handlers.triage(store, clock, CLERK, pid, payload, registry=registry))
 
 
@@ -76,18 +76,24 @@ def test_the_clock_sends_overdue_once_per_deadline_and_an_extended_deadline_is_a
 
 
 def test_a_petitions_register_and_handle_deadlines_are_calendar_days_and_an_extended_one_is_new(store, clock, calendar):
+    """信访工作条例 periods counted under 民法典 第二百零一—二百零三条: a last day on a rest day moves to
+    the next working day."""
     pid = submit(store, clock, calendar, kind="petition")["petition_id"]
-    assert store.get_petition(pid).deadline("register").due == date(2026, 12, 5)  # 15 calendar days, a Saturday
-    clock.advance(days=12)  # 2026-12-02: 3 calendar days before
+    assert store.get_petition(pid).deadline("register").due == date(2026, 12, 7)  # 12-05 is a Saturday
+    clock.advance(days=14)  # 2026-12-04: 3 calendar days before
     assert handlers.check_deadlines(store, clock, calendar) == {"reminded": 1, "overdue": []}
-    clock.advance(days=4)  # 12-06
+    clock.advance(days=4)  # 12-08
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == [("130402", "register")]
-    triage(store, clock, pid, "no_substance")
-    handle_due = store.get_petition(pid).deadline("handle").due
-    assert handle_due == date(2027, 2, 4)  # 60 calendar days after acceptance on 12-06
-    clock.advance(days=(handle_due - clock.today()).days + 1)
+    triage(store, clock, pid, "integrity_information", [{"kind": "official", "id": "off-9", "county": "130402"}])
+    handle = store.get_petition(pid).deadline("handle")
+    # 60 calendar days after acceptance on 12-08 is Saturday 2027-02-06: moved to Monday, and
+    # provisional (2027's arrangement is not loaded)
+    assert (handle.due, handle.provisional, handle.provisional_years) == (date(2027, 2, 8), True, [2027])
+    clock.advance(days=(handle.due - clock.today()).days + 1)
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == [("130402", "handle")]
-    handlers.extend(store, CLERK, pid, "需调取工程档案")
+    handlers.extend(store, CLERK, pid, "需调取工程档案", calendar=calendar)
+    extended = store.get_petition(pid).deadline("handle")
+    assert (extended.due, extended.extension_days, extended.original_due) == (date(2027, 3, 10), 30, date(2027, 2, 8))
     clock.advance(days=31)
     assert handlers.check_deadlines(store, clock, calendar)["overdue"] == [("130402", "handle")]
     overdue = [e.envelope["data"] for e in store.get_petition(pid).outbox if e.envelope["type"].endswith("overdue.v1")]
@@ -103,7 +109,9 @@ def test_a_petitions_register_and_handle_deadlines_are_calendar_days_and_an_exte
 def test_an_answered_report_gets_no_notice_and_nothing_closes_without_an_answer(store, clock, calendar):
     pid = submit(store, clock, calendar)["petition_id"]
     triage(store, clock, pid, "no_substance")
-    handlers.close(store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": ""})
+    handlers.close(
+        store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": "", "collective_review": REVIEW}
+    )
     clock.advance(days=200)
     assert handlers.check_deadlines(store, clock, calendar) == {"reminded": 0, "overdue": []}
 
@@ -232,7 +240,9 @@ def test_statistics_give_working_days_to_acceptance_and_to_closure_and_export_th
     clock.advance(days=3)  # Monday
     triage(store, clock, pid, "no_substance")
     clock.advance(days=7)  # the next Monday
-    handlers.close(store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": ""})
+    handlers.close(
+        store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": "", "collective_review": REVIEW}
+    )
     submit(store, clock, calendar)
     stats = handlers.statistics(store, CLERK, {"county": "130402"}, calendar)
     assert stats["working_days_to_acceptance"] == {"count": 1, "average": 1.0, "median": 1.0}

@@ -32,12 +32,15 @@ CAP_MAX_TOTAL_BYTES = 20 * 1024 * 1024
 
 
 class AttachmentRuleError(InvalidInput):
-    """``field`` names the input at fault (``attachments.N.content``); ``too_large`` → 413
-    (the handler says so: the shared mapping knows only 400 and 409)."""
+    """``field`` names the input at fault (``attachments.N.content``); a file or total over the
+    limit is answered 413 ``payload_too_large`` (``status``, honoured by the shared mapping)."""
 
     def __init__(self, message: str, field: str, too_large: bool = False) -> None:
-        super().__init__(field, message)
+        super().__init__(field, message, "payload_too_large" if too_large else None)
         self.too_large = too_large
+        if too_large:
+            self.status = 413
+            self.summary = "提交的内容过大"
 
 
 @dataclass(frozen=True)

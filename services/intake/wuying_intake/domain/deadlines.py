@@ -18,8 +18,12 @@ A report is one of two kinds, and each kind has its own rule and its own deadlin
 
 The table is rule data (``DEADLINE_RULES``, version ``RULES_VERSION``) and every report keeps the
 version it was given its deadlines under. A deadline in working days is counted on the official
-calendar (``provisional`` when the year's holiday arrangement is not loaded); one in calendar
-days is plain date arithmetic and never provisional.
+calendar. A period in calendar days follows 民法典 第二百零一—二百零三条 (issue 8 item 2): counting
+starts the day after ``start``; a last day that is a statutory holiday or rest day moves to the
+next working day, and a make-up working day (调休上班) is a working day
+(``WorkingDayCalendar.add_calendar_days``): a 信访 registered 2026-09-16 is due 2026-10-08, not on
+National Day. Both kinds are ``provisional`` when a year they touch has no holiday arrangement
+loaded (the date may move once it is; ``provisional_years`` says which).
 
 A reminder goes out N days before a deadline, N in the deadline's own unit (rule data), and,
 once it passes unanswered, one overdue notice per deadline. An extended deadline is a new
@@ -30,14 +34,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from types import MappingProxyType
+from typing import Protocol
 
 from wuying_common.rules import WorkingDays
 
 from .petition import IntakeRuleError
 
-RULES_VERSION = "default-2026.1"
+
+class CivilCalendar(WorkingDays, Protocol):
+    """What deadline rules need of the calendar (``wuying_common.calendar.WorkingDayCalendar``):
+    working days, and periods in days under 民法典 第二百零一—二百零三条."""
+
+    def add_calendar_days(self, start: date, days: int): ...
+
+
+# default-2026.2: calendar-day periods follow 民法典 第二百零一—二百零三条 (a last day on a
+# holiday moves to the next working day); default-2026.1 counted them as plain date arithmetic.
+RULES_VERSION = "default-2026.2"
 
 
 class ExtensionRefused(IntakeRuleError):
@@ -75,6 +90,8 @@ FROM_RECEIVED, FROM_FORWARDED_RECEIVED, FROM_ACCEPTED, FROM_CLOSED = (
 
 # -- the actions that meet (or make moot) a deadline --------------------------------------------
 ON_TRIAGE, ON_SEND_UP, ON_CLOSE, ON_FEEDBACK = "triage", "send_up", "close", "feedback"
+# A named reporter's acknowledgement delivered through the notifier (issue 8 item 7).
+ON_ACKNOWLEDGED = "acknowledged"
 
 FEEDBACK_METHODS = MappingProxyType(
     {"phone": "电话", "letter": "书面", "in_person": "当面", "sms": "短信", "other": "其他"}
@@ -104,6 +121,12 @@ class DeadlineRule:
     extension: Extension | None = None
     named_only: bool = False  # only when the reporter is named (there is someone to tell)
     watched: bool = True  # the clock reminds and flags it; False: due only if the action is taken
+    # For a named reporter, only these actions meet it (None: ``met_by``): the reporter must be
+    # told, a decision alone is not an answer (issue 8 item 7).
+    named_met_by: frozenset[str] | None = None
+
+    def meets(self, action: str, named: bool) -> bool:
+        return action in (self.named_met_by if named and self.named_met_by is not None else self.met_by)
 
     @property
     def unit_zh(self) -> str:
@@ -125,6 +148,7 @@ DEADLINE_RULES: Mapping[str, tuple[DeadlineRule, ...]] = MappingProxyType(
                 frozenset({ON_TRIAGE, ON_SEND_UP, ON_CLOSE}),
                 reminder=3,
                 source=_DISCIPLINE_SOURCE,
+                named_met_by=frozenset({ON_ACKNOWLEDGED}),
             ),
             DeadlineRule(
                 ACCEPT_FORWARDED,
@@ -170,6 +194,7 @@ DEADLINE_RULES: Mapping[str, tuple[DeadlineRule, ...]] = MappingProxyType(
                 frozenset({ON_TRIAGE, ON_SEND_UP, ON_CLOSE}),
                 reminder=3,
                 source=_PETITION_SOURCE,
+                named_met_by=frozenset({ON_ACKNOWLEDGED}),
             ),
             DeadlineRule(
                 HANDLE,
@@ -203,21 +228,23 @@ REMINDER_WORKING_DAYS = MappingProxyType(
 @dataclass(frozen=True)
 class Deadline:
     due: date
-    provisional: bool  # the year's holiday arrangement is not loaded: the date may move
+    provisional: bool  # a year it touches has no holiday arrangement loaded: the date may move
+    provisional_years: tuple[int, ...] = ()
 
 
-def compute_deadline(rule: DeadlineRule, start: date, calendar: WorkingDays | None) -> Deadline:
-    """The due date of ``rule`` counted from ``start``: working days on the official calendar
-    (provisional when a year is not loaded), calendar days by plain date arithmetic (never
-    provisional, no calendar needed). ``start`` itself does not count."""
+def compute_deadline(rule: DeadlineRule, start: date, calendar: CivilCalendar) -> Deadline:
+    """The due date of ``rule`` counted from ``start`` (``start`` itself does not count):
+    working days on the official calendar; calendar days under 民法典 第二百零一—二百零三条 (the
+    last day moves off a statutory holiday or rest day to the next working day). Provisional
+    when a year it touches is not loaded."""
     if rule.unit == WORKING_DAYS:
-        if calendar is None:
-            raise ValueError(f"{rule.key} is counted in working days: a calendar is needed")
         result = calendar.add_working_days(start, rule.amount)
-        return Deadline(result.date, bool(result.provisional))
-    if rule.unit == CALENDAR_DAYS:
-        return Deadline(start + timedelta(days=rule.amount), False)
-    raise ValueError(f"unknown unit {rule.unit!r}")
+    elif rule.unit == CALENDAR_DAYS:
+        result = calendar.add_calendar_days(start, rule.amount)
+    else:
+        raise ValueError(f"unknown unit {rule.unit!r}")
+    years = tuple(getattr(result, "unloaded_years", ()) or ())
+    return Deadline(result.date, bool(result.provisional), years)
 
 
 def rules_starting(kind: str, counts_from: str, *, named: bool = True, forwarded: bool = False) -> list[DeadlineRule]:
@@ -236,10 +263,18 @@ def rules_starting(kind: str, counts_from: str, *, named: bool = True, forwarded
     return chosen
 
 
-def extend_deadline(rule: DeadlineRule, due: date, times_extended: int, reason: str, amount: int | None = None) -> date:
+def extend_deadline(
+    rule: DeadlineRule,
+    due: date,
+    times_extended: int,
+    reason: str,
+    amount: int | None = None,
+    calendar: CivilCalendar | None = None,
+) -> Deadline:
     """Extend ``due`` under ``rule``: only an extendable deadline, at most ``rule.extension.times``
     times, by at most ``max_amount`` days, and only with a reason (信访工作条例: 办理期限可延长一次，
-    延长不超过30日，须说明理由)."""
+    延长不超过30日，须说明理由). The extension is a period of its own counted from the end of the
+    one it extends, under 民法典 第二百零一—二百零三条 like the period itself."""
     ext = rule.extension
     if ext is None:
         raise ExtensionRefused(f"{rule.label_zh}不能延长")
@@ -250,9 +285,22 @@ def extend_deadline(rule: DeadlineRule, due: date, times_extended: int, reason: 
     amount = ext.max_amount if amount is None else amount
     if not 1 <= amount <= ext.max_amount:
         raise IntakeRuleError(f"延长不超过{ext.max_amount}{rule.unit_zh}", "days")
-    if rule.unit == WORKING_DAYS:  # no rule needs it today; refuse rather than guess a calendar
+    if rule.unit == WORKING_DAYS or calendar is None:  # no rule needs it today; refuse rather than guess
         raise ExtensionRefused(f"{rule.label_zh}不能延长")
-    return due + timedelta(days=amount)
+    result = calendar.add_calendar_days(due, amount)
+    years = tuple(getattr(result, "unloaded_years", ()) or ())
+    return Deadline(result.date, bool(result.provisional), years)
+
+
+def period_extended(rule: DeadlineRule, start: date, extension_days: int, calendar: CivilCalendar) -> Deadline:
+    """The due date of ``rule`` from ``start``, extended by ``extension_days`` (0: not extended),
+    on the calendar as it is now (used to recompute a provisional date once its year is loaded)."""
+    base = compute_deadline(rule, start, calendar)
+    if not extension_days:
+        return base
+    result = calendar.add_calendar_days(base.due, extension_days)
+    years = tuple(sorted(set(base.provisional_years) | set(getattr(result, "unloaded_years", ()) or ())))
+    return Deadline(result.date, bool(base.provisional or result.provisional), years)
 
 
 # -- notices -----------------------------------------------------------------------------------

@@ -6,6 +6,9 @@
 - **Close a repeated report** (重复举报了结): a repeat bringing no new facts is closed, but only
   after a collective review (集体研判) on record: meeting date, at least three participants and
   the conclusion.
+- **Nothing closes unreviewed** (issue 8 item 5): a report triaged as having no substance
+  (无实质内容) or as a duplicate (重复检举控告), and a confirmed duplicate merged into an earlier
+  report, closes only with the same collective review on record.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ MIN_REVIEW_PARTICIPANTS = 3
 CONCLUSION_MIN = 4
 
 MERGED_OUTCOME, REPEATED_OUTCOME = "merged", "repeated_no_new_facts"
+# Triage outcomes that close only after a collective review (seeds/001 黑龙江: 对无实质内容、重复检举
+# 控告的问题线索，经过集体研判直接予以了结).
+REVIEWED_OUTCOMES = frozenset({"no_substance", "duplicate"})
 CLOSE_OUTCOMES_ZH = {MERGED_OUTCOME: "与此前举报合并办理", REPEATED_OUTCOME: "重复举报无新的事实，经集体研判予以了结"}
 
 
@@ -74,6 +80,12 @@ def check_repeated_close(report: Report, meeting_date: date, participants: list[
     _open(report)
     if not report.candidates and report.outcome != "duplicate":
         raise DuplicateRuleError("not_repeated", "本件没有疑似重复的举报，也未研判为重复举报", "petition_id")
+    check_collective_review(meeting_date, participants, conclusion, today)
+
+
+def check_collective_review(meeting_date: date, participants: list[str], conclusion: str, today: date) -> None:
+    """集体研判 (seeds/001 黑龙江): held (not in the future), at least three distinct participants,
+    a conclusion."""
     if meeting_date > today:
         raise DuplicateRuleError("invalid_review", "集体研判日期不能晚于今天", "collective_review.meeting_date")
     people = {p.strip() for p in participants if p.strip()}
@@ -92,3 +104,17 @@ def merge_answer(earlier_id: str) -> str:
 
 
 REPEATED_ANSWER = "您反映的问题此前已受理办理，本次未反映新的事实和证据，经集体研判，不再重复办理，予以了结。"
+
+
+def check_reviewed_close(outcome: str | None, review: dict | None, today: date) -> None:
+    """A report triaged as no substance or duplicate closes only with a collective review on
+    record (seeds/001 黑龙江; issue 8 item 5); a review given for another outcome is checked too."""
+    if review is None:
+        if outcome in REVIEWED_OUTCOMES:
+            raise DuplicateRuleError(
+                "review_required",
+                f"无实质内容、重复举报须经集体研判（至少 {MIN_REVIEW_PARTICIPANTS} 人参加）后方可了结",
+                "collective_review",
+            )
+        return
+    check_collective_review(review["meeting_date"], review["participants"], review["conclusion"], today)

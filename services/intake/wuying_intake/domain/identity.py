@@ -9,9 +9,12 @@ recused from all of it (seeds/000 H, 001: who supervises the supervisors).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from wuying_common.rules import RuleBroken
+
+from .screening import normalize_name
 
 PENDING, APPROVED, REFUSED = "pending", "approved", "refused"
 REQUEST_STATUSES_ZH = {PENDING: "待审批", APPROVED: "已批准", REFUSED: "未批准"}
@@ -38,6 +41,8 @@ class IdentityRuleError(RuleBroken):
     def __init__(self, code: str, message: str, field: str = "_schema") -> None:
         super().__init__(field, message, code)
         self.invalid = code in INPUT_CODES
+        if self.forbidden:
+            self.status = 403  # about who asks; the shared mapping answers it as such
 
     @property
     def forbidden(self) -> bool:
@@ -49,17 +54,24 @@ class IdentityRuleError(RuleBroken):
 class Actor:
     subject: str
     roles: frozenset[str]
+    name: str = ""  # the token's name: a subject named by name only is recused too
 
 
-def recusal_problem(actor: str, subject_ids: set[str]) -> IdentityRuleError | None:
-    """A person the report is about may not request, approve, read or handle it."""
-    if actor in subject_ids:
+def recusal_problem(
+    actor: str, subject_ids: set[str], actor_name: str = "", subject_names: Collection[str] = ()
+) -> IdentityRuleError | None:
+    """A person the report is about may not request, approve, read or handle it: named by id, or
+    by name (a staff member whose name is a subject's, in the report's county; issue 8 item 4).
+    ``subject_names`` are normalised (``screening.normalize_name``)."""
+    if actor in subject_ids or (actor_name and normalize_name(actor_name) in subject_names):
         return IdentityRuleError("subject_recused", "被反映人不得查看或办理反映本人的件", "petition_id")
     return None
 
 
-def check_request(actor: Actor, subject_ids: set[str], anonymous: bool, reason: str) -> None:
-    if problem := recusal_problem(actor.subject, subject_ids):
+def check_request(
+    actor: Actor, subject_ids: set[str], anonymous: bool, reason: str, subject_names: Collection[str] = ()
+) -> None:
+    if problem := recusal_problem(actor.subject, subject_ids, actor.name, subject_names):
         raise problem
     if not actor.roles & REQUESTER_ROLES:
         raise IdentityRuleError("role_forbidden", "只有受理人员或受理部门负责人可以申请查看举报人信息", "roles")
@@ -69,9 +81,11 @@ def check_request(actor: Actor, subject_ids: set[str], anonymous: bool, reason: 
         raise IdentityRuleError("reason_required", f"申请理由不少于 {REASON_MIN} 个字", "reason")
 
 
-def check_decision(actor: Actor, requested_by: str, status: str, subject_ids: set[str]) -> None:
+def check_decision(
+    actor: Actor, requested_by: str, status: str, subject_ids: set[str], subject_names: Collection[str] = ()
+) -> None:
     """Approve or refuse: a different person, with the supervisor role, a pending request."""
-    if problem := recusal_problem(actor.subject, subject_ids):
+    if problem := recusal_problem(actor.subject, subject_ids, actor.name, subject_names):
         raise problem
     if not actor.roles & APPROVER_ROLES:
         raise IdentityRuleError("role_forbidden", "只有受理部门负责人可以审批查看举报人信息的申请", "roles")
@@ -81,9 +95,11 @@ def check_decision(actor: Actor, requested_by: str, status: str, subject_ids: se
         raise IdentityRuleError("not_pending", "该申请已审批", "status")
 
 
-def check_access(actor: Actor, requested_by: str, status: str, subject_ids: set[str]) -> None:
+def check_access(
+    actor: Actor, requested_by: str, status: str, subject_ids: set[str], subject_names: Collection[str] = ()
+) -> None:
     """Only the requester, only after approval."""
-    if problem := recusal_problem(actor.subject, subject_ids):
+    if problem := recusal_problem(actor.subject, subject_ids, actor.name, subject_names):
         raise problem
     if actor.subject != requested_by:
         raise IdentityRuleError("not_requester", "只有申请人本人可以查看", "requester")

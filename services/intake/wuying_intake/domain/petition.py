@@ -130,9 +130,15 @@ class TriageDecision:
         return TRANSFERS.get(self.outcome)
 
 
+REASON_MIN = 2
+
+
 def decide_triage(outcome: str, severity: str, subjects: list[dict], note: str = "") -> TriageDecision:
-    """研判: integrity information must name the resolved subjects risk will score
+    """研判: every outcome records its reason (``note``, issue 8 item 5: nothing is decided
+    without one); integrity information must name the resolved subjects risk will score
     (DESIGN.md §2: a report triaged as integrity information raises the subject's profile)."""
+    if len((note or "").strip()) < REASON_MIN:
+        raise IntakeRuleError("研判须写明理由", "note", code="reason_required")
     if outcome not in OUTCOMES:
         raise IntakeRuleError("研判结论不在允许范围内", "outcome")
     if severity not in SEVERITIES:
@@ -145,7 +151,7 @@ def decide_triage(outcome: str, severity: str, subjects: list[dict], note: str =
     seen = {(s["kind"], s["id"]) for s in subjects}
     if len(seen) != len(subjects):
         raise IntakeRuleError("被反映对象重复", "subjects")
-    return TriageDecision(outcome, severity, tuple(subjects), note)
+    return TriageDecision(outcome, severity, tuple(subjects), note.strip())
 
 
 def close_problem(answer: str) -> str | None:

@@ -39,6 +39,11 @@ def route_for(subjects: Iterable[dict]) -> str:
     return ROUTE_STANDARD
 
 
+def normalize_name(name: str) -> str:
+    """A name as compared across reports and with a staff member's token (blanks and marks dropped)."""
+    return _NOISE.sub("", name or "")
+
+
 def subject_keys(subjects: Iterable[dict]) -> list[str]:
     """What identifies a reported subject across reports: its id, else its name."""
     keys = []
@@ -46,7 +51,7 @@ def subject_keys(subjects: Iterable[dict]) -> list[str]:
         if s.get("id"):
             keys.append(f"{s['kind']}:id:{s['id']}")
         if s.get("name"):
-            keys.append(f"{s['kind']}:name:{_NOISE.sub('', s['name'])}")
+            keys.append(f"{s['kind']}:name:{normalize_name(s['name'])}")
     return sorted(set(keys))
 
 

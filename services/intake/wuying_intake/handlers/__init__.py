@@ -8,7 +8,17 @@ reads). Every write goes through ``IntakeStore``; each state change and its even
 document write. The Out schemas in ``schemas.py`` shape what the handlers return.
 """
 
+from .acknowledgements import (
+    Notifier,
+    Printable,
+    printable_for_reporter,
+    printable_for_staff,
+    send_acknowledgement,
+    verify_code,
+)
+from .calendar import recompute_provisional, refresh_calendar, year_loaded
 from .casework import (
+    assign,
     check_triaged_subjects,
     close,
     close_repeated,
@@ -39,8 +49,26 @@ from .queries import (
 )
 from .receipts import MAX_ADDITIONS, add_information, lookup_receipt
 from .receiving import Submitted, new_petition_id, resolve_reported_subjects, submit_report
+from .retention import purge, purge_expired, purge_log, set_legal_hold
+from .worklists import add_note, deadline_worklist
 
 __all__ = [
+    "recompute_provisional",
+    "refresh_calendar",
+    "year_loaded",
+    "purge",
+    "purge_expired",
+    "purge_log",
+    "set_legal_hold",
+    "add_note",
+    "deadline_worklist",
+    "Notifier",
+    "Printable",
+    "printable_for_reporter",
+    "printable_for_staff",
+    "send_acknowledgement",
+    "verify_code",
+    "assign",
     "MAX_ADDITIONS",
     "OpenedIdentity",
     "Registry",

@@ -19,16 +19,18 @@ from ..domain.deadlines import (
     REMINDER_DAYS,
     REPORT_KINDS_ZH,
     RULES_BY_KEY,
+    CivilCalendar,
     Notice,
     OpenDeadline,
     due_notices,
     extend_deadline,
 )
 from ..domain.petition import TRIAGED
+from ..domain.routing import EXTEND
 from ..exceptions import InvalidTransition
 from ..persistence import IntakeStore, Petition, ReportDeadline
 from ..schemas import PETITION_DEADLINE_APPROACHING, PETITION_OVERDUE
-from .common import load_petition
+from .common import load_for
 
 
 @dataclass(frozen=True)
@@ -119,11 +121,17 @@ def _record_notice(due: _Due, n: Notice, now: datetime) -> None:
 
 
 def extend(
-    store: IntakeStore, principal: Principal, petition_id: str, reason: str, days: int | None = None
+    store: IntakeStore,
+    principal: Principal,
+    petition_id: str,
+    reason: str,
+    days: int | None = None,
+    calendar: CivilCalendar | None = None,
 ) -> Petition:
     """延期: the handling deadline of an accepted, open 信访 moves once, by at most 30 days, with a
-    reason (信访工作条例). A 检举控告 has no extendable deadline."""
-    petition = load_petition(store, principal, petition_id)
+    reason (信访工作条例), the extension counted under 民法典 第二百零一—二百零三条 from the end of
+    the period it extends. A 检举控告 has no extendable deadline."""
+    petition = load_for(store, principal, petition_id, EXTEND)
     if petition.status != TRIAGED:
         raise InvalidTransition("只有已受理、未办结的件可以延期", code="not_open", fields={"status": petition.status})
     d = next((d for d in petition.deadlines if d.open and RULES_BY_KEY[d.key].extension), None)
@@ -131,10 +139,16 @@ def extend(
         raise InvalidTransition(
             f"{REPORT_KINDS_ZH[petition.kind]}没有可以延长的期限", code="not_extendable", fields={"kind": petition.kind}
         )
-    due = extend_deadline(RULES_BY_KEY[d.key], d.due, d.extensions or 0, reason, days)
+    rule = RULES_BY_KEY[d.key]
+    amount = days if days is not None else (rule.extension.max_amount if rule.extension else None)
+    extended = extend_deadline(
+        rule, d.due, d.extensions or 0, reason, amount, calendar or WorkingDayCalendar.official()
+    )
     # An extended deadline is a new one: it gets its own reminder and overdue notice.
     d.original_due = d.original_due or d.due
-    d.due, d.extensions = due, (d.extensions or 0) + 1
+    d.due, d.extensions, d.extension_days = extended.due, (d.extensions or 0) + 1, amount
+    d.provisional = bool(d.provisional or extended.provisional)
+    d.provisional_years = sorted(set(d.provisional_years or []) | set(extended.provisional_years))
     d.extension_reason, d.extended_by = reason.strip(), principal.subject
     d.reminded = d.overdue_notified = False
     store.save(petition)

@@ -29,7 +29,7 @@ from ..domain.identity import (
     check_request,
 )
 from ..domain.protection import Keyring
-from ..exceptions import EncryptionUnavailable, IdentityForbidden, IdentityRequestNotFound
+from ..exceptions import EncryptionUnavailable, IdentityRequestNotFound
 from ..persistence import IdentityRequest, IntakeStore, Petition, SealedReporter
 from .common import find_petition
 
@@ -46,22 +46,20 @@ class OpenedIdentity:
 
 
 def _actor(principal: Principal) -> Actor:
-    return Actor(principal.subject, frozenset(principal.roles))
+    return Actor(principal.subject, frozenset(principal.roles), principal.name)
 
 
 def _refuse(
     store: IntakeStore, clock: SystemClock, exc: IdentityRuleError, request: IdentityRequest | None = None, **entry
 ) -> NoReturn:
     """Audit the refused attempt (in the request when there is one, else on its own: either way
-    one write), then refuse: 403 when it is about who asks, else the rule itself (400 or 409).
-    The message names no one."""
+    one write), then refuse with the rule itself: 403 when it is about who asks (its
+    ``status``), else 400 or 409. The message names no one."""
     at = naive_utc(clock.now())
     if request is not None:
         store.push_audit(request, at=at, actor=entry["actor"], action=entry["action"], outcome=DENIED, code=exc.code)
     else:
         store.audit(at=at, outcome=DENIED, code=exc.code, **entry)
-    if exc.forbidden:
-        raise IdentityForbidden(exc.message, code=exc.code, fields={exc.field: exc.message}) from None
     raise exc
 
 
@@ -72,7 +70,13 @@ def request_identity(
     principal.require_county(petition.county)
     entry = {"actor": principal.subject, "action": REQUESTED, "petition_id": petition.id, "county": petition.county}
     try:
-        check_request(_actor(principal), petition.subject_official_ids(), petition.reporter is None, reason)
+        check_request(
+            _actor(principal),
+            petition.subject_official_ids(),
+            petition.reporter is None,
+            reason,
+            petition.subject_names(),
+        )
     except IdentityRuleError as exc:
         _refuse(store, clock, exc, **entry)
     now = naive_utc(clock.now())
@@ -116,7 +120,13 @@ def decide_identity_request(
     request, petition = _load_request(store, principal, request_id)
     action = APPROVED if approve else REFUSED
     try:
-        check_decision(_actor(principal), request.requested_by, request.status, petition.subject_official_ids())
+        check_decision(
+            _actor(principal),
+            request.requested_by,
+            request.status,
+            petition.subject_official_ids(),
+            petition.subject_names(),
+        )
     except IdentityRuleError as exc:
         _refuse(store, clock, exc, request, **_step(principal, request, action))
     now = naive_utc(clock.now())
@@ -135,7 +145,13 @@ def open_identity(
     anything is decrypted (no audit, no access); the details are never logged."""
     request, petition = _load_request(store, principal, request_id)
     try:
-        check_access(_actor(principal), request.requested_by, request.status, petition.subject_official_ids())
+        check_access(
+            _actor(principal),
+            request.requested_by,
+            request.status,
+            petition.subject_official_ids(),
+            petition.subject_names(),
+        )
     except IdentityRuleError as exc:
         _refuse(store, clock, exc, request, **_step(principal, request, ACCESSED))
     if keyring is None:

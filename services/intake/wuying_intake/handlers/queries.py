@@ -54,6 +54,7 @@ def list_reports(store: IntakeStore, principal: Principal, query: dict) -> list[
         limit=query.get("limit", 100),
         offset=query.get("offset", 0),
         not_about=principal.subject,
+        not_named=principal.name or None,
     )
 
 

@@ -26,7 +26,7 @@ def _decoy_receipt() -> ReceiptHash:
     return hash_receipt_code("0000-0000-0000-0000")
 
 
-def _by_receipt(store: IntakeStore, receipt_code: str) -> Petition:
+def by_receipt(store: IntakeStore, receipt_code: str) -> Petition:
     prefix = lookup_prefix(receipt_code)
     candidates = store.by_receipt_prefix(prefix) if prefix else []
     if not candidates:
@@ -40,13 +40,13 @@ def _by_receipt(store: IntakeStore, receipt_code: str) -> Petition:
 def lookup_receipt(store: IntakeStore, receipt_code: str) -> Petition:
     """What an anonymous reporter may see (``ReceiptStatusSchema``): status and replies, never
     the triage outcome."""
-    return _by_receipt(store, receipt_code)
+    return by_receipt(store, receipt_code)
 
 
 def add_information(store: IntakeStore, clock: SystemClock, receipt_code: str, text: str) -> Petition:
     """补充材料: with the receipt code an anonymous reporter adds information to an open report;
     appended to it and shown to staff. Nothing about the reporter is recorded."""
-    petition = _by_receipt(store, receipt_code)
+    petition = by_receipt(store, receipt_code)
     if petition.status not in (RECEIVED, TRIAGED):
         raise InvalidTransition(
             "该件已办结或已转送，如有新的问题请重新举报", code="not_open", fields={"status": petition.status}

@@ -15,15 +15,18 @@ from datetime import date, datetime, timedelta
 
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock, naive_utc, rfc3339
-from wuying_common.errors import PayloadTooLarge, ValidationFailed
+from wuying_common.errors import ValidationFailed
 
-from ..domain.attachments import AttachmentRuleError, Limits, check_attachments
+from ..domain.acknowledgement import AckSigner
+from ..domain.attachments import Limits, check_attachments
 from ..domain.deadlines import DISCIPLINE_REPORT, FROM_FORWARDED_RECEIVED, FROM_RECEIVED, RULES_VERSION
 from ..domain.petition import RECEIVED
 from ..domain.protection import Keyring, hash_receipt_code, new_receipt_code
-from ..domain.screening import DUPLICATE_WINDOW_DAYS, duplicate_candidates, route_for, subject_keys
+from ..domain.routing import is_commission_leader
+from ..domain.screening import DUPLICATE_WINDOW_DAYS, ROUTE_STANDARD, duplicate_candidates, route_for, subject_keys
 from ..exceptions import EncryptionUnavailable, RegistryUnavailable
 from ..persistence import (
+    Assignment,
     AttachmentMeta,
     DuplicateCandidate,
     IntakeStore,
@@ -45,6 +48,7 @@ class Submitted:
 
     petition: Petition
     receipt_code: str | None = None
+    verification_code: str | None = None  # of the printable acknowledgement (not secret)
 
     def __getattr__(self, name: str):
         if name.startswith("__"):
@@ -68,6 +72,7 @@ def submit_report(
     recorded_by: str | None = None,
     registry: Registry | None = None,
     limits: Limits | None = None,
+    signer: AckSigner | None = None,
 ) -> Submitted:
     """Receive a report (受理登记); anonymous reporters get their receipt code, once.
 
@@ -77,12 +82,13 @@ def submit_report(
         raise EncryptionUnavailable(fields={"reporter": "实名举报人信息无法加密保存"})
     received_on = _received_on(payload, clock.today())
     attachments = payload.get("attachments") or []
-    _check_attachments(attachments, limits or Limits())
+    check_attachments(attachments, limits or Limits())  # too large: 413 (the rule's status)
     subjects = [dict(s) for s in payload["subjects"]]
     if registry is not None:
         subjects = resolve_reported_subjects(registry, payload["county"], subjects)
     now = clock.now()
     petition = _new_petition(payload, subjects, channel, recorded_by, received_on, now, clock.today())
+    _assign_on_routing(petition, recorded_by, now)
     petition.duplicate_candidates = _duplicates(store, petition, payload["content"])
     start_deadlines(petition, FROM_RECEIVED, received_on, calendar)
     start_deadlines(petition, FROM_FORWARDED_RECEIVED, received_on, calendar)
@@ -107,7 +113,8 @@ def submit_report(
         channel,
         extra={"event_id": envelope["id"], "county": petition.county},
     )
-    return Submitted(petition, receipt_code)
+    code = signer.code(petition.id, petition.received_on) if signer else None
+    return Submitted(petition, receipt_code, code)
 
 
 def _received_on(payload: dict, today: date) -> date:
@@ -118,15 +125,6 @@ def _received_on(payload: dict, today: date) -> date:
     if payload.get("forwarded") and payload.get("forwarded_on") and payload["forwarded_on"] > received_on:
         raise ValidationFailed(fields={"forwarded_on": "转来日期不能晚于收件日期"})
     return received_on
-
-
-def _check_attachments(attachments: list[dict], limits: Limits) -> None:
-    try:
-        check_attachments(attachments, limits)
-    except AttachmentRuleError as exc:
-        if exc.too_large:  # 413: the shared rule mapping knows only 400 and 409
-            raise PayloadTooLarge(fields={exc.field: exc.message}) from None
-        raise
 
 
 def _new_petition(
@@ -182,6 +180,19 @@ def _new_petition(
     )
 
 
+def _assign_on_routing(petition: Petition, recorded_by: str | None, now: datetime) -> None:
+    """Routing sets the first assignee (seeds/000 H): a staff entry of an ordinary report is
+    assigned to the clerk who entered it; a report for the commission leaders or the principal
+    leader, and every portal report, waits for its assignment (``handlers.casework.assign``)."""
+    if recorded_by and petition.routing == ROUTE_STANDARD:
+        petition.assignee = recorded_by
+        petition.assignments.append(
+            Assignment(
+                assignee=recorded_by, routing=petition.routing, by=recorded_by, at=naive_utc(now), reason="登记人承办"
+            )
+        )
+
+
 def _duplicates(store: IntakeStore, petition: Petition, content: str) -> list[DuplicateCandidate]:
     """Earlier reports about the same subjects in the county, proposed as duplicates (people
     decide: seeds/001 黑龙江)."""
@@ -227,7 +238,10 @@ def resolve_reported_subjects(registry: Registry, county: str, subjects: list[di
                 if official:
                     s["id"] = official["id"]
             if official:
+                # The flags come from the registry (a leader: commission staff in a leadership
+                # post, ``domain/routing.py``); staff may add what they know, the public never.
                 s["registered"] = True
                 s["commission_staff"] = bool(s.get("commission_staff") or official.get("commission_staff"))
+                s["commission_leader"] = bool(s.get("commission_leader") or is_commission_leader(official))
         resolved.append(s)
     return resolved

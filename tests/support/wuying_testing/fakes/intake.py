@@ -21,16 +21,20 @@ from mongoengine import Document
 from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument
 from wuying_common.store import VersionedDocument
+from wuying_intake.domain.worklists import covered_prefix
 from wuying_intake.persistence import (
     Attachment,
     AuditEntry,
     AuditRecord,
+    CalendarYear,
     IdentityRequest,
     Petition,
+    PurgeRecord,
     attachment_key,
     audit_between,
     audit_row,
     migrate_legacy,
+    recusal_keys,
 )
 
 
@@ -181,11 +185,13 @@ class FakeIntakeStore:
         limit: int = 100,
         offset: int = 0,
         not_about: str | None = None,
+        not_named: str | None = None,
     ) -> list[Petition]:
+        recused = set(recusal_keys(not_about, not_named))
         found = [
             p
             for p in self._petitions(county=county, status=status, channel=channel, category=category)
-            if not (not_about and f"official:id:{not_about}" in p.subject_keys)
+            if not recused & set(p.subject_keys)
         ]
         found.sort(key=lambda p: p.id)
         found.sort(key=lambda p: p.received_at, reverse=True)
@@ -227,6 +233,59 @@ class FakeIntakeStore:
             if any(d.met_on is None and not d.waived and d.due <= cutoff for d in p.deadlines)
         ]
         return sorted(found, key=lambda p: (p.received_at, p.id))
+
+    def due_for_worklist(
+        self, scope: str, cutoff: date, assignee=None, limit: int = 200, recused=None
+    ) -> list[Petition]:
+        prefix = covered_prefix(scope)
+        found = [
+            p
+            for p in self._all(Petition)
+            if p.county.startswith(prefix)
+            and (not assignee or p.assignee == assignee)
+            and not set(recused or ()) & set(p.subject_keys)
+            and any(
+                d.met_on is None and not d.waived and d.watched is not False and d.due <= cutoff for d in p.deadlines
+            )
+        ]
+        return sorted(found, key=lambda p: (p.received_on, p.received_at, p.id))[:limit]
+
+    def due_for_purge(self, today: date, limit: int = 100) -> list[Petition]:
+        found = [
+            p
+            for p in self._all(Petition)
+            if p.retain_until and p.retain_until <= today and not p.legal_hold
+            and not (p.purge and p.purge.completed_at)
+        ]  # fmt: skip
+        return sorted(found, key=lambda p: (p.retain_until, p.id))[:limit]
+
+    def record_purge(self, record: PurgeRecord) -> None:
+        self.add_or_replace(record)
+
+    def purge_records(self, scope: str, limit: int = 100, offset: int = 0) -> list[PurgeRecord]:
+        prefix = covered_prefix(scope)
+        found = [r for r in self._all(PurgeRecord) if r.county.startswith(prefix)]
+        found.sort(key=lambda r: r.id)
+        found.sort(key=lambda r: r.completed_at, reverse=True)
+        return found[offset : offset + limit]
+
+    def calendar_year(self, year: int):
+        return self.get(CalendarYear, year)
+
+    def calendar_years(self) -> list:
+        return sorted(self._all(CalendarYear), key=lambda y: y.id)
+
+    def put_calendar_year(self, year) -> None:
+        self.add_or_replace(year)
+
+    def with_provisional_deadlines(self, limit: int = 1000, after: str | None = None) -> list[Petition]:
+        found = [
+            p
+            for p in self._all(Petition)
+            if (not after or p.id > after)
+            and any(d.provisional and d.met_on is None and not d.waived for d in p.deadlines)
+        ]
+        return sorted(found, key=lambda p: p.id)[:limit]
 
     def audit_entries(
         self, county: str, since: datetime | None = None, until: datetime | None = None, limit=100, offset=0
