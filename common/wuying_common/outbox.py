@@ -16,6 +16,7 @@ import logging
 import time
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import eventlet
 from mongoengine import (
@@ -52,7 +53,7 @@ class OutboxEntry(EmbeddedDocument):
 class OutboxDocument(VersionedDocument):
     """Base for aggregates that emit events."""
 
-    meta = {"abstract": True}
+    meta: dict[str, Any] = {"abstract": True}
     outbox = ListField(EmbeddedDocumentField(OutboxEntry))
     outbox_pending = BooleanField(default=False)
 
@@ -152,7 +153,7 @@ class OutboxRelay(DependencyProvider):
     _gt = None
     _running = False
 
-    def __init__(self, *documents: type, interval: float = 0.5, **kwargs) -> None:
+    def __init__(self, *documents: type[OutboxDocument], interval: float = 0.5, **kwargs) -> None:
         self.documents = documents
         self.interval = interval
         super().__init__(**kwargs)

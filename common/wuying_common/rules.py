@@ -49,10 +49,15 @@ class InvalidInput(RuleBroken):
 class WorkingDays(Protocol):
     """What deadline rules need from a calendar (``calendar.WorkingDayCalendar`` fits).
 
-    ``add_working_days`` answers an object with ``day`` and ``provisional``.
+    The ``add_*`` methods answer an object with ``date`` and ``provisional``; periods in days
+    and months follow 民法典 第二百零一—二百零三条.
     """
 
     def add_working_days(self, start: date, days: int): ...
+
+    def add_calendar_days(self, start: date, days: int): ...
+
+    def add_months(self, start: date, months: int): ...
 
     def working_days_between(self, start: date, end: date) -> tuple[int, bool]: ...
 

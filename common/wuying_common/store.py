@@ -17,6 +17,7 @@ import itertools
 import logging
 import re
 from collections.abc import Hashable, Iterable, Iterator
+from typing import Any
 
 import mongoengine
 import mongomock
@@ -98,7 +99,7 @@ _SCAN = _MockCollection._iter_documents
 def install_id_fast_path() -> None:
     """Patch mongomock once per process (idempotent). Written to go upstream as is."""
     if _MockCollection._iter_documents is not _iter_documents_by_key:
-        _MockCollection._iter_documents = _iter_documents_by_key
+        _MockCollection._iter_documents = _iter_documents_by_key  # type: ignore[method-assign]
 
 
 class PendingKeys:
@@ -150,7 +151,7 @@ class VersionedDocument(Document):
     ``save_versioned``.
     """
 
-    meta = {"abstract": True}
+    meta: dict[str, Any] = {"abstract": True}
     version = IntField(default=0, required=True)
 
     def save_versioned(self):

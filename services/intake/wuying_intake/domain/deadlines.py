@@ -36,18 +36,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Protocol
 
 from wuying_common.rules import WorkingDays
 
 from .petition import IntakeRuleError
 
-
-class CivilCalendar(WorkingDays, Protocol):
-    """What deadline rules need of the calendar (``wuying_common.calendar.WorkingDayCalendar``):
-    working days, and periods in days under 民法典 第二百零一—二百零三条."""
-
-    def add_calendar_days(self, start: date, days: int): ...
+#: The shared calendar protocol (working days, and periods by 民法典 第二百零一—二百零三条).
+CivilCalendar = WorkingDays
 
 
 # default-2026.2: calendar-day periods follow 民法典 第二百零一—二百零三条 (a last day on a

@@ -25,17 +25,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
-from typing import Protocol
 
 from wuying_common.rules import InvalidInput, RuleBroken, WorkingDays
 
-
-class CivilCalendar(WorkingDays, Protocol):
-    """The calendar the deadlines need: working days, and month periods under 民法典 第二百零一—
-    二百零三条 (``wuying_common.calendar.WorkingDayCalendar`` fits). Both answer an object with
-    ``date`` and ``provisional``."""
-
-    def add_months(self, start: date, months: int): ...
+#: The shared calendar protocol (working days, and periods by 民法典 第二百零一—二百零三条).
+CivilCalendar = WorkingDays
 
 
 @dataclass(frozen=True)
