@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN=.run
 BIN=.venv/bin
-declare -A PORTS=([intake]=8001 [risk]=8002 [warning]=8003 [inspection]=8004 [archive]=8005)
-declare -A CLASSES=([intake]=IntakeService [risk]=RiskService [warning]=WarningService [inspection]=InspectionService [archive]=ArchiveService)
-SERVICES=(archive risk warning inspection intake)
+declare -A PORTS=([intake]=8001 [risk]=8002 [warning]=8003 [inspection]=8004 [archive]=8005 [partners]=8006)
+declare -A CLASSES=([intake]=IntakeService [risk]=RiskService [warning]=WarningService [inspection]=InspectionService [archive]=ArchiveService [partners]=PartnersService)
+SERVICES=(archive risk warning inspection intake partners)
 
 # curl may be missing on a fresh machine; the venv's Python is always there.
 http_get() { "$BIN/python" - "$1" <<'PY'
@@ -57,10 +57,18 @@ if [ ! -f "$RUN/secrets.env" ]; then
 fi
 set -a; . "$RUN/secrets.env"; set +a
 
+# Broker access (issue 9): one least-privilege user per service on the internal vhost, the
+# partner vhost wuying-partners with its exchange, the republisher's user and the demo agency.
+# Idempotent; passwords are kept in $RUN/partners.env. The services below connect as their users.
+"$BIN/python" scripts/partners.py --credentials "$RUN/partners.env" setup --demo > "$RUN/partners.txt"
+amqp_uri_of() { grep "^$1=" "$RUN/partners.env" | cut -d= -f2-; }
+
 for svc in "${SERVICES[@]}"; do
   if alive "$svc"; then echo "$svc: already running"; continue; fi
   var="$(echo "$svc" | tr a-z A-Z)_HTTP_ADDRESS"
   export "$var=127.0.0.1:${PORTS[$svc]}"
+  AMQP_URI="$(amqp_uri_of "$(echo "$svc" | tr a-z A-Z)_AMQP_URI")" \
+  PARTNER_AMQP_URI="$(amqp_uri_of PARTNERS_PARTNER_AMQP_URI)" \
   nohup "$BIN/nameko" run --config "services/$svc/config.yml" "wuying_$svc.service:${CLASSES[$svc]}" \
     > "$RUN/logs/$svc.log" 2>&1 &
   echo $! > "$RUN/pids/$svc.pid"
@@ -75,7 +83,7 @@ for svc in "${SERVICES[@]}"; do
     [ "$i" = 120 ] && { echo "$svc did not become healthy; see $RUN/logs/$svc.log"; exit 1; }
   done
 done
-echo "all five services are healthy"
+echo "all five services and the partners republisher are healthy"
 
 "$BIN/wuying" demo load
 echo
@@ -83,10 +91,13 @@ echo "演示场景 (demo scenario):"
 "$BIN/wuying" demo scenario
 echo
 status
+echo
+cat "$RUN/partners.txt"
 cat <<MSG
 
 Where to look:
   APIs        http://127.0.0.1:8001..8005/api/v1/…   (OpenAPI at /openapi.json on each)
+  partners    http://127.0.0.1:8006/health, /metrics (republisher); guide: docs/partners.md
   metrics     http://127.0.0.1:800N/metrics
   RabbitMQ    http://127.0.0.1:15672  (guest/guest, local only)
   logs        $RUN/logs/<service>.log (JSON lines)

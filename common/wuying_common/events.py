@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
@@ -77,6 +77,9 @@ class EventType:
     version: int
     schema: type[Schema]
     description: str
+    #: When an older version stops being published (announced in the contract, DESIGN §3:
+    #: breaking changes make a new version, old ones are published side by side until retired).
+    retires: date | None = None
 
     @property
     def type(self) -> str:
@@ -101,11 +104,19 @@ class EventRegistry:
     def __init__(self) -> None:
         self._types: dict[str, EventType] = {}
 
-    def register(self, service: str, name: str, version: int, schema: type[Schema], description: str) -> EventType:
+    def register(
+        self,
+        service: str,
+        name: str,
+        version: int,
+        schema: type[Schema],
+        description: str,
+        retires: date | None = None,
+    ) -> EventType:
         leaked = FORBIDDEN_EVENT_FIELDS & set(schema._declared_fields)
         if leaked:
             raise ValueError(f"event {name} v{version} declares secret fields {sorted(leaked)}")
-        event_type = EventType(service, name, version, schema, description)
+        event_type = EventType(service, name, version, schema, description, retires)
         existing = self._types.get(event_type.type)
         if existing and existing.schema is not schema:
             raise ValueError(f"event type {event_type.type} registered twice")
