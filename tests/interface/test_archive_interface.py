@@ -138,3 +138,108 @@ def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(container_fa
 
 def test_outbox_relay_is_registered_for_officials():
     assert any(isinstance(p, OutboxRelay) for p in vars(ArchiveService).values())
+
+
+# -- issue 10: import → condition hit → reminder task → events (risk's profile signal) ----------
+def test_an_imported_long_tenure_becomes_a_reminder_task_whose_confirmed_closure_reaches_risk(
+    container_factory, service_config, web_session, token, event_listener
+):
+    """004/4 深圳龙岗: 符合预警条件的……生成监督提醒任务 → 了解、核实 → 办结; risk (issue 13) reads
+    ``archive.reminder_closed`` with result ``confirmed`` as a profile signal."""
+    container = container_factory(ArchiveService, service_config)
+    container.start()
+    created_listener, created = event_listener(service_config, "archive", "archive.reminder_created")
+    closed_listener, closed = event_listener(service_config, "archive", "archive.reminder_closed")
+    text = "\n".join(
+        [
+            "id,name,county,unit_id,post,rank,status,since,commission_staff,seconded_to,tags",
+            "off-7,张伟,130402,unit-1,财务科长,正科级,serving,2019-03-01,0,,finance",
+            "off-8,李娜,1304,unit-1,科员,科员,serving,,0,,",
+        ]
+    )
+    keeper = {"Authorization": token("archive_keeper")}
+    with entrypoint_waiter(created_listener, "on", timeout=10):
+        response = web_session.post(
+            "/api/v1/imports/chunks", json={"kind": "officials", "format": "csv", "text": text}, headers=keeper
+        )
+    assert response.status_code == 200, response.text
+    summary = response.json()
+    assert (summary["created"], summary["failed"], summary["reminders"]) == (1, 1, 1)
+    assert (summary["errors"][0]["line"], summary["errors"][0]["field"]) == (3, "county")
+    event = created[0]
+    assert event["type"] == "wuying.archive.archive.reminder_created.v1"
+    assert (event["data"]["official_id"], event["data"]["condition_code"]) == ("off-7", "long_tenure")
+    reminder_id = event["data"]["reminder_id"]
+
+    auditor = {"Authorization": token("auditor")}
+    leader = {"Authorization": token("commission_leader")}
+    worklist = web_session.get("/api/v1/reminders?state=assigned", headers=auditor).json()
+    assert [r["id"] for r in worklist] == [reminder_id]
+    assert worklist[0]["department_zh"] == "监督检查室"
+    for path, headers, body in [
+        ("acknowledge", auditor, {}),
+        ("verify", auditor, {"result": "confirmed", "note": "任财务科长逾五年，已提出交流建议"}),
+    ]:
+        step = web_session.post(f"/api/v1/reminder-steps/{path}/{reminder_id}", json=body, headers=headers)
+        assert step.status_code == 200, step.text
+    with entrypoint_waiter(closed_listener, "on", timeout=10):
+        done = web_session.post(f"/api/v1/reminder-steps/close/{reminder_id}", json={}, headers=leader)
+    assert done.status_code == 200, done.text
+    assert done.json()["state_zh"] == "已办结"
+    signal = closed[0]["data"]
+    assert {k: signal[k] for k in ("official_id", "county", "condition_code", "result")} == {
+        "official_id": "off-7",
+        "county": "130402",
+        "condition_code": "long_tenure",
+        "result": "confirmed",
+    }
+    figures = web_session.get("/api/v1/reminders/figures", headers=auditor).json()
+    assert figures == [
+        {
+            "department": "supervision_inspection",
+            "department_zh": "监督检查室",
+            "county": "130402",
+            "total": 1,
+            "closed": 1,
+            "closed_on_time": 1,
+            "open": 0,
+            "overdue": 0,
+            "confirmed": 1,
+            "completion_rate": 1.0,
+        }
+    ]
+
+
+def test_family_and_interests_are_refused_to_other_roles_over_http(
+    container_factory, service_config, web_session, token
+):
+    container_factory(ArchiveService, service_config).start()
+    with ServiceRpcProxy("archive", service_config) as archive:
+        archive.register([], [OFFICIAL])
+    record = {"kind": "side_job", "source": "personal_report", "company": "某公司", "role": "顾问", "paid": True}
+    refused = web_session.post(
+        "/api/v1/officials/off-1/matters", json=record, headers={"Authorization": token("warning_officer")}
+    )
+    assert refused.status_code == 403
+    added = web_session.post(
+        "/api/v1/officials/off-1/matters", json=record, headers={"Authorization": token("archive_keeper")}
+    )
+    assert added.status_code == 201, added.text
+    assert added.json()["reminders"] == ["off-1/side_job/1"]
+
+
+def test_search_pages_inside_the_tokens_counties_and_a_file_is_verified_on_demand(
+    container_factory, service_config, web_session, token
+):
+    container_factory(ArchiveService, service_config).start()
+    with ServiceRpcProxy("archive", service_config) as archive:
+        archive.register([], [OFFICIAL, dict(OFFICIAL, id="off-2", name="李娜", county="130102")])
+    headers = {"Authorization": token("archive_keeper", county="130400")}
+    page = web_session.get("/api/v1/search/officials?post=局长", headers=headers).json()
+    assert ([o["id"] for o in page["items"]], page["next_after"]) == (["off-1"], None)
+    assert page["items"][0]["postings"][0]["end"] is None
+    forbidden = web_session.get("/api/v1/search/officials?county=130102", headers=headers)
+    assert forbidden.status_code == 403
+    check = web_session.get("/api/v1/officials/off-1/file/verification", headers=headers)
+    assert check.status_code == 200, check.text
+    assert check.json()["intact"] is True

@@ -1,9 +1,12 @@
 """Providers of the archive service."""
 
+from nameko.extensions import DependencyProvider
+
 from wuying_common.outbox import OutboxRelay
 from wuying_common.store import StoreProvider
 
-from .persistence import ALIAS, ArchiveStore, Official
+from .domain.conditions import ConditionRules, condition_rules
+from .persistence import ALIAS, ArchiveStore, Official, Reminder
 
 
 def archive_store() -> StoreProvider:
@@ -11,4 +14,15 @@ def archive_store() -> StoreProvider:
 
 
 def archive_outbox() -> OutboxRelay:
-    return OutboxRelay(Official)
+    return OutboxRelay(Official, Reminder)
+
+
+class ConditionRulesProvider(DependencyProvider):
+    """The warning-condition rules in force (``CONDITION_RULES``); an unknown version stops the
+    service at start-up rather than raising reminders under rules nobody chose."""
+
+    def setup(self) -> None:
+        self.rules = condition_rules(self.container.config.get("CONDITION_RULES") or None)
+
+    def get_dependency(self, worker_ctx) -> ConditionRules:
+        return self.rules

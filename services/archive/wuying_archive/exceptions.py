@@ -9,3 +9,21 @@ from wuying_common.errors import NotFound
 class FileNotFound(NotFound):
     code = "file_not_found"
     message = "未找到该人员或单位的廉政档案"
+
+
+@deserialize_to_instance
+class OfficialNotFound(NotFound):
+    code = "official_not_found"
+    message = "未找到该人员"
+
+
+@deserialize_to_instance
+class ReminderNotFound(NotFound):
+    code = "reminder_not_found"
+    message = "未找到该监督提醒任务"
+
+
+@deserialize_to_instance
+class RecordNotFound(NotFound):
+    code = "record_not_found"
+    message = "未找到该条家庭成员或利益关联记录"

@@ -7,16 +7,34 @@ event.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from mongoengine import DateTimeField, DictField, Document, IntField, StringField
+from mongoengine import (
+    BooleanField,
+    DateTimeField,
+    DictField,
+    Document,
+    EmbeddedDocument,
+    EmbeddedDocumentField,
+    IntField,
+    ListField,
+    StringField,
+)
 from mongoengine.errors import NotUniqueError
+from mongoengine.queryset.visitor import Q
+from pymongo import ReplaceOne
+from pymongo.errors import BulkWriteError
 
+from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument
-from wuying_common.store import Store
+from wuying_common.store import Store, VersionedDocument
 
+from .domain.conditions import Signal
 from .domain.file import GENESIS_HASH, FileSubject, entry_hash
+from .domain.matters import MatterRecord
+from .domain.personnel import Occupancy
 
 ALIAS = "archive"
 
@@ -51,13 +69,34 @@ class Unit(Document):
     zone = StringField()
 
 
+class OccupancyDoc(EmbeddedDocument):
+    """A post held from ``start`` to ``end`` (ISO dates, inclusive; ``end`` None: still held)."""
+
+    unit_id = StringField(required=True)
+    post = StringField(required=True)
+    rank = StringField(required=True)
+    kind = StringField(required=True, choices=("post", "secondment"))
+    start = StringField(required=True)
+    end = StringField(null=True)
+
+    def to_domain(self) -> Occupancy:
+        return Occupancy(self.unit_id, self.post, self.rank, self.kind, self.start, self.end)
+
+    @classmethod
+    def of(cls, o: Occupancy) -> OccupancyDoc:
+        return cls(unit_id=o.unit_id, post=o.post, rank=o.rank, kind=o.kind, start=o.start, end=o.end)
+
+
 class Official(OutboxDocument):
-    """An official under supervision; the owner of one integrity file."""
+    """An official under supervision; the owner of one integrity file.
+
+    ``postings`` are the posts held, time-bounded (who held this post on this date); ``tags``
+    are codes of the standard vocabulary ``tag_version``."""
 
     meta = {
         "db_alias": ALIAS,
         "collection": "officials",
-        "indexes": ["county", "unit_id", "name", "outbox_pending"],
+        "indexes": ["county", "unit_id", "name", "outbox_pending", "post", "rank", "tags", "postings.unit_id"],
     }
     subject_kind = "official"
     id = StringField(primary_key=True)
@@ -68,6 +107,139 @@ class Official(OutboxDocument):
     rank = StringField(required=True)
     status = StringField(required=True, default="serving")
     commission_staff = IntField(default=0)  # 1 when the official works for a commission
+    seconded_to = StringField(null=True)
+    postings = ListField(EmbeddedDocumentField(OccupancyDoc))
+    tags = ListField(StringField())
+    tag_version = StringField(null=True)
+
+    def occupancies(self) -> tuple[Occupancy, ...]:
+        return tuple(p.to_domain() for p in self.postings)
+
+
+class MatterDoc(EmbeddedDocument):
+    """One family-and-interests, personal-report or sanction record (``domain.matters``)."""
+
+    id = StringField(required=True)
+    kind = StringField(required=True)
+    source = StringField(required=True)
+    recorded_on = StringField(required=True)
+    noted_by = StringField()
+    name = StringField(default="")
+    relative_of = StringField(default="")
+    settled_abroad = BooleanField(default=False)
+    country = StringField(default="")
+    foreign_status = StringField(default="")
+    holder = StringField(default="self")
+    company = StringField(default="")
+    role = StringField(default="")
+    within_remit = BooleanField(default=False)
+    paid = BooleanField(default=False)
+    pay_yuan = IntField(default=0)
+    approved = BooleanField(default=False)
+    year = IntField(default=0)
+    on_time = BooleanField(default=True)
+    check_result = StringField(default="")
+    sanction = StringField(default="")
+    decided_on = StringField(default="")
+    ended_on = StringField(null=True)
+    note = StringField(default="")
+
+    FIELDS = (
+        "id kind source recorded_on name relative_of settled_abroad country foreign_status holder company role "
+        "within_remit paid pay_yuan approved year on_time check_result sanction decided_on ended_on note"
+    ).split()
+
+    def to_domain(self) -> MatterRecord:
+        return MatterRecord(**{f: getattr(self, f) for f in self.FIELDS})
+
+
+class SignalDoc(EmbeddedDocument):
+    event_id = StringField(required=True)
+    kind = StringField(required=True)
+    on = StringField(required=True)
+    ref = StringField(default="")
+
+    def to_domain(self) -> Signal:
+        return Signal(self.event_id, self.kind, self.on, self.ref)
+
+
+class Dossier(VersionedDocument):
+    """What the conditions read beyond the registry, one per official (``_id`` the official id):
+    family and interests, personal-matters reports and sanctions (``records``, archive roles only,
+    never on an event), facts learnt from events (``signals``, idempotent on the event id), and
+    per condition the last reminder round and the evidence it covered (``hits``)."""
+
+    meta = {"db_alias": ALIAS, "collection": "dossiers"}
+    id = StringField(primary_key=True)
+    county = StringField(required=True)
+    records = ListField(EmbeddedDocumentField(MatterDoc))
+    next_record = IntField(default=1)
+    signals = ListField(EmbeddedDocumentField(SignalDoc))
+    hits = DictField()  # code -> {"round": n, "evidence": [...], "reminder_id": ...}
+
+    def matter_records(self) -> tuple[MatterRecord, ...]:
+        return tuple(r.to_domain() for r in self.records)
+
+    def signal_facts(self) -> tuple[Signal, ...]:
+        return tuple(s.to_domain() for s in self.signals)
+
+
+class StepDoc(EmbeddedDocument):
+    """One step of a reminder's trail (留痕): who did what, when."""
+
+    step = StringField(required=True)  # assigned, acknowledge, verify, close, escalated, reassign
+    by = StringField(required=True)
+    on = StringField(required=True)
+    at = DateTimeField(required=True)
+    result = StringField(null=True)
+    note = StringField(default="")
+    to = StringField(null=True)
+
+
+class Reminder(OutboxDocument):
+    """A supervision-reminder task (监督提醒); ``_id`` ``<official>/<condition>/<round>``: one per
+    person and condition at a time, a new round only for new evidence after closure."""
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "reminders",
+        "indexes": ["official_id", "county", "state", "condition_code", "escalate_on", "department", "outbox_pending"],
+    }
+    subject_kind = "reminder"
+    id = StringField(primary_key=True)
+    official_id = StringField(required=True)
+    official_name = StringField(default="")
+    county = StringField(required=True, regex=r"^\d{6}$")
+    unit_id = StringField(required=True)
+    condition_code = StringField(required=True)
+    rule_version = StringField(required=True)
+    round = IntField(required=True, min_value=1)
+    evidence = ListField(StringField())
+    department = StringField(required=True)
+    state = StringField(required=True, default="assigned")
+    result = StringField(null=True)
+    created_on = StringField(required=True)
+    due_on = StringField(null=True)
+    due_provisional = BooleanField(default=False)
+    escalate_on = StringField(null=True)  # the due date until the step is escalated, then None
+    escalation_level = IntField(default=0)
+    escalated_step = StringField(null=True)
+    ever_overdue = BooleanField(default=False)
+    verified_by = StringField(null=True)
+    closed_on = StringField(null=True)
+    steps = ListField(EmbeddedDocumentField(StepDoc))
+
+
+class SweepRun(Document):
+    """The nightly sweep of one day (``_id`` the date): claimed by one replica, resumable."""
+
+    meta = {"db_alias": ALIAS, "collection": "sweeps"}
+    id = StringField(primary_key=True)
+    started_at = DateTimeField(required=True)
+    after = StringField(default="")
+    evaluated = IntField(default=0)
+    reminders = IntField(default=0)
+    finished_at = DateTimeField(null=True)
 
 
 class FileEntry(Document):
@@ -232,14 +404,88 @@ class FileChain:
         last = head.seq if head else 0
         return self.entries_at(kind, subject_id, range(1, last + 1)) + list(self._after(kind, subject_id, last))
 
+    def page(self, kind: str, subject_id: str, after: int, limit: int) -> tuple[list[FileEntry], int]:
+        """Up to ``limit`` entries after seq ``after``, by key, and the last seq of the file."""
+        head = self.head(kind, subject_id)
+        last = head.seq if head else 0
+        entries = self.entries_at(kind, subject_id, range(after + 1, min(after + limit, last) + 1))
+        if len(entries) < limit:
+            for entry in self._after(kind, subject_id, max(last, after)):
+                entries.append(entry)
+                if len(entries) == limit:
+                    break
+        tail = entries[-1].seq if entries else after
+        if tail >= last and self.entry_at(kind, subject_id, tail + 1) is not None:
+            tail += 1  # a lagging head: there is more past the page
+        return entries, max(last, tail)
+
     def _after(self, kind: str, subject_id: str, seq: int) -> Iterator[FileEntry]:
         while (entry := self.entry_at(kind, subject_id, seq + 1)) is not None:
             yield entry
             seq += 1
 
 
+#: Keys per ``$in`` lookup: mongomock tests every candidate against the whole list, so a long
+#: list is quadratic on the embedded store; short ones cost the same on MongoDB.
+KEY_CHUNK = 100
+
+
+def _chunks(keys: list, size: int = KEY_CHUNK) -> Iterator[list]:
+    for i in range(0, len(keys), size):
+        yield keys[i : i + size]
+
+
+@dataclass(frozen=True)
+class OfficialQuery:
+    """A precise search (精准检索) for people: every field narrows; ``counties`` are the caller's
+    scopes (a county, a city ``xxxx00`` or a province ``xx0000``); ``after`` is the cursor (an id)."""
+
+    counties: tuple[str, ...]
+    name: str | None = None
+    unit_id: str | None = None
+    post: str | None = None
+    rank: str | None = None
+    tag: str | None = None
+    official_ids: tuple[str, ...] | None = None  # from the reminder side of the search
+    held_from: date | None = None  # a posting (unit/post when given) overlapping this range
+    held_to: date | None = None
+    after: str = ""
+    limit: int = 50
+
+    def posting_matches(self, occupancies: Iterable[Occupancy]) -> bool:
+        if self.held_from is None and self.held_to is None:
+            return True
+        first, last = self.held_from or date.min, self.held_to or date.max
+        return any(
+            o.overlaps(first, last)
+            and (self.unit_id is None or o.unit_id == self.unit_id)
+            and (self.post is None or o.post == self.post)
+            for o in occupancies
+        )
+
+
+def county_prefixes(scopes: Iterable[str]) -> list[str] | None:
+    """The county-code prefixes a principal's scopes cover; None for every county."""
+    prefixes = []
+    for scope in scopes:
+        if scope == "*":
+            return None
+        prefixes.append(scope[:2] if scope.endswith("0000") else scope[:4] if scope.endswith("00") else scope)
+    return prefixes
+
+
+def _county_q(scopes: Iterable[str]) -> Q:
+    prefixes = county_prefixes(scopes)
+    if prefixes is None:
+        return Q()
+    q = Q(county="__none__")
+    for prefix in prefixes:
+        q |= Q(county=prefix) if len(prefix) == 6 else Q(county__startswith=prefix)
+    return q
+
+
 class ArchiveStore(FileChain, Store):
-    documents = (Unit, Official, FileEntry, FileHead, RecordedEvent)
+    documents = (Unit, Official, FileEntry, FileHead, RecordedEvent, Dossier, Reminder, SweepRun)
 
     def officials(self, county: str | None = None, name: str | None = None, limit: int = 100) -> list[Official]:
         """A bounded list for people (indexed on MongoDB; a scan on the embedded store)."""
@@ -249,6 +495,194 @@ class ArchiveStore(FileChain, Store):
         if name:
             query = query(name=name)
         return list(query.order_by("id").limit(limit))
+
+    # -- the registry at province scale: raw rows by key, bulk writes ----------------------------
+    def official_rows(self, ids: Iterable[str]) -> dict[str, dict]:
+        """The stored officials' documents (their MongoDB form) by id, for diffing an import."""
+        return self._rows(Official, list(ids))
+
+    def unit_rows(self, ids: Iterable[str]) -> dict[str, dict]:
+        return self._rows(Unit, list(ids))
+
+    @staticmethod
+    def _rows(cls, ids: list[str]) -> dict[str, dict]:
+        collection = cls._get_collection()
+        found: dict[str, dict] = {}
+        for chunk in _chunks(ids):
+            for row in collection.find({"_id": {"$in": chunk}}):
+                found[row["_id"]] = row
+        return found
+
+    def write_officials(self, inserts: list[dict], updates: list[tuple[str, int, dict, list[dict]]]) -> set[str]:
+        """Insert new officials whole and update changed ones, each ONE document write carrying
+        its events (``$push`` onto the outbox, never rewriting it: the relay pulls from it).
+
+        ``updates``: (id, version read, fields to set, outbox entries to push); the write is
+        conditional on the version. Returns the ids not written: taken (a concurrent insert) or
+        changed since they were read; the caller diffs them again.
+        """
+        collection = Official._get_collection()
+        lost: set[str] = set()
+        if inserts:
+            try:
+                collection.insert_many(inserts, ordered=False)
+            except BulkWriteError as exc:
+                lost |= {inserts[e["index"]]["_id"] for e in exc.details.get("writeErrors", [])}
+        for key, version, sets, events in updates:
+            update: dict = {"$set": dict(sets, version=version + 1)}
+            if events:
+                update["$set"]["outbox_pending"] = True
+                update["$push"] = {"outbox": {"$each": events}}
+            if not collection.update_one({"_id": key, "version": version}, update).matched_count:
+                lost.add(key)
+        for row in inserts:
+            if row["_id"] not in lost and row.get("outbox"):
+                self.events_written(Official, row["_id"])
+        for key, _, _, events in updates:
+            if key not in lost and events:
+                self.events_written(Official, key)
+        return lost
+
+    def write_units(self, rows: list[dict]) -> None:
+        """Units are reference data: written whole (no events)."""
+        if rows:
+            Unit._get_collection().bulk_write([ReplaceOne({"_id": r["_id"]}, r, upsert=True) for r in rows])
+
+    def holders(self, unit_id: str, post: str | None, on: date) -> list[tuple[Official, Occupancy]]:
+        """Who held ``post`` (any post when None) in ``unit_id`` on ``on`` (bounded by the unit)."""
+        found = []
+        for official in Official.objects(postings__unit_id=unit_id).order_by("id").limit(5000):
+            for occupancy in official.occupancies():
+                if occupancy.unit_id == unit_id and (post is None or occupancy.post == post) and occupancy.held_on(on):
+                    found.append((official, occupancy))
+        return found
+
+    def search_officials(self, query: OfficialQuery) -> list[Official]:
+        """One page of the precise search, in id order after the cursor (indexed fields)."""
+        q = _county_q(query.counties)
+        for key in ("name", "unit_id", "post", "rank"):
+            value = getattr(query, key)
+            if value is not None and not (key in ("unit_id", "post") and (query.held_from or query.held_to)):
+                q &= Q(**{key: value})
+        if query.tag:
+            q &= Q(tags=query.tag)
+        if query.official_ids is not None:
+            q &= Q(id__in=list(query.official_ids))
+        if query.unit_id and (query.held_from or query.held_to):
+            q &= Q(postings__unit_id=query.unit_id)
+        if query.after:
+            q &= Q(id__gt=query.after)
+        found: list[Official] = []
+        # A time range is checked on the postings after the query: read on until a page is full.
+        for official in Official.objects(q).order_by("id").limit(query.limit * 20):
+            if query.posting_matches(official.occupancies()):
+                found.append(official)
+                if len(found) == query.limit:
+                    break
+        return found
+
+    def official_page(self, after: str, limit: int) -> list[Official]:
+        """Officials in id order after ``after``: the nightly sweep's walk."""
+        return list(Official.objects(id__gt=after).order_by("id").limit(limit))
+
+    # -- dossiers and reminders ------------------------------------------------------------------
+    def dossiers(self, ids: Iterable[str]) -> list[Dossier]:
+        """Dossiers by key (in short ``$in`` chunks)."""
+        found: list[Dossier] = []
+        for chunk in _chunks(list(ids)):
+            found += self.get_many(Dossier, chunk)
+        return found
+
+    def insert_reminders(self, rows: list[dict]) -> set[str]:
+        """Insert new reminders in their stored form (each with its event in the outbox), in
+        bulk; one whose key exists (raised already, before a crash) is skipped. Returns the keys
+        inserted; the relay is told about them by key."""
+        inserted = self._insert_new(Reminder, rows)
+        for key in inserted:
+            self.events_written(Reminder, key)
+        return inserted
+
+    def insert_dossiers(self, rows: list[dict]) -> set[str]:
+        """Insert new dossiers in bulk; returns the keys that existed already (not written)."""
+        inserted = self._insert_new(Dossier, rows)
+        return {r["_id"] for r in rows} - inserted
+
+    @staticmethod
+    def _insert_new(cls, rows: list[dict]) -> set[str]:
+        if not rows:
+            return set()
+        keys = {r["_id"] for r in rows}
+        try:
+            cls._get_collection().insert_many(rows, ordered=False)
+        except BulkWriteError as exc:
+            keys -= {rows[e["index"]]["_id"] for e in exc.details.get("writeErrors", [])}
+        return keys
+
+    def add_reminders(self, reminders: Iterable[Reminder]) -> list[Reminder]:
+        """Insert new reminders, each with its event; one whose key exists (raised already, before
+        a crash) is left as it is. Returns those inserted."""
+        added = []
+        for reminder in reminders:
+            try:
+                added.append(self.add(reminder))
+            except Conflict:
+                continue
+        return added
+
+    def reminders_of(self, official_id: str, limit: int = 500) -> list[Reminder]:
+        return list(Reminder.objects(official_id=official_id).order_by("id").limit(limit))
+
+    def reminders(
+        self,
+        counties: tuple[str, ...],
+        *,
+        state: str | None = None,
+        condition: str | None = None,
+        department: str | None = None,
+        created_from: date | None = None,
+        created_to: date | None = None,
+        after: str = "",
+        limit: int = 50,
+    ) -> list[Reminder]:
+        """A department's worklist or the reminder side of a search, cursor-paged by id."""
+        q = _county_q(counties)
+        if state:
+            q &= Q(state=state)
+        if condition:
+            q &= Q(condition_code=condition)
+        if department:
+            q &= Q(department=department)
+        if created_from:
+            q &= Q(created_on__gte=created_from.isoformat())
+        if created_to:
+            q &= Q(created_on__lte=created_to.isoformat())
+        if after:
+            q &= Q(id__gt=after)
+        return list(Reminder.objects(q).order_by("id").limit(limit))
+
+    def reminders_due(self, today: date, limit: int = 500) -> list[Reminder]:
+        """Open reminders whose current step is past due and not yet escalated (the timer's scan,
+        by due date)."""
+        return list(Reminder.objects(escalate_on__lt=today.isoformat()).order_by("escalate_on", "id").limit(limit))
+
+    def reminder_figures_rows(self, counties: tuple[str, ...]) -> list[tuple]:
+        """(department, county, state, due_on, ever_overdue, result) of every reminder in
+        ``counties``: the completion figures (a list for people)."""
+        rows = []
+        fields = ("department", "county", "state", "due_on", "ever_overdue", "result")
+        for r in Reminder.objects(_county_q(counties)).only(*fields).as_pymongo():
+            due = r.get("due_on")
+            rows.append(
+                (
+                    r["department"],
+                    r["county"],
+                    r["state"],
+                    date.fromisoformat(due) if due else None,
+                    bool(r.get("ever_overdue")),
+                    r.get("result"),
+                )
+            )
+        return rows
 
     # -- the file's steps, each by _id ----------------------------------------------------------
     def head(self, kind: str, subject_id: str) -> FileHead | None:

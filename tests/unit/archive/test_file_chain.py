@@ -57,3 +57,21 @@ def test_a_clarification_reaches_every_accused_officials_file():
         ("official", "o2"),
     ]
     assert "澄清正名" in summarise("petition.clarified", data)
+
+
+def test_lifecycle_changes_and_reminders_read_in_chinese_in_the_file():
+    from wuying_archive.domain.file import summarise
+
+    promoted = {
+        "change": "promoted",
+        "unit_id": "unit-1",
+        "post": "局长",
+        "rank": "正处级",
+        "effective_on": "2026-11-01",
+    }
+    assert summarise("official.changed", promoted) == "人员信息变动：晋升，unit-1 局长（正处级）（自 2026-11-01 起）"
+    closed = {"condition_name_zh": "兼职（未经批准兼职或兼职取酬）", "result": "confirmed"}
+    assert (
+        summarise("archive.reminder_closed", closed)
+        == "监督提醒任务办结：兼职（未经批准兼职或兼职取酬），核实结果：属实"
+    )

@@ -35,7 +35,27 @@ TIMELINE_TITLES: dict[str, str] = {
     "inspection.scheduled": "内部作风巡察计划安排",
     "inspection.finding_recorded": "巡察发现问题",
     "inspection.completed": "巡察完成",
+    "archive.reminder_created": "生成监督提醒任务",
+    "archive.reminder_closed": "监督提醒任务办结",
 }
+
+# The Chinese of official.changed's ``change`` and of a reminder's result (kept here: the
+# domain may not import the service's schemas).
+CHANGES_ZH = {
+    "registered": "建档登记",
+    "hired": "入职（重新任用）",
+    "transferred": "调任",
+    "promoted": "晋升",
+    "post_changed": "职务调整",
+    "rank_changed": "职级调整",
+    "seconded": "借调/挂职",
+    "returned": "借调/挂职结束返回",
+    "left": "离职",
+    "retired": "退休",
+    "died": "去世",
+    "updated": "登记信息更正",
+}
+RESULTS_ZH = {"confirmed": "属实", "cleared": "不属实（予以了结）", "needs_handling": "需进一步处置"}
 
 COLOURS_ZH = {"blue": "蓝色", "yellow": "黄色", "red": "红色"}
 
@@ -75,6 +95,17 @@ def summarise(event_name: str, data: dict[str, Any]) -> str:
         colour = COLOURS_ZH.get(data.get("colour", ""), data.get("colour", ""))
         extra = f"，答复期限 {data['answer_due']}" if data.get("answer_due") else ""
         return f"{title}：{colour}预警{extra}"
+    if event_name == "official.changed":
+        change = CHANGES_ZH.get(data.get("change", ""), data.get("change", ""))
+        since = f"（自 {data['effective_on']} 起）" if data.get("effective_on") else ""
+        return f"{title}：{change}，{data.get('unit_id', '')} {data.get('post', '')}（{data.get('rank', '')}）{since}"
+    if event_name == "archive.reminder_created":
+        return (
+            f"{title}：{data.get('condition_name_zh', data.get('condition_code', ''))}，签收期限 {data.get('due_on')}"
+        )
+    if event_name == "archive.reminder_closed":
+        result = RESULTS_ZH.get(data.get("result", ""), data.get("result", ""))
+        return f"{title}：{data.get('condition_name_zh', data.get('condition_code', ''))}，核实结果：{result}"
     if event_name == "inspection.scheduled":
         return f"{title}：{data.get('year')} 年共 {len(data.get('rounds', []))} 轮"
     if event_name == "petition.triaged":

@@ -1,0 +1,179 @@
+"""Importing the registry (CSV / JSON lines): line-numbered errors, nothing half-written,
+re-importing any valid file is a no-op (a property test), only real changes become events."""
+
+import json
+import string
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wuying_archive.handlers.conditions import Evaluator
+from wuying_archive.handlers.importing import import_chunk, import_stream
+from wuying_archive.persistence import Official, Reminder, Unit
+from wuying_archive.schemas import OFFICIAL_CHANGED, OfficialChangedEnvelopes
+from wuying_common.calendar import WorkingDayCalendar
+from wuying_common.events import build_event
+from wuying_testing import FixedClock
+from wuying_testing.fakes.archive import FakeArchiveStore
+
+HEADER = "id,name,county,unit_id,post,rank,status,since,commission_staff,seconded_to,tags"
+CAL = WorkingDayCalendar.official()
+
+
+@pytest.fixture
+def store():
+    return FakeArchiveStore()
+
+
+def outbox_total(store):
+    return sum(len(o.outbox) for o in store.all(Official))
+
+
+def test_a_csv_file_imports_and_a_bad_line_is_reported_with_its_number_and_field(store, clock):
+    lines = [
+        HEADER,
+        "o-1,张伟,130402,u-1,局长,正处级,serving,2020-01-01,0,,key_minority;principal",
+        "o-2,李娜,13040,u-1,副局长,副处级,,,0,,",  # line 3: a five-digit county
+        "o-3,王强,130402,u-1,科长,正科级,retired,2026-01-01,1,,",
+        "o-4,赵敏,130402,u-1,科员,科员,seconded,,0,,",  # line 5: seconded without a unit
+        "o-5,钱军,130402,u-1,科员,科员,serving,,0,,vip",  # line 6: unknown tag
+    ]
+    summary = import_stream(store, clock, None, "officials", "csv", lines)
+    assert (summary.lines, summary.created, summary.failed, summary.events) == (5, 2, 3, 2)
+    assert [(e.line, e.field) for e in summary.errors] == [(3, "county"), (5, "seconded_to"), (6, "tags")]
+    assert store.get(Official, "o-1").tags == ["key_minority", "principal"]
+    assert store.get(Official, "o-2") is None  # nothing half-written
+    fixed = [HEADER, "o-2,李娜,130402,u-1,副局长,副处级,,,0,,"]
+    again = import_stream(store, clock, None, "officials", "csv", lines[:2] + fixed[1:])
+    assert (again.created, again.unchanged, again.failed) == (1, 1, 0)  # the corrected file completes it
+
+
+def test_an_id_twice_in_one_file_is_refused_on_its_second_line(store, clock):
+    lines = [
+        HEADER,
+        "o-1,张伟,130402,u-1,局长,正处级,,,0,,",
+        "o-2,李娜,130402,u-1,科长,正科级,,,0,,",
+        "o-1,张玮,130402,u-1,局长,正处级,,,0,,",
+    ]
+    summary = import_stream(store, clock, None, "officials", "csv", lines, batch=2)
+    assert [(e.line, e.field) for e in summary.errors] == [(4, "id")]
+    assert store.get(Official, "o-1").name == "张伟"
+
+
+def test_json_lines_and_units_import_and_a_malformed_line_is_reported(store, clock):
+    units = [json.dumps({"id": "u-1", "name": "邯山区住建局", "county": "130402", "kind": "department"}), "{oops"]
+    summary = import_chunk(store, clock, None, "units", "jsonl", units, first_line=7)
+    assert (summary.changed, summary.failed, summary.errors[0].line) == (1, 1, 8)
+    assert store.get(Unit, "u-1").name == "邯山区住建局"
+    assert import_chunk(store, clock, None, "units", "jsonl", units[:1]).unchanged == 1
+
+
+def test_a_csv_chunk_names_file_lines_from_its_first_data_line(store, clock):
+    chunk = [HEADER, "o-9,张伟,130402,u-1,局长,正处级,bogus,,0,,"]
+    summary = import_chunk(store, clock, None, "officials", "csv", chunk, first_line=4001)
+    assert (summary.errors[0].line, summary.errors[0].field) == (4001, "status")
+
+
+def test_a_reimport_with_a_change_emits_only_that_change(store, clock):
+    rows = [HEADER] + [f"o-{i},张{i},130402,u-1,科员,科员,serving,2020-01-01,0,," for i in range(5)]
+    import_stream(store, clock, None, "officials", "csv", rows)
+    rows[3] = "o-2,张2,130402,u-1,科长,正科级,serving,2026-11-01,0,,"
+    summary = import_stream(store, clock, None, "officials", "csv", rows)
+    assert (summary.changed, summary.unchanged, summary.events) == (1, 4, 1)
+    assert store.get(Official, "o-2").outbox[-1].envelope["data"]["change"] == "promoted"
+
+
+def test_an_imported_long_tenure_raises_a_reminder(store, clock):
+    rows = [HEADER, "o-1,张伟,130402,u-1,局长,正处级,serving,2012-05-01,0,,"]
+    summary = import_stream(store, clock, Evaluator(CAL), "officials", "csv", rows)
+    assert summary.reminders == 1
+    assert [r.id for r in store.all(Reminder)] == ["o-1/long_tenure/1"]
+
+
+def test_fast_envelopes_equal_what_build_event_makes():
+    now = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+    make = OfficialChangedEnvelopes(now)
+    data = {
+        "official_id": "o-1",
+        "county": "130402",
+        "unit_id": "u",
+        "post": "局长",
+        "rank": "正处级",
+        "status": "serving",
+        "change": "registered",
+        "commission_staff": False,
+        "effective_on": "2026-11-20",
+        "previous_unit_id": None,
+        "previous_post": None,
+        "previous_rank": None,
+        "previous_status": None,
+        "seconded_to_unit_id": None,
+        "tags": [],
+    }
+    make(dict(data, official_id="o-0"))
+    fast = make(data)
+    slow = build_event(OFFICIAL_CHANGED, data, subject="official/o-1", county="130402", now=now)
+    assert {k: v for k, v in fast.items() if k != "id"} == {k: v for k, v in slow.items() if k != "id"}
+    with pytest.raises(ValueError):
+        make(dict(data, reporter_name="x"))
+
+
+# -- the property: re-importing any valid file changes nothing and emits nothing ------------------
+NAMES = st.text(alphabet="张王李赵伟娜强敏", min_size=1, max_size=3)
+TOKENS = st.text(alphabet=string.ascii_lowercase + string.digits, min_size=1, max_size=6)
+ROW = st.fixed_dictionaries(
+    {
+        "id": TOKENS,
+        "name": NAMES,
+        "county": st.sampled_from(["130402", "130403", "130102"]),
+        "unit_id": st.sampled_from(["u-1", "u-2", "u-3"]),
+        "post": st.sampled_from(["局长", "副局长", "科长", "科员"]),
+        "rank": st.sampled_from(["科员", "副科级", "正科级", "副处级", "正处级"]),
+        "status": st.sampled_from(["serving", "seconded", "left", "retired", "deceased"]),
+        "since": st.one_of(st.none(), st.dates().filter(lambda d: d.year > 1990).map(lambda d: d.isoformat())),
+        "commission_staff": st.booleans(),
+        "seconded_to": st.sampled_from(["u-8", "u-9"]),
+        "tags": st.lists(st.sampled_from(["key_minority", "finance", "reserve_cadre"]), max_size=3),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(ROW, max_size=25, unique_by=lambda r: r["id"]), fmt=st.sampled_from(["csv", "jsonl"]))
+def test_reimporting_any_valid_file_is_a_no_op(rows, fmt):
+    """Issue 10 item 3: idempotent — the same file again changes nothing and emits nothing."""
+    store = FakeArchiveStore()
+    clock = FixedClock(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
+    if fmt == "csv":
+        lines = [HEADER] + [
+            ",".join(
+                [
+                    r["id"],
+                    r["name"],
+                    r["county"],
+                    r["unit_id"],
+                    r["post"],
+                    r["rank"],
+                    r["status"],
+                    r["since"] or "",
+                    "1" if r["commission_staff"] else "0",
+                    r["seconded_to"],
+                    ";".join(r["tags"]),
+                ]
+            )
+            for r in rows
+        ]
+    else:
+        lines = [json.dumps(r, ensure_ascii=False) for r in rows]
+    first = import_stream(store, clock, Evaluator(CAL), "officials", fmt, lines, batch=7)
+    assert first.failed == 0
+    before = {o.id: (o.version, len(o.outbox)) for o in store.all(Official)}
+    reminders = len(store.all(Reminder))
+    clock.advance(days=3)  # another day: the re-import must still change nothing
+    second = import_stream(store, clock, Evaluator(CAL), "officials", fmt, lines, batch=5)
+    assert (second.created, second.changed, second.events, second.failed) == (0, 0, 0, 0)
+    assert second.unchanged == len(rows)
+    assert {o.id: (o.version, len(o.outbox)) for o in store.all(Official)} == before
+    assert len(store.all(Reminder)) == reminders
