@@ -52,8 +52,12 @@ if [ ! -f "$RUN/secrets.env" ]; then
   {
     echo "WUYING_JWT_SECRET=$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(48))')"
     echo "WUYING_INTAKE_KEYS=local1:$($BIN/python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
+    echo "WUYING_INTAKE_ACK_KEY=$($BIN/python -c 'import secrets; print(secrets.token_hex(32))')"
   } > "$RUN/secrets.env"
   echo "secrets: generated $RUN/secrets.env (local only, never committed)"
+fi
+if ! grep -q '^WUYING_INTAKE_ACK_KEY=' "$RUN/secrets.env"; then
+  echo "WUYING_INTAKE_ACK_KEY=$($BIN/python -c 'import secrets; print(secrets.token_hex(32))')" >> "$RUN/secrets.env"
 fi
 set -a; . "$RUN/secrets.env"; set +a
 

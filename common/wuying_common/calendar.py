@@ -2,8 +2,9 @@
 official calendar, holidays and make-up working days counted).
 
 The State Council publishes each year's holiday arrangement late in the previous year. Years
-come from two places: the ``chinese-calendar`` package (it knows up to 2026) and JSON files an
-operator adds, one per year, e.g. mounted from a ConfigMap into ``WUYING_CALENDAR_DIR``::
+come from the ``chinese-calendar`` package (it knows up to 2026) and from arrangements an
+operator loads once for the province (warning's ``PUT /api/v1/calendar/years/<year>``, published
+as ``calendar.year_loaded``; each service keeps them in its store and ``load``s them)::
 
     {"year": 2027, "source": "国办发明电〔2026〕…号",
      "holidays": ["2027-01-01", ...], "workdays": ["2027-02-20", ...]}

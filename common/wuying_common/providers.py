@@ -9,13 +9,14 @@ from .metrics import service_metrics
 
 
 class CalendarProvider(DependencyProvider):
-    """The official working-day calendar: ``chinese-calendar`` years plus operator files from
-    ``CALENDAR_DIR``. Provisional results count in ``wuying_<service>_calendar_provisional_total``."""
+    """The official working-day calendar: the ``chinese-calendar`` package's years; later years
+    arrive once for the province as ``calendar.year_loaded`` and each service loads them from
+    its own store (docs/operations.md, *Calendar*). Provisional results count in
+    ``wuying_<service>_calendar_provisional_total``."""
 
     def setup(self) -> None:
         metrics = service_metrics(self.container)
         self.calendar = WorkingDayCalendar.official(
-            self.container.config.get("CALENDAR_DIR") or None,
             on_provisional=lambda year: metrics.calendar_provisional.labels(str(year)).inc(),
         )
 

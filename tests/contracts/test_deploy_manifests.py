@@ -112,15 +112,12 @@ def test_province_sizes_stores_and_policies(province):
 
 
 @pytest.mark.parametrize("overlay", ["local", "province"])
-def test_calendar_is_mounted_where_deadlines_are_counted(overlay):
+def test_no_calendar_directory_is_mounted_years_arrive_as_events(overlay):
+    """One mechanism for calendar years (issue 8 item 3): ``calendar.year_loaded``, not a ConfigMap."""
     docs = dc.render(DEPLOY / "overlays" / overlay)
-    calendar = _by(docs, "ConfigMap")["wuying-calendar"]
-    assert not calendar.get("data"), "no invented holiday data is shipped"
-    for name in ("warning", "intake"):
-        spec = _by(docs, "Deployment")[name]["spec"]["template"]["spec"]
-        mounts = {m["mountPath"] for m in spec["containers"][0]["volumeMounts"]}
-        assert "/etc/wuying/calendar" in mounts
-        assert _by(docs, "ConfigMap")[f"{name}-config"]["data"]["WUYING_CALENDAR_DIR"] == "/etc/wuying/calendar"
+    assert "wuying-calendar" not in _by(docs, "ConfigMap")
+    for config in _by(docs, "ConfigMap").values():
+        assert "WUYING_CALENDAR_DIR" not in (config.get("data") or {})
 
 
 @pytest.mark.skipif(shutil.which("kubectl") is None, reason="kubectl not installed (CI uses the offline renderer)")
