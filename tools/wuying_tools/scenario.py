@@ -213,7 +213,9 @@ def run(
     archive_headers = staff.header("archive_keeper")
 
     def timeline():
-        r = requests.get(f"{urls['archive']}/api/v1/officials/{official.id}/file", headers=archive_headers, timeout=10)
+        r = requests.get(
+            f"{urls['archive']}/api/v1/officials/{official.id}/file?verify=true", headers=archive_headers, timeout=10
+        )
         kinds = [e["kind"] for e in r.json().get("entries", [])] if r.status_code == 200 else []
         return r.json() if "warning.issued" in kinds else None
 
