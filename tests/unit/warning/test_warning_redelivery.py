@@ -48,7 +48,7 @@ def proposed(official="off-1", risk_point="工程招投标", level=3):
 def test_a_crash_after_listing_a_new_warning_under_its_official_is_repaired_on_redelivery(clock):
     """The official's list is written first; the warning insert fails: the redelivered event
     inserts it, once, under the same key."""
-    store = CrashingStore("_written")
+    store = CrashingStore("_put", left=2)  # the first write is the official's list, the second the warning
     event = proposed()
     with pytest.raises(Crash):
         handlers.proposal_from_event(store, clock, event)

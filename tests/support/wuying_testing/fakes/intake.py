@@ -11,16 +11,10 @@ store (``tests/unit/intake/test_store.py``), against this fake as well.
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterable
 from datetime import date, datetime
 
 from bson import ObjectId
-from mongoengine import Document
 
-from wuying_common.errors import Conflict
-from wuying_common.outbox import OutboxDocument
-from wuying_common.store import VersionedDocument
 from wuying_intake.domain.worklists import covered_prefix
 from wuying_intake.persistence import (
     Attachment,
@@ -37,94 +31,12 @@ from wuying_intake.persistence import (
     recusal_keys,
 )
 
+from .memory import MemoryStore
 
-class FakeIntakeStore:
-    mode = "fake"
 
-    def __init__(self) -> None:
-        self._docs: dict[type[Document], dict] = {}  # class -> key -> stored son
-
-    # -- plumbing ------------------------------------------------------------------------------
-    def _table(self, cls: type[Document]) -> dict:
-        return self._docs.setdefault(cls, {})
-
-    @staticmethod
-    def _son(document: Document) -> dict:
-        return copy.deepcopy(document.to_mongo().to_dict())
-
-    def _load(self, cls, son: dict):
-        return cls._from_son(copy.deepcopy(son))
-
-    def _all(self, cls) -> list:
-        return [self._load(cls, son) for son in self._table(cls).values()]
-
-    def ping(self) -> None:
-        pass
-
+class FakeIntakeStore(MemoryStore):
     def ensure_indexes(self) -> None:
         self.migrate_legacy_deadlines()
-
-    # -- generic writes (``Store``) --------------------------------------------------------------
-    def add(self, aggregate: Document) -> Document:
-        aggregate.validate()
-        if aggregate.pk is None:
-            aggregate.pk = ObjectId()
-        table = self._table(type(aggregate))
-        if aggregate.pk in table:
-            raise Conflict("记录已存在", code="duplicate")
-        if isinstance(aggregate, VersionedDocument):
-            aggregate.version = 1
-        aggregate.__dict__.pop("_unsaved_events", None)
-        table[aggregate.pk] = self._son(aggregate)
-        self._saved(aggregate)
-        return aggregate
-
-    def save(self, aggregate: Document) -> Document:
-        if aggregate._created or aggregate.pk is None:
-            return self.add(aggregate)
-        aggregate.validate()
-        table = self._table(type(aggregate))
-        stored = table.get(aggregate.pk)
-        if not isinstance(aggregate, VersionedDocument):
-            table[aggregate.pk] = self._son(aggregate)
-            self._saved(aggregate)
-            return aggregate
-        if stored is None or stored.get("version") != aggregate.version:
-            raise Conflict("记录已被他人修改，请刷新后重试", code="concurrent_update")
-        son = self._son(aggregate)
-        son["version"] = aggregate.version + 1
-        if isinstance(aggregate, OutboxDocument):
-            # As on the real store: the stored outbox is only appended to (the relay edits it).
-            new_events = aggregate.__dict__.pop("_unsaved_events", [])
-            son["outbox"] = stored.get("outbox", []) + [self._son(e) for e in new_events]
-            son["outbox_pending"] = bool(new_events) or stored.get("outbox_pending", False)
-        table[aggregate.pk] = son
-        aggregate.version += 1
-        self._saved(aggregate)
-        return aggregate
-
-    @staticmethod
-    def _saved(aggregate: Document) -> None:
-        aggregate._created = False
-        aggregate._clear_changed_fields()
-
-    def add_or_replace(self, document: Document) -> Document:
-        self._table(type(document))[document.pk] = self._son(document)
-        self._saved(document)
-        return document
-
-    def events_written(self, doc_cls, key) -> None:
-        pass
-
-    def delete(self, aggregate: Document) -> None:
-        self._table(type(aggregate)).pop(aggregate.pk, None)
-
-    def get(self, cls, key):
-        son = self._table(cls).get(key)
-        return None if son is None else self._load(cls, son)
-
-    def get_many(self, cls, keys: Iterable) -> list:
-        return [doc for doc in (self.get(cls, k) for k in keys) if doc is not None]
 
     # -- by key ----------------------------------------------------------------------------------
     def get_petition(self, petition_id: str) -> Petition | None:
@@ -198,7 +110,7 @@ class FakeIntakeStore:
         return found[offset : offset + limit]
 
     def by_receipt_prefix(self, prefix: str, limit: int = 50) -> list[Petition]:
-        return [p for p in self._all(Petition) if p.receipt and p.receipt.prefix == prefix][:limit]
+        return [p for p in self.all(Petition) if p.receipt and p.receipt.prefix == prefix][:limit]
 
     def about_subjects_since(self, county: str, keys: list[str], since: date, limit: int = 200) -> list[tuple]:
         if not keys:
@@ -224,12 +136,12 @@ class FakeIntakeStore:
         ]
 
     def sealed_under_old_keys(self, current_kid: str, limit: int) -> list[Petition]:
-        return [p for p in self._all(Petition) if p.reporter and p.reporter.kid != current_kid][:limit]
+        return [p for p in self.all(Petition) if p.reporter and p.reporter.kid != current_kid][:limit]
 
     def open_deadlines(self, cutoff: date) -> list[Petition]:
         found = [
             p
-            for p in self._all(Petition)
+            for p in self.all(Petition)
             if any(d.met_on is None and not d.waived and d.due <= cutoff for d in p.deadlines)
         ]
         return sorted(found, key=lambda p: (p.received_at, p.id))
@@ -240,7 +152,7 @@ class FakeIntakeStore:
         prefix = covered_prefix(scope)
         found = [
             p
-            for p in self._all(Petition)
+            for p in self.all(Petition)
             if p.county.startswith(prefix)
             and (not assignee or p.assignee == assignee)
             and not set(recused or ()) & set(p.subject_keys)
@@ -253,7 +165,7 @@ class FakeIntakeStore:
     def due_for_purge(self, today: date, limit: int = 100) -> list[Petition]:
         found = [
             p
-            for p in self._all(Petition)
+            for p in self.all(Petition)
             if p.retain_until and p.retain_until <= today and not p.legal_hold
             and not (p.purge and p.purge.completed_at)
         ]  # fmt: skip
@@ -264,7 +176,7 @@ class FakeIntakeStore:
 
     def purge_records(self, scope: str, limit: int = 100, offset: int = 0) -> list[PurgeRecord]:
         prefix = covered_prefix(scope)
-        found = [r for r in self._all(PurgeRecord) if r.county.startswith(prefix)]
+        found = [r for r in self.all(PurgeRecord) if r.county.startswith(prefix)]
         found.sort(key=lambda r: r.id)
         found.sort(key=lambda r: r.completed_at, reverse=True)
         return found[offset : offset + limit]
@@ -273,7 +185,7 @@ class FakeIntakeStore:
         return self.get(CalendarYear, year)
 
     def calendar_years(self) -> list:
-        return sorted(self._all(CalendarYear), key=lambda y: y.id)
+        return sorted(self.all(CalendarYear), key=lambda y: y.id)
 
     def put_calendar_year(self, year) -> None:
         self.add_or_replace(year)
@@ -281,7 +193,7 @@ class FakeIntakeStore:
     def with_provisional_deadlines(self, limit: int = 1000, after: str | None = None) -> list[Petition]:
         found = [
             p
-            for p in self._all(Petition)
+            for p in self.all(Petition)
             if (not after or p.id > after)
             and any(d.provisional and d.met_on is None and not d.waived for d in p.deadlines)
         ]
@@ -292,31 +204,31 @@ class FakeIntakeStore:
     ) -> list[dict]:
         rows = [
             audit_row(str(e.id), e, e.petition_id, e.request_id, e.county)
-            for e in self._all(AuditEntry)
+            for e in self.all(AuditEntry)
             if e.county == county and (not since or e.at >= since) and (not until or e.at < until)
         ]
-        for r in self._all(IdentityRequest):
+        for r in self.all(IdentityRequest):
             if r.county == county:
                 rows.extend(audit_row(a.id, a, r.petition_id, r.id, r.county) for a in audit_between(r, since, until))
         rows.sort(key=lambda row: (row["at"], row["key"]), reverse=True)
         return rows[offset : offset + limit]
 
     def about_official(self, official_id: str, limit: int = 500) -> list[Petition]:
-        found = [p for p in self._all(Petition) if f"official:id:{official_id}" in p.subject_keys]
+        found = [p for p in self.all(Petition) if f"official:id:{official_id}" in p.subject_keys]
         return sorted(found, key=lambda p: (p.received_at, p.id))[:limit]
 
     def merged_reports(self, petition_id: str) -> list[str]:
-        found = [p for p in self._all(Petition) if p.merged_into == petition_id]
+        found = [p for p in self.all(Petition) if p.merged_into == petition_id]
         return [p.id for p in sorted(found, key=lambda p: p.received_at)]
 
     def _petitions(self, **equal) -> list[Petition]:
         wanted = {k: v for k, v in equal.items() if v}
-        return [p for p in self._all(Petition) if all(getattr(p, k) == v for k, v in wanted.items())]
+        return [p for p in self.all(Petition) if all(getattr(p, k) == v for k, v in wanted.items())]
 
     # -- start-up and operators ------------------------------------------------------------------
     def migrate_legacy_deadlines(self) -> int:
         moved = 0
-        for petition in self._all(Petition):
+        for petition in self.all(Petition):
             if petition.deadlines:
                 continue
             migrate_legacy(petition)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 
+from bson import ObjectId
 from mongoengine import Document
 
 from wuying_common.errors import Conflict
+from wuying_common.outbox import OutboxDocument
 from wuying_common.store import VersionedDocument
 
 
@@ -47,11 +49,24 @@ class MemoryStore:
     def _from(cls: type[Document], son: dict) -> Document:
         return cls._from_son(copy.deepcopy(son))
 
+    @staticmethod
+    def _son(document) -> dict:
+        return copy.deepcopy(document.to_mongo().to_dict())
+
     def _put(self, document: Document) -> Document:
         document.validate()
-        if document.__dict__.pop("_unsaved_events", None):
+        if document.pk is None:  # an auto ``_id``, as mongoengine gives on insert
+            document.pk = ObjectId()
+        son = self._son(document)
+        new_events = document.__dict__.pop("_unsaved_events", None)
+        stored = self._table(type(document)).get(document.pk)
+        if isinstance(document, OutboxDocument) and stored is not None:
+            # As on the real store: the stored outbox is only appended to (the relay edits it).
+            son["outbox"] = stored.get("outbox", []) + [self._son(e) for e in new_events or []]
+            son["outbox_pending"] = bool(new_events) or stored.get("outbox_pending", False)
+        self._table(type(document))[document.pk] = son
+        if new_events:
             self.events_written(type(document), document.pk)
-        self._table(type(document))[document.pk] = copy.deepcopy(document.to_mongo().to_dict())
         document._created = False
         document._clear_changed_fields()
         return document
@@ -75,6 +90,8 @@ class MemoryStore:
         return self._put(aggregate)
 
     def save(self, aggregate: Document) -> Document:
+        if aggregate.pk is None:
+            return self.add(aggregate)
         if isinstance(aggregate, VersionedDocument):
             if aggregate._created:
                 return self.add(aggregate)

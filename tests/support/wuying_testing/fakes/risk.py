@@ -9,18 +9,28 @@ checks against both stores.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
 from datetime import datetime
 
 from wuying_common.clock import naive_utc
+from wuying_risk.domain.rulebook import commission_chain
 from wuying_risk.persistence import (
+    RECENT_KEYS_KEPT,
     SEEN_EVENTS_KEPT,
+    BusinessRecord,
     HighRiskTally,
+    MonitoringHit,
     PowerItem,
+    PowerRevision,
     Profile,
-    ProposalRecord,
     RegisteredOfficial,
     RiskPoint,
-    Signal,
+    RuleInForce,
+    RuleVersion,
+    SignalRecord,
+    SupplierTie,
+    UnitProfile,
 )
 
 from .memory import MemoryStore
@@ -41,6 +51,38 @@ class FakeRiskStore(MemoryStore):
             if p.county == county and (not unit_id or p.unit_id == unit_id) and (not post or p.post == post)
         ]
         return sorted(found, key=lambda p: (p.unit_id, p.post, p.name))[:1000]
+
+    def add_power_revision(self, revision: PowerRevision) -> None:
+        self.add_or_replace(revision)
+
+    def power_revisions(self, power_id: str) -> list[PowerRevision]:
+        return sorted((r for r in self.all(PowerRevision) if r.power_id == power_id), key=lambda r: r.revision)
+
+    def published_powers(self, county: str, limit: int = 500) -> list[PowerItem]:
+        found = [p for p in self.all(PowerItem) if p.status == "published" and p.county == county]
+        return sorted(found, key=lambda p: (p.unit_id, p.post, p.name))[:limit]
+
+    def published_risk_points(self, county: str, limit: int = 1000) -> list[RiskPoint]:
+        found = [p for p in self.all(RiskPoint) if p.status == "published" and p.county == county]
+        return sorted(found, key=lambda p: (p.unit_id, p.id))[:limit]
+
+    def reviews_due(self, on_or_before: str, county: str | None = None, limit: int = 1000) -> list[RiskPoint]:
+        found = [
+            p
+            for p in self.all(RiskPoint)
+            if p.next_review_on and p.next_review_on <= on_or_before and (not county or p.county == county)
+        ]
+        return sorted(found, key=lambda p: (p.next_review_on, p.id))[:limit]
+
+    def colleagues(self, unit_id: str, excluding: str, limit: int = 3) -> list[str]:
+        if not unit_id:
+            return []
+        found = sorted(
+            o.id
+            for o in self.all(RegisteredOfficial)
+            if o.unit_id == unit_id and o.status == "serving" and o.id != excluding
+        )
+        return found[:limit]
 
     def get_risk_point(self, risk_id: str) -> RiskPoint | None:
         return self.get(RiskPoint, risk_id)
@@ -69,8 +111,14 @@ class FakeRiskStore(MemoryStore):
         tally = self.get(HighRiskTally, unit_id)
         return (tally.total, tally.high) if tally is not None else (0, 0)
 
-    def reserve_high(self, unit_id: str, cap: int) -> bool:
+    def reserve_high(self, unit_id: str, cap: int, *, exception: bool = False) -> bool:
         tally = self.get(HighRiskTally, unit_id)
+        if exception:
+            tally = tally or HighRiskTally(id=unit_id)
+            tally.high += 1
+            tally.exceptions += 1
+            self._put(tally)
+            return True
         if cap <= 0 or tally is None or tally.high >= cap:
             return False
         tally.high += 1
@@ -110,43 +158,145 @@ class FakeRiskStore(MemoryStore):
             profile.version += 1
             self._put(profile)
 
-    # -- profiles --------------------------------------------------------------------------
+    # -- signals and profiles --------------------------------------------------------------
+    def record_signal(self, record: SignalRecord) -> bool:
+        if record.pk in self._table(SignalRecord):
+            return False
+        self._put(record)
+        return True
+
+    def get_signal(self, key: str) -> SignalRecord | None:
+        return self.get(SignalRecord, key)
+
+    def signals_of(self, subject_id: str, limit: int = 500) -> list[SignalRecord]:
+        found = [s for s in self.all(SignalRecord) if s.subject_id == subject_id]
+        return sorted(found, key=lambda s: s.occurred_at, reverse=True)[:limit]
+
     def get_profile(self, official_id: str) -> Profile | None:
         return self.get(Profile, official_id)
+
+    def get_unit_profile(self, unit_id: str) -> UnitProfile | None:
+        return self.get(UnitProfile, unit_id)
+
+    def save_profile(self, profile) -> None:
+        profile.recent_keys = list(profile.recent_keys)[-RECENT_KEYS_KEPT:]
+        self.save(profile)
 
     def top_profiles(self, county: str, limit: int = 50) -> list[Profile]:
         found = [p for p in self.all(Profile) if p.county == county]
         return sorted(found, key=lambda p: (-p.score, p.id))[:limit]
 
-    def add_signal(
-        self,
-        official_id: str,
-        *,
-        expected_version: int,
-        signal: Signal,
-        set_fields: dict,
-        points: int,
-        outbox: list,
-        proposal: ProposalRecord | None,
-        now: datetime,
-    ) -> bool:
-        profile = self.get(Profile, official_id)
-        if profile is None:
-            if expected_version != 0:
-                return False
-            profile = Profile(id=official_id, version=0, score=0, created_at=naive_utc(now))
-        elif profile.version != expected_version or profile.has_signal(signal.event_id):
+    def top_unit_profiles(self, county: str, limit: int = 50) -> list[UnitProfile]:
+        found = [p for p in self.all(UnitProfile) if p.county == county]
+        return sorted(found, key=lambda p: (-p.score, p.id))[:limit]
+
+    def profile_batches(self, county_prefix: str, batch_size: int = 5000) -> Iterator[list[dict]]:
+        rows = [
+            copy.deepcopy(son)
+            for key, son in sorted(self._table(Profile).items())
+            if son.get("county", "").startswith(county_prefix)
+        ]
+        for start in range(0, len(rows), batch_size):
+            yield rows[start : start + batch_size]
+
+    def write_recomputed(self, updates: list[tuple[str, int, dict, list]]) -> int:
+        written = 0
+        table = self._table(Profile)
+        for key, version, fields, outbox in updates:
+            son = table.get(key)
+            if son is None or son.get("version") != version:
+                continue
+            son.update(copy.deepcopy(fields))
+            son["version"] = version + 1
+            if outbox:
+                son["outbox"] = [*son.get("outbox", []), *copy.deepcopy(outbox)]
+                son["outbox_pending"] = True
+                self.events_written(Profile, key)
+            written += 1
+        return written
+
+    # -- versioned rule data ---------------------------------------------------------------
+    def add_rule_version(self, version: RuleVersion) -> RuleVersion:
+        return self.add(version)
+
+    def get_rule_version(self, kind: str, commission: str, rule_version: str) -> RuleVersion | None:
+        return self.get(RuleVersion, f"{kind}:{commission}:{rule_version}")
+
+    def save_rule_version(self, version: RuleVersion) -> RuleVersion:
+        return self.save(version)
+
+    def rule_versions(self, kind: str, commission: str) -> list[RuleVersion]:
+        found = [v for v in self.all(RuleVersion) if v.kind == kind and v.commission == commission]
+        return sorted(found, key=lambda v: v.created_at)
+
+    def put_in_force(self, kind: str, commission: str, rule_version: str, body: dict, by: str, now: datetime) -> None:
+        self.add_or_replace(
+            RuleInForce(
+                id=f"{kind}:{commission}",
+                rule_version=rule_version,
+                body=body,
+                activated_at=naive_utc(now),
+                activated_by=by,
+            )
+        )
+
+    def freeze_rule_version(self, kind: str, commission: str, rule_version: str, now: datetime) -> None:
+        version = self.get_rule_version(kind, commission, rule_version)
+        if version is not None and not version.frozen:
+            version.frozen, version.frozen_at = True, naive_utc(now)
+            version.version += 1
+            self._put(version)
+
+    def rules_in_force(self, kind: str, county: str):
+        for commission in commission_chain(county):
+            doc = self.get(RuleInForce, f"{kind}:{commission}")
+            if doc is not None:
+                return commission, doc
+        return None
+
+    # -- business-data monitoring -----------------------------------------------------------
+    def write_records(self, records: list[BusinessRecord]) -> int:
+        for record in records:
+            self.add_or_replace(record)
+        return len(records)
+
+    def records_in_window(self, county: str, start: str, end: str, limit: int = 500_000) -> list[dict]:
+        rows = []
+        for son in self._table(BusinessRecord).values():
+            if son["county"] == county and start <= son["awarded_on"] <= end:
+                row = copy.deepcopy(son)
+                row.pop("imported_at", None)
+                rows.append(row)
+        return rows[:limit]
+
+    def records(self, county: str, unit_id=None, supplier_id=None, limit: int = 200) -> list[BusinessRecord]:
+        found = [
+            r
+            for r in self.all(BusinessRecord)
+            if r.county == county
+            and (not unit_id or r.buyer_unit_id == unit_id)
+            and (not supplier_id or r.supplier_id == supplier_id)
+        ]
+        return sorted(found, key=lambda r: (r.awarded_on, r.id), reverse=True)[:limit]
+
+    def write_ties(self, ties: list[SupplierTie]) -> int:
+        for tie in ties:
+            self.add_or_replace(tie)
+        return len(ties)
+
+    def ties_of_suppliers(self, supplier_ids) -> list[SupplierTie]:
+        wanted = set(supplier_ids)
+        return [t for t in self.all(SupplierTie) if t.supplier_id in wanted]
+
+    def add_hit(self, hit: MonitoringHit) -> bool:
+        if hit.pk in self._table(MonitoringHit):
             return False
-        for key, value in set_fields.items():
-            setattr(profile, key, value)
-        profile.updated_at = naive_utc(now)
-        profile.score += points
-        profile.version += 1
-        profile.signals.append(signal)
-        profile.outbox.extend(outbox)
-        profile.outbox_pending = True
-        if proposal is not None:
-            profile.proposals.append(proposal)
-        self._put(profile)
-        self.events_written(Profile, official_id)
+        self._put(hit)
         return True
+
+    def get_hit(self, hit_id: str) -> MonitoringHit | None:
+        return self.get(MonitoringHit, hit_id)
+
+    def hits(self, county: str, unit_id=None, limit: int = 200) -> list[MonitoringHit]:
+        found = [h for h in self.all(MonitoringHit) if h.county == county and (not unit_id or h.unit_id == unit_id)]
+        return sorted(found, key=lambda h: (h.found_at, h.id), reverse=True)[:limit]

@@ -9,7 +9,6 @@ same checks on this fake and on the real store, so the two cannot drift apart si
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
@@ -17,7 +16,6 @@ from mongoengine import Document
 
 from wuying_common.auth import covers
 from wuying_common.errors import Conflict
-from wuying_common.store import VersionedDocument
 from wuying_warning.persistence import (
     CalendarYear,
     InboxMessage,
@@ -27,77 +25,26 @@ from wuying_warning.persistence import (
     WarningRecord,
 )
 
+from .memory import MemoryStore
+
 
 def _in_scope(county: str, scopes: Iterable[str]) -> bool:
     return any(covers(scope, county) for scope in scopes)
 
 
-class FakeWarningStore:
-    documents = (WarningRecord, OfficialWarnings, OrganisationalTask, CalendarYear, InboxMessage, SmsDelivery)
-
-    def __init__(self) -> None:
-        self.alias, self.mode = "warning", "fake"
-        self._rows: dict[type, dict] = {cls: {} for cls in self.documents}
-
-    # -- what tests read ---------------------------------------------------------------------
-    def all(self, cls: type[Document]) -> list:
-        return [self._load(cls, son) for son in self._rows[cls].values()]
-
-    def count(self, cls: type[Document]) -> int:
-        return len(self._rows[cls])
-
-    # -- the Store interface -----------------------------------------------------------------
-    def ping(self) -> None:
-        return None
-
-    def ensure_indexes(self) -> None:
-        return None
-
-    def events_written(self, doc_cls, key) -> None:
-        return None
+class FakeWarningStore(MemoryStore):
+    alias = "warning"
 
     def add(self, aggregate: Document) -> Document:
-        aggregate.validate()
         if isinstance(aggregate, WarningRecord):
+            # As WarningStore.add: the official's list of warnings is written just before.
             index = self.get(OfficialWarnings, aggregate.official_id) or OfficialWarnings(
                 official_id=aggregate.official_id, warning_ids=[]
             )
             if aggregate.pk not in index.warning_ids:
                 index.warning_ids.append(aggregate.pk)
             self._put(index)
-        if aggregate.pk in self._rows[type(aggregate)]:
-            raise Conflict("记录已存在", code="duplicate")
-        if isinstance(aggregate, VersionedDocument):
-            aggregate.version = 1
-        self._written(aggregate)
-        return aggregate
-
-    def save(self, aggregate: Document) -> Document:
-        if isinstance(aggregate, VersionedDocument) and aggregate._created:
-            return self.add(aggregate)
-        aggregate.validate()
-        if isinstance(aggregate, VersionedDocument):
-            stored = self._rows[type(aggregate)].get(aggregate.pk)
-            if stored is None or stored.get("version") != aggregate.version:
-                raise Conflict("记录已被他人修改，请刷新后重试", code="concurrent_update")
-            aggregate.version += 1
-        self._written(aggregate)
-        return aggregate
-
-    def add_or_replace(self, document: Document) -> Document:
-        document.validate()
-        self._put(document)
-        return document
-
-    def delete(self, aggregate: Document) -> None:
-        self._rows[type(aggregate)].pop(aggregate.pk, None)
-
-    def get(self, cls: type[Document], key):
-        son = self._rows[cls].get(key)
-        return None if son is None else self._load(cls, son)
-
-    def get_many(self, cls: type[Document], keys: Iterable) -> list:
-        return [doc for doc in (self.get(cls, k) for k in keys) if doc is not None]
+        return super().add(aggregate)
 
     # -- repository methods (same names and answers as WarningStore) ---------------------------
     def warning(self, warning_id: str) -> WarningRecord | None:
@@ -194,7 +141,7 @@ class FakeWarningStore:
         return [w for w in self.all(WarningRecord) if w.supersede_pending][:limit]
 
     def clear_supersede_pending(self, warning_id: str) -> None:
-        son = self._rows[WarningRecord].get(warning_id)
+        son = self._table(WarningRecord).get(warning_id)
         if son is not None:
             son["supersede_pending"] = False
 
@@ -211,7 +158,7 @@ class FakeWarningStore:
         return [w for w in self.all(WarningRecord) if w.notices_pending][:limit]
 
     def clear_notices_pending(self, warning_id: str, version: int) -> None:
-        son = self._rows[WarningRecord].get(warning_id)
+        son = self._table(WarningRecord).get(warning_id)
         if son is not None and son.get("version") == version:
             son["notices_pending"] = False
 
@@ -231,7 +178,7 @@ class FakeWarningStore:
         return self.get(InboxMessage, message_id)
 
     def mark_read(self, message_id: str, at: datetime) -> None:
-        son = self._rows[InboxMessage].get(message_id)
+        son = self._table(InboxMessage).get(message_id)
         if son is not None and son.get("read_at") is None:
             son["read_at"] = at
 
@@ -241,24 +188,10 @@ class FakeWarningStore:
     def calendar_year(self, year: int) -> CalendarYear | None:
         return self.get(CalendarYear, year)
 
-    # -- the dicts -----------------------------------------------------------------------------
+    # -- plumbing --------------------------------------------------------------------------------
     def _add_once(self, document: Document) -> bool:
         try:
             self.add(document)
         except Conflict:
             return False
         return True
-
-    def _written(self, aggregate: Document) -> None:
-        # What the real save pushes to the outbox is on the snapshot; nothing is left pending.
-        aggregate.__dict__.pop("_unsaved_events", None)
-        self._put(aggregate)
-        aggregate._created = False
-        aggregate._clear_changed_fields()
-
-    def _put(self, document: Document) -> None:
-        self._rows[type(document)][document.pk] = copy.deepcopy(document.to_mongo().to_dict())
-
-    @staticmethod
-    def _load(cls: type[Document], son: dict):
-        return cls._from_son(copy.deepcopy(son))
