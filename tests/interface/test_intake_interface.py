@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from nameko.events import event_handler
 from nameko.testing.services import entrypoint_hook, entrypoint_waiter
 
 from wuying_archive.service import ArchiveService
@@ -74,25 +73,11 @@ def start_archive(container_factory, config, *officials):
     return archive
 
 
-def listener(container_factory, config, event_type, seen):
-    class Listener:
-        name = "intake_listener"
-
-        @event_handler("intake", event_type)
-        def on(self, payload):
-            seen.append(payload)
-
-    probe = container_factory(Listener, config)
-    probe.start()
-    return probe
-
-
 def test_a_public_anonymous_report_is_stored_and_announced_as_petition_received(
-    container_factory, service_config, web_session
+    container_factory, service_config, web_session, event_listener
 ):
     start(container_factory, service_config)
-    seen = []
-    probe = listener(container_factory, service_config, "petition.received", seen)
+    probe, seen = event_listener(service_config, "intake", "petition.received")
     with entrypoint_waiter(probe, "on", timeout=10):
         response = web_session.post("/api/v1/reports", json=ANONYMOUS)
     assert response.status_code == 201, response.text
@@ -143,12 +128,11 @@ def test_the_receipt_code_shows_the_status_and_the_answer_and_a_wrong_code_says_
 
 
 def test_triage_as_integrity_information_publishes_petition_triaged_and_twice_is_a_conflict(
-    container_factory, service_config, web_session, token
+    container_factory, service_config, web_session, token, event_listener
 ):
     start_archive(container_factory, service_config, OFFICIAL)
     start(container_factory, service_config)
-    seen = []
-    probe = listener(container_factory, service_config, "petition.triaged", seen)
+    probe, seen = event_listener(service_config, "intake", "petition.triaged")
     pid = web_session.post("/api/v1/reports", json=ANONYMOUS).json()["petition_id"]
     clerk = {"Authorization": token("intake_clerk")}
     triage = {
@@ -445,12 +429,11 @@ def test_staff_entry_checks_subject_ids_and_resolves_a_unique_name_with_the_real
 
 
 def test_a_case_clue_is_announced_as_clue_transferred_without_the_reporter(
-    container_factory, service_config, web_session, token
+    container_factory, service_config, web_session, token, event_listener
 ):
     start_archive(container_factory, service_config, OFFICIAL)
     start(container_factory, service_config)
-    seen = []
-    probe = listener(container_factory, service_config, "clue.transferred", seen)
+    probe, seen = event_listener(service_config, "intake", "clue.transferred")
     pid = web_session.post("/api/v1/reports", json=NAMED).json()["petition_id"]
     clue = {
         "outcome": "case_clue",
@@ -498,11 +481,10 @@ def test_public_submissions_and_lookups_are_rate_limited_per_client_and_no_addre
 
 
 def test_the_deadline_clock_announces_an_unanswered_report_as_overdue_once_and_counts_it(
-    container_factory, service_config, web_session, token
+    container_factory, service_config, web_session, token, event_listener
 ):
     container = start(container_factory, service_config)
-    seen = []
-    probe = listener(container_factory, service_config, "petition.overdue", seen)
+    probe, seen = event_listener(service_config, "intake", "petition.overdue")
     long_ago = (SystemClock().today() - timedelta(days=60)).isoformat()
     letter = dict(ANONYMOUS, channel="letter", kind="discipline_report", received_on=long_ago)
     clerk = {"Authorization": token("intake_clerk")}
@@ -520,7 +502,7 @@ def test_the_deadline_clock_announces_an_unanswered_report_as_overdue_once_and_c
 
 
 def test_a_forwarded_discipline_report_shows_its_5_working_day_deadline_and_the_clock_flags_it_overdue(
-    container_factory, service_config, web_session, token
+    container_factory, service_config, web_session, token, event_listener
 ):
     from datetime import UTC, datetime
 
@@ -530,8 +512,7 @@ def test_a_forwarded_discipline_report_shows_its_5_working_day_deadline_and_the_
     container = start(container_factory, service_config)
     fixed = FixedClock(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))  # a Friday in Beijing
     next(e for e in container.extensions if isinstance(e, Clock)).clock = fixed
-    seen = []
-    probe = listener(container_factory, service_config, "petition.overdue", seen)
+    probe, seen = event_listener(service_config, "intake", "petition.overdue")
     clerk = {"Authorization": token("intake_clerk")}
     forwarded = dict(
         ANONYMOUS,
@@ -652,11 +633,10 @@ def test_an_anonymous_reporter_adds_information_with_the_receipt_code_and_it_is_
 
 # -- duplicates: merge, or close a repeat after collective review (seeds/001) -----------------------
 def test_a_confirmed_duplicate_is_merged_and_a_repeat_closed_after_collective_review_both_announced(
-    container_factory, service_config, web_session, token
+    container_factory, service_config, web_session, token, event_listener
 ):
     start(container_factory, service_config)
-    seen = []
-    probe = listener(container_factory, service_config, "petition.closed", seen)
+    probe, seen = event_listener(service_config, "intake", "petition.closed")
     clerk = {"Authorization": token("intake_clerk", subject="clerk-1")}
     ids = [web_session.post("/api/v1/reports", json=ANONYMOUS).json()["petition_id"] for _ in range(3)]
     first, second, third = ids
@@ -920,11 +900,10 @@ def test_a_year_loaded_through_warning_recomputes_provisional_deadlines_and_reac
 
 
 def test_seed_003_a_confirmed_malicious_report_publishes_petition_clarified_without_identity_or_content(
-    container_factory, service_config, web_session, token
+    container_factory, service_config, web_session, token, event_listener
 ):
     start(container_factory, service_config)
-    seen = []
-    probe = listener(container_factory, service_config, "petition.clarified", seen)
+    probe, seen = event_listener(service_config, "intake", "petition.clarified")
     pid = web_session.post("/api/v1/reports", json=dict(NAMED, subjects=[{"kind": "official", "id": "off-1"}])).json()[
         "petition_id"
     ]

@@ -1,5 +1,7 @@
 """Risk as a real nameko container on the real local RabbitMQ."""
 
+import json
+
 from marshmallow import Schema, fields
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_waiter
@@ -26,8 +28,20 @@ class _OfficialChangedProbe(Schema):
     unit_id = fields.String()
 
 
+class _ReminderClosedProbe(Schema):
+    """archive.reminder_closed as the archive engineer describes it (issue 13)."""
+
+    reminder_id = fields.String()
+    official_id = fields.String()
+    county = fields.String()
+    condition_code = fields.String()
+    condition_zh = fields.String()
+    result = fields.String()
+
+
 TRIAGED_PROBE = registry.register("intake", "riskprobe.triaged", 1, _RiskTriagedProbe, "test only")
 OFFICIAL_PROBE = registry.register("archive", "riskprobe.official", 1, _OfficialChangedProbe, "test only")
+REMINDER_PROBE = registry.register("archive", "riskprobe.reminder", 1, _ReminderClosedProbe, "test only")
 
 
 def triaged_event(official_id="off-1", severity="medium", county="130402"):
@@ -115,7 +129,7 @@ def test_staff_read_a_profile_explained_factor_by_factor(
     assert response.status_code == 200, response.text
     body = response.json()
     assert (body["score"], body["level"], body["level_zh"]) == (35, "medium", "中风险")
-    assert body["rule_version"] == "default-2026.1"
+    assert body["rule_version"] == "default-2026.2"
     assert body["factors"][0]["factor_zh"] == "信访举报经研判为廉情信息"
     assert "违规收受礼品礼金" in body["factors"][0]["lines"][0]
     assert body["proposed_levels"] == [3]
@@ -209,22 +223,39 @@ def test_a_power_without_its_legal_basis_is_refused_naming_the_field(
     assert clerk.status_code == 403
 
 
-def test_a_risk_point_goes_through_the_five_steps_and_is_evaluated(
+def test_a_risk_point_goes_through_the_five_steps_by_the_right_people_and_is_evaluated(
     container_factory, service_config, web_session, token, event_listener
 ):
+    """002/篇1 ⑵②: 自己找、同事帮、领导点、集体定、组织审, each by its own person, then 公示; ⑵③ evaluation."""
     container = container_factory(RiskService, service_config)
     container.start()
     listener, seen = event_listener(service_config, "risk", "risk.assessed")
-    auth = {"Authorization": token("risk_officer")}
-    body = {"county": "130402", "unit_id": "unit-1", "post": "科长", "kind": "post_duty", "description": "审批寻租"}
-    point = web_session.post("/api/v1/risk-points", json=body, headers=auth).json()
-    skipped = web_session.post(
-        f"/api/v1/risk-points/{point['id']}/steps", json={"step": "leader_pointed"}, headers=auth
-    )
+    holder = {"Authorization": token("official", subject="off-holder")}
+    body = {
+        "county": "130402",
+        "unit_id": "unit-1",
+        "post": "科长",
+        "kind": "post_duty",
+        "description": "审批寻租",
+        "colleagues": ["off-colleague"],
+    }
+    point = web_session.post("/api/v1/risk-points", json=body, headers=holder).json()
+    assert point["assigned_colleagues"] == ["off-colleague"]
+    url = f"/api/v1/risk-points/{point['id']}"
+    skipped = web_session.post(f"{url}/steps", json={"step": "leader_pointed"}, headers=holder)
     assert skipped.status_code == 409
     assert skipped.json()["error"]["code"] == "step_out_of_order"
-    for step in ["colleague_helped", "leader_pointed", "collectively_decided", "organisation_approved"]:
-        response = web_session.post(f"/api/v1/risk-points/{point['id']}/steps", json={"step": step}, headers=auth)
+    twice = web_session.post(f"{url}/steps", json={"step": "colleague_helped"}, headers=holder)
+    assert (twice.status_code, twice.json()["error"]["code"]) == (409, "same_person_twice")
+    officer = {"Authorization": token("risk_officer", subject="officer-1")}
+    steps = [
+        ("colleague_helped", {"Authorization": token("official", subject="off-colleague")}, {}),
+        ("leader_pointed", {"Authorization": token("commission_leader", subject="leader-1")}, {}),
+        ("collectively_decided", officer, {"participants": ["甲", "乙", "丙"]}),
+        ("organisation_approved", {"Authorization": token("commission_secretary", subject="secretary-1")}, {}),
+    ]
+    for step, headers, extra in steps:
+        response = web_session.post(f"{url}/steps", json={"step": step, **extra}, headers=headers)
         assert response.status_code == 200, response.text
     assert response.json()["status"] == "published"
 
@@ -232,19 +263,103 @@ def test_a_risk_point_goes_through_the_five_steps_and_is_evaluated(
         ["probability", "scope", "severity", "variation", "distribution", "duration", "frequency"], 3
     )
     with entrypoint_waiter(listener, "on", timeout=10):
-        evaluated = web_session.post(
-            f"/api/v1/risk-points/{point['id']}/evaluation", json={"grades": grades}, headers=auth
-        )
+        evaluated = web_session.post(f"{url}/evaluation", json={"grades": grades}, headers=officer)
     assert evaluated.status_code == 200, evaluated.text
     assert (evaluated.json()["evaluation"]["index"], evaluated.json()["evaluation"]["level"]) == (50, "medium")
+    # Medium: reviewed every six months (篇8 第二十二条), counted on the official calendar.
+    assert evaluated.json()["next_review_on"] > evaluated.json()["evaluation"]["evaluated_at"][:10]
     assert seen[0]["data"]["risk_point_id"] == point["id"]
 
     # One risk in the department: 10% of 1 rounds down to no high slot (seeds/000 A).
-    too_high = web_session.post(
-        f"/api/v1/risk-points/{point['id']}/evaluation", json={"grades": dict.fromkeys(grades, 5)}, headers=auth
-    )
+    too_high = web_session.post(f"{url}/evaluation", json={"grades": dict.fromkeys(grades, 5)}, headers=officer)
     assert too_high.status_code == 409
     assert too_high.json()["error"]["code"] == "high_risk_cap_reached"
-    bad = web_session.post(f"/api/v1/risk-points/{point['id']}/evaluation", json={"grades": {"scope": 9}}, headers=auth)
+    bad = web_session.post(f"{url}/evaluation", json={"grades": {"scope": 9}}, headers=officer)
     assert bad.status_code == 400
     assert "grades.scope" in bad.json()["error"]["fields"]
+
+    library = web_session.get("/api/v1/library?county=130402")
+    assert library.status_code == 200
+    public = library.json()["risk_points"][0]
+    assert (public["id"], public["level_zh"]) == (point["id"], "中")
+    assert "contributions" not in public and "holder_id" not in public
+
+
+def reminder_closed_event(official_id="off-1", county="130402"):
+    env = build_event(
+        REMINDER_PROBE,
+        {
+            "reminder_id": "rem-1",
+            "official_id": official_id,
+            "county": county,
+            "condition_code": "children_business",
+            "condition_zh": "子女经商办企业",
+            "result": "confirmed",
+        },
+        subject=f"official/{official_id}",
+        county=county,
+    )
+    env["type"] = "wuying.archive.archive.reminder_closed.v1"
+    return env
+
+
+def test_an_archive_condition_and_a_procurement_anomaly_change_the_profile_and_propose_warnings(
+    container_factory, service_config, web_session, token, publish_event, event_listener
+):
+    """DESIGN.md §2 (archive conditions feed risk; seeds/004 12 类预警条件) and seeds/003 (两域
+    monitoring): a confirmed condition raises the profile to blue; a procurement split found by the
+    scan raises it to yellow; each proposes its warning."""
+    container = container_factory(RiskService, service_config)
+    container.start()
+    changes, changed_events = event_listener(service_config, "risk", "risk.profile_changed")
+    proposals, proposed_events = event_listener(service_config, "risk", "warning.proposed")
+
+    condition = reminder_closed_event()
+    with entrypoint_waiter(proposals, "on", timeout=10), entrypoint_waiter(changes, "on", timeout=10):
+        publish_event(service_config, "archive", "archive.reminder_closed", condition)
+    assert changed_events[0]["data"]["factor"] == "archive_condition"
+    assert "子女经商办企业（经核实属实）" in changed_events[0]["data"]["explanation"]
+    assert (proposed_events[0]["data"]["colour"], proposed_events[0]["data"]["cause_event_ids"]) == (
+        "blue",
+        [condition["id"]],
+    )
+
+    officer = {"Authorization": token("risk_officer")}
+    rows = [
+        {
+            "record_id": f"cg-{n}",
+            "county": "130402",
+            "domain": "procurement",
+            "category": "goods",
+            "buyer_unit_id": "hospital-1",
+            "buyer_kind": "public_hospital",
+            "responsible_official_id": "off-1",
+            "supplier_id": f"sup-{n}",
+            "amount": 800000,
+            "method": "inquiry",
+            "awarded_on": f"2026-0{n + 3}-10",
+        }
+        for n in range(3)
+    ]
+    body = "\n".join(json.dumps(r) for r in rows) + "\n{broken"
+    imported = web_session.post("/api/v1/monitoring/records?format=jsonl", data=body.encode(), headers=officer)
+    assert imported.status_code == 200, imported.text
+    assert (imported.json()["imported"], imported.json()["errors"][0]["line"]) == (3, 4)
+    with entrypoint_waiter(proposals, "on", timeout=10):
+        scanned = web_session.post(
+            "/api/v1/monitoring/scans",
+            json={"county": "130402", "start": "2026-01-01", "end": "2026-12-31"},
+            headers=officer,
+        )
+    assert scanned.status_code == 200, scanned.text
+    assert scanned.json()["by_rule"] == {"split_purchase": 1}
+    yellow = proposed_events[-1]["data"]
+    assert (yellow["colour"], yellow["score"]) == ("yellow", 70)
+    assert any("化整为零" in reason for reason in yellow["reasons"])
+
+    profile = web_session.get("/api/v1/profiles/off-1", headers=officer).json()
+    assert {f["factor"]: f["points"] for f in profile["factors"]} == {"archive_condition": 35, "business_anomaly": 35}
+    inspector = {"Authorization": token("inspector")}
+    hits = web_session.get("/api/v1/monitoring/hits?county=130402", headers=inspector).json()
+    assert len(hits[0]["evidence"]) == 3
+    assert web_session.post("/api/v1/monitoring/scans", json={}, headers=inspector).status_code == 403

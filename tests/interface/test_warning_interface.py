@@ -3,7 +3,6 @@
 import uuid
 
 from marshmallow import Schema, fields
-from nameko.events import event_handler
 from nameko.rpc import rpc
 from nameko.testing.services import entrypoint_waiter
 
@@ -57,27 +56,17 @@ def proposed_event(level=3, event_id=None):
     return env
 
 
-def start_with_listener(container_factory, config, seen):
+def start_with_listener(config, container_factory, event_listener):
     container = container_factory(WarningService, config)
     container.start()
-
-    class Listener:
-        name = "warning_listener"
-
-        @event_handler("warning", "warning.issued")
-        def on(self, payload):
-            seen.append(payload)
-
-    listener = container_factory(Listener, config)
-    listener.start()
-    return container, listener
+    listener, seen = event_listener(config, "warning", "warning.issued")
+    return container, listener, seen
 
 
 def test_a_risk_proposal_approved_by_the_leader_is_issued_as_an_event(
-    container_factory, service_config, web_session, token, publish_event
+    container_factory, service_config, web_session, token, publish_event, event_listener
 ):
-    seen = []
-    container, listener = start_with_listener(container_factory, service_config, seen)
+    container, listener, seen = start_with_listener(service_config, container_factory, event_listener)
     event = proposed_event()
     with entrypoint_waiter(container, "on_warning_proposed", timeout=10) as result:
         publish_event(service_config, "risk", "warning.proposed", event)
@@ -233,21 +222,11 @@ def test_health_openapi_and_outbox_are_wired(container_factory, service_config, 
 
 
 def test_only_the_warned_official_answers_and_the_answer_is_published(
-    container_factory, service_config, web_session, token
+    container_factory, service_config, web_session, token, event_listener
 ):
     container = container_factory(WarningService, service_config)
     container.start()
-    seen = []
-
-    class Listener:
-        name = "responded_listener"
-
-        @event_handler("warning", "warning.responded")
-        def on(self, payload):
-            seen.append(payload)
-
-    listener = container_factory(Listener, service_config)
-    listener.start()
+    listener, seen = event_listener(service_config, "warning", "warning.responded")
     created = web_session.post(
         "/api/v1/warnings",
         json={
@@ -324,21 +303,11 @@ def _stored(web_session, token, warning_id):
 
 
 def test_the_official_appeals_the_clock_pauses_and_the_issuing_organ_decides(
-    container_factory, service_config, web_session, token
+    container_factory, service_config, web_session, token, event_listener
 ):
     container = container_factory(WarningService, service_config)
     container.start()
-    seen = []
-
-    class Listener:
-        name = "appeal_listener"
-
-        @event_handler("warning", "warning.appealed")
-        def on(self, payload):
-            seen.append(payload)
-
-    listener = container_factory(Listener, service_config)
-    listener.start()
+    listener, seen = event_listener(service_config, "warning", "warning.appealed")
     warning = _issue(web_session, token, issued_on="2026-09-30")
     path = f"/api/v1/warnings/{warning['id']}/appeals"
     me = token("official", subject="off-20")
