@@ -34,9 +34,12 @@ class _ReminderClosedProbe(Schema):
     reminder_id = fields.String()
     official_id = fields.String()
     county = fields.String()
+    unit_id = fields.String()
     condition_code = fields.String()
-    condition_zh = fields.String()
+    condition_name_zh = fields.String()
     result = fields.String()
+    closed_on = fields.String()
+    rule_version = fields.String()
 
 
 TRIAGED_PROBE = registry.register("intake", "riskprobe.triaged", 1, _RiskTriagedProbe, "test only")
@@ -292,9 +295,12 @@ def reminder_closed_event(official_id="off-1", county="130402"):
             "reminder_id": "rem-1",
             "official_id": official_id,
             "county": county,
+            "unit_id": "unit-1",
             "condition_code": "children_business",
-            "condition_zh": "子女经商办企业",
+            "condition_name_zh": "子女经商办企业",
             "result": "confirmed",
+            "closed_on": "2026-11-20",
+            "rule_version": "default-2026.1",
         },
         subject=f"official/{official_id}",
         county=county,

@@ -34,3 +34,21 @@ class PowerNotFound(NotFound):
 class RiskPointNotFound(NotFound):
     code = "risk_point_not_found"
     message = "未找到该风险点"
+
+
+@deserialize_to_instance
+class RuleVersionNotFound(NotFound):
+    code = "rule_version_not_found"
+    message = "未找到该规则版本"
+
+
+@deserialize_to_instance
+class UnitProfileNotFound(NotFound):
+    code = "unit_profile_not_found"
+    message = "未找到该单位的廉政风险画像"
+
+
+@deserialize_to_instance
+class HitNotFound(NotFound):
+    code = "hit_not_found"
+    message = "未找到该异常线索"

@@ -8,7 +8,8 @@ from marshmallow import ValidationError
 from wuying_common.events import parse_event
 from wuying_risk.domain.scoring import UnknownSeverity
 from wuying_risk.exceptions import ProfileNotFound
-from wuying_risk.handlers import profiles as handlers
+from wuying_risk.handlers import profiles
+from wuying_risk.handlers import signals as handlers
 from wuying_risk.handlers.registry import record_official
 from wuying_risk.persistence import Profile
 from wuying_risk.schemas import ProfileSchema
@@ -80,7 +81,7 @@ def test_a_first_medium_report_proposes_a_blue_warning_with_chinese_reasons(stor
     assert changed["data"]["cause_event_id"] == event["id"]
     data = proposed["data"]
     assert (data["level"], data["colour"], data["score"]) == (3, "blue", 35)
-    assert data["rule_version"] == "default-2026.1"
+    assert data["rule_version"] == "default-2026.2"
     assert data["cause_event_ids"] == [event["id"]]
     assert "蓝色预警" in data["reasons"][0]
     assert "违规收受礼品礼金" in data["reasons"][1]
@@ -166,7 +167,7 @@ def test_a_malformed_subject_list_is_rejected(store, clock):
 def test_the_profile_view_explains_the_score_factor_by_factor(store, clock, token):
     handlers.on_petition_triaged(store, clock, triaged())
     handlers.on_petition_triaged(store, clock, triaged(severity="low"))
-    view = ProfileSchema().dump(handlers.profile_view(store, None, "off-1"))
+    view = ProfileSchema().dump(profiles.profile_view(store, None, "off-1"))
     assert view["score"] == 50
     assert view["level_zh"] == "中风险"
     assert view["factors"][0]["factor"] == "integrity_report"
@@ -176,22 +177,22 @@ def test_the_profile_view_explains_the_score_factor_by_factor(store, clock, toke
 
 def test_an_unknown_profile_is_not_found(store):
     with pytest.raises(ProfileNotFound):
-        handlers.profile_view(store, None, "nobody")
+        profiles.profile_view(store, None, "nobody")
 
 
 def test_a_concurrent_write_between_read_and_write_is_retried_on_fresh_state(store, clock, monkeypatch):
     handlers.on_petition_triaged(store, clock, triaged())
-    real_add = store.add_signal
+    real_save = store.save_profile
     calls = []
 
-    def racing_add(official_id, **kwargs):
+    def racing_save(profile):
         if not calls:
             calls.append(1)
             # Another worker adds a signal after we read the profile.
             handlers.on_petition_triaged(store, clock, triaged(severity="low"))
-        return real_add(official_id, **kwargs)
+        return real_save(profile)
 
-    monkeypatch.setattr(store, "add_signal", racing_add)
+    monkeypatch.setattr(store, "save_profile", racing_save)
     outcome = handlers.on_petition_triaged(store, clock, triaged())
     change = outcome.changes[0].scored
     assert (change.score_before, change.score_after) == (50, 85)

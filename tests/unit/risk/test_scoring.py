@@ -80,7 +80,7 @@ def test_the_explanation_says_what_added_how_much_and_why_in_chinese():
 def test_reasons_start_with_the_threshold_and_rule_version_then_list_each_cause():
     proposal = proposal_due(DEFAULT_RULES, 35, [])
     reasons = proposal_reasons(DEFAULT_RULES, proposal, 35, ["原因一"])
-    assert "蓝色预警" in reasons[0] and "阈值 30" in reasons[0] and "default-2026.1" in reasons[0]
+    assert "蓝色预警" in reasons[0] and "阈值 30" in reasons[0] and "default-2026.2" in reasons[0]
     assert reasons[1:] == ["原因一"]
 
 
@@ -97,4 +97,4 @@ def test_factor_breakdown_sums_points_per_factor_largest_first():
 
 
 def test_the_default_rule_set_has_a_version_string():
-    assert DEFAULT_RULES.version == "default-2026.1"
+    assert DEFAULT_RULES.version == "default-2026.2"

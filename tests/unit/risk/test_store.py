@@ -14,6 +14,7 @@ from wuying_common.outbox import OutboxEntry
 from wuying_common.store import PENDING
 from wuying_risk.persistence import (
     ALIAS,
+    RECENT_KEYS_KEPT,
     SEEN_EVENTS_KEPT,
     ContributionRecord,
     EvaluationRecord,
@@ -23,7 +24,10 @@ from wuying_risk.persistence import (
     RiskPoint,
     RiskStore,
     Signal,
+    SignalRecord,
+    UnitProfile,
 )
+from wuying_risk.schemas import PROFILE_CHANGED
 from wuying_testing.fakes.risk import FakeRiskStore
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -45,7 +49,16 @@ def store(request):
 
 
 def signal(event_id=None, points=35):
-    return Signal(factor="integrity_report", points=points, event_id=event_id or uuid.uuid4().hex, explanation="说明")
+    event_id = event_id or uuid.uuid4().hex
+    return Signal(
+        key=event_id,
+        factor="integrity_report",
+        points=points,
+        event_id=event_id,
+        severity="medium",
+        occurred_at=NOW.replace(tzinfo=None),
+        explanation="说明",
+    )
 
 
 def entry():
@@ -58,17 +71,41 @@ def entry():
     )
 
 
-def add_signal(store, official_id, expected_version, sig=None, proposal=None, county="130402"):
-    return store.add_signal(
-        official_id,
-        expected_version=expected_version,
-        signal=sig or signal(),
-        set_fields={"unit_id": "unit-1", "county": county, "level": "medium", "rule_version": "default-2026.1"},
-        points=(sig.points if sig else 35),
-        outbox=[entry()],
-        proposal=proposal,
-        now=NOW,
+def new_profile(official_id, points=35, county="130402", proposal=None):
+    sig = signal(points=points)
+    profile = Profile(
+        id=official_id,
+        unit_id="unit-1",
+        county=county,
+        score=points,
+        level="medium",
+        rule_version="default-2026.2",
+        signals=[sig],
+        recent_keys=[sig.key],
+        proposals=[proposal] if proposal else [],
     )
+    profile.record_event(PROFILE_CHANGED, changed_data(official_id, county, points), now=NOW)
+    return profile
+
+
+def changed_data(official_id, county, points):
+    return {
+        "official_id": official_id,
+        "unit_id": "unit-1",
+        "county": county,
+        "score_before": 0,
+        "score_after": points,
+        "level": "medium",
+        "level_zh": "中风险",
+        "factor": "integrity_report",
+        "points": points,
+        "cause_event_id": "e1",
+        "rule_version": "default-2026.2",
+    }
+
+
+def add_profile(store, official_id, points=35, county="130402", proposal=None):
+    store.save_profile(new_profile(official_id, points, county, proposal))
 
 
 def power(**overrides):
@@ -105,41 +142,72 @@ def risk_point(unit_id="unit-1", county="130402", index=None):
     return point
 
 
-# -- profiles ------------------------------------------------------------------------------
+# -- signals and profiles ---------------------------------------------------------------------
+def signal_record(key, subject="off-1"):
+    return SignalRecord(
+        id=key,
+        subject_kind="official",
+        subject_id=subject,
+        county="130402",
+        factor="integrity_report",
+        severity="medium",
+        occurred_at=NOW.replace(tzinfo=None),
+        source="wuying.intake.petition.triaged.v1",
+        source_event_id=key.split(":")[0],
+        recorded_at=NOW.replace(tzinfo=None),
+    )
+
+
+def test_a_signal_is_written_once_by_its_key_and_listed_for_its_subject(store):
+    key = uuid.uuid4().hex + ":off-s"
+    assert store.record_signal(signal_record(key, "off-s")) is True
+    assert store.record_signal(signal_record(key, "off-s")) is False
+    assert store.get_signal(key).subject_id == "off-s"
+    assert [s.id for s in store.signals_of("off-s")] == [key]
+
+
 def test_a_first_signal_creates_the_profile_with_its_events_in_one_write(store):
     official = "off-" + uuid.uuid4().hex[:8]
     proposal = ProposalRecord(
         proposal_id="p1", level=3, colour="blue", score=35, cause_event_id="e1", proposed_at=NOW.replace(tzinfo=None)
     )
-    assert add_signal(store, official, 0, proposal=proposal) is True
+    add_profile(store, official, proposal=proposal)
     profile = store.get_profile(official)
     assert (profile.score, profile.version, profile.county, profile.unit_id) == (35, 1, "130402", "unit-1")
     assert len(profile.signals) == len(profile.outbox) == 1
     assert profile.outbox_pending is True
     assert profile.proposed_levels == [3]
+    assert profile.has_key(profile.signals[0].key)
 
 
-def test_a_signal_already_in_the_profile_is_refused(store):
+def test_a_profile_created_twice_or_written_on_a_stale_version_is_a_conflict(store):
     official = "off-" + uuid.uuid4().hex[:8]
-    sig = signal()
-    assert add_signal(store, official, 0, sig)
-    assert add_signal(store, official, 1, Signal(**{**sig.to_mongo().to_dict()})) is False
-    assert store.get_profile(official).score == 35
+    add_profile(store, official)
+    with pytest.raises(Conflict) as exc:
+        add_profile(store, official)  # "new" profile that someone else created
+    assert exc.value.code == "duplicate"
+    first, second = store.get_profile(official), store.get_profile(official)
+    first.score = 70
+    store.save_profile(first)
+    second.score = 50
+    with pytest.raises(Conflict) as exc:
+        store.save_profile(second)  # read at version 1, written meanwhile
+    assert exc.value.code == "concurrent_update"
+    assert (store.get_profile(official).score, store.get_profile(official).version) == (70, 2)
 
 
-def test_a_signal_scored_on_a_stale_version_is_refused(store):
+def test_a_profile_remembers_a_bounded_number_of_applied_signal_keys(store):
     official = "off-" + uuid.uuid4().hex[:8]
-    assert add_signal(store, official, 0)
-    assert add_signal(store, official, 1)
-    assert add_signal(store, official, 1) is False  # read at version 1, written meanwhile
-    assert add_signal(store, official, 0) is False  # "new" profile that someone else created
-    profile = store.get_profile(official)
-    assert (profile.score, profile.version) == (70, 2)
+    profile = new_profile(official)
+    profile.recent_keys = [f"k{n}" for n in range(RECENT_KEYS_KEPT + 5)]
+    store.save_profile(profile)
+    kept = store.get_profile(official).recent_keys
+    assert len(kept) == RECENT_KEYS_KEPT and kept[-1] == f"k{RECENT_KEYS_KEPT + 4}" and "k0" not in kept
 
 
 def test_a_moved_official_moves_the_profile_and_bumps_its_version(store):
     official = "off-" + uuid.uuid4().hex[:8]
-    add_signal(store, official, 0)
+    add_profile(store, official)
     store.move_profile(official, "unit-9", "130403")
     profile = store.get_profile(official)
     assert (profile.unit_id, profile.county, profile.version) == ("unit-9", "130403", 2)
@@ -149,9 +217,33 @@ def test_a_moved_official_moves_the_profile_and_bumps_its_version(store):
 
 def test_top_profiles_are_the_county_s_highest_scores_first(store):
     for official, points in [("a", 15), ("b", 55), ("c", 35)]:
-        add_signal(store, official, 0, signal(points=points))
-    add_signal(store, "elsewhere", 0, signal(points=90), county="130403")
+        add_profile(store, official, points)
+    add_profile(store, "elsewhere", 90, county="130403")
     assert [p.id for p in store.top_profiles("130402", 2)] == ["b", "c"]
+
+
+def test_unit_profiles_are_kept_apart_from_officials(store):
+    unit = UnitProfile(id="unit-x", unit_id="unit-x", county="130402", score=20, rule_version="v", signals=[signal()])
+    store.save_profile(unit)
+    assert store.get_unit_profile("unit-x").score == 20
+    assert store.get_profile("unit-x") is None
+    assert [u.id for u in store.top_unit_profiles("130402")] == ["unit-x"]
+
+
+def test_profile_batches_cover_a_scope_and_recomputed_writes_respect_the_version(store):
+    add_profile(store, "p-1", county="130402")
+    add_profile(store, "p-2", county="130403")
+    add_profile(store, "p-3", county="140101")
+    rows = [row for batch in store.profile_batches("1304", batch_size=1) for row in batch]
+    assert sorted(r["_id"] for r in rows) == ["p-1", "p-2"]
+    stale = next(r for r in rows if r["_id"] == "p-2")
+    store.move_profile("p-2", "unit-2", "130403")  # written meanwhile
+    written = store.write_recomputed(
+        [(r["_id"], r["version"], {"score": 5, "level": "low"}, [entry().to_mongo().to_dict()]) for r in rows]
+    )
+    assert written == 1
+    assert store.get_profile("p-1").score == 5 and len(store.get_profile("p-1").outbox) == 2
+    assert store.get_profile("p-2").score == 35 and stale["version"] == 1
 
 
 def test_official_changed_is_recorded_once_and_remembers_recent_event_ids(store):
@@ -229,18 +321,94 @@ def test_a_risk_point_changed_since_it_was_read_is_a_conflict(store):
 
 
 # -- the real store only: the outbox relay is told, by key ---------------------------------
-def test_add_signal_tells_the_outbox_relay_which_profile_holds_events(real_store):
+def test_saving_a_profile_tells_the_outbox_relay_which_profile_holds_events(real_store):
     official = "off-" + uuid.uuid4().hex[:8]
-    add_signal(real_store, official, 0)
+    add_profile(real_store, official)
     marks = PENDING.keys(Profile, 100_000)
     assert official in marks
     PENDING.done(Profile, official, marks[official])
 
 
-def test_a_refused_signal_tells_the_relay_nothing(real_store):
+def test_a_refused_profile_write_tells_the_relay_nothing(real_store):
     official = "off-" + uuid.uuid4().hex[:8]
-    add_signal(real_store, official, 0)
+    add_profile(real_store, official)
     marks = PENDING.keys(Profile, 100_000)[official]
-    assert add_signal(real_store, official, 0) is False
+    with pytest.raises(Conflict):
+        add_profile(real_store, official)
     assert PENDING.keys(Profile, 100_000)[official] == marks
     PENDING.done(Profile, official, marks)
+
+
+# -- rule data and monitoring (issue 13) ------------------------------------------------------
+def test_the_rules_in_force_are_the_countys_else_its_citys_in_one_lookup(store):
+    from wuying_risk.persistence import RuleVersion
+
+    store.put_in_force("profile", "130400", "city-1", {"version": "city-1"}, "staff", NOW)
+    assert store.rules_in_force("profile", "130402")[0] == "130400"
+    store.put_in_force("profile", "130402", "county-1", {"version": "county-1"}, "staff", NOW)
+    commission, doc = store.rules_in_force("profile", "130402")
+    assert (commission, doc.rule_version) == ("130402", "county-1")
+    assert store.rules_in_force("profile", "140101") is None
+    version = RuleVersion(
+        id="evaluation:130402:v1",
+        kind="evaluation",
+        commission="130402",
+        rule_version="v1",
+        body={"version": "v1"},
+        created_by="staff",
+        created_at=NOW.replace(tzinfo=None),
+    )
+    store.add_rule_version(version)
+    store.freeze_rule_version("evaluation", "130402", "v1", NOW)
+    store.freeze_rule_version("evaluation", "130402", "v1", NOW)
+    assert store.get_rule_version("evaluation", "130402", "v1").frozen is True
+    assert [v.rule_version for v in store.rule_versions("evaluation", "130402")] == ["v1"]
+
+
+def business_row(rid, county="130402", awarded_on="2026-03-10"):
+    return {
+        "_id": f"{county}/{rid}",
+        "record_id": rid,
+        "county": county,
+        "domain": "procurement",
+        "category": "goods",
+        "buyer_unit_id": "unit-1",
+        "buyer_kind": "",
+        "responsible_official_id": "off-1",
+        "supplier_id": "sup-1",
+        "supplier_name": "",
+        "subject": "",
+        "amount": 1000.0,
+        "method": "inquiry",
+        "announced_on": "",
+        "awarded_on": awarded_on,
+        "contracted_on": "",
+        "imported_at": NOW.replace(tzinfo=None),
+    }
+
+
+def test_business_records_are_replaced_by_key_and_read_by_county_and_window(store):
+    store.write_records([business_row("r1"), business_row("r2", awarded_on="2027-01-02"), business_row("x", "130403")])
+    store.write_records([{**business_row("r1"), "amount": 2000.0}])
+    rows = store.records_in_window("130402", "2026-01-01", "2026-12-31")
+    assert [(r["_id"], r["amount"]) for r in rows] == [("130402/r1", 2000.0)]
+    assert [r.record_id for r in store.records("130402")] == ["r2", "r1"]
+
+
+def test_a_monitoring_hit_is_written_once(store):
+    from wuying_risk.persistence import MonitoringHit
+
+    hit = MonitoringHit(
+        id="just_under_threshold:" + uuid.uuid4().hex[:8],
+        rule="just_under_threshold",
+        rule_version="v",
+        county="130402",
+        unit_id="unit-1",
+        grade="low",
+        summary="说明",
+        evidence=["130402/r1"],
+        found_at=NOW.replace(tzinfo=None),
+    )
+    assert store.add_hit(hit) is True
+    assert store.add_hit(hit) is False
+    assert [h.id for h in store.hits("130402")] == [hit.id]

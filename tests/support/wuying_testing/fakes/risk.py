@@ -255,10 +255,10 @@ class FakeRiskStore(MemoryStore):
         return None
 
     # -- business-data monitoring -----------------------------------------------------------
-    def write_records(self, records: list[BusinessRecord]) -> int:
-        for record in records:
-            self.add_or_replace(record)
-        return len(records)
+    def write_records(self, rows: list[dict]) -> int:
+        for row in rows:
+            self.add_or_replace(BusinessRecord._from_son(copy.deepcopy(row)))
+        return len(rows)
 
     def records_in_window(self, county: str, start: str, end: str, limit: int = 500_000) -> list[dict]:
         rows = []
