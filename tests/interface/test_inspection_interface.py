@@ -1,5 +1,6 @@
 """Inspection as a real nameko container on the real local RabbitMQ."""
 
+import eventlet
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_waiter
@@ -331,3 +332,143 @@ def test_findings_are_disposed_by_severity_and_completing_the_last_round_complet
     assert completed[-1]["data"]["plan_completed"] is True
     metrics = web_session.get("/metrics").text
     assert 'wuying_inspection_findings_recorded_total{county="130402",severity="early_sign"} 1.0' in metrics
+
+
+# -- issue 12: campaign → assignment → inspection.scheduled v1 and v2 -------------------------
+CAMPAIGN_UNITS = [
+    {"id": f"u-{county}", "name": f"{county} 纪委监委", "county": county, "kind": "commission_organ", "zone": zone}
+    for county, zone in (("130402", "z1"), ("130403", "z1"), ("130102", "z2"), ("130104", "z2"))
+]
+POOL = [
+    {
+        "id": f"p{i:02d}",
+        "name": f"干部{i}",
+        "county": ("130402", "130403", "130102", "130104")[i % 4],
+        "zone": ("z1", "z1", "z2", "z2")[i % 4],
+        "level": "county",
+        "leader": i % 2 == 0,
+        "gender": ("female", "male")[i % 3 % 2],
+    }
+    for i in range(12)
+]
+
+
+def wait_for_solve(web_session, campaign_id, auth):
+    """Poll the campaign until the background solve has written its answer (bounded)."""
+    for _ in range(300):
+        campaign = web_session.get(f"/api/v1/campaigns/{campaign_id}", headers=auth).json()
+        if campaign["status"] != "solving":
+            return campaign
+        eventlet.sleep(0.05)
+    raise AssertionError("the solve did not finish")
+
+
+def test_a_campaign_is_previewed_solved_and_committed_publishing_scheduled_v1_and_v2(
+    container_factory, service_config, web_session, token, event_listener
+):
+    start(container_factory, service_config, units=CAMPAIGN_UNITS)
+    auth = {"Authorization": token("inspector", counties=["130000"])}
+    assert web_session.post("/api/v1/inspectors", json={"inspectors": POOL}, headers=auth).json() == {"inspectors": 12}
+    body = {
+        "region": "130000",
+        "year": 2027,
+        "campaign_rules": {"surprise_share": 1.0, "unannounced_share": 0.0},
+        "assignment_rules": {"team_min": 2, "team_max": 3},
+    }
+    preview = web_session.post("/api/v1/campaigns", json=body, headers=auth)
+    assert preview.status_code == 201, preview.text
+    campaign = preview.json()
+    assert campaign["status"] == "draft" and len(campaign["visits"]) == 8
+    assert {v["method"] for v in campaign["visits"]} == {"surprise", "cross"}
+
+    solving = web_session.post(f"/api/v1/campaigns/{campaign['campaign_id']}/solve", headers=auth)
+    assert solving.status_code == 202, solving.text
+    solved = wait_for_solve(web_session, campaign["campaign_id"], auth)
+    assert solved["status"] == "solved", solved
+    assert all(v["leader"] in v["members"] for v in solved["visits"])
+    progress = web_session.get(f"/api/v1/campaigns/{campaign['campaign_id']}/progress", headers=auth).json()
+    assert progress["plan_version"] == 1 and progress["progress"]["stage"] == "finished"
+
+    listener, seen = event_listener(service_config, "inspection", "inspection.scheduled")
+    with entrypoint_waiter(listener, "on", timeout=10, callback=lambda *a: len(seen) >= 8):
+        committed = web_session.post(f"/api/v1/campaigns/{campaign['campaign_id']}/commit", headers=auth)
+        assert committed.status_code == 200, committed.text
+    by_version = {}
+    for event in seen:
+        by_version.setdefault(event["type"].rsplit(".", 1)[1], []).append(event)
+    assert len(by_version["v1"]) == 4 and len(by_version["v2"]) == 4
+    v2 = next(e for e in by_version["v2"] if e["data"]["unit_id"] == "u-130402")
+    v1 = next(e for e in by_version["v1"] if e["data"]["unit_id"] == "u-130402")
+    assert v2["data"]["rounds"][0] == {
+        "round": 1,
+        "method": "surprise",
+        "starts_on": None,
+        "ends_on": None,
+        "dates_withheld": True,
+    }
+    assert v1["data"]["rounds"][0]["starts_on"] is not None  # v1 until retired: the old contract
+    assert v2["data"]["campaign_id"] == "130000:2027" and v2["data"]["plan_version"] == 1
+
+    visit = next(v for v in solved["visits"] if v["unit_id"] == "u-130402" and v["round"] == 1)
+    mine = web_session.get(
+        "/api/v1/my/assignments",
+        params={"year": 2027},
+        headers={"Authorization": token("inspector", subject=visit["leader"], counties=["130000"])},
+    ).json()
+    assert {"unit_id": "u-130402", "round": 1, "role": "leader"}.items() <= next(
+        a for a in mine if a["unit_id"] == "u-130402"
+    ).items()
+    coverage = web_session.get("/api/v1/coverage", params={"region": "130000", "year": 2027}, headers=auth).json()
+    assert coverage["total"]["units"] == 4 and coverage["total"]["planned"] == 4
+
+
+def test_an_impossible_campaign_answers_the_blocking_rules_not_a_500(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config, units=CAMPAIGN_UNITS)
+    auth = {"Authorization": token("inspector", counties=["130000"])}
+    web_session.post("/api/v1/inspectors", json={"inspectors": POOL[:3]}, headers=auth)
+    created = web_session.post(
+        "/api/v1/campaigns",
+        json={"region": "130000", "year": 2027, "assignment_rules": {"team_min": 2, "team_max": 3}},
+        headers=auth,
+    ).json()
+    assert web_session.post(f"/api/v1/campaigns/{created['campaign_id']}/solve", headers=auth).status_code == 202
+    answer = wait_for_solve(web_session, created["campaign_id"], auth)
+    assert answer["status"] == "infeasible"
+    assert answer["blocking"] and all(b["rule_zh"] and b["source"] for b in answer["blocking"])
+    refused = web_session.post(f"/api/v1/campaigns/{created['campaign_id']}/commit", headers=auth)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "campaign_state"
+
+
+def test_the_pool_follows_archives_official_changed(
+    container_factory, service_config, web_session, token, publish_event
+):
+    container = start(container_factory, service_config, units=())
+    auth = {"Authorization": token("inspector", counties=["130000"])}
+    web_session.post("/api/v1/inspectors", json={"inspectors": [dict(POOL[0], unit_id="u-a")]}, headers=auth)
+    envelope = {
+        "specversion": "1.0",
+        "id": "6f1c7a52-7a44-4c1e-9d55-1f1d2b0c0001",
+        "source": "/wuying/archive",
+        "type": "wuying.archive.official.changed.v1",
+        "time": "2026-11-20T02:00:00Z",
+        "subject": "official/p00",
+        "datacontenttype": "application/json",
+        "dataschema": "https://schemas.wuying.local/events/wuying.archive.official.changed.v1.json",
+        "county": "130102",
+        "data": {
+            "official_id": "p00",
+            "county": "130102",
+            "unit_id": "u-b",
+            "post": "科员",
+            "rank": "科级",
+            "status": "serving",
+            "change": "transferred",
+            "commission_staff": True,
+        },
+    }
+    with entrypoint_waiter(container, "on_official_changed", timeout=10):
+        publish_event(service_config, "archive", "official.changed", envelope)
+    member = web_session.get("/api/v1/inspectors/p00", headers=auth).json()
+    assert (member["unit_id"], member["county"], member["former_unit_ids"]) == ("u-b", "130102", ["u-a"])

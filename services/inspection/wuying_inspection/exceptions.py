@@ -5,6 +5,9 @@ from __future__ import annotations
 from nameko.exceptions import deserialize_to_instance
 
 from wuying_common.errors import Conflict, NotFound, ValidationFailed
+from wuying_common.rules import RuleBroken
+
+from .domain.ruledata import HARD_RULES
 
 
 @deserialize_to_instance
@@ -63,3 +66,48 @@ class RoundNotFound(NotFound):
 class RoundCompleted(Conflict):
     code = "round_completed"
     message = "该次巡察已完成，不能再修改"
+
+
+@deserialize_to_instance
+class InspectorNotFound(NotFound):
+    code = "inspector_not_found"
+    message = "人员库中没有该人员"
+
+
+@deserialize_to_instance
+class CampaignNotFound(NotFound):
+    code = "campaign_not_found"
+    message = "未找到该巡察安排"
+
+
+@deserialize_to_instance
+class CampaignExists(Conflict):
+    code = "campaign_exists"
+    message = "该区域本年度的巡察安排已存在"
+
+
+@deserialize_to_instance
+class CampaignState(Conflict):
+    code = "campaign_state"
+    message = "巡察安排当前的状态不允许该操作"
+
+
+class OverrideBreaksRule(RuleBroken):
+    """A manual override that breaks a hard rule of team assignment (409, naming the rule)."""
+
+    code = "override_breaks_rule"
+    summary = "人工调整不符合巡察组安排的刚性规定（回避、一人一组、组长、人数）"
+
+    @classmethod
+    def naming(cls, rule: str, person: str, rules: list[str]) -> OverrideBreaksRule:
+        hard = HARD_RULES[rule]
+        who = f"（{person}）" if person else ""
+        others = "、".join(HARD_RULES[r].zh for r in dict.fromkeys(rules) if r != rule)
+        more = f"；另违反：{others}" if others else ""
+        return cls(rule, f"{hard.zh}{who}；依据：{hard.source}{more}")
+
+
+@deserialize_to_instance
+class FindingNotFound(NotFound):
+    code = "finding_not_found"
+    message = "该巡察计划中没有这一问题"

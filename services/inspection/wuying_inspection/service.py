@@ -2,34 +2,59 @@
 
 from __future__ import annotations
 
+from eventlet import tpool
 from marshmallow import ValidationError
 from nameko.rpc import rpc
+from nameko.timer import timer
 
+from wuying_common.auth import service_principal
 from wuying_common.clock import Clock
+from wuying_common.consumers import wuying_event_handler
 from wuying_common.http import marshmallow_fields, route
+from wuying_common.providers import CalendarProvider
 from wuying_common.service import WuyingService
 
 from . import handlers
-from .dependencies import inspection_outbox, inspection_store
+from .dependencies import SolverRuns, inspection_outbox, inspection_store
 from .exceptions import UnitsInvalid
 from .schemas import (
+    OFFICIAL_CHANGED_IN,
+    AssignmentQuerySchema,
+    CampaignProgressSchema,
+    CampaignRequestSchema,
+    CampaignSchema,
+    CloseDispositionRequestSchema,
+    CoverageQuerySchema,
+    CoverageSchema,
     CrossAssignmentRequestSchema,
     CrossAssignmentSchema,
+    DispositionRequestSchema,
     FindingRequestSchema,
     FindingSchema,
+    InspectorOutSchema,
     JoinSpecialistsSchema,
+    MyAssignmentSchema,
+    OverrideRequestSchema,
     PlanQuerySchema,
     PlanRequestSchema,
     PlanSchema,
+    RegisterInspectorsResultSchema,
+    RegisterInspectorsSchema,
     RegisterSpecialistsResultSchema,
     RegisterSpecialistsSchema,
     RegisterUnitsResultSchema,
     RegisterUnitsSchema,
+    UpcomingQuerySchema,
+    UpcomingSchema,
 )
 
 # Plans name the dates of surprise and unannounced (暗访) rounds: only the inspection side and
 # the commission's leaders read them, never staff of the inspected units.
 PLAN_READERS = ("inspector", "commission_leader", "commission_secretary", "auditor")
+# Campaigns hold every visit's dates and team: the organising side only.
+CAMPAIGN_READERS = ("inspector", "commission_leader", "commission_secretary", "auditor")
+# How often the reminder timer looks for rounds due to be prepared (it is idempotent).
+REMINDER_INTERVAL = 3600
 
 
 class InspectionService(WuyingService):
@@ -40,6 +65,8 @@ class InspectionService(WuyingService):
     store = inspection_store()
     outbox = inspection_outbox()
     clock = Clock()
+    calendar = CalendarProvider()
+    solver_runs = SolverRuns()
 
     def _findings_recorded(self):
         return self.metrics.counter(
@@ -48,6 +75,23 @@ class InspectionService(WuyingService):
 
     def _plans_scheduled(self):
         return self.metrics.counter("plans_scheduled", "Inspection plans scheduled, by county", ("county",))
+
+    def _reminders(self):
+        return self.metrics.counter(
+            "round_reminders", "Rounds the organising department was reminded of, by county", ("county",)
+        )
+
+    # -- events in ---------------------------------------------------------------------------
+    @wuying_event_handler("archive", "official.changed")
+    def on_official_changed(self, event):
+        """A pool member or a relative of one moved (任职回避, 亲属回避 stay current)."""
+        return handlers.official_changed(self.store, event, OFFICIAL_CHANGED_IN.load(event["data"]))
+
+    # -- timers ------------------------------------------------------------------------------
+    @timer(interval=REMINDER_INTERVAL)
+    def remind_organisers(self):
+        for county, _ in handlers.remind_organisers(self.store, self.clock, self.calendar):
+            self._reminders().labels(county).inc()
 
     # -- RPC -------------------------------------------------------------------------------
     @rpc
@@ -190,3 +234,212 @@ class InspectionService(WuyingService):
     )
     def complete_round(self, request, plan_id, round_number):
         return handlers.complete_round(self.store, self.clock, request.principal, plan_id, round_number)
+
+    # -- the inspector pool ------------------------------------------------------------------
+    @route(
+        "POST",
+        "/api/v1/inspectors",
+        summary="登记或更新干部监督人员库（含任职、亲属任职、专长、不可用时段）",
+        body=RegisterInspectorsSchema,
+        response=RegisterInspectorsResultSchema,
+        roles=("inspector", "operator"),
+        tags=("inspectors",),
+        max_body=8 * 1024 * 1024,
+    )
+    def register_inspectors(self, request):
+        return handlers.register_inspectors(self.store, request.principal, request.payload["inspectors"])
+
+    @route(
+        "GET",
+        "/api/v1/inspectors/<inspector_id>",
+        summary="查看人员库中的一名人员",
+        response=InspectorOutSchema,
+        roles=("inspector", "operator", "auditor"),
+        tags=("inspectors",),
+    )
+    def get_inspector(self, request, inspector_id):
+        return handlers.get_inspector(self.store, request.principal, inspector_id)
+
+    # -- campaigns ---------------------------------------------------------------------------
+    @route(
+        "POST",
+        "/api/v1/campaigns",
+        summary="一次安排全省（市、县）全年内部作风巡察：方式搭配、工作日进驻时段（预览）",
+        body=CampaignRequestSchema,
+        response=CampaignSchema,
+        status=201,
+        roles=("inspector",),
+        tags=("campaigns",),
+    )
+    def create_campaign(self, request):
+        return handlers.create_campaign(self.store, self.clock, self.calendar, request.principal, request.payload)
+
+    @route(
+        "GET",
+        "/api/v1/campaigns/<campaign_id>",
+        summary="查看巡察安排（预览、各版本变动、无解原因）",
+        response=CampaignSchema,
+        roles=CAMPAIGN_READERS,
+        tags=("campaigns",),
+    )
+    def get_campaign(self, request, campaign_id):
+        return handlers.get_campaign(self.store, request.principal, campaign_id)
+
+    @route(
+        "POST",
+        "/api/v1/campaigns/<campaign_id>/solve",
+        summary="求解巡察组安排（OR-Tools CP-SAT，后台进行）",
+        response=CampaignSchema,
+        status=202,
+        roles=("inspector",),
+        tags=("campaigns",),
+        errors=(400, 401, 403, 404, 409),
+    )
+    def solve_campaign(self, request, campaign_id):
+        campaign = handlers.start_solving(self.store, request.principal, campaign_id)
+        principal = request.principal
+
+        def work(progress):
+            return handlers.solve_campaign(self.store, self.clock, principal, campaign_id, progress, run=tpool.execute)
+
+        self.solver_runs.launch(
+            campaign_id,
+            work,
+            lambda: handlers.release_solving(self.store, service_principal("inspection"), campaign_id),
+        )
+        return campaign
+
+    @route(
+        "GET",
+        "/api/v1/campaigns/<campaign_id>/progress",
+        summary="求解进度",
+        response=CampaignProgressSchema,
+        roles=CAMPAIGN_READERS,
+        tags=("campaigns",),
+    )
+    def campaign_progress(self, request, campaign_id):
+        campaign = handlers.get_campaign(self.store, request.principal, campaign_id)
+        return {
+            "campaign_id": campaign.id,
+            "status": campaign.status,
+            "plan_version": campaign.plan_version,
+            "progress": self.solver_runs.of(campaign_id),
+        }
+
+    @route(
+        "POST",
+        "/api/v1/campaigns/<campaign_id>/overrides",
+        summary="人工调整某次巡察的巡察组（须说明理由，按刚性规定复核）",
+        body=OverrideRequestSchema,
+        response=CampaignSchema,
+        roles=("inspector",),
+        tags=("campaigns",),
+        errors=(400, 401, 403, 404, 409),
+    )
+    def override_visit(self, request, campaign_id):
+        return handlers.override_visit(self.store, self.clock, request.principal, campaign_id, request.payload)
+
+    @route(
+        "POST",
+        "/api/v1/campaigns/<campaign_id>/commit",
+        summary="确认发布巡察安排：写入各单位年度计划并发布 inspection.scheduled",
+        response=CampaignSchema,
+        roles=("inspector",),
+        tags=("campaigns",),
+        errors=(400, 401, 403, 404, 409),
+    )
+    def commit_campaign(self, request, campaign_id):
+        return handlers.commit_campaign(self.store, self.clock, request.principal, campaign_id)
+
+    @route(
+        "GET",
+        "/api/v1/my/assignments",
+        summary="巡察人员查看本人的巡察任务",
+        query=AssignmentQuerySchema,
+        response=MyAssignmentSchema,
+        many=True,
+        roles=("inspector",),
+        tags=("campaigns",),
+    )
+    def my_assignments(self, request):
+        return handlers.my_assignments(self.store, request.principal, request.payload["year"])
+
+    # -- coverage ----------------------------------------------------------------------------
+    @route(
+        "GET",
+        "/api/v1/coverage",
+        summary="巡察覆盖情况：按市、县统计已计划、已完成、逾期、未完成",
+        query=CoverageQuerySchema,
+        response=CoverageSchema,
+        roles=PLAN_READERS,
+        tags=("coverage",),
+    )
+    def coverage(self, request):
+        return handlers.region_coverage(
+            self.store, self.clock, request.principal, request.payload["region"], request.payload["year"]
+        )
+
+    @route(
+        "GET",
+        "/api/v1/reminders",
+        summary="即将开始的巡察（提醒组织部门提前准备）",
+        query=UpcomingQuerySchema,
+        response=UpcomingSchema,
+        many=True,
+        roles=PLAN_READERS,
+        tags=("coverage",),
+    )
+    def upcoming_rounds(self, request):
+        return handlers.upcoming_rounds(
+            self.store,
+            self.clock,
+            self.calendar,
+            request.principal,
+            request.payload["region"],
+            request.payload["within"],
+        )
+
+    # -- findings ----------------------------------------------------------------------------
+    @route(
+        "POST",
+        "/api/v1/plans/<plan_id>/findings/<finding_id>/dispositions",
+        summary="对巡察发现的问题追加处置（按 000/E 结果运用的处置阶梯）",
+        body=DispositionRequestSchema,
+        response=FindingSchema,
+        status=201,
+        roles=("inspector",),
+        tags=("findings",),
+        errors=(400, 401, 403, 404, 409),
+    )
+    def add_disposition(self, request, plan_id, finding_id):
+        _, finding = handlers.add_disposition(
+            self.store, self.clock, request.principal, plan_id, finding_id, request.payload
+        )
+        return finding
+
+    @route(
+        "POST",
+        "/api/v1/plans/<plan_id>/findings/<finding_id>/outcomes",
+        summary="登记处置结果（谈话、函询回复、核实结果、立案、移送司法机关）",
+        body=CloseDispositionRequestSchema,
+        response=FindingSchema,
+        roles=("inspector",),
+        tags=("findings",),
+        errors=(400, 401, 403, 404, 409),
+    )
+    def close_disposition(self, request, plan_id, finding_id):
+        _, finding = handlers.close_disposition(
+            self.store, self.clock, request.principal, plan_id, finding_id, request.payload
+        )
+        return finding
+
+    @route(
+        "POST",
+        "/api/v1/plans/<plan_id>/evaluation",
+        summary="记录单位年度评优评先的巡察结果",
+        response=PlanSchema,
+        roles=("inspector",),
+        tags=("findings",),
+    )
+    def record_evaluation(self, request, plan_id):
+        return handlers.record_evaluation(self.store, self.clock, request.principal, plan_id)

@@ -42,7 +42,9 @@ def test_a_scheduled_plan_carries_its_event_in_the_same_document(store, clock):
     plan = schedule(store, clock, rounds=2)
     saved = store.get(Plan, plan.id)
     assert saved.outbox_pending is True
-    assert [e.routing_key for e in saved.outbox] == ["inspection.scheduled"]
+    # issue 12: v2 beside v1 until v1 is retired, both on the same routing key
+    assert [e.routing_key for e in saved.outbox] == ["inspection.scheduled", "inspection.scheduled"]
+    assert [e.envelope["type"][-2:] for e in saved.outbox] == ["v1", "v2"]
     envelope = saved.outbox[0].envelope
     assert envelope["data"]["rounds"][1]["starts_on"] == "2027-07-01"
     assert (envelope["subject"], envelope["county"]) == ("plan/u1:2027", "130402")
@@ -156,15 +158,16 @@ def test_findings_and_completed_rounds_are_written_with_their_events(store, cloc
     saved = store.get(Plan, plan.id)
     assert [f.id for f in saved.findings] == [finding.id]
     events = [e.envelope for e in saved.outbox]
-    assert [e["type"].split(".")[2:4] for e in events] == [
-        ["inspection", "scheduled"],
-        ["inspection", "finding_recorded"],
-        ["inspection", "completed"],
-        ["inspection", "completed"],
+    assert [e["type"].split(".")[2:5] for e in events] == [
+        ["inspection", "scheduled", "v1"],
+        ["inspection", "scheduled", "v2"],
+        ["inspection", "finding_recorded", "v1"],
+        ["inspection", "completed", "v1"],
+        ["inspection", "completed", "v1"],
     ]
     assert all(e["subject"] == f"plan/{plan.id}" and e["county"] == "130402" for e in events)
-    assert events[2]["data"]["findings"] == {"early_sign": 1, "general": 0, "serious": 0}
-    assert [e["data"]["plan_completed"] for e in events[2:]] == [False, True]
+    assert events[3]["data"]["findings"] == {"early_sign": 1, "general": 0, "serious": 0}
+    assert [e["data"]["plan_completed"] for e in events[3:]] == [False, True]
 
 
 def test_a_finding_with_a_disposition_the_seed_does_not_allow_writes_nothing(store, clock):

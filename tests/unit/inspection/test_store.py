@@ -2,6 +2,8 @@
 (MongoDB when MONGODB_URI is set). The query tests run on the fake too, so the handler tests'
 ``FakeInspectionStore`` answers as the real store does."""
 
+from datetime import date
+
 import pytest
 
 from wuying_common.auth import Principal
@@ -51,7 +53,7 @@ def test_a_scheduled_plan_carries_its_event_in_the_same_document(store, clock):
     plan = handlers.schedule_plan(store, clock, INSPECTOR, {"unit_id": "u1", "year": 2027, "rounds": 2})
     saved = Plan.objects.get(id=plan.id)
     assert saved.outbox_pending is True
-    assert [e.routing_key for e in saved.outbox] == ["inspection.scheduled"]
+    assert [e.routing_key for e in saved.outbox] == ["inspection.scheduled", "inspection.scheduled"]  # v1, v2
     assert saved.outbox[0].envelope["data"]["rounds"][1]["starts_on"] == "2027-07-01"
 
 
@@ -157,3 +159,41 @@ def test_the_specialist_pool_of_a_city_and_the_plans_booking_its_members(either_
     assert [p.id for p in either_store.plans_booking(["s2", "s3"], 2027)] == ["u2:2027"]
     assert either_store.plans_booking(["s2"], 2028) == []
     assert either_store.plans_booking(["s1"], 2027) == []
+
+
+def test_the_pool_units_and_plans_of_a_region_and_an_inspectors_own_plans(either_store, clock):
+    handlers.register_inspectors(
+        either_store,
+        PROVINCE,
+        [
+            {"id": "p2", "name": "乙", "county": "130403", "level": "county"},
+            {"id": "p1", "name": "甲", "county": "130402", "level": "county"},
+            {"id": "p3", "name": "丙", "county": "130102", "level": "city"},
+        ],
+    )
+    assert [m.id for m in either_store.inspectors_in("130400")] == ["p1", "p2"]
+    assert [u.id for u in either_store.units_in("130400")] == ["u1", "u2", "u4"]
+    windows = [
+        {"starts_on": "2027-03-01", "ends_on": "2027-03-05"},
+        {"starts_on": "2027-09-06", "ends_on": "2027-09-10"},
+    ]
+    for unit_id in ("u2", "u1", "u3"):
+        handlers.schedule_plan(
+            either_store,
+            clock,
+            PROVINCE,
+            {
+                "unit_id": unit_id,
+                "year": 2027,
+                "windows": [{k: date.fromisoformat(v) for k, v in w.items()} for w in windows],
+            },
+        )
+    assert [p.id for p in either_store.plans_in("130400", 2027)] == ["u1:2027", "u2:2027"]
+    plan = either_store.get_plan("u2:2027")
+    plan.rounds[0].members, plan.rounds[0].leader = ["p3"], "p3"
+    plan.refresh_index_fields()
+    either_store.save(plan)
+    assert [p.id for p in either_store.plans_of_inspector("p3", 2027)] == ["u2:2027"]
+    assert either_store.plans_of_inspector("p3", 2028) == []
+    assert sorted(p.id for p in either_store.plans_to_remind("2027-03-01")) == ["u1:2027", "u2:2027", "u3:2027"]
+    assert either_store.plans_to_remind("2027-02-28") == []

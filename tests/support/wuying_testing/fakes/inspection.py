@@ -10,7 +10,7 @@ stale copy's ``save`` is a ``Conflict`` exactly as on MongoDB.
 
 from __future__ import annotations
 
-from wuying_inspection.persistence import InspectionStore, Plan, SpecialistMember, Unit, region_prefix
+from wuying_inspection.persistence import InspectionStore, InspectorMember, Plan, SpecialistMember, Unit, region_prefix
 
 from .memory import MemoryStore
 
@@ -32,3 +32,23 @@ class FakeInspectionStore(MemoryStore, InspectionStore):
     def plans_booking(self, specialist_ids: list[str], year: int) -> list[Plan]:
         wanted = set(specialist_ids)
         return [p for p in self.all(Plan) if p.year == year and wanted & set(p.specialist_ids)]
+
+    def inspectors_in(self, region: str) -> list[InspectorMember]:
+        prefix = region_prefix(region)
+        return sorted((m for m in self.all(InspectorMember) if m.county.startswith(prefix)), key=lambda m: m.id)
+
+    def units_in(self, region: str) -> list[Unit]:
+        prefix = region_prefix(region)
+        return sorted((u for u in self.all(Unit) if u.county.startswith(prefix)), key=lambda u: (u.county, u.id))
+
+    def plans_in(self, region: str, year: int) -> list[Plan]:
+        prefix = region_prefix(region)
+        found = [p for p in self.all(Plan) if p.county.startswith(prefix) and p.year == year]
+        return sorted(found, key=lambda p: (p.county, p.unit_id))
+
+    def plans_of_inspector(self, inspector_id: str, year: int) -> list[Plan]:
+        found = [p for p in self.all(Plan) if p.year == year and inspector_id in p.inspector_ids]
+        return sorted(found, key=lambda p: p.unit_id)[:500]
+
+    def plans_to_remind(self, until: str, limit: int = 500) -> list[Plan]:
+        return [p for p in self.all(Plan) if p.remind_pending and p.next_start and p.next_start <= until][:limit]

@@ -1,10 +1,6 @@
-"""Inspection use cases: (command, store, clock) -> result. No nameko or database code here.
-
-Seeds: 000/E 内部作风巡察 (plans, at least twice a year; findings and 结果运用), 001 Guizhou
-(cross inspection of cooperation zones), 004 Minhang (the specialist pool). A broken seed rule
-is a ``domain.RuleViolation`` and goes up as it is (the entrypoint answers it); every write is
-a method of ``InspectionStore``.
-"""
+"""Plans one unit at a time, cross-zone pairing, the specialist pool, findings and rounds
+(seeds/000 E 内部作风巡察: plans at least twice a year, findings and 结果运用; 001 贵州 cross
+inspection of cooperation zones; 004 闵行 the specialist pool)."""
 
 from __future__ import annotations
 
@@ -15,11 +11,11 @@ from wuying_common.clock import SystemClock
 from wuying_common.errors import Conflict
 from wuying_common.outbox import new_id
 
-from .domain.findings import DISPOSITIONS_ZH, SEVERITIES_ZH, disposition_for, tally
-from .domain.plans import Round, plan_rounds
-from .domain.rotation import pair_zones
-from .domain.specialists import Booking, Specialist, choose_specialists
-from .exceptions import (
+from ..domain.findings import DISPOSITIONS_ZH, SEVERITIES_ZH, disposition_for, tally
+from ..domain.plans import Round, plan_rounds
+from ..domain.rotation import pair_zones
+from ..domain.specialists import Booking, Specialist, choose_specialists
+from ..exceptions import (
     CrossAssignmentExists,
     CrossAssignmentNotFound,
     PlanExists,
@@ -28,8 +24,19 @@ from .exceptions import (
     RoundNotFound,
     UnitNotFound,
 )
-from .persistence import CrossAssignment, Finding, InspectionStore, Plan, PlanRound, RoundSpecialist, Unit, ZonePair
-from .schemas import INSPECTION_COMPLETED, INSPECTION_FINDING_RECORDED, INSPECTION_SCHEDULED
+from ..persistence import (
+    CrossAssignment,
+    Disposition,
+    Finding,
+    InspectionStore,
+    Plan,
+    PlanRound,
+    RoundSpecialist,
+    Unit,
+    ZonePair,
+)
+from ..schemas import INSPECTION_COMPLETED, INSPECTION_FINDING_RECORDED
+from .events import record_scheduled
 
 
 def register_units(store: InspectionStore, units: list[dict]) -> dict:
@@ -65,20 +72,8 @@ def schedule_plan(store: InspectionStore, clock: SystemClock, principal: Princip
         created_by=principal.subject,
         created_at=clock.now().replace(tzinfo=None),
     )
-    plan.record_event(
-        INSPECTION_SCHEDULED,
-        {
-            "plan_id": plan.id,
-            "unit_id": unit.id,
-            "county": unit.county,
-            "year": year,
-            "zone": unit.zone,
-            "rounds": [
-                {"round": r.round, "method": r.method, "starts_on": r.starts_on, "ends_on": r.ends_on} for r in rounds
-            ],
-        },
-        now=clock.now(),
-    )
+    plan.refresh_index_fields()
+    record_scheduled(plan, clock)
     try:
         store.add(plan)
     except Conflict as exc:
@@ -186,7 +181,7 @@ def join_specialists(store: InspectionStore, principal: Principal, plan_id: str,
         already=[s.id for s in target.specialists],
     )
     target.specialists.extend(RoundSpecialist(id=s.id, name=s.name, expertise=field) for field, s in chosen)
-    plan.specialist_ids = sorted({s.id for r in plan.rounds for s in r.specialists})
+    plan.refresh_index_fields()
     store.save(plan)
     return plan
 
@@ -212,6 +207,7 @@ def record_finding(
         round=command["round"],
         severity=command["severity"],
         disposition=disposition,
+        dispositions=[Disposition(kind=disposition, opened_by=principal.subject, opened_at=now.replace(tzinfo=None))],
         official_id=command.get("official_id"),
         summary=command["summary"],
         recorded_by=principal.subject,
@@ -249,6 +245,7 @@ def complete_round(store: InspectionStore, clock: SystemClock, principal: Princi
     plan_completed = all(r.completed_on for r in plan.rounds)
     if plan_completed:
         plan.status = "completed"
+    plan.refresh_index_fields()
     plan.record_event(
         INSPECTION_COMPLETED,
         {

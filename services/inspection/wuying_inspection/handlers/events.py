@@ -1,0 +1,70 @@
+"""Events a plan emits whatever the use case: ``inspection.scheduled`` in both versions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from wuying_common.clock import SystemClock
+
+from ..domain.ruledata import CONFIDENTIAL_METHODS, SCHEDULED_V1_RETIRES_ON
+from ..persistence import Plan
+from ..schemas import INSPECTION_SCHEDULED, INSPECTION_SCHEDULED_V2
+
+
+def scheduled_v2_rounds(plan: Plan, today: date) -> list[dict]:
+    """Issue 12: the dates of surprise and unannounced rounds (突击检查、暗访, 000/E) are not given
+    to the inspected unit, nor on events other agencies read, before the round starts."""
+    rounds = []
+    for r in plan.rounds:
+        withheld = r.method in CONFIDENTIAL_METHODS and date.fromisoformat(r.starts_on) > today
+        rounds.append(
+            {
+                "round": r.round,
+                "method": r.method,
+                "starts_on": None if withheld else date.fromisoformat(r.starts_on),
+                "ends_on": None if withheld else date.fromisoformat(r.ends_on),
+                "dates_withheld": withheld,
+            }
+        )
+    return rounds
+
+
+def record_scheduled(plan: Plan, clock: SystemClock, retires_on: date | None = None) -> None:
+    """Record ``inspection.scheduled`` v2 and, until v1's retirement date, v1 beside it, in the
+    plan's own write."""
+    today = clock.today()
+    if today < (retires_on or INSPECTION_SCHEDULED.retires or SCHEDULED_V1_RETIRES_ON):
+        plan.record_event(
+            INSPECTION_SCHEDULED,
+            {
+                "plan_id": plan.id,
+                "unit_id": plan.unit_id,
+                "county": plan.county,
+                "year": plan.year,
+                "zone": plan.zone,
+                "rounds": [
+                    {
+                        "round": r.round,
+                        "method": r.method,
+                        "starts_on": date.fromisoformat(r.starts_on),
+                        "ends_on": date.fromisoformat(r.ends_on),
+                    }
+                    for r in plan.rounds
+                ],
+            },
+            now=clock.now(),
+        )
+    plan.record_event(
+        INSPECTION_SCHEDULED_V2,
+        {
+            "plan_id": plan.id,
+            "unit_id": plan.unit_id,
+            "county": plan.county,
+            "year": plan.year,
+            "zone": plan.zone,
+            "plan_version": plan.plan_version or 1,
+            "campaign_id": plan.campaign_id,
+            "rounds": scheduled_v2_rounds(plan, today),
+        },
+        now=clock.now(),
+    )
