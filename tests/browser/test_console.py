@@ -1,0 +1,140 @@
+"""The staff console: a clerk triages, the leader approves, the official's file shows it, the
+dashboard draws its charts, and a role without the right sees no button and gets 403."""
+
+import re
+import time
+
+import requests
+from playwright.sync_api import expect
+
+from .conftest import accessible_name_missing
+
+
+def submit_report(stack, official) -> str:
+    """A report from the portal's public endpoint, through the portal's origin."""
+    response = requests.post(
+        stack["urls"]["portal"] + "/api/intake/v1/reports",
+        json={
+            "category": "work_style",
+            "county": official.county,
+            "content": f"反映{official.name}在工程招标中接受宴请，违规收受礼品礼金。",
+            "subjects": [{"kind": "official", "id": official.id, "name": official.name}],
+            "anonymous": True,
+        },
+        timeout=15,
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["petition_id"]
+
+
+def test_the_sign_in_page_is_labelled_and_works_by_keyboard(stack, page, shot, sign_in):
+    page.goto(stack["urls"]["console"] + "/signin")
+    expect(page.get_by_text("开发环境登录")).to_be_visible()
+    assert accessible_name_missing(page) == []
+    shot(page, "signin")
+    sign_in(page, "intake_clerk", name="李受理")
+    expect(page.get_by_test_id("who")).to_contain_text("信访举报受理人员")
+    expect(page.get_by_test_id("who")).to_contain_text("邯山区")
+    assert page.context.cookies() == []
+
+
+def test_a_clerk_triages_a_report_as_integrity_information(stack, page, shot, sign_in, official):
+    petition_id = submit_report(stack, official)
+    sign_in(page, "intake_clerk")
+    expect(page.get_by_test_id("worklist-reports-new")).to_contain_text(petition_id)
+    shot(page, "today")
+    page.get_by_role("link", name="信访举报").click()
+    page.get_by_role("link", name=petition_id).click()
+    expect(page.get_by_test_id("report-status")).to_have_text("已收到，待受理")
+    page.get_by_role("button", name="研判", exact=True).click()
+    assert accessible_name_missing(page) == []
+    page.get_by_label("研判结果").select_option("integrity_information")
+    page.get_by_label("严重程度").select_option("medium")
+    page.get_by_label("研判意见").fill("反映问题具体，列为廉情信息，转风险防控。")
+    page.get_by_role("button", name="保存研判结果").click()
+    expect(page.get_by_test_id("report-status")).to_have_text("已受理，正在办理")
+    expect(page.get_by_text("研判为「廉情信息（转风险研判）」")).to_be_visible()
+    # The clerk may now close it; the leader's buttons are not theirs.
+    expect(page.get_by_role("button", name="办结并答复")).to_be_visible()
+    shot(page, "triaged")
+
+
+def test_the_leader_approves_the_proposed_warning_and_the_file_shows_it(
+    stack, page, shot, sign_in, proposed_warning, official, staff_api
+):
+    sign_in(page, "commission_leader", name="王分管")
+    expect(page.get_by_test_id("worklist-warnings-approve")).to_contain_text(official.id)
+    page.get_by_role("link", name="预警看板").click()
+    card = page.get_by_test_id(f"warning-{proposed_warning['id']}")
+    expect(card).to_contain_text("待审批")
+    shot(page, "board")
+    card.get_by_role("button", name="审批").click()
+    assert accessible_name_missing(page) == []
+    page.get_by_label("审批意见（选填）").fill("同意发出书面预警告知。")
+    shot(page, "approve-dialog")
+    page.get_by_test_id("confirm-decision").click()
+    expect(card).to_contain_text("已发出")
+    expect(card.get_by_role("button", name="审批")).to_have_count(0)
+    page.get_by_role("link", name=official.id).first.click()
+    expect(page.get_by_test_id("warning-status")).to_have_text("已发出")
+    expect(page.get_by_text("说明（答复）期限")).to_be_visible()
+    shot(page, "warning-detail")
+
+    # The issued warning reaches the archive through RabbitMQ; wait for it there, then look.
+    for _ in range(100):
+        entries = staff_api("GET", "archive", f"/api/v1/officials/{official.id}/file", "archive_keeper").json()
+        if any(e["kind"] == "warning.issued" for e in entries.get("entries", [])):
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("the archive never recorded warning.issued")
+    sign_in(page, "archive_keeper")
+    page.goto(stack["urls"]["console"] + f"/officials/{official.id}")
+    timeline = page.get_by_test_id("file-timeline")
+    expect(timeline).to_contain_text("warning.issued")
+    expect(page.get_by_test_id("chain-intact")).to_be_visible()
+    shot(page, "official-file")
+
+
+def test_the_dashboard_draws_its_charts_for_a_city(stack, page, shot, sign_in, proposed_warning):
+    sign_in(page, "commission_leader", county="130400")
+    page.get_by_role("link", name="统计分析").click()
+    charts = page.locator("[data-rendered]")
+    expect(charts).to_have_count(6)
+    expect(page.locator('[data-rendered="true"]')).to_have_count(6, timeout=20000)
+    expect(page.get_by_text(re.compile(r"蓝色预警 [1-9]\d* 件$"))).to_be_visible()
+    for name in ("在办预警（按颜色）", "逾期未办结的期限", "办结用时", "内部巡察覆盖", "廉政风险信息预警专报"):
+        expect(page.get_by_role("heading", name=name)).to_be_visible()
+    assert accessible_name_missing(page) == []
+    shot(page, "dashboard")
+
+
+def test_a_role_without_the_right_sees_no_approve_button_and_the_api_refuses_it(
+    stack, page, shot, sign_in, proposed_warning
+):
+    sign_in(page, "warning_officer")
+    page.get_by_role("link", name="预警看板").click()
+    card = page.get_by_test_id(f"warning-{proposed_warning['id']}")
+    expect(card).to_contain_text("待审批")
+    expect(card.get_by_role("button", name="审批")).to_have_count(0)
+    shot(page, "board-without-approve")
+    status = page.evaluate(
+        """async (id) => {
+            const token = sessionStorage.getItem('wuying.console.token')
+            const r = await fetch(`/api/warning/v1/warnings/${id}/approve`, {
+              method: 'POST', headers: {'Content-Type': 'application/json', Authorization: `Bearer ${token}`},
+              body: '{}'})
+            return [r.status, (await r.json()).error.code]
+        }""",
+        proposed_warning["id"],
+    )
+    assert status == [403, "role_forbidden"]
+
+
+def test_other_pages_render_in_chinese(stack, page, shot, sign_in):
+    sign_in(page, "inspector", county="130402")
+    for path, heading in (("/inspection", "内部巡察"), ("/risk-points", "风险点"), ("/officials", "廉政档案")):
+        page.goto(stack["urls"]["console"] + path)
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+        assert accessible_name_missing(page) == []
+        shot(page, path.strip("/"))

@@ -1,0 +1,7 @@
+import 'element-plus/es/components/message/style/css'
+import { createApp } from 'vue'
+import App from './App.vue'
+import { router } from './router'
+import './style.css'
+
+createApp(App).use(router).mount('#app')
