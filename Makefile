@@ -9,13 +9,15 @@ PYTEST := $(BIN)/pytest
 ROLE ?= warning_officer
 COUNTY ?= 130402
 
-.PHONY: install up down status test test-unit test-interface test-contracts test-e2e test-ops ops-tools lint format \
+.PHONY: install up down status test test-unit test-interface test-contracts test-e2e test-ops test-browser \
+        system-tools web lint format \
         bench contracts deploy-check token broker broker-stop dead-letters replay-dead-letters clean
 
-$(BIN)/.installed: constraints.txt requirements-dev.txt common/pyproject.toml tools/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
+$(BIN)/.installed: constraints.txt requirements-dev.txt common/pyproject.toml tools/pyproject.toml web/gateway/pyproject.toml \
+                   $(foreach s,$(SERVICES),services/$(s)/pyproject.toml)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt \
-	  -e common -e tools $(foreach s,$(SERVICES),-e services/$(s)) -r requirements-dev.txt
+	  -e common -e tools -e web/gateway $(foreach s,$(SERVICES),-e services/$(s)) -r requirements-dev.txt
 	touch $@
 
 install: $(BIN)/.installed
@@ -26,7 +28,14 @@ broker: install
 broker-stop:
 	scripts/broker.sh stop
 
-up: install
+# The front ends, built from their lock files (node 20 is on the machine; Vite 8 needs >= 20.19).
+.SECONDEXPANSION:
+web/%/dist/index.html: web/%/package-lock.json web/%/index.html $$(shell find web/$$*/src web/$$*/public web/shared -type f 2>/dev/null)
+	cd web/$* && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
+
+web: web/console/dist/index.html web/portal/dist/index.html
+
+up: install web
 	scripts/up.sh
 
 down:
@@ -37,14 +46,21 @@ status:
 
 # Unit tests need no broker; the other rings use the real local RabbitMQ, started here and
 # stopped again if this run started it.
-test: install lint ops-tools
+test: install lint system-tools web
 	scripts/with-broker.sh $(PYTEST) tests -q
 
-# promtool (Debian's prometheus package) checks the alert rules in tests/ops; nothing is started.
-ops-tools:
-	@command -v promtool >/dev/null || { sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+# Debian packages the tests need, installed when missing: promtool (prometheus, nothing is
+# started) for the alert rules, chromium and a Chinese font for the browser tests.
+SYSTEM_TOOLS := /usr/bin/promtool:prometheus /usr/bin/chromium:chromium \
+                /usr/share/fonts/truetype/arphic/uming.ttc:fonts-arphic-uming
+system-tools:
+	@missing=""; for t in $(SYSTEM_TOOLS); do [ -e "$${t%%:*}" ] || missing="$$missing $${t##*:}"; done; \
+	if [ -n "$$missing" ]; then sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; echo "installing$$missing"; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 \
-	  $$sudo apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+	  $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
+
+test-browser: install system-tools web
+	scripts/with-broker.sh $(PYTEST) tests/browser --confcutdir=tests/browser -q
 
 test-unit: install
 	$(PYTEST) tests/unit -q
@@ -53,20 +69,20 @@ test-interface test-contracts test-e2e test-ops: test-%: install
 	scripts/with-broker.sh $(PYTEST) tests/$* -q
 
 lint: install
-	$(BIN)/ruff check common tools services tests scripts benchmarks
-	$(BIN)/ruff format --check common tools services tests scripts benchmarks
+	$(BIN)/ruff check common tools services tests scripts benchmarks web/gateway
+	$(BIN)/ruff format --check common tools services tests scripts benchmarks web/gateway
 	# Domain rules and every handlers module are typed (CONVENTIONS.md).
 	$(BIN)/mypy --ignore-missing-imports services/*/wuying_*/domain services/*/wuying_*/handlers* \
 	  common/wuying_common/calendar.py common/wuying_common/rules.py
 
 format: install
-	$(BIN)/ruff check --fix common tools services tests scripts benchmarks
-	$(BIN)/ruff format common tools services tests scripts benchmarks
+	$(BIN)/ruff check --fix common tools services tests scripts benchmarks web/gateway
+	$(BIN)/ruff format common tools services tests scripts benchmarks web/gateway
 
 contracts: install
 	$(BIN)/python scripts/contracts.py write contracts
 
-bench: install
+bench: install system-tools web
 	scripts/with-broker.sh $(BIN)/python -m benchmarks
 
 deploy-check: install

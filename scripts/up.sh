@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN=.run
 BIN=.venv/bin
-declare -A PORTS=([intake]=8001 [risk]=8002 [warning]=8003 [inspection]=8004 [archive]=8005 [partners]=8006)
+declare -A PORTS=([intake]=8001 [risk]=8002 [warning]=8003 [inspection]=8004 [archive]=8005 [partners]=8006 \
+                  [gateway-console]=8000 [gateway-portal]=8080)
 declare -A CLASSES=([intake]=IntakeService [risk]=RiskService [warning]=WarningService [inspection]=InspectionService [archive]=ArchiveService [partners]=PartnersService)
 SERVICES=(archive risk warning inspection intake partners)
 
@@ -25,7 +26,7 @@ alive() { [ -f "$RUN/pids/$1.pid" ] && kill -0 "$(cat "$RUN/pids/$1.pid")" 2>/de
 
 status() {
   scripts/broker.sh status
-  for svc in "${SERVICES[@]}"; do
+  for svc in "${SERVICES[@]}" gateway-console gateway-portal; do
     port="${PORTS[$svc]}"
     if alive "$svc"; then
       health=$(http_get "http://127.0.0.1:$port/health" || true)
@@ -67,6 +68,9 @@ set -a; . "$RUN/secrets.env"; set +a
 "$BIN/python" scripts/partners.py --credentials "$RUN/partners.env" setup --demo > "$RUN/partners.txt"
 amqp_uri_of() { grep "^$1=" "$RUN/partners.env" | cut -d= -f2-; }
 
+# Behind the portal's gateway every reporter arrives from 127.0.0.1: intake rate-limits by the
+# gateway's daily-keyed hash of the client address instead (never the address itself).
+export INTAKE_CLIENT_ADDRESS_HEADER=X-Wuying-Client
 for svc in "${SERVICES[@]}"; do
   if alive "$svc"; then echo "$svc: already running"; continue; fi
   var="$(echo "$svc" | tr a-z A-Z)_HTTP_ADDRESS"
@@ -89,6 +93,24 @@ for svc in "${SERVICES[@]}"; do
 done
 echo "all five services and the partners republisher are healthy"
 
+# The front ends (make up builds them first): one origin each, routing /api/<service>/ to the
+# services. The console's development sign-in is enabled here, and only here.
+for app in console portal; do
+  svc="gateway-$app"
+  if alive "$svc"; then echo "$svc: already running"; continue; fi
+  dev=""; [ "$app" = console ] && dev=1
+  WUYING_DEV_SIGNIN=$dev nohup "$BIN/wuying-gateway" "$app" --listen "127.0.0.1:${PORTS[$svc]}" \
+    > "$RUN/logs/$svc.log" 2>&1 &
+  echo $! > "$RUN/pids/$svc.pid"
+done
+for svc in gateway-console gateway-portal; do
+  for i in $(seq 1 60); do
+    http_get "http://127.0.0.1:${PORTS[$svc]}/health" >/dev/null && break
+    alive "$svc" || { echo "$svc failed to start; see $RUN/logs/$svc.log"; tail -20 "$RUN/logs/$svc.log"; exit 1; }
+    sleep 0.5
+  done
+done
+
 "$BIN/wuying" demo load
 echo
 echo "演示场景 (demo scenario):"
@@ -100,6 +122,8 @@ cat "$RUN/partners.txt"
 cat <<MSG
 
 Where to look:
+  控制台 console  http://127.0.0.1:8000   (开发登录: choose a role and a county)
+  门户 portal     http://127.0.0.1:8080   (the public: report, follow up, the library)
   APIs        http://127.0.0.1:8001..8005/api/v1/…   (OpenAPI at /openapi.json on each)
   partners    http://127.0.0.1:8006/health, /metrics (republisher); guide: docs/partners.md
   metrics     http://127.0.0.1:800N/metrics
