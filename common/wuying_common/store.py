@@ -260,6 +260,10 @@ class StoreProvider(DependencyProvider):
             config.get("MONGODB_DATABASE_SUFFIX") or ""
         )
         mode = connect_store(self.alias, db_name, uri)
+        # A Document caches its collection object: forget one cached under an earlier
+        # connection of this alias (several containers in one process, as in tests).
+        for document in self.store_cls.documents:
+            document._collection = None
         self.store = self.store_cls(self.alias, mode)
         self.store.ensure_indexes()
 
