@@ -19,7 +19,7 @@ from .clock import rfc3339
 SPEC_VERSION = "1.0"
 DATA_CONTENT_TYPE = "application/json"
 SCHEMA_BASE = "https://schemas.wuying.local/events"
-COUNTY_CODE = validate.Regexp(r"^\d{6}$", error="必须是六位行政区划代码 (GB/T 2260)")
+COUNTY_CODE = validate.Regexp(r"^[0-9]{6}$", error="必须是六位行政区划代码 (GB/T 2260)")
 
 # Field names that would carry a reporter's identity or a secret. No event schema may declare
 # them (DESIGN.md §3: events never carry a reporter's identity).
