@@ -1,13 +1,16 @@
 """Archive as a real nameko container on the real local RabbitMQ."""
 
+import json
 import uuid
 
+import pytest
 from kombu import Connection
 from marshmallow import Schema, fields
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_waiter
 
 from wuying_archive.service import ArchiveService
+from wuying_common.access import rule_for
 from wuying_common.consumers import DEAD_LETTER_QUEUE
 from wuying_common.events import build_event, registry
 from wuying_common.outbox import OutboxRelay
@@ -243,3 +246,154 @@ def test_search_pages_inside_the_tokens_counties_and_a_file_is_verified_on_deman
     check = web_session.get("/api/v1/officials/off-1/file/verification", headers=headers)
     assert check.status_code == 200, check.text
     assert check.json()["intact"] is True
+
+
+# -- issue 10 item 7 and issue 11, over the broker -----------------------------------------------------
+def envelope(source, name, data, county="130402"):
+    """A CloudEvents envelope as another service's relay publishes it."""
+    return {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": f"/wuying/{source}",
+        "type": f"wuying.{source}.{name}.v1",
+        "time": "2026-11-20T02:00:00Z",
+        "subject": "test/1",
+        "datacontenttype": "application/json",
+        "dataschema": f"https://schemas.wuying.local/events/wuying.{source}.{name}.v1.json",
+        "county": county,
+        "data": data,
+    }
+
+
+def test_warnings_newer_events_and_the_calendar_reach_the_archive(
+    container_factory, service_config, web_session, token, publish_event
+):
+    """Issue 10/8 wiring: warning.superseded and organisational handling land in the file in Chinese;
+    calendar.year_loaded is stored by key."""
+    container = container_factory(ArchiveService, service_config)
+    container.start()
+    with ServiceRpcProxy("archive", service_config) as archive:
+        archive.register([], [OFFICIAL])
+    superseded = envelope(
+        "warning",
+        "warning.superseded",
+        {
+            "official_id": "off-1",
+            "warning_id": "w-1",
+            "colour": "blue",
+            "by_colour": "yellow",
+            "reason": "answer_overdue",
+        },
+    )
+    with entrypoint_waiter(container, "on_warning_superseded", timeout=10) as result:
+        publish_event(service_config, "warning", "warning.superseded", superseded)
+    assert result.get() == "processed"
+    year = {"year": 2027, "source": "国办发明电", "holidays": ["2027-01-01"], "workdays": []}
+    with entrypoint_waiter(container, "on_calendar_year_loaded", timeout=10) as result:
+        publish_event(
+            service_config, "warning", "calendar.year_loaded", envelope("warning", "calendar.year_loaded", year)
+        )
+    assert result.get() == "processed"
+    body = web_session.get("/api/v1/officials/off-1/file", headers={"Authorization": token("archive_keeper")}).json()
+    summaries = [e["summary"] for e in body["entries"]]
+    assert any(
+        s.startswith("预警被更高等级预警取代：蓝色预警由黄色预警取代（逾期未答复）") for s in summaries
+    ), summaries
+    assert container.dependencies  # the stored year is what a replica's refresh reads:
+    refreshed = [d for d in container.extensions if type(d).__name__ == "ArchiveCalendar"][0].calendar
+    assert refreshed.is_working_day(__import__("datetime").date(2027, 1, 1)) == (False, False)
+
+
+def test_the_portrait_and_its_pdf_are_for_archive_roles_never_cached_and_audited(
+    container_factory, service_config, web_session, token
+):
+    container_factory(ArchiveService, service_config).start()
+    with ServiceRpcProxy("archive", service_config) as archive:
+        archive.register([], [OFFICIAL])
+    keeper = {"Authorization": token("archive_keeper", subject="keeper-9")}
+    view = web_session.get("/api/v1/officials/off-1/portrait", headers=keeper)
+    assert view.status_code == 200, view.text
+    assert view.json()["official"]["name"] == "张伟" and view.json()["extras"]["credit"]["score"] == 100
+    pdf = web_session.get("/api/v1/officials/off-1/report.pdf?purpose=任前审核", headers=keeper)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert (pdf.headers["Content-Type"], pdf.headers["Cache-Control"]) == ("application/pdf", "no-store")
+    refused = web_session.get("/api/v1/officials/off-1/portrait", headers={"Authorization": token("warning_officer")})
+    assert refused.status_code == 403
+    log = web_session.get("/api/v1/access-log?subject=off-1", headers={"Authorization": token("auditor")}).json()
+    assert [(e["action"], e["by"]) for e in log] == [("report.pdf", "keeper-9"), ("portrait.read", "keeper-9")]
+    assert log[0]["purpose"] == "任前审核"
+
+
+@pytest.mark.skipif(
+    rule_for("archive", "create_review") is None or rule_for("archive", "review_report_pdf") is None,
+    reason="the review routes are not in common/wuying_common/access.py's matrix yet (asked of the lead)",
+)
+def test_a_review_without_a_purpose_is_refused_and_unknown_people_are_listed_back(
+    container_factory, service_config, web_session, token
+):
+    container_factory(ArchiveService, service_config).start()
+    with ServiceRpcProxy("archive", service_config) as archive:
+        archive.register([], [OFFICIAL])
+    keeper = {"Authorization": token("archive_keeper")}
+    refused = web_session.post("/api/v1/reviews", json={"people": ["张伟"]}, headers=keeper)
+    assert refused.status_code == 400
+    assert "purpose" in refused.json()["error"]["fields"]
+    made = web_session.post(
+        "/api/v1/reviews", json={"people": ["张伟", "李四"], "purpose": "干部选拔任用征求意见"}, headers=keeper
+    )
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert (body["state"], body["total"], body["progress"]) == ("done", 1, 1.0)
+    assert [(u["input"], u["reason"]) for u in body["unknown"]] == [("李四", "not_found")]
+    rows = web_session.get(f"/api/v1/reviews/{body['id']}/rows", headers=keeper).json()["rows"]
+    assert rows[0]["official_id"] == "off-1" and rows[0]["conclusion_zh"].startswith("审核期间未发现")
+    pdf = web_session.get(f"/api/v1/reviews/{body['id']}/report.pdf", headers=keeper)
+    assert pdf.status_code == 200 and pdf.headers["Cache-Control"] == "no-store"
+
+
+def test_signed_checkpoints_are_kept_by_another_party_and_prove_the_export(
+    container_factory, service_config, web_session, token, tmp_path
+):
+    """Issue 11 item 6, end to end: the file's entry, a checkpoint signed and published, a keeper
+    outside the archive keeps it, the auditor exports the files and the verifier proves them."""
+    from wuying_archive import keeper, verifier
+    from wuying_archive.domain.checkpoints import Signer
+
+    signer = Signer.generate()
+    config = dict(service_config, CHECKPOINT_KEY=signer.private_pem())
+    container = container_factory(ArchiveService, config)
+    container.start()
+    kept_file = tmp_path / "checkpoints.jsonl"
+    keeper.keep(config["AMQP_URI"], "audit-office", kept_file, limit=0)  # declare and bind its queue
+    with entrypoint_waiter(container, "on_official_changed", timeout=10):
+        with ServiceRpcProxy("archive", config) as archive:
+            archive.register([], [OFFICIAL])
+    signed = web_session.post("/api/v1/checkpoints", headers={"Authorization": token("operator")})
+    assert signed.status_code == 200, signed.text
+    assert (signed.json()["signed"], signed.json()["files"]) == (1, 1)
+    assert keeper.keep(config["AMQP_URI"], "audit-office", kept_file, limit=1, timeout=10) == 1
+    auditor = {"Authorization": token("auditor")}
+    assert web_session.get("/api/v1/audit/export?county=130402", headers=auditor).status_code == 400  # purpose
+    export = web_session.get("/api/v1/audit/export?county=130402&purpose=年度审计", headers=auditor)
+    assert export.status_code == 200 and export.headers["Content-Type"].startswith("application/x-ndjson")
+    lines = [json.loads(line) for line in export.text.splitlines()]
+    checkpoints = [json.loads(line) for line in kept_file.read_text().splitlines()]
+    assert verifier.verify(lines, checkpoints, [signer.public_key]).ok
+    assert not verifier.verify(lines[:-1] if len(lines) > 1 else [], checkpoints, [signer.public_key]).ok
+
+
+def test_a_red_warning_sends_the_integrity_credit_to_risk(
+    container_factory, service_config, event_listener, publish_event
+):
+    """Issue 11 item 4: archive.integrity_credit_changed v1 with official_id, county, score, factors."""
+    container = container_factory(ArchiveService, service_config)
+    container.start()
+    with ServiceRpcProxy("archive", service_config) as archive:
+        archive.register([], [OFFICIAL])
+    listener, seen = event_listener(service_config, "archive", "archive.integrity_credit_changed")
+    issued = envelope("warning", "warning.issued", {"official_id": "off-1", "warning_id": "w-9", "colour": "red"})
+    with entrypoint_waiter(listener, "on", timeout=10):
+        publish_event(service_config, "warning", "warning.issued", issued)
+    data = seen[0]["data"]
+    assert (data["official_id"], data["county"], data["score"]) == ("off-1", "130402", 80)
+    assert data["factors"][0]["code"] == "warnings"

@@ -1,12 +1,30 @@
 """Providers of the archive service."""
 
+import logging
+
 from nameko.extensions import DependencyProvider
 
+from wuying_common.calendar import WorkingDayCalendar
+from wuying_common.metrics import service_metrics
 from wuying_common.outbox import OutboxRelay
 from wuying_common.store import StoreProvider
 
+from .domain.checkpoints import Signer
 from .domain.conditions import ConditionRules, condition_rules
-from .persistence import ALIAS, ArchiveStore, Official, Reminder
+from .persistence import (
+    ALIAS,
+    ArchiveStore,
+    Checkpoint,
+    Dossier,
+    Draw,
+    Inquiry,
+    Official,
+    Reminder,
+    ReportCheck,
+    SupervisionRecord,
+)
+
+log = logging.getLogger(__name__)
 
 
 def archive_store() -> StoreProvider:
@@ -14,7 +32,7 @@ def archive_store() -> StoreProvider:
 
 
 def archive_outbox() -> OutboxRelay:
-    return OutboxRelay(Official, Reminder)
+    return OutboxRelay(Official, Reminder, Dossier, Checkpoint, Draw, ReportCheck, Inquiry, SupervisionRecord)
 
 
 class ConditionRulesProvider(DependencyProvider):
@@ -26,3 +44,42 @@ class ConditionRulesProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx) -> ConditionRules:
         return self.rules
+
+
+class ArchiveCalendar(DependencyProvider):
+    """The official working-day calendar: the ``chinese-calendar`` years, plus the years loaded for
+    the province (``calendar.year_loaded``), read from the store at start-up and by the refresh
+    timer. No directory of year files is read. Provisional results count in
+    ``wuying_archive_calendar_provisional_total``."""
+
+    def setup(self) -> None:
+        metrics = service_metrics(self.container)
+        self.calendar = WorkingDayCalendar.official(
+            None, on_provisional=lambda year: metrics.calendar_provisional.labels(str(year)).inc()
+        )
+
+    def start(self) -> None:
+        store = next((d.store for d in self.container.dependencies if isinstance(d, StoreProvider)), None)
+        if store is not None:
+            from .handlers.calendar import refresh_calendar
+
+            refresh_calendar(store, self.calendar)
+
+    def get_dependency(self, worker_ctx) -> WorkingDayCalendar:
+        return self.calendar
+
+
+class CheckpointKey(DependencyProvider):
+    """The Ed25519 key that signs checkpoints (``CHECKPOINT_KEY``: PEM or base64 seed, a secret
+    from the environment). Without one, no checkpoint is signed and the service says so loudly;
+    a malformed one stops the service at start-up."""
+
+    def setup(self) -> None:
+        self.signer = Signer.from_config(self.container.config.get("CHECKPOINT_KEY") or None)
+        if self.signer is None:
+            log.warning("CHECKPOINT_KEY is not set: archive signs NO checkpoints; files are not provable")
+        else:
+            log.info("checkpoints are signed with key %s", self.signer.key_id)
+
+    def get_dependency(self, worker_ctx) -> Signer | None:
+        return self.signer

@@ -27,3 +27,27 @@ class ReminderNotFound(NotFound):
 class RecordNotFound(NotFound):
     code = "record_not_found"
     message = "未找到该条家庭成员或利益关联记录"
+
+
+@deserialize_to_instance
+class DrawNotFound(NotFound):
+    code = "draw_not_found"
+    message = "未找到该随机抽取"
+
+
+@deserialize_to_instance
+class ReportCheckNotFound(NotFound):
+    code = "report_check_not_found"
+    message = "未找到该个人有关事项核查"
+
+
+@deserialize_to_instance
+class InquiryNotFound(NotFound):
+    code = "inquiry_not_found"
+    message = "未找到该谈话函询"
+
+
+@deserialize_to_instance
+class ReviewNotFound(NotFound):
+    code = "review_not_found"
+    message = "未找到该廉政审核"

@@ -13,11 +13,13 @@ from datetime import date, datetime
 
 from mongoengine import (
     BooleanField,
+    DateField,
     DateTimeField,
     DictField,
     Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
+    FloatField,
     IntField,
     ListField,
     StringField,
@@ -143,10 +145,15 @@ class MatterDoc(EmbeddedDocument):
     decided_on = StringField(default="")
     ended_on = StringField(null=True)
     note = StringField(default="")
+    entered_at = DateTimeField(null=True)  # when the archive recorded it (a report "as of" reads it)
+    ref = StringField(default="")  # the check or inquiry that wrote it (written once per ref)
+    grade = StringField(default="")  # assessment: excellent, competent, basically_competent, incompetent
+    satisfaction = IntField(default=0)  # 民主测评 satisfaction, percent
 
     FIELDS = (
         "id kind source recorded_on name relative_of settled_abroad country foreign_status holder company role "
-        "within_remit paid pay_yuan approved year on_time check_result sanction decided_on ended_on note"
+        "within_remit paid pay_yuan approved year on_time check_result sanction decided_on ended_on note entered_at "
+        "ref grade satisfaction"
     ).split()
 
     def to_domain(self) -> MatterRecord:
@@ -158,24 +165,27 @@ class SignalDoc(EmbeddedDocument):
     kind = StringField(required=True)
     on = StringField(required=True)
     ref = StringField(default="")
+    detail = StringField(default="")
 
     def to_domain(self) -> Signal:
-        return Signal(self.event_id, self.kind, self.on, self.ref)
+        return Signal(self.event_id, self.kind, self.on, self.ref, self.detail or "")
 
 
-class Dossier(VersionedDocument):
+class Dossier(OutboxDocument):
     """What the conditions read beyond the registry, one per official (``_id`` the official id):
     family and interests, personal-matters reports and sanctions (``records``, archive roles only,
     never on an event), facts learnt from events (``signals``, idempotent on the event id), and
     per condition the last reminder round and the evidence it covered (``hits``)."""
 
-    meta = {"db_alias": ALIAS, "collection": "dossiers"}
+    meta = {"db_alias": ALIAS, "collection": "dossiers", "indexes": ["outbox_pending"]}
+    subject_kind = "official"
     id = StringField(primary_key=True)
     county = StringField(required=True)
     records = ListField(EmbeddedDocumentField(MatterDoc))
     next_record = IntField(default=1)
     signals = ListField(EmbeddedDocumentField(SignalDoc))
     hits = DictField()  # code -> {"round": n, "evidence": [...], "reminder_id": ...}
+    credit = DictField()  # the integrity credit last sent to risk: score, level, factors, rule_version
 
     def matter_records(self) -> tuple[MatterRecord, ...]:
         return tuple(r.to_domain() for r in self.records)
@@ -203,7 +213,16 @@ class Reminder(OutboxDocument):
     meta = {
         "db_alias": ALIAS,
         "collection": "reminders",
-        "indexes": ["official_id", "county", "state", "condition_code", "escalate_on", "department", "outbox_pending"],
+        "indexes": [
+            "official_id",
+            "county",
+            "state",
+            "condition_code",
+            "escalate_on",
+            "department",
+            "outbox_pending",
+            "due_provisional",
+        ],
     }
     subject_kind = "reminder"
     id = StringField(primary_key=True)
@@ -240,6 +259,19 @@ class SweepRun(Document):
     evaluated = IntField(default=0)
     reminders = IntField(default=0)
     finished_at = DateTimeField(null=True)
+
+
+class CalendarYear(Document):
+    """A year's official holiday arrangement as loaded for the province (``calendar.year_loaded``
+    from warning), by year: every replica refreshes its calendar from this small collection."""
+
+    meta = {"db_alias": ALIAS, "collection": "calendar_years"}
+    id = IntField(primary_key=True)  # the year
+    holidays = ListField(DateField())
+    workdays = ListField(DateField())
+    source = StringField(default="")
+    event_id = StringField()  # the event it was loaded from (idempotency)
+    loaded_at = DateTimeField(required=True)
 
 
 class FileEntry(Document):
@@ -307,13 +339,239 @@ class FileHead(Document):
     behind the entries (an appender stopped between its writes), never run ahead of them.
     """
 
-    meta = {"db_alias": ALIAS, "collection": "file_heads"}
+    meta = {"db_alias": ALIAS, "collection": "file_heads", "indexes": ["pending"]}
     id = StringField(primary_key=True)
     subject_kind = StringField(required=True)
     subject_id = StringField(required=True)
     county = StringField(required=True)
     seq = IntField(required=True, min_value=1)
     hash = StringField(required=True)
+    #: moved since the last signed checkpoint (set by every append, in the same write)
+    pending = BooleanField(default=True)
+    #: what the last checkpoint signed of this file; the next one only extends it
+    signed_seq = IntField(default=0)
+    signed_hash = StringField(default=GENESIS_HASH)
+    #: the entries do not extend what was signed: never signed again, alerted
+    broken = BooleanField(default=False)
+
+
+class Checkpoint(OutboxDocument):
+    """A signed checkpoint of one county's files (``domain.checkpoints``); ``_id``
+    ``<county>/<number>``, written with its ``archive.checkpoint_signed`` in one write."""
+
+    meta = {"db_alias": ALIAS, "collection": "checkpoints", "indexes": ["county", "outbox_pending"]}
+    subject_kind = "checkpoint"
+    id = StringField(primary_key=True)
+    county = StringField(required=True, regex=r"^\d{6}$")
+    number = IntField(required=True, min_value=1)
+    issued_at = StringField(required=True)
+    key_id = StringField(required=True)
+    prev_hash = StringField(required=True)
+    leaves = ListField(DictField())
+    hash = StringField(required=True)
+    signature = StringField(required=True)
+
+    def body(self) -> dict:
+        return {
+            "county": self.county,
+            "number": self.number,
+            "issued_at": self.issued_at,
+            "key_id": self.key_id,
+            "prev_hash": self.prev_hash,
+            "leaves": list(self.leaves),
+        }
+
+
+class Draw(OutboxDocument):
+    """A reproducible draw (``domain.supervision``): committed (seed hash and population digest
+    published), then drawn with public entropy (seed revealed). ``_id``
+    ``<purpose>/<commission>/<period>``: one spot check per commission per year."""
+
+    meta = {"db_alias": ALIAS, "collection": "draws", "indexes": ["county", "outbox_pending"]}
+    subject_kind = "draw"
+    id = StringField(primary_key=True)
+    purpose = StringField(required=True)
+    county = StringField(required=True, regex=r"^\d{6}$")  # the commission's division code
+    period = StringField(required=True)
+    ratio = FloatField(required=True)
+    rule_version = StringField(required=True)
+    source = StringField(default="")
+    population = ListField(StringField())
+    population_digest = StringField(required=True)
+    commitment = StringField(required=True)
+    seed = StringField(required=True)  # hidden until drawn
+    committed_by = StringField(required=True)
+    committed_at = DateTimeField(required=True)
+    public_entropy = StringField(null=True)
+    drawn_by = StringField(null=True)
+    drawn_at = DateTimeField(null=True)
+    selected = ListField(StringField())
+    mandatory = DictField()  # id -> [reasons] beyond the random sample
+    state = StringField(required=True, default="committed")
+
+
+class TrailStep(EmbeddedDocument):
+    step = StringField(required=True)
+    by = StringField(required=True)
+    at = DateTimeField(required=True)
+    note = StringField(default="")
+
+
+class ReportCheck(OutboxDocument):
+    """A check of one official's personal-matters report for one year (000/D); ``_id``
+    ``<official>/<year>``: random or mandatory, the reasons accumulate, tracked to closure."""
+
+    meta = {"db_alias": ALIAS, "collection": "report_checks", "indexes": ["county", "year", "state", "outbox_pending"]}
+    subject_kind = "report_check"
+    id = StringField(primary_key=True)
+    official_id = StringField(required=True)
+    county = StringField(required=True, regex=r"^\d{6}$")
+    year = IntField(required=True)
+    reasons = ListField(StringField())
+    draw_id = StringField(null=True)
+    state = StringField(required=True, default="open")
+    result = StringField(null=True)
+    serious = BooleanField(default=False)
+    other_violation = BooleanField(default=False)
+    record_id = StringField(null=True)  # the report_check record it wrote in the dossier
+    clue_id = StringField(null=True)
+    opened_on = StringField(required=True)
+    closed_on = StringField(null=True)
+    trail = ListField(EmbeddedDocumentField(TrailStep))
+
+
+class InquiryTally(VersionedDocument):
+    """The inquiries of one person in one year (``_id`` ``<official>/<year>``): the cap is read
+    here by key, never counted; ``events`` makes an inquiry ordered by an event idempotent."""
+
+    meta = {"db_alias": ALIAS, "collection": "inquiry_tallies"}
+    id = StringField(primary_key=True)
+    inquiries = ListField(StringField())
+    events = ListField(StringField())
+
+
+class Inquiry(OutboxDocument):
+    """A talk or letter inquiry (谈话函询, 001 黑龙江); ``_id`` ``<official>/<year>/<n>``."""
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "inquiries",
+        "indexes": ["official_id", "county", "state", "sample_draw", "outbox_pending"],
+    }
+    subject_kind = "inquiry"
+    id = StringField(primary_key=True)
+    official_id = StringField(required=True)
+    county = StringField(required=True, regex=r"^\d{6}$")
+    year = IntField(required=True)
+    n = IntField(required=True, min_value=1)
+    kind = StringField(required=True)
+    ordered_by = StringField(required=True)
+    ref = StringField(default="")
+    reason = StringField(default="")
+    opened_by = StringField(required=True)
+    opened_on = StringField(required=True)
+    approved_by = StringField(null=True)
+    state = StringField(required=True)
+    answered_on = StringField(null=True)
+    answer = StringField(default="")
+    sample_draw = StringField(null=True)
+    sampled = BooleanField(default=False)
+    method = StringField(null=True)
+    verification = StringField(null=True)  # truthful | concealed
+    record_id = StringField(null=True)
+    clue_id = StringField(null=True)
+    closed_on = StringField(null=True)
+    trail = ListField(EmbeddedDocumentField(TrailStep))
+
+
+class Review(VersionedDocument):
+    """A one-click integrity review (廉政审核, 004/4) of a list of people over a date range, as of a
+    stated time; the request itself is its audit record (requester, purpose, when). Its people
+    and results are kept in ``ReviewPage`` documents; ``done`` is the progress."""
+
+    meta = {"db_alias": ALIAS, "collection": "reviews", "indexes": ["state", "requester", "county"]}
+    id = StringField(primary_key=True)
+    requester = StringField(required=True)
+    roles = ListField(StringField())
+    purpose = StringField(required=True)
+    county = StringField(default="")
+    counties = ListField(StringField())
+    requested_at = DateTimeField(required=True)
+    as_of = DateTimeField(required=True)
+    date_from = StringField(null=True)
+    date_to = StringField(null=True)
+    unit_id = StringField(null=True)
+    total = IntField(default=0)
+    pages = IntField(default=0)
+    done = IntField(default=0)
+    done_pages = IntField(default=0)
+    with_findings = IntField(default=0)
+    pending_items = IntField(default=0)
+    unknown = ListField(DictField())  # [{"input", "reason", "candidates"}]: listed back, never dropped
+    state = StringField(required=True, default="queued")
+    finished_at = DateTimeField(null=True)
+
+
+class ReviewPage(Document):
+    """A page of a review (``_id`` ``<review>/<n>``): its people, then their rows once computed."""
+
+    meta = {"db_alias": ALIAS, "collection": "review_pages"}
+    id = StringField(primary_key=True)
+    review_id = StringField(required=True)
+    n = IntField(required=True)
+    official_ids = ListField(StringField())
+    rows = ListField(DictField(), null=True)
+
+
+class SupervisionRecord(OutboxDocument):
+    """A pledge, a home visit, a supervision talk, a lecture or a special supervisor's report
+    (``domain.records``); ``_id`` a fresh id. Its content stays here (archive roles); the file gets
+    an ``archive.supervision_recorded`` with the content's digest."""
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "supervision_records",
+        "indexes": [("subject_kind", "subject_id"), "kind", "county", "on", "details.supervisor_id", "outbox_pending"],
+    }
+    id = StringField(primary_key=True)
+    subject_kind = StringField(required=True, choices=("official", "unit"))
+    subject_id = StringField(required=True)
+    county = StringField(required=True, regex=r"^\d{6}$")
+    kind = StringField(required=True)
+    on = StringField(required=True)
+    details = DictField()
+    by = StringField(required=True)
+    entered_at = DateTimeField(required=True)
+    state = StringField(default="recorded")
+    trail = ListField(EmbeddedDocumentField(TrailStep))
+
+    @property
+    def event_subject(self) -> str:
+        return f"record/{self.pk}"
+
+
+class Supervisor(VersionedDocument):
+    """A special supervisor (特邀监督员, 000/H) and the appointment."""
+
+    meta = {"db_alias": ALIAS, "collection": "supervisors", "indexes": ["county"]}
+    id = StringField(primary_key=True)
+    name = StringField(required=True)
+    county = StringField(required=True, regex=r"^\d{6}$")
+    appointed_on = StringField(required=True)
+    term_to = StringField(null=True)
+    letter_no = StringField(default="")
+    scope = ListField(StringField())
+    ended_on = StringField(null=True)
+
+
+class CheckpointChain(VersionedDocument):
+    """Where a county's checkpoints end: ``_id`` the county, the last number and hash."""
+
+    meta = {"db_alias": ALIAS, "collection": "checkpoint_chains"}
+    id = StringField(primary_key=True)
+    number = IntField(default=0)
+    hash = StringField(default=GENESIS_HASH)
+    issued_at = StringField(default="")
 
 
 class RecordedEvent(Document):
@@ -325,6 +583,21 @@ class RecordedEvent(Document):
     subject_kind = StringField(required=True)
     subject_id = StringField(required=True)
     seq = IntField(required=True, min_value=1)
+
+
+class AccessLog(Document):
+    """Who read what, and why (每次查阅留痕): one append-only document per read of a portrait, a
+    personal report, a review or an export; ``_id`` a fresh id. Never updated, never deleted."""
+
+    meta = {"db_alias": ALIAS, "collection": "access_log", "indexes": ["subject", "by", "county", "at"]}
+    id = StringField(primary_key=True)
+    at = DateTimeField(required=True)
+    by = StringField(required=True)
+    roles = ListField(StringField())
+    action = StringField(required=True)
+    subject = StringField(required=True)
+    county = StringField(default="")
+    purpose = StringField(default="")
 
 
 class FileChain:
@@ -485,7 +758,28 @@ def _county_q(scopes: Iterable[str]) -> Q:
 
 
 class ArchiveStore(FileChain, Store):
-    documents = (Unit, Official, FileEntry, FileHead, RecordedEvent, Dossier, Reminder, SweepRun)
+    documents = (
+        Unit,
+        Official,
+        FileEntry,
+        FileHead,
+        RecordedEvent,
+        Dossier,
+        Reminder,
+        SweepRun,
+        CalendarYear,
+        AccessLog,
+        Checkpoint,
+        CheckpointChain,
+        Draw,
+        ReportCheck,
+        InquiryTally,
+        Inquiry,
+        Review,
+        ReviewPage,
+        SupervisionRecord,
+        Supervisor,
+    )
 
     def officials(self, county: str | None = None, name: str | None = None, limit: int = 100) -> list[Official]:
         """A bounded list for people (indexed on MongoDB; a scan on the embedded store)."""
@@ -665,6 +959,172 @@ class ArchiveStore(FileChain, Store):
         by due date)."""
         return list(Reminder.objects(escalate_on__lt=today.isoformat()).order_by("escalate_on", "id").limit(limit))
 
+    def provisional_reminders(self, after: str = "", limit: int = 500) -> list[Reminder]:
+        """Open reminders whose deadline was counted on a year not loaded (a loaded year recounts
+        them), by id after ``after``."""
+        query = Reminder.objects(due_provisional=True, state__ne="closed")
+        if after:
+            query = query(id__gt=after)
+        return list(query.order_by("id").limit(limit))
+
+    # -- signed checkpoints (the timer's scan of moved heads; by key otherwise) ---------------------
+    def pending_heads(self, limit: int = 5000) -> list[FileHead]:
+        """Heads moved since their last checkpoint (indexed on MongoDB; a scan on the embedded store)."""
+        return list(FileHead.objects(pending=True, broken__ne=True).order_by("id").limit(limit))
+
+    def mark_signed(self, leaves: Iterable[tuple[str, int, str]]) -> None:
+        """Record what a checkpoint signed; a head that moved meanwhile stays pending."""
+        for key, seq, digest in leaves:
+            FileHead.objects(pk=key, seq=seq).update_one(
+                set__pending=False, set__signed_seq=seq, set__signed_hash=digest
+            )
+
+    def mark_broken(self, key: str) -> None:
+        FileHead.objects(pk=key).update_one(set__broken=True)
+
+    def checkpoint_chains(self) -> list[CheckpointChain]:
+        """One per county that has files (a small collection, read whole by the timer)."""
+        return list(CheckpointChain.objects.order_by("id"))
+
+    def checkpoints(self, county: str, after: int = 0, limit: int = 100) -> list[Checkpoint]:
+        return list(Checkpoint.objects(county=county, number__gt=after).order_by("number").limit(limit))
+
+    def export_entries(self, counties: tuple[str, ...], after: str = "", limit: int = 1000) -> list[dict]:
+        """File entries in the counties, in ``_id`` order after ``after``, as stored (the auditor's
+        export: a scan by design)."""
+        q = _county_q(counties)
+        if after:
+            q &= Q(id__gt=after)
+        return list(FileEntry.objects(q).order_by("id").limit(limit).as_pymongo())
+
+    # -- supervision records (issue 11): lists for people, by key otherwise ----------------------------
+    def reporters(self, commission: str, year: int) -> list[str]:
+        """Officials inside ``commission`` with a personal-matters report for ``year`` (a draw's
+        population: a list for people, a scan on the embedded store)."""
+        q = _county_q((commission,)) & Q(records__match={"kind": "personal_report", "year": year})
+        return sorted(d["_id"] for d in Dossier.objects(q).only("id").as_pymongo())
+
+    def answered_undrawn_inquiries(self, commission: str, limit: int = 10000) -> list[str]:
+        """Answered inquiries inside ``commission`` not yet in a verification draw."""
+        q = _county_q((commission,)) & Q(answered_on__ne=None, sample_draw=None)
+        return sorted(d["_id"] for d in Inquiry.objects(q).only("id").limit(limit).as_pymongo())
+
+    def set_sample_draw(self, ids: list[str], draw_id: str, selected: set[str]) -> None:
+        for key in ids:
+            Inquiry.objects(pk=key, sample_draw=None).update_one(
+                set__sample_draw=draw_id, set__sampled=key in selected, inc__version=1
+            )
+
+    def report_checks(
+        self, counties: tuple[str, ...], *, year: int | None = None, state: str | None = None, limit: int = 200
+    ) -> list[ReportCheck]:
+        q = _county_q(counties)
+        if year:
+            q &= Q(year=year)
+        if state:
+            q &= Q(state=state)
+        return list(ReportCheck.objects(q).order_by("id").limit(limit))
+
+    def inquiries_of(self, official_id: str, limit: int = 200) -> list[Inquiry]:
+        return list(Inquiry.objects(official_id=official_id).order_by("id").limit(limit))
+
+    # -- the integrity review: raw reads by key, for a province's worth of people ------------------
+    def officials_named(self, names: Iterable[str]) -> dict[str, list[dict]]:
+        """name -> the stored officials of that name (raw). MongoDB answers ``$in`` on the indexed
+        name; mongomock's ``$in`` tests every document against the whole list (quadratic), so the
+        embedded store reads the names once and matches them in a set."""
+        wanted = set(names)
+        found: dict[str, list[dict]] = {}
+        collection = Official._get_collection()
+        fields = {"name": 1, "county": 1, "unit_id": 1, "post": 1}
+        if self.mode == "embedded":
+            cursor = collection.find({}, fields)
+            matches = (row for row in cursor if row.get("name") in wanted)
+            for row in matches:
+                found.setdefault(row["name"], []).append(row)
+            return found
+        for chunk in _chunks(sorted(wanted), 1000):
+            for row in collection.find({"name": {"$in": chunk}}, fields):
+                found.setdefault(row["name"], []).append(row)
+        return found
+
+    def unit_members(self, unit_id: str, limit: int = 20000) -> list[str]:
+        """Officials who held any post in the unit (a list for people)."""
+        rows = Official.objects(postings__unit_id=unit_id).only("id").order_by("id").limit(limit).as_pymongo()
+        return [r["_id"] for r in rows]
+
+    def review_material(self, ids: list[str]) -> tuple[dict, dict, dict]:
+        """For a page of a review, by key: the officials, their dossiers, and their files' entries
+        (file key -> entries), all in raw form."""
+        officials = self._rows_without(Official, ids, {"outbox": 0})
+        dossiers = self._rows_without(Dossier, ids, {"records": 1, "county": 1})
+        heads = self._rows_without(FileHead, [head_key("official", i) for i in ids], {"seq": 1})
+        keys = [
+            entry_key("official", key.split("/", 1)[1], n)
+            for key, row in heads.items()
+            for n in range(1, row["seq"] + 1)
+        ]
+        entries: dict[str, list[dict]] = {}
+        for row in self._rows_without(FileEntry, keys, {"outbox": 0}).values():
+            entries.setdefault(row["subject_id"], []).append(row)
+        return officials, dossiers, entries
+
+    @staticmethod
+    def _rows_without(cls, ids: list[str], projection: dict) -> dict[str, dict]:
+        collection = cls._get_collection()
+        found: dict[str, dict] = {}
+        for chunk in _chunks(ids):
+            for row in collection.find({"_id": {"$in": chunk}}, projection):
+                found[row["_id"]] = row
+        return found
+
+    def reviews_to_run(self, limit: int = 5) -> list[Review]:
+        return list(Review.objects(state__in=["queued", "running"]).order_by("requested_at").limit(limit))
+
+    # -- records in the file (issue 11 item 3): lists for people --------------------------------------
+    def records_of(self, subject_kind: str, subject_id: str, limit: int = 500) -> list[SupervisionRecord]:
+        query = SupervisionRecord.objects(subject_kind=subject_kind, subject_id=subject_id)
+        return list(query.order_by("on", "id").limit(limit))
+
+    def education_sessions(self, unit_id: str, year: int) -> list[SupervisionRecord]:
+        query = SupervisionRecord.objects(
+            subject_kind="unit", subject_id=unit_id, kind="education", on__gte=f"{year}-01-01", on__lte=f"{year}-12-31"
+        )
+        return list(query.order_by("on", "id").limit(1000))
+
+    def supervisors(self, counties: tuple[str, ...], limit: int = 500) -> list[Supervisor]:
+        return list(Supervisor.objects(_county_q(counties)).order_by("id").limit(limit))
+
+    def supervisor_reports(self, supervisor_id: str, limit: int = 500) -> list[SupervisionRecord]:
+        query = SupervisionRecord.objects(kind="supervisor_report", details__supervisor_id=supervisor_id)
+        return list(query.order_by("on", "id").limit(limit))
+
+    # -- who read what --------------------------------------------------------------------------
+    def log_access(self, entry: AccessLog) -> None:
+        self.add(entry)
+
+    def access_log(
+        self, counties: tuple[str, ...], *, subject: str | None = None, by: str | None = None, limit: int = 100
+    ) -> list[AccessLog]:
+        """The newest reads first (a list for people: indexed on MongoDB, a scan on the embedded store)."""
+        q = _county_q(counties)
+        if subject:
+            q &= Q(subject=subject)
+        if by:
+            q &= Q(by=by)
+        return list(AccessLog.objects(q).order_by("-at", "id").limit(limit))
+
+    # -- the province's calendar -------------------------------------------------------------
+    def calendar_year(self, year: int) -> CalendarYear | None:
+        return self.get(CalendarYear, year)
+
+    def calendar_years(self) -> list[CalendarYear]:
+        """Every loaded year (a handful of small documents: read whole by the refresh timer)."""
+        return list(CalendarYear.objects.order_by("id"))
+
+    def put_calendar_year(self, year: CalendarYear) -> None:
+        self.add_or_replace(year)
+
     def reminder_figures_rows(self, counties: tuple[str, ...]) -> list[tuple]:
         """(department, county, state, due_on, ever_overdue, result) of every reminder in
         ``counties``: the completion figures (a list for people)."""
@@ -735,6 +1195,6 @@ class ArchiveStore(FileChain, Store):
     @staticmethod
     def _move_head(subject: FileSubject, seq: int, digest: str) -> bool:
         moved = FileHead.objects(pk=head_key(subject.kind, subject.id), seq__lt=seq).update_one(
-            set__seq=seq, set__hash=digest
+            set__seq=seq, set__hash=digest, set__pending=True
         )
         return bool(moved)

@@ -8,19 +8,40 @@ from datetime import datetime
 from marshmallow import Schema, fields, validate
 
 from wuying_common.clock import naive_utc
-from wuying_common.events import COUNTY_CODE, build_event, registry
+from wuying_common.events import COUNTY_CODE, ConsumedEventData, build_event, registry
 
 from .domain.conditions import condition_rules
 from .domain.matters import (
     CHECK_RESULTS_ZH,
     FOREIGN_STATUSES_ZH,
+    GRADES_ZH,
     KINDS_ZH,
     SANCTION_MONTHS,
     SANCTIONS_ZH,
     SOURCES_ZH,
 )
 from .domain.personnel import CHANGES_ZH, STATUSES, STATUSES_ZH
+from .domain.records import (
+    HOME_VISIT_FIELDS_ZH,
+    LECTURER_ROLES_ZH,
+    ROUTES_ZH,
+    SUPERVISOR_STEPS,
+    SUPERVISOR_STEPS_ZH,
+)
 from .domain.reminders import DEPARTMENTS_ZH, RESULTS_ZH, STATES_ZH
+from .domain.supervision import (
+    CHECK_STATES_ZH,
+    DRAW_PURPOSES_ZH,
+    INQUIRY_KINDS_ZH,
+    INQUIRY_STATES_ZH,
+    MANDATORY_REASONS_ZH,
+    ORDERED_BY_ZH,
+    RECORD_KINDS_ZH,
+    RECORD_STEPS_ZH,
+    RESULTS_OF_RECORDS_ZH,
+    VERIFY_METHODS_ZH,
+    VERIFY_RESULTS_ZH,
+)
 from .domain.tags import vocabulary
 
 SERVICE = "archive"
@@ -107,6 +128,152 @@ REMINDER_CLOSED = registry.register(
 )
 
 
+class CheckpointLeafSchema(Schema):
+    file = fields.String(required=True, metadata={"description": "<kind>/<subject_id>"})
+    seq = fields.Integer(required=True)
+    hash = fields.String(required=True)
+
+
+class CheckpointSignedV1Schema(Schema):
+    """档案签名检查点: the heads of the county's files that changed since the previous checkpoint,
+    chained to it by ``prev_hash`` and signed with Ed25519 (``signature`` over the canonical JSON of
+    county, number, issued_at, key_id, prev_hash and leaves). Keep every one: with an export of the
+    files, ``python -m wuying_archive.verifier`` proves no entry was changed, removed or reordered."""
+
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    number = fields.Integer(required=True, metadata={"description": "1, 2, 3 … per county, no gaps"})
+    issued_at = fields.String(required=True)
+    key_id = fields.String(required=True, metadata={"description": "SHA-256 of the raw public key, 16 hex"})
+    prev_hash = fields.String(required=True)
+    leaves = fields.List(fields.Nested(CheckpointLeafSchema), required=True)
+    files = fields.Integer(required=True)
+    hash = fields.String(required=True, metadata={"description": "SHA-256 of the signed body"})
+    signature = fields.String(required=True, metadata={"description": "Ed25519, base64"})
+
+
+CHECKPOINT_SIGNED = registry.register(
+    SERVICE,
+    "archive.checkpoint_signed",
+    1,
+    CheckpointSignedV1Schema,
+    "A signed checkpoint of a county's integrity files (档案签名检查点); keep it to prove the files later.",
+)
+
+
+class DrawCommittedV1Schema(Schema):
+    """随机抽取承诺: before a draw, the SHA-256 of its seed and the digest of its frozen population."""
+
+    draw_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    purpose = fields.String(required=True, validate=validate.OneOf(["report_spot_check", "inquiry_verification"]))
+    period = fields.String(required=True)
+    ratio = fields.Float(required=True)
+    rule_version = fields.String(required=True)
+    population_size = fields.Integer(required=True)
+    population_digest = fields.String(
+        required=True, metadata={"description": "SHA-256 of the sorted ids, one per line"}
+    )
+    commitment = fields.String(required=True, metadata={"description": "SHA-256 of the seed"})
+    committed_at = fields.String(required=True)
+
+
+class DrawRevealedV1Schema(Schema):
+    """随机抽取结果: the seed revealed after the draw and the public entropy used: anyone re-runs it."""
+
+    draw_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    purpose = fields.String(required=True)
+    period = fields.String(required=True)
+    seed = fields.String(required=True)
+    public_entropy = fields.String(required=True)
+    selected_count = fields.Integer(required=True)
+    sample_digest = fields.String(required=True, metadata={"description": "SHA-256 of the sorted sample"})
+    drawn_at = fields.String(required=True)
+
+
+class SupervisionRecordedV1Schema(Schema):
+    """监督记录: a step of a supervision record of the archive (a personal-matters check, an inquiry,
+    a pledge, a home visit, a supervision talk, a lecture, a special supervisor's report), for the
+    file's timeline. Never the record's content: ``digest`` is the SHA-256 of it."""
+
+    record_id = fields.String(required=True)
+    official_id = fields.String(allow_none=True)
+    unit_id = fields.String(allow_none=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    kind = fields.String(required=True)
+    step = fields.String(required=True)
+    state = fields.String(required=True)
+    result = fields.String(allow_none=True)
+    on = fields.String(required=True)
+    digest = fields.String(allow_none=True)
+
+
+class CaseClueRaisedV1Schema(Schema):
+    """问题线索移送: a check or an inquiry found what is a case clue (000/D 隐瞒不报情节较重或涉嫌其他
+    违纪问题; 001 黑龙江 隐瞒事实、欺骗组织), for case handling."""
+
+    clue_id = fields.String(required=True)
+    official_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    source = fields.String(required=True, validate=validate.OneOf(["report_check", "inquiry"]))
+    source_ref = fields.String(required=True)
+    reason = fields.String(required=True, validate=validate.OneOf(["concealment", "other_violation", "concealed_fact"]))
+    raised_on = fields.String(required=True)
+
+
+DRAW_COMMITTED = registry.register(
+    SERVICE, "archive.draw_committed", 1, DrawCommittedV1Schema, "A draw's seed was committed (随机抽取承诺)."
+)
+DRAW_REVEALED = registry.register(
+    SERVICE, "archive.draw_revealed", 1, DrawRevealedV1Schema, "A draw was made and its seed revealed (随机抽取结果)."
+)
+SUPERVISION_RECORDED = registry.register(
+    SERVICE,
+    "archive.supervision_recorded",
+    1,
+    SupervisionRecordedV1Schema,
+    "A step of a supervision record, for the file's timeline (监督记录).",
+)
+CASE_CLUE_RAISED = registry.register(
+    SERVICE,
+    "archive.case_clue_raised",
+    1,
+    CaseClueRaisedV1Schema,
+    "A check or an inquiry found a case clue, for case handling (问题线索移送).",
+)
+
+
+class CreditFactorSchema(Schema):
+    code = fields.String(required=True)
+    name_zh = fields.String(required=True)
+    points = fields.Integer(required=True)
+    count = fields.Integer(required=True)
+
+
+class IntegrityCreditChangedV1Schema(Schema):
+    """廉政信用变化: an official's integrity credit under a versioned rule, factor by factor (never a
+    record's content); risk reads it as a profile signal."""
+
+    official_id = fields.String(required=True)
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    score = fields.Integer(required=True, metadata={"description": "0–100, higher is better"})
+    factors = fields.List(fields.Nested(CreditFactorSchema), required=True)
+    previous_score = fields.Integer(allow_none=True)
+    level = fields.String(validate=validate.OneOf(["good", "fair", "watch", "focus"]))
+    level_zh = fields.String()
+    rule_version = fields.String()
+    computed_on = fields.String()
+
+
+INTEGRITY_CREDIT_CHANGED = registry.register(
+    SERVICE,
+    "archive.integrity_credit_changed",
+    1,
+    IntegrityCreditChangedV1Schema,
+    "An official's integrity credit changed (廉政信用变化), factor by factor.",
+)
+
+
 class FastEnvelopes:
     """Envelopes of one event type for a batch written at province scale (an import, a sweep).
 
@@ -158,6 +325,17 @@ class ReminderCreatedEnvelopes(FastEnvelopes):
     event_type = REMINDER_CREATED
     subject_kind = "reminder"
     key = "reminder_id"
+
+
+# -- events in (tolerant readers) --------------------------------------------------------------
+class CalendarYearLoadedIn(ConsumedEventData):
+    """``warning.events`` ``calendar.year_loaded`` v1, read tolerantly: a year's official holiday
+    arrangement, loaded once for the province."""
+
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    holidays = fields.List(fields.String(), load_default=list)
+    workdays = fields.List(fields.String(), load_default=list)
+    source = fields.String(load_default="")
 
 
 # -- HTTP / RPC payloads -------------------------------------------------------------------
@@ -359,6 +537,8 @@ class MatterRecordInSchema(Schema):
     sanction = fields.String(validate=validate.OneOf(list(SANCTION_MONTHS)))
     decided_on = fields.String(validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}$"))
     note = fields.String(validate=validate.Length(max=500))
+    grade = fields.String(validate=validate.OneOf(list(GRADES_ZH)), metadata={"description": "年度考核等次"})
+    satisfaction = fields.Integer(validate=validate.Range(min=0, max=100), metadata={"description": "民主测评满意率 %"})
 
 
 class MatterRecordSchema(Schema):
@@ -389,6 +569,10 @@ class MatterRecordSchema(Schema):
     decided_on = fields.String()
     ended_on = fields.String(allow_none=True)
     note = fields.String()
+    ref = fields.String()
+    grade = fields.String()
+    grade_zh = fields.Function(lambda r: GRADES_ZH.get(r.grade, ""))
+    satisfaction = fields.Integer()
 
 
 class RecordEndSchema(Schema):
@@ -421,6 +605,7 @@ class ConditionRulesSchema(Schema):
 
 
 STEPS_ZH = {
+    "recounted": "节假日安排载入后期限重算",
     "assigned": "分派",
     "acknowledge": "签收",
     "verify": "了解核实",
@@ -502,3 +687,436 @@ class FiguresSchema(Schema):
     overdue = fields.Integer()
     confirmed = fields.Integer()
     completion_rate = fields.Float()
+
+
+# -- the integrity portrait and the personal report (廉政画像 / 个人综合廉情报告) -----------------------
+class OutcomeSchema(Schema):
+    category = fields.String()
+    category_zh = fields.String()
+    ref = fields.String()
+    settled = fields.Boolean()
+    status_zh = fields.String(metadata={"description": "已办结 / 尚未办结"})
+    state_zh = fields.String()
+    first_on = fields.String()
+    last_on = fields.String()
+    detail_zh = fields.String()
+    seqs = fields.List(fields.Integer(), metadata={"description": "the file entries it comes from"})
+
+
+class ConditionHitSchema(Schema):
+    code = fields.String()
+    name_zh = fields.String()
+    evidence = fields.List(fields.String())
+
+
+def _outcomes(*categories: str):
+    return fields.Function(
+        lambda p: OutcomeSchema(many=True).dump(p.outcomes_of(*categories)),
+        metadata={"type": "array", "items": {"type": "object"}},
+    )
+
+
+class PortraitSchema(Schema):
+    official = fields.Nested(OfficialSchema)
+    generated_at = fields.DateTime()
+    requester = fields.String()
+    family = fields.List(fields.Nested(MatterRecordSchema), metadata={"description": "家庭成员及国（境）外情况"})
+    interests = fields.List(fields.Nested(MatterRecordSchema), metadata={"description": "经商办企业、任职、兼职"})
+    personal_reports = fields.List(fields.Nested(MatterRecordSchema), metadata={"description": "个人有关事项及核实"})
+    conditions = fields.List(fields.Nested(ConditionHitSchema), metadata={"description": "当前符合的预警条件"})
+    rule_version = fields.String()
+    reminders = fields.List(fields.Nested(ReminderSchema))
+    reports = _outcomes("report", "clue", "clarification")
+    warnings = _outcomes("warning")
+    organisational_handling = _outcomes("organisational_handling")
+    sanctions = _outcomes("sanction")
+    findings = _outcomes("finding")
+    supervision = _outcomes("inquiry", "report_check")
+    risk = fields.Dict(allow_none=True, metadata={"description": "the latest risk.profile_changed"})
+    file = fields.Function(
+        lambda p: {"last_seq": p.file_last_seq, "intact": p.file_intact}, metadata={"type": "object"}
+    )
+    extras = fields.Function(
+        lambda p: {k: v for k, v in p.extras.items() if k != "pdf_sections"},
+        metadata={"type": "object", "description": "credit (廉政信用) and records (承诺、家访、谈话)"},
+    )
+
+
+class PortraitQuerySchema(Schema):
+    purpose = fields.String(
+        load_default="", validate=validate.Length(max=200), metadata={"description": "查阅事由（记入查阅日志）"}
+    )
+
+
+class AccessLogQuerySchema(Schema):
+    subject = fields.String(load_default=None)
+    by = fields.String(load_default=None)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+ACTIONS_ZH = {
+    "portrait.read": "查阅廉政画像",
+    "report.pdf": "打印个人综合廉情报告",
+    "review.create": "发起廉政审核",
+    "review.read": "查阅廉政审核报告",
+    "review.pdf": "打印廉政审核报告",
+    "export.files": "导出档案（审计核验）",
+}
+
+
+class AccessLogSchema(Schema):
+    id = fields.String()
+    at = fields.DateTime()
+    by = fields.String()
+    roles = fields.List(fields.String())
+    action = fields.String()
+    action_zh = fields.Function(lambda e: ACTIONS_ZH.get(e.action, e.action))
+    subject = fields.String()
+    county = fields.String()
+    purpose = fields.String()
+
+
+class CheckpointSchema(Schema):
+    id = fields.String()
+    county = fields.String()
+    number = fields.Integer()
+    issued_at = fields.String()
+    key_id = fields.String()
+    prev_hash = fields.String()
+    files = fields.Function(lambda c: len(c.leaves), metadata={"type": "integer"})
+    hash = fields.String()
+    signature = fields.String()
+
+
+class PublicKeySchema(Schema):
+    key_id = fields.String()
+    public_key_pem = fields.String()
+
+
+class ExportQuerySchema(Schema):
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    after = fields.String(load_default="")
+    limit = fields.Integer(load_default=5000, validate=validate.Range(min=1, max=50000))
+    purpose = fields.String(required=True, validate=validate.Length(min=2, max=200))
+
+
+class CheckpointQuerySchema(Schema):
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    after = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = fields.Integer(load_default=500, validate=validate.Range(min=1, max=5000))
+
+
+# -- personal-matters checks and inquiries (issue 11 items 1–2) -------------------------------------
+class TrailStepSchema(Schema):
+    step = fields.String()
+    step_zh = fields.Function(lambda s: RECORD_STEPS_ZH.get(s.step, s.step))
+    by = fields.String()
+    at = fields.DateTime()
+    note = fields.String()
+
+
+class DrawInSchema(Schema):
+    purpose = fields.String(required=True, validate=validate.OneOf(list(DRAW_PURPOSES_ZH)))
+    commission = fields.String(required=True, validate=COUNTY_CODE, metadata={"description": "纪委的行政区划代码"})
+    period = fields.String(
+        required=True,
+        validate=validate.Length(min=4, max=20),
+        metadata={"description": "年份（个人有关事项抽查），或批次（谈话函询核实，如 2026-Q4）"},
+    )
+
+
+class DrawStepInSchema(Schema):
+    public_entropy = fields.String(
+        required=True, validate=validate.Length(min=1, max=200), metadata={"description": "当场公布的公开随机数"}
+    )
+
+
+class DrawSchema(Schema):
+    id = fields.String()
+    purpose = fields.String()
+    purpose_zh = fields.Function(lambda d: DRAW_PURPOSES_ZH.get(d.purpose, d.purpose))
+    county = fields.String()
+    period = fields.String()
+    ratio = fields.Float()
+    rule_version = fields.String()
+    source = fields.String()
+    state = fields.String()
+    population = fields.List(fields.String())
+    population_digest = fields.String()
+    commitment = fields.String()
+    seed = fields.Function(lambda d: d.seed if d.state == "drawn" else None, metadata={"description": "抽取后公布"})
+    public_entropy = fields.String(allow_none=True)
+    committed_by = fields.String()
+    committed_at = fields.DateTime()
+    drawn_by = fields.String(allow_none=True)
+    drawn_at = fields.DateTime(allow_none=True)
+    selected = fields.List(fields.String())
+    mandatory = fields.Dict()
+
+
+class MandatoryCheckInSchema(Schema):
+    official_id = fields.String(required=True)
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    reason = fields.String(required=True, validate=validate.OneOf([r for r in MANDATORY_REASONS_ZH if r != "random"]))
+
+
+class CheckResultInSchema(Schema):
+    result = fields.String(required=True, validate=validate.OneOf(["consistent", "omission", "concealment"]))
+    serious = fields.Boolean(load_default=False, metadata={"description": "隐瞒不报情节较重"})
+    other_violation = fields.Boolean(load_default=False, metadata={"description": "查核发现涉嫌其他违纪问题"})
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class NoteInSchema(Schema):
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class ReportCheckQuerySchema(Schema):
+    year = fields.Integer(load_default=None)
+    state = fields.String(load_default=None, validate=validate.OneOf(list(CHECK_STATES_ZH)))
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+
+
+class ReportCheckSchema(Schema):
+    id = fields.String()
+    official_id = fields.String()
+    county = fields.String()
+    year = fields.Integer()
+    reasons = fields.List(fields.String())
+    reasons_zh = fields.Function(lambda c: [MANDATORY_REASONS_ZH.get(r, r) for r in c.reasons])
+    draw_id = fields.String(allow_none=True)
+    state = fields.String()
+    state_zh = fields.Function(lambda c: CHECK_STATES_ZH.get(c.state, c.state))
+    result = fields.String(allow_none=True)
+    result_zh = fields.Function(lambda c: RESULTS_OF_RECORDS_ZH.get(c.result or "", None))
+    serious = fields.Boolean()
+    other_violation = fields.Boolean()
+    record_id = fields.String(allow_none=True)
+    clue_id = fields.String(allow_none=True)
+    opened_on = fields.String()
+    closed_on = fields.String(allow_none=True)
+    trail = fields.List(fields.Nested(TrailStepSchema))
+
+
+class InquiryInSchema(Schema):
+    official_id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(list(INQUIRY_KINDS_ZH)))
+    ordered_by = fields.String(load_default="clue_disposal", validate=validate.OneOf(list(ORDERED_BY_ZH)))
+    ref = fields.String(load_default="", validate=validate.Length(max=100))
+    reason = fields.String(
+        load_default="", validate=validate.Length(max=1000), metadata={"description": "第三次起必须写明理由"}
+    )
+
+
+class InquiryStepInSchema(Schema):
+    answer = fields.String(load_default="", validate=validate.Length(max=2000))
+    method = fields.String(load_default=None, validate=validate.OneOf(list(VERIFY_METHODS_ZH)))
+    result = fields.String(load_default=None, validate=validate.OneOf(list(VERIFY_RESULTS_ZH)))
+    note = fields.String(load_default="", validate=validate.Length(max=1000))
+
+
+class InquirySchema(Schema):
+    id = fields.String()
+    official_id = fields.String()
+    county = fields.String()
+    year = fields.Integer()
+    n = fields.Integer(metadata={"description": "本年度第几次"})
+    kind = fields.String()
+    kind_zh = fields.Function(lambda i: INQUIRY_KINDS_ZH.get(i.kind, i.kind))
+    ordered_by = fields.String()
+    ordered_by_zh = fields.Function(lambda i: ORDERED_BY_ZH.get(i.ordered_by, i.ordered_by))
+    ref = fields.String()
+    reason = fields.String()
+    state = fields.String()
+    state_zh = fields.Function(lambda i: INQUIRY_STATES_ZH.get(i.state, i.state))
+    opened_by = fields.String()
+    opened_on = fields.String()
+    approved_by = fields.String(allow_none=True)
+    answered_on = fields.String(allow_none=True)
+    answer = fields.String()
+    sample_draw = fields.String(allow_none=True)
+    sampled = fields.Boolean()
+    method = fields.String(allow_none=True)
+    verification = fields.String(allow_none=True)
+    verification_zh = fields.Function(lambda i: VERIFY_RESULTS_ZH.get(i.verification or "", None))
+    record_id = fields.String(allow_none=True)
+    clue_id = fields.String(allow_none=True)
+    closed_on = fields.String(allow_none=True)
+    trail = fields.List(fields.Nested(TrailStepSchema))
+
+
+# -- the one-click integrity review (廉政审核, issue 11 item 5) ---------------------------------------
+class ReviewInSchema(Schema):
+    purpose = fields.String(
+        required=True,
+        validate=validate.Length(min=2, max=200, error="必须写明审核用途"),
+        metadata={"description": "审核用途（必填，记入审计）"},
+    )
+    people = fields.List(
+        fields.String(validate=validate.Length(max=2000)),
+        load_default=list,
+        metadata={"description": "姓名或编号（可粘贴多个，用换行、逗号、顿号分隔）"},
+    )
+    text = fields.String(load_default="", metadata={"description": "上传名单文件的内容：每行一人，CSV 取第一列"})
+    unit_id = fields.String(load_default=None, metadata={"description": "按单位审核"})
+    date_from = fields.Date(load_default=None)
+    date_to = fields.Date(load_default=None)
+    as_of = fields.AwareDateTime(
+        load_default=None, default_timezone=None, metadata={"description": "审核时点（默认现在）：只看届时档案所载"}
+    )
+
+
+class ReviewSchema(Schema):
+    id = fields.String()
+    requester = fields.String()
+    purpose = fields.String()
+    requested_at = fields.DateTime()
+    as_of = fields.DateTime()
+    date_from = fields.String(allow_none=True)
+    date_to = fields.String(allow_none=True)
+    unit_id = fields.String(allow_none=True)
+    total = fields.Integer()
+    done = fields.Integer()
+    progress = fields.Function(lambda r: round(r.done / r.total, 4) if r.total else 1.0, metadata={"type": "number"})
+    pages = fields.Integer()
+    with_findings = fields.Integer()
+    pending_items = fields.Integer()
+    unknown = fields.List(fields.Dict(), metadata={"description": "未能审核的输入（原样列出）"})
+    state = fields.String()
+    state_zh = fields.Function(
+        lambda r: {"queued": "排队中", "running": "生成中", "done": "已完成"}.get(r.state, r.state)
+    )
+    finished_at = fields.DateTime(allow_none=True)
+
+
+class ReviewRowsQuerySchema(Schema):
+    page = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class ReviewRowsSchema(Schema):
+    review = fields.Nested(ReviewSchema)
+    page = fields.Integer()
+    rows = fields.List(fields.Dict())
+
+
+# -- records in the file (issue 11 item 3) -----------------------------------------------------------
+RECORD_KINDS_IN = ["pledge", "family_pledge", "home_visit", "supervision_talk", "supervisor_report"]
+
+
+class RecordInSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(RECORD_KINDS_IN))
+    on = fields.Date(load_default=None, metadata={"description": "签订、家访、谈话或反映的日期（默认今天）"})
+    details = fields.Dict(
+        required=True,
+        metadata={
+            "description": "pledge: text（≤50字）; family_pledge: family_member, relation, message; home_visit: "
+            + ", ".join(HOME_VISIT_FIELDS_ZH)
+            + "; supervision_talk: talk_kind (tendency|regular|new_post), talkers, content, follow_up, follow_up_due; "
+            "supervisor_report: supervisor_id, content, about_leader"
+        },
+    )
+
+
+class FollowUpInSchema(Schema):
+    step = fields.String(
+        load_default=None,
+        validate=validate.OneOf(list(SUPERVISOR_STEPS)),
+        metadata={"description": "特邀监督员反映的下一步"},
+    )
+    note = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class SupervisionRecordSchema(Schema):
+    id = fields.String()
+    subject_kind = fields.String()
+    subject_id = fields.String()
+    county = fields.String()
+    kind = fields.String()
+    kind_zh = fields.Function(lambda r: RECORD_KINDS_ZH.get(r.kind, r.kind))
+    on = fields.String()
+    details = fields.Dict()
+    by = fields.String()
+    state = fields.String()
+    state_zh = fields.Function(
+        lambda r: SUPERVISOR_STEPS_ZH.get(
+            r.state, {"recorded": "已登记", "followed_up": "已跟进"}.get(r.state, r.state)
+        )
+    )
+    routed_to_zh = fields.Function(lambda r: ROUTES_ZH.get(r.details.get("routed_to", ""), None))
+    trail = fields.List(fields.Nested(TrailStepSchema))
+
+
+class EducationInSchema(Schema):
+    held_on = fields.Date(required=True)
+    hours = fields.Float(required=True, validate=validate.Range(min=0.5, max=24))
+    lecturer_id = fields.String(required=True)
+    lecturer_role = fields.String(load_default="other", validate=validate.OneOf(list(LECTURER_ROLES_ZH)))
+    topic = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    attendees = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    family_invited = fields.Boolean(load_default=False, metadata={"description": "适时邀请干部家属及子女参加"})
+
+
+class EducationQuerySchema(Schema):
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+
+
+class LeaderComplianceSchema(Schema):
+    official_id = fields.String()
+    name = fields.String()
+    role = fields.String()
+    role_zh = fields.Function(lambda c: LECTURER_ROLES_ZH.get(c.role, c.role))
+    lectures = fields.Integer()
+    qualifying = fields.Integer()
+    required = fields.Integer()
+    min_hours = fields.Float()
+    compliant = fields.Boolean()
+
+
+class EducationSchema(Schema):
+    unit_id = fields.Function(lambda e: e.compliance.unit_id)
+    year = fields.Function(lambda e: e.compliance.year, metadata={"type": "integer"})
+    sessions = fields.Function(lambda e: e.compliance.sessions, metadata={"type": "integer"})
+    qualifying = fields.Function(lambda e: e.compliance.qualifying, metadata={"type": "integer"})
+    required = fields.Function(lambda e: e.compliance.required, metadata={"type": "integer"})
+    months_covered = fields.Function(lambda e: e.compliance.months_covered, metadata={"type": "array"})
+    missing_months = fields.Function(lambda e: e.compliance.missing_months, metadata={"type": "array"})
+    compliant = fields.Function(lambda e: e.compliance.compliant, metadata={"type": "boolean"})
+    compliant_zh = fields.Function(lambda e: "达标" if e.compliance.compliant else "未达标")
+    leaders = fields.Function(
+        lambda e: LeaderComplianceSchema(many=True).dump(e.compliance.leaders), metadata={"type": "array"}
+    )
+    rule_version = fields.Function(lambda e: e.compliance.rule_version)
+    source = fields.Function(lambda e: e.compliance.source)
+    lectures = fields.Function(
+        lambda e: SupervisionRecordSchema(many=True).dump(e.sessions), metadata={"type": "array"}
+    )
+
+
+class SupervisorInSchema(Schema):
+    id = fields.String(load_default=None)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    appointed_on = fields.Date(required=True)
+    term_to = fields.Date(load_default=None)
+    letter_no = fields.String(load_default="", metadata={"description": "聘书编号"})
+    scope = fields.List(fields.String(), load_default=list, metadata={"description": "监督对象范围"})
+
+
+class SupervisorSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    county = fields.String()
+    appointed_on = fields.String()
+    term_to = fields.String(allow_none=True)
+    letter_no = fields.String()
+    scope = fields.List(fields.String())
+    ended_on = fields.String(allow_none=True)
+
+
+class CreditSchema(Schema):
+    official_id = fields.String()
+    score = fields.Integer()
+    level = fields.String()
+    level_zh = fields.String()
+    rule_version = fields.String()
+    factors = fields.List(fields.Dict(), metadata={"description": "code, name_zh, points, count, source"})

@@ -28,7 +28,7 @@ def hit(code, f, today=TODAY):
 
 
 def test_there_are_twelve_conditions_each_with_name_facts_threshold_and_source():
-    assert RULES.version == "2026.1"
+    assert RULES.version == "2026.2"  # issue 11: inquiry concealment, superseded warnings
     assert len(RULES.conditions) == 12
     assert len(set(RULES.codes())) == 12
     assert {"side_job", "naked_official", "children_business"} <= set(RULES.codes())  # named by seed 004
@@ -139,6 +139,24 @@ def test_an_overdue_warning_not_lifted_is_a_hit_per_002_pian5_seven():
     assert hit("warning_unrectified", facts(signals=[overdue])).evidence == ("warning:w-1",)
     lifted = Signal("e2", "warning_lifted", "2026-10-20", "w-1")
     assert hit("warning_unrectified", facts(signals=[overdue, lifted])) is None
+
+
+def test_a_superseded_warning_is_no_longer_unrectified_from_rules_2026_2_per_002_pian5_seven():
+    """002/篇5 七: the higher warning carries the matter on (warning.superseded); 2026.1 still counts it."""
+    overdue = Signal("e1", "warning_overdue", "2026-10-01", "w-1")
+    superseded = Signal("e2", "warning_superseded", "2026-10-05", "w-1")
+    assert hit("warning_unrectified", facts(signals=[overdue, superseded])) is None
+    old = condition_rules("2026.1").get("warning_unrectified")
+    assert old.evaluate(facts(signals=[overdue, superseded]), TODAY, CAL).evidence == ("warning:w-1",)
+
+
+def test_a_concealed_fact_found_verifying_an_inquiry_is_undeclared_matters_per_001_heilongjiang():
+    """001 黑龙江: 采取谈话、调取、查询等措施……抽查核实，对隐瞒事实、欺骗组织的严肃处理."""
+    found = rec("m4", "inquiry_verification", check_result="concealment", year=2026)
+    assert hit("undeclared_matters", facts(found)).evidence == ("record:m4",)
+    assert condition_rules("2026.1").get("undeclared_matters").evaluate(facts(found), TODAY, CAL) is None
+    truthful = rec("m5", "inquiry_verification", check_result="consistent", year=2026)
+    assert hit("undeclared_matters", facts(truthful)) is None
 
 
 def test_evaluate_returns_every_hit_in_rule_order():

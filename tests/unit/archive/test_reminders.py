@@ -42,7 +42,7 @@ def side_job_reminder(store, clock, evaluator, keeper):
 def test_a_hit_creates_a_reminder_for_the_responsible_department_with_its_event(store, clock, evaluator, keeper):
     (reminder,) = side_job_reminder(store, clock, evaluator, keeper)
     stored = store.get(Reminder, "off-1/side_job/1")
-    assert (stored.state, stored.department, stored.rule_version) == ("assigned", "supervision_inspection", "2026.1")
+    assert (stored.state, stored.department, stored.rule_version) == ("assigned", "supervision_inspection", "2026.2")
     assert stored.evidence == ["record:m1"]
     # 2026-11-20 is a Friday: 3 working days later is Wednesday 2026-11-25.
     assert stored.due_on == "2026-11-25"

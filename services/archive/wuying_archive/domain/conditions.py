@@ -11,32 +11,29 @@ warnings that make it true. Every reminder keeps the rule version it was raised 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from wuying_common.calendar import add_months
-from wuying_common.rules import InvalidInput
+from wuying_common.rules import InvalidInput, WorkingDays
 
 from .matters import FOREIGN_STATUSES_ZH, INTERESTS, SANCTION_MONTHS, MatterRecord, relation_of
 from .personnel import Occupancy, current_post_since
 
 
-class CivilPeriods(Protocol):
-    """民法典 第二百零一—二百零三条 periods (``WorkingDayCalendar.add_months`` fits)."""
-
-    def add_months(self, start: date, months: int): ...
-
-
 @dataclass(frozen=True)
 class Signal:
     """A fact the archive learnt from an event: ``report`` (a report triaged as integrity
-    information), ``warning_overdue``, ``warning_lifted``; ``ref`` is the petition or warning."""
+    information), ``warning_overdue``, ``warning_lifted``, ``warning_superseded``,
+    ``warning_issued``, ``finding``, ``org_handling``; ``ref`` is the petition, warning, finding or
+    task."""
 
     event_id: str
     kind: str
     on: str  # ISO date
     ref: str = ""
+    detail: str = ""  # a warning's colour, a finding's severity
 
 
 @dataclass(frozen=True)
@@ -65,9 +62,9 @@ class Condition:
     threshold: dict[str, Any]
     threshold_zh: str
     source: str
-    check: Callable[[Condition, Facts, date, CivilPeriods], tuple[str, ...]] = field(repr=False, compare=False)
+    check: Callable[[Condition, Facts, date, WorkingDays], tuple[str, ...]] = field(repr=False, compare=False)
 
-    def evaluate(self, facts: Facts, today: date, periods: CivilPeriods) -> Hit | None:
+    def evaluate(self, facts: Facts, today: date, periods: WorkingDays) -> Hit | None:
         evidence = self.check(self, facts, today, periods)
         return Hit(self.code, evidence) if evidence else None
 
@@ -81,7 +78,7 @@ def _active(facts: Facts, today: date, *kinds: str) -> list[MatterRecord]:
     return [r for r in facts.records if r.kind in kinds and r.active_on(today)]
 
 
-def _side_job(c: Condition, facts: Facts, today: date, _p: CivilPeriods) -> tuple[str, ...]:
+def _side_job(c: Condition, facts: Facts, today: date, _p: WorkingDays) -> tuple[str, ...]:
     return tuple(
         _ref(r)
         for r in _active(facts, today, "side_job")
@@ -93,7 +90,7 @@ def _abroad(record: MatterRecord) -> bool:
     return record.settled_abroad or record.foreign_status in FOREIGN_STATUSES_ZH
 
 
-def _naked_official(c: Condition, facts: Facts, today: date, _p: CivilPeriods) -> tuple[str, ...]:
+def _naked_official(c: Condition, facts: Facts, today: date, _p: WorkingDays) -> tuple[str, ...]:
     family = _active(facts, today, "spouse", "child")
     if family and all(_abroad(r) for r in family):
         return tuple(_ref(r) for r in family)
@@ -101,7 +98,7 @@ def _naked_official(c: Condition, facts: Facts, today: date, _p: CivilPeriods) -
 
 
 def _relatives_business(relations: tuple[str, ...]):
-    def check(c: Condition, facts: Facts, today: date, _p: CivilPeriods) -> tuple[str, ...]:
+    def check(c: Condition, facts: Facts, today: date, _p: WorkingDays) -> tuple[str, ...]:
         return tuple(
             _ref(r)
             for r in _active(facts, today, "business", "directorship")
@@ -111,7 +108,7 @@ def _relatives_business(relations: tuple[str, ...]):
     return check
 
 
-def _business_in_remit(c: Condition, facts: Facts, today: date, _p: CivilPeriods) -> tuple[str, ...]:
+def _business_in_remit(c: Condition, facts: Facts, today: date, _p: WorkingDays) -> tuple[str, ...]:
     return tuple(
         _ref(r)
         for r in _active(facts, today, *INTERESTS)
@@ -119,26 +116,27 @@ def _business_in_remit(c: Condition, facts: Facts, today: date, _p: CivilPeriods
     )
 
 
-def _own_business(c: Condition, facts: Facts, today: date, _p: CivilPeriods) -> tuple[str, ...]:
+def _own_business(c: Condition, facts: Facts, today: date, _p: WorkingDays) -> tuple[str, ...]:
     return tuple(
         _ref(r) for r in _active(facts, today, "business", "directorship") if r.holder == "self" and not r.approved
     )
 
 
-def _foreign_status(c: Condition, facts: Facts, today: date, _p: CivilPeriods) -> tuple[str, ...]:
+def _foreign_status(c: Condition, facts: Facts, today: date, _p: WorkingDays) -> tuple[str, ...]:
     return tuple(_ref(r) for r in _active(facts, today, "foreign_status", "residence_abroad"))
 
 
-def _undeclared(c: Condition, facts: Facts, today: date, _p: CivilPeriods) -> tuple[str, ...]:
+def _undeclared(c: Condition, facts: Facts, today: date, _p: WorkingDays) -> tuple[str, ...]:
+    kinds = c.threshold.get("check_kinds", ["report_check"])
     return tuple(
         _ref(r)
         for r in facts.records
-        if (r.kind == "report_check" and r.check_result in c.threshold["check_results"])
+        if (r.kind in kinds and r.check_result in c.threshold["check_results"])
         or (r.kind == "personal_report" and not r.on_time)
     )
 
 
-def _long_tenure(c: Condition, facts: Facts, today: date, _p: CivilPeriods) -> tuple[str, ...]:
+def _long_tenure(c: Condition, facts: Facts, today: date, _p: WorkingDays) -> tuple[str, ...]:
     tenure = current_post_since(facts.occupancies)
     if tenure is None or facts.status not in ("serving", "seconded"):
         return ()
@@ -150,7 +148,7 @@ def _long_tenure(c: Condition, facts: Facts, today: date, _p: CivilPeriods) -> t
     return ()
 
 
-def _repeated_reports(c: Condition, facts: Facts, today: date, _p: CivilPeriods) -> tuple[str, ...]:
+def _repeated_reports(c: Condition, facts: Facts, today: date, _p: WorkingDays) -> tuple[str, ...]:
     since = add_months(today, -c.threshold["months"]).isoformat()
     reports = [s for s in facts.signals if s.kind == "report" and s.on > since]
     if len(reports) >= c.threshold["reports"]:
@@ -158,7 +156,7 @@ def _repeated_reports(c: Condition, facts: Facts, today: date, _p: CivilPeriods)
     return ()
 
 
-def _sanction_in_force(c: Condition, facts: Facts, today: date, periods: CivilPeriods) -> tuple[str, ...]:
+def _sanction_in_force(c: Condition, facts: Facts, today: date, periods: WorkingDays) -> tuple[str, ...]:
     found = []
     for r in facts.records:
         if r.kind != "sanction" or r.sanction not in SANCTION_MONTHS:
@@ -171,8 +169,9 @@ def _sanction_in_force(c: Condition, facts: Facts, today: date, periods: CivilPe
     return tuple(found)
 
 
-def _warning_unrectified(c: Condition, facts: Facts, today: date, _p: CivilPeriods) -> tuple[str, ...]:
-    lifted = {s.ref for s in facts.signals if s.kind == "warning_lifted"}
+def _warning_unrectified(c: Condition, facts: Facts, today: date, _p: WorkingDays) -> tuple[str, ...]:
+    closing = set(c.threshold.get("closed_by", ["warning_lifted"]))
+    lifted = {s.ref for s in facts.signals if s.kind in closing}
     return tuple(
         dict.fromkeys(f"warning:{s.ref}" for s in facts.signals if s.kind == "warning_overdue" and s.ref not in lifted)
     )
@@ -326,13 +325,43 @@ class ConditionRules:
     def codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.conditions)
 
-    def evaluate(self, facts: Facts, today: date, periods: CivilPeriods) -> list[Hit]:
+    def evaluate(self, facts: Facts, today: date, periods: WorkingDays) -> list[Hit]:
         """Every condition that holds for ``facts`` on ``today``, in rule order."""
         return [hit for c in self.conditions if (hit := c.evaluate(facts, today, periods)) is not None]
 
 
-RULES: dict[str, ConditionRules] = {"2026.1": ConditionRules("2026.1", CONDITIONS_2026_1)}
-DEFAULT_RULES = "2026.1"
+def _revised(conditions: tuple[Condition, ...], **changes: dict) -> tuple[Condition, ...]:
+    """A new version: the conditions named in ``changes`` with their fields replaced."""
+    return tuple(replace(c, **changes[c.code]) if c.code in changes else c for c in conditions)
+
+
+#: 2026.2 (issue 11): a concealed fact found when verifying a talk or letter inquiry counts like
+#: a concealment found by a personal-matters spot check (001 黑龙江: 对隐瞒事实、欺骗组织的严肃处理),
+#: and a warning superseded by a higher one no longer counts as unrectified (the higher warning
+#: carries the matter on, warning's ``warning.superseded``; 002/篇5 七).
+CONDITIONS_2026_2 = _revised(
+    CONDITIONS_2026_1,
+    undeclared_matters={
+        "reads": ("records.personal_report", "records.report_check", "records.inquiry_verification"),
+        "threshold": {
+            "check_results": ["omission", "concealment"],
+            "check_kinds": ["report_check", "inquiry_verification"],
+            "late": True,
+        },
+        "threshold_zh": "个人有关事项抽查核实或谈话函询核实发现漏报、隐瞒不报（隐瞒事实），或个人有关事项报告未按时报送",
+    },
+    warning_unrectified={
+        "reads": ("signals.warning_overdue", "signals.warning_lifted", "signals.warning_superseded"),
+        "threshold": {"overdue_not_lifted": True, "closed_by": ["warning_lifted", "warning_superseded"]},
+        "threshold_zh": "有逾期未答复或未整改、尚未解除且未被更高等级预警取代的预警",
+    },
+)
+
+RULES: dict[str, ConditionRules] = {
+    "2026.1": ConditionRules("2026.1", CONDITIONS_2026_1),
+    "2026.2": ConditionRules("2026.2", CONDITIONS_2026_2),
+}
+DEFAULT_RULES = "2026.2"
 
 
 def condition_rules(version: str | None = None) -> ConditionRules:

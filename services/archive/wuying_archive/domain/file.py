@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .supervision import CLUE_REASONS_ZH, RECORD_KINDS_ZH, RECORD_STEPS_ZH, RESULTS_OF_RECORDS_ZH
+
 GENESIS_HASH = "0" * 64
 
 # What each recorded event means to a person reading the file.
@@ -32,11 +34,17 @@ TIMELINE_TITLES: dict[str, str] = {
     "warning.appealed": "预警申诉",
     "warning.transferred": "预警事项作为问题线索移送",
     "warning.extended": "红色预警整改期限延长",
+    "warning.superseded": "预警被更高等级预警取代",
+    "organisational_handling.opened": "红色预警逾期未整改，转组织处理",
+    "organisational_handling.closed": "组织处理结果",
     "inspection.scheduled": "内部作风巡察计划安排",
     "inspection.finding_recorded": "巡察发现问题",
     "inspection.completed": "巡察完成",
     "archive.reminder_created": "生成监督提醒任务",
     "archive.reminder_closed": "监督提醒任务办结",
+    "archive.supervision_recorded": "监督记录",
+    "archive.case_clue_raised": "发现问题线索，移送案件审理部门",
+    "archive.integrity_credit_changed": "廉政信用变化",
 }
 
 # The Chinese of official.changed's ``change`` and of a reminder's result (kept here: the
@@ -58,6 +66,21 @@ CHANGES_ZH = {
 RESULTS_ZH = {"confirmed": "属实", "cleared": "不属实（予以了结）", "needs_handling": "需进一步处置"}
 
 COLOURS_ZH = {"blue": "蓝色", "yellow": "黄色", "red": "红色"}
+#: warning's escalation reasons and organisational measures (002/篇5 七(一); its ``domain``).
+REASONS_ZH = {
+    "answer_overdue": "逾期未答复",
+    "fix_overdue": "逾期未整改",
+    "verified_new_report": "新的举报经核实",
+    "higher_level_proposal": "更高等级预警提议",
+}
+MEASURES_ZH = {
+    "suspension_for_inspection": "停职检查",
+    "reassignment": "调整职务",
+    "ordered_resignation": "责令辞职",
+    "removal": "免职",
+    "demotion": "降职",
+    "no_measure": "经研究不予组织处理",
+}
 
 
 @dataclass(frozen=True)
@@ -106,6 +129,26 @@ def summarise(event_name: str, data: dict[str, Any]) -> str:
     if event_name == "archive.reminder_closed":
         result = RESULTS_ZH.get(data.get("result", ""), data.get("result", ""))
         return f"{title}：{data.get('condition_name_zh', data.get('condition_code', ''))}，核实结果：{result}"
+    if event_name == "warning.superseded":
+        colour = COLOURS_ZH.get(data.get("colour", ""), data.get("colour", ""))
+        by = COLOURS_ZH.get(data.get("by_colour", ""), data.get("by_colour", ""))
+        reason = REASONS_ZH.get(data.get("reason", ""), data.get("reason", ""))
+        return f"{title}：{colour}预警由{by}预警取代（{reason}），{data.get('superseded_on', '')}"
+    if event_name == "organisational_handling.opened":
+        return f"{title}：办理期限 {data.get('due_on', '')}（已逾期 {data.get('days_overdue', 0)} 日）"
+    if event_name == "organisational_handling.closed":
+        measure = MEASURES_ZH.get(data.get("measure", ""), data.get("measure", ""))
+        late = "" if data.get("on_time", True) else "，逾期办结"
+        return f"{title}：{measure}（{data.get('decided_on', '')} 决定{late}）"
+    if event_name == "archive.supervision_recorded":
+        kind = RECORD_KINDS_ZH.get(data.get("kind", ""), data.get("kind", ""))
+        step = RECORD_STEPS_ZH.get(data.get("step", ""), data.get("step", ""))
+        result = RESULTS_OF_RECORDS_ZH.get(data.get("result") or "", "")
+        return f"{kind}：{step}" + (f"（{result}）" if result else "")
+    if event_name == "archive.case_clue_raised":
+        return f"{title}：{CLUE_REASONS_ZH.get(data.get('reason', ''), data.get('reason', ''))}"
+    if event_name == "archive.integrity_credit_changed":
+        return f"{title}：{data.get('score')} 分（{data.get('level_zh', '')}，规则 {data.get('rule_version', '')}）"
     if event_name == "inspection.scheduled":
         return f"{title}：{data.get('year')} 年共 {len(data.get('rounds', []))} 轮"
     if event_name == "petition.triaged":

@@ -10,7 +10,7 @@ reminders point at them by id.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from wuying_common.rules import InvalidInput
 
@@ -26,7 +26,11 @@ KINDS_ZH = {
     "personal_report": "个人有关事项报告",
     "report_check": "个人有关事项抽查核实",
     "sanction": "党纪政务处分",
+    "inquiry_verification": "谈话函询抽查核实",
+    "assessment": "年度考核及民主测评",
 }
+#: Kinds only the archive's own workflows write (a check's or an inquiry's result).
+SYSTEM_KINDS = ("inquiry_verification",)
 RELATIVES = ("spouse", "child", "child_spouse")
 INTERESTS = ("business", "directorship", "side_job")
 
@@ -81,7 +85,10 @@ REQUIRED = {
     "personal_report": ("year",),
     "report_check": ("year", "check_result"),
     "sanction": ("sanction", "decided_on"),
+    "inquiry_verification": ("year", "check_result"),
+    "assessment": ("year", "grade"),
 }
+GRADES_ZH = {"excellent": "优秀", "competent": "称职", "basically_competent": "基本称职", "incompetent": "不称职"}
 
 
 @dataclass(frozen=True)
@@ -111,6 +118,10 @@ class MatterRecord:
     decided_on: str = ""
     ended_on: str | None = None
     note: str = ""
+    entered_at: datetime | None = None  # when the archive recorded it
+    ref: str = ""  # the check or inquiry that wrote it
+    grade: str = ""  # assessment (考核) grade
+    satisfaction: int = 0  # 民主测评 satisfaction, percent
     extra: dict = field(default_factory=dict)
 
     def active_on(self, day: date) -> bool:
@@ -127,6 +138,10 @@ def check_record(raw: dict) -> None:
         raise InvalidInput("foreign_status", "只能是 nationality 或 permanent_residency", "record_incomplete")
     if kind == "report_check" and raw["check_result"] not in CHECK_RESULTS_ZH:
         raise InvalidInput("check_result", "只能是 consistent、omission 或 concealment", "record_incomplete")
+    if kind == "assessment" and raw["grade"] not in GRADES_ZH:
+        raise InvalidInput(
+            "grade", "只能是 excellent、competent、basically_competent 或 incompetent", "record_incomplete"
+        )
     if kind == "sanction" and raw["sanction"] not in SANCTION_MONTHS:
         raise InvalidInput("sanction", "不是已知的处分种类", "record_incomplete")
 

@@ -241,6 +241,19 @@ SIGNALS = {
     "petition.triaged": "report",
     "warning.overdue": "warning_overdue",
     "warning.lifted": "warning_lifted",
+    "warning.superseded": "warning_superseded",
+    # what the integrity credit reads (issue 11 item 4)
+    "warning.issued": "warning_issued",
+    "warning.escalated": "warning_issued",
+    "inspection.finding_recorded": "finding",
+    "organisational_handling.opened": "org_handling",
+}
+#: the ref and the detail of a signal, by event
+_REFS = {
+    "warning.issued": ("warning_id", "colour"),
+    "warning.escalated": ("warning_id", "colour"),
+    "inspection.finding_recorded": ("finding_id", "severity"),
+    "organisational_handling.opened": ("task_id", ""),
 }
 
 
@@ -261,7 +274,9 @@ def signals_of(name: str, envelope: dict) -> list[tuple[str, Signal]]:
             if isinstance(s, dict) and s.get("kind") == "official" and s.get("id")
         ]
     if data.get("official_id"):
-        return [(data["official_id"], Signal(envelope["id"], kind, on, str(data.get("warning_id", ""))))]
+        ref_key, detail_key = _REFS.get(name, ("warning_id", ""))
+        detail = str(data.get(detail_key, "")) if detail_key else ""
+        return [(data["official_id"], Signal(envelope["id"], kind, on, str(data.get(ref_key, "")), detail))]
     return []
 
 
@@ -273,7 +288,7 @@ def learn(store: ArchiveStore, official_id: str, county: str, signal: Signal) ->
             return False
         dossier.signals = [
             *dossier.signals,
-            SignalDoc(event_id=signal.event_id, kind=signal.kind, on=signal.on, ref=signal.ref),
+            SignalDoc(event_id=signal.event_id, kind=signal.kind, on=signal.on, ref=signal.ref, detail=signal.detail),
         ][-MAX_SIGNALS:]
         try:
             store.save(dossier) if dossier.version else store.add(dossier)
@@ -307,6 +322,9 @@ def nightly_sweep(store: ArchiveStore, clock: SystemClock, evaluator: Evaluator,
             run.finished_at = clock.now()
             break
         run.reminders += len(evaluate(store, clock, evaluator, page))
+        from .credit import refresh_credit  # credit imports this module
+
+        refresh_credit(store, clock, evaluator, page)
         run.evaluated += len(page)
         run.after = page[-1].id
         store.add_or_replace(run)

@@ -17,6 +17,7 @@ from ..domain.file import ChainCheck, subjects_of, summarise, verify_chain
 from ..exceptions import FileNotFound
 from ..persistence import ArchiveStore, FileEntry, Official, Unit
 from .conditions import Evaluator, evaluate, learn, signals_of
+from .credit import refresh_credit
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,9 @@ def record_event(store: ArchiveStore, clock: SystemClock, envelope: dict, evalua
     if evaluator is not None:
         learnt = [oid for oid, signal in signals_of(name, envelope) if learn(store, oid, envelope["county"], signal)]
         if learnt:
-            evaluate(store, clock, evaluator, [o for o in store.get_many(Official, learnt)])
+            officials = store.get_many(Official, learnt)
+            evaluate(store, clock, evaluator, officials)
+            refresh_credit(store, clock, evaluator, officials)
     if subjects and not any(appended):
         return "duplicate"
     return "processed"

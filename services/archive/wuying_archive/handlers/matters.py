@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wuying_common.auth import Principal
-from wuying_common.clock import SystemClock, beijing_date
+from wuying_common.clock import SystemClock, beijing_date, naive_utc
 from wuying_common.errors import Conflict
+from wuying_common.rules import InvalidInput
 
-from ..domain.matters import check_record, check_reference
+from ..domain.matters import SYSTEM_KINDS, check_record, check_reference
 from ..exceptions import OfficialNotFound, RecordNotFound
 from ..persistence import ArchiveStore, Dossier, MatterDoc, Official, Reminder
 from .conditions import Evaluator, evaluate
+from .credit import refresh_credit
 
 
 @dataclass(frozen=True)
@@ -48,14 +50,30 @@ def add_record(
 ) -> RecordAdded:
     """Add one record, then evaluate the official's conditions (a relevant change)."""
     official = _official(store, principal, official_id)
+    if raw["kind"] in SYSTEM_KINDS:
+        raise InvalidInput("kind", "该类记录由谈话函询核实流程生成，不能手工登记", "system_record")
     check_record(raw)
+    return append_record(store, clock, evaluator, official, raw, principal.subject)
+
+
+def append_record(
+    store: ArchiveStore, clock: SystemClock, evaluator: Evaluator, official: Official, raw: dict, noted_by: str
+) -> RecordAdded:
+    """Write one record into the official's dossier and evaluate the conditions. A record with a
+    ``ref`` (a check's or an inquiry's result) is written once: again, it is answered as it was."""
+    official_id = official.id
     for _ in range(3):
         dossier = store.get(Dossier, official_id) or Dossier(id=official_id, county=official.county)
+        if raw.get("ref"):
+            done = next((r for r in dossier.records if r.ref == raw["ref"]), None)
+            if done is not None:
+                return RecordAdded(done, evaluate(store, clock, evaluator, [official], {official_id: dossier}))
         check_reference(dossier.matter_records(), raw)
         record = MatterDoc(
             id=f"m{dossier.next_record}",
-            noted_by=principal.subject,
+            noted_by=noted_by,
             recorded_on=(raw.get("recorded_on") or beijing_date(clock.now())).isoformat(),
+            entered_at=naive_utc(clock.now()),
             **{k: v for k, v in raw.items() if k != "recorded_on" and v is not None},
         )
         dossier.records = [*dossier.records, record]
@@ -64,7 +82,9 @@ def add_record(
             dossier = store.save(dossier) if dossier.version else store.add(dossier)
         except Conflict:
             continue
-        return RecordAdded(record, evaluate(store, clock, evaluator, [official], {official_id: dossier}))
+        added = RecordAdded(record, evaluate(store, clock, evaluator, [official], {official_id: dossier}))
+        refresh_credit(store, clock, evaluator, [official])
+        return added
     raise Conflict("档案正被同时修改，请重试", code="concurrent_update")
 
 

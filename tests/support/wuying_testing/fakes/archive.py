@@ -14,14 +14,23 @@ from datetime import date
 from wuying_archive.domain.file import FileSubject
 from wuying_archive.domain.personnel import Occupancy
 from wuying_archive.persistence import (
+    AccessLog,
+    CalendarYear,
+    Checkpoint,
+    CheckpointChain,
     Dossier,
     FileChain,
     FileEntry,
     FileHead,
+    Inquiry,
     Official,
     OfficialQuery,
     RecordedEvent,
     Reminder,
+    ReportCheck,
+    Review,
+    SupervisionRecord,
+    Supervisor,
     Unit,
     county_prefixes,
     entry_key,
@@ -180,6 +189,115 @@ class FakeArchiveStore(MemoryStore, FileChain):
         due = [r for r in self._sorted(Reminder) if r.escalate_on and r.escalate_on < today.isoformat()]
         return sorted(due, key=lambda r: (r.escalate_on, r.id))[:limit]
 
+    def provisional_reminders(self, after: str = "", limit: int = 500) -> list[Reminder]:
+        return [r for r in self._sorted(Reminder) if r.due_provisional and r.state != "closed" and r.id > after][:limit]
+
+    def log_access(self, entry: AccessLog) -> None:
+        self.add(entry)
+
+    def access_log(self, counties, *, subject=None, by=None, limit: int = 100) -> list[AccessLog]:
+        found = [
+            e
+            for e in self.all(AccessLog)
+            if _in_counties(e.county, counties)
+            and (subject is None or e.subject == subject)
+            and (by is None or e.by == by)
+        ]
+        return sorted(found, key=lambda e: (-e.at.timestamp(), e.id))[:limit]
+
+    # -- the integrity review --------------------------------------------------------------------
+    def officials_named(self, names) -> dict[str, list[dict]]:
+        wanted, found = set(names), {}
+        for key in sorted(self._table(Official)):
+            row = self._table(Official)[key]
+            if row["name"] in wanted:
+                found.setdefault(row["name"], []).append(copy.deepcopy(row))
+        return found
+
+    def unit_members(self, unit_id: str, limit: int = 20000) -> list[str]:
+        return [o.id for o in self._sorted(Official) if any(p.unit_id == unit_id for p in o.postings)][:limit]
+
+    def review_material(self, ids):
+        officials = self.official_rows(ids)
+        dossiers = {k: copy.deepcopy(self._table(Dossier)[k]) for k in ids if k in self._table(Dossier)}
+        entries = {}
+        for key in ids:
+            head = self._table(FileHead).get(head_key("official", key))
+            if head is None:
+                continue
+            table = self._table(FileEntry)
+            rows = [table.get(entry_key("official", key, n)) for n in range(1, head["seq"] + 1)]
+            entries[key] = [copy.deepcopy(r) for r in rows if r is not None]
+        return officials, dossiers, entries
+
+    def reviews_to_run(self, limit: int = 5) -> list[Review]:
+        found = [r for r in self.all(Review) if r.state in ("queued", "running")]
+        return sorted(found, key=lambda r: r.requested_at)[:limit]
+
+    # -- records in the file ------------------------------------------------------------------------
+    def records_of(self, subject_kind: str, subject_id: str, limit: int = 500) -> list[SupervisionRecord]:
+        found = [r for r in self.all(SupervisionRecord) if (r.subject_kind, r.subject_id) == (subject_kind, subject_id)]
+        return sorted(found, key=lambda r: (r.on, r.id))[:limit]
+
+    def education_sessions(self, unit_id: str, year: int) -> list[SupervisionRecord]:
+        return [r for r in self.records_of("unit", unit_id) if r.kind == "education" and r.on[:4] == str(year)]
+
+    def supervisors(self, counties, limit: int = 500) -> list[Supervisor]:
+        return [s for s in self._sorted(Supervisor) if _in_counties(s.county, counties)][:limit]
+
+    def supervisor_reports(self, supervisor_id: str, limit: int = 500) -> list[SupervisionRecord]:
+        found = [
+            r
+            for r in self.all(SupervisionRecord)
+            if r.kind == "supervisor_report" and r.details.get("supervisor_id") == supervisor_id
+        ]
+        return sorted(found, key=lambda r: (r.on, r.id))[:limit]
+
+    # -- supervision records ---------------------------------------------------------------------
+    def reporters(self, commission: str, year: int) -> list[str]:
+        return sorted(
+            d.id
+            for d in self.all(Dossier)
+            if _in_counties(d.county, (commission,))
+            and any(r.kind == "personal_report" and r.year == year for r in d.records)
+        )
+
+    def answered_undrawn_inquiries(self, commission: str, limit: int = 10000) -> list[str]:
+        return sorted(
+            i.id
+            for i in self.all(Inquiry)
+            if _in_counties(i.county, (commission,)) and i.answered_on is not None and i.sample_draw is None
+        )[:limit]
+
+    def set_sample_draw(self, ids, draw_id: str, selected) -> None:
+        for key in ids:
+            inquiry = self.get(Inquiry, key)
+            if inquiry is not None and inquiry.sample_draw is None:
+                inquiry.sample_draw, inquiry.sampled = draw_id, key in selected
+                inquiry.version += 1
+                self._put(inquiry)
+
+    def report_checks(self, counties, *, year=None, state=None, limit: int = 200) -> list[ReportCheck]:
+        return [
+            c
+            for c in self._sorted(ReportCheck)
+            if _in_counties(c.county, counties)
+            and (year is None or c.year == year)
+            and (state is None or c.state == state)
+        ][:limit]
+
+    def inquiries_of(self, official_id: str, limit: int = 200) -> list[Inquiry]:
+        return [i for i in self._sorted(Inquiry) if i.official_id == official_id][:limit]
+
+    def calendar_year(self, year: int) -> CalendarYear | None:
+        return self.get(CalendarYear, year)
+
+    def calendar_years(self) -> list[CalendarYear]:
+        return self._sorted(CalendarYear)
+
+    def put_calendar_year(self, year: CalendarYear) -> None:
+        self.add_or_replace(year)
+
     def reminder_figures_rows(self, counties) -> list[tuple]:
         return [
             (
@@ -232,13 +350,41 @@ class FakeArchiveStore(MemoryStore, FileChain):
         head = self.head(subject.kind, subject.id)
         if head is not None and head.seq >= seq:
             return  # never backwards
-        self._put(
-            FileHead(
+        if head is None:
+            head = FileHead(
                 id=head_key(subject.kind, subject.id),
                 subject_kind=subject.kind,
                 subject_id=subject.id,
                 county=subject.county,
-                seq=seq,
-                hash=digest,
             )
-        )
+        head.seq, head.hash, head.pending = seq, digest, True
+        self._put(head)
+
+    # -- signed checkpoints ------------------------------------------------------------------------
+    def pending_heads(self, limit: int = 5000) -> list[FileHead]:
+        return [h for h in self._sorted(FileHead) if h.pending and not h.broken][:limit]
+
+    def mark_signed(self, leaves) -> None:
+        for key, seq, digest in leaves:
+            head = self.get(FileHead, key)
+            if head is not None and head.seq == seq:
+                head.pending, head.signed_seq, head.signed_hash = False, seq, digest
+                self._put(head)
+
+    def mark_broken(self, key: str) -> None:
+        head = self.get(FileHead, key)
+        if head is not None:
+            head.broken = True
+            self._put(head)
+
+    def checkpoint_chains(self) -> list[CheckpointChain]:
+        return self._sorted(CheckpointChain)
+
+    def checkpoints(self, county: str, after: int = 0, limit: int = 100) -> list[Checkpoint]:
+        found = [c for c in self.all(Checkpoint) if c.county == county and c.number > after]
+        return sorted(found, key=lambda c: c.number)[:limit]
+
+    def export_entries(self, counties, after: str = "", limit: int = 1000) -> list[dict]:
+        table = self._table(FileEntry)
+        keys = [k for k in sorted(table) if k > after and _in_counties(table[k]["county"], counties)]
+        return [copy.deepcopy(table[k]) for k in keys[:limit]]
