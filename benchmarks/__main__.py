@@ -92,7 +92,7 @@ def main() -> None:
 
 
 # Each benchmark module of the platform, run after the micro-benchmarks above (in this order).
-SUITES = ("drain", "archive_import", "risk_batch", "inspection_assignment", "web")
+SUITES = ("drain", "archive_import", "archive_review", "risk_batch", "inspection_assignment", "web")
 
 
 def run_suites(names: tuple[str, ...] = SUITES) -> None:

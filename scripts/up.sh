@@ -57,9 +57,11 @@ if [ ! -f "$RUN/secrets.env" ]; then
   } > "$RUN/secrets.env"
   echo "secrets: generated $RUN/secrets.env (local only, never committed)"
 fi
-if ! grep -q '^WUYING_INTAKE_ACK_KEY=' "$RUN/secrets.env"; then
+# Secrets added after a clone's first `make up` (older .run/secrets.env files lack them).
+grep -q '^WUYING_INTAKE_ACK_KEY=' "$RUN/secrets.env" ||
   echo "WUYING_INTAKE_ACK_KEY=$($BIN/python -c 'import secrets; print(secrets.token_hex(32))')" >> "$RUN/secrets.env"
-fi
+grep -q '^ARCHIVE_CHECKPOINT_KEY=' "$RUN/secrets.env" ||
+  echo "ARCHIVE_CHECKPOINT_KEY=$($BIN/python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" >> "$RUN/secrets.env"
 set -a; . "$RUN/secrets.env"; set +a
 
 # Broker access (issue 9): one least-privilege user per service on the internal vhost, the

@@ -84,6 +84,7 @@ def platform(tmp_path_factory):
             WUYING_JWT_SECRET=secret,
             WUYING_INTAKE_KEYS="e2e1:" + base64.b64encode(os.urandom(32)).decode(),
             WUYING_INTAKE_ACK_KEY=os.urandom(32).hex(),
+            ARCHIVE_CHECKPOINT_KEY=base64.b64encode(os.urandom(32)).decode(),
             EVENT_RETRY_DELAY="0.1",
             **{
                 f"{svc.upper()}_HTTP_ADDRESS": f"127.0.0.1:{port}",

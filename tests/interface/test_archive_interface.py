@@ -3,14 +3,12 @@
 import json
 import uuid
 
-import pytest
 from kombu import Connection
 from marshmallow import Schema, fields
 from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_waiter
 
 from wuying_archive.service import ArchiveService
-from wuying_common.access import rule_for
 from wuying_common.consumers import DEAD_LETTER_QUEUE
 from wuying_common.events import build_event, registry
 from wuying_common.outbox import OutboxRelay
@@ -324,10 +322,6 @@ def test_the_portrait_and_its_pdf_are_for_archive_roles_never_cached_and_audited
     assert log[0]["purpose"] == "任前审核"
 
 
-@pytest.mark.skipif(
-    rule_for("archive", "create_review") is None or rule_for("archive", "review_report_pdf") is None,
-    reason="the review routes are not in common/wuying_common/access.py's matrix yet (asked of the lead)",
-)
 def test_a_review_without_a_purpose_is_refused_and_unknown_people_are_listed_back(
     container_factory, service_config, web_session, token
 ):
