@@ -72,6 +72,20 @@ def test_a_redelivered_event_is_a_duplicate_and_lands_once(store, clock):
     assert [e.source_event_id for e in store.entries("official", "off-1")] == [event["id"]]
 
 
+def test_a_plan_published_in_two_versions_reaches_the_units_file_once_without_surprise_dates(store, clock):
+    """Issue 12 item 4: ``inspection.scheduled`` v1 (published beside v2 until it retires) carries
+    the dates of surprise rounds; the file records v2 only."""
+    plan = {"plan_id": "unit-1:2027", "unit_id": "unit-1", "county": "130402", "year": 2027, "rounds": []}
+    v1 = envelope("inspection.inspection.scheduled", plan)
+    v2 = dict(envelope("inspection.inspection.scheduled", plan), type="wuying.inspection.inspection.scheduled.v2")
+    assert handlers.record_event(store, clock, v1) == "processed"
+    assert store.entries("unit", "unit-1") == []
+    assert handlers.record_event(store, clock, v2) == "processed"
+    assert [e.source_event_type for e in store.entries("unit", "unit-1")] == [
+        "wuying.inspection.inspection.scheduled.v2"
+    ]
+
+
 def test_an_event_about_nobody_is_processed_without_an_entry(store, clock):
     event = envelope("intake.petition.triaged", {"outcome": "case_clue", "subjects": [{"kind": "official", "id": "o"}]})
     assert handlers.record_event(store, clock, event) == "processed"

@@ -83,6 +83,12 @@ MEASURES_ZH = {
 }
 
 
+#: Events published in two versions side by side reach a file once, in the version that may be
+#: filed: ``inspection.scheduled`` v1 (published until its retirement) carries the dates of
+#: surprise and unannounced rounds, v2 withholds them (issue 12 item 4).
+NOT_FILED = frozenset({"wuying.inspection.inspection.scheduled.v1"})
+
+
 @dataclass(frozen=True)
 class FileSubject:
     kind: str  # "official" or "unit"

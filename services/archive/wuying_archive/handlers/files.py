@@ -13,7 +13,7 @@ from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock
 from wuying_common.events import short_name
 
-from ..domain.file import ChainCheck, subjects_of, summarise, verify_chain
+from ..domain.file import NOT_FILED, ChainCheck, subjects_of, summarise, verify_chain
 from ..exceptions import FileNotFound
 from ..persistence import ArchiveStore, FileEntry, Official, Unit
 from .conditions import Evaluator, evaluate, learn, signals_of
@@ -36,6 +36,8 @@ def record_event(store: ArchiveStore, clock: SystemClock, envelope: dict, evalua
     """Append an incoming event to every file it concerns, and teach the conditions what it says
     (a report, an overdue or lifted warning), then evaluate them. Idempotent on the event id:
     the file records an event once, a dossier learns it once, a reminder's key is natural."""
+    if envelope["type"] in NOT_FILED:
+        return "processed"
     name = short_name(envelope)
     data = envelope.get("data", {})
     subjects = subjects_of(name, data, envelope["county"])
