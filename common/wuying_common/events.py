@@ -164,7 +164,14 @@ def build_event(
         "data": schema.dump(data),
     }
     CloudEventSchema().load(envelope)  # raises on a malformed envelope (bad county code, ...)
+    for check in ENVELOPE_CHECKS:
+        check(event_type, envelope)
     return envelope
+
+
+#: Extra checks of every envelope built (the contract tests add one validating it against the
+#: published JSON Schema, so every event the test suite makes is checked); none in production.
+ENVELOPE_CHECKS: list = []
 
 
 def parse_event(envelope: dict) -> dict:
