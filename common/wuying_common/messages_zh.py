@@ -7,6 +7,8 @@ is how marshmallow documents overriding them. Imported by ``wuying_common.http``
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from marshmallow import Schema, fields, validate
 
 FIELD_MESSAGES: dict[type[fields.Field], dict[str, str]] = {
@@ -53,4 +55,30 @@ def install() -> None:
     validate.ContainsOnly.default_message = "包含不允许的取值"
 
 
+UTC_CONTEXT = "wuying_utc_offsets"
+
+
+def _utc_offset(serialize):
+    """Timestamps are stored as naive UTC (``clock.naive_utc``); every HTTP answer carries the
+    offset so that it is RFC 3339 ``date-time`` as the OpenAPI documents declare. Only where
+    the dumping schema's context asks for it (the HTTP layer does): event data and RPC answers
+    keep their form, since consumers compare them with naive values."""
+
+    def wrapped(self, value, attr, obj, **kwargs):
+        context = getattr(self.root, "context", None) or {}
+        if isinstance(value, datetime) and value.tzinfo is None and context.get(UTC_CONTEXT):
+            value = value.replace(tzinfo=UTC)
+        return serialize(self, value, attr, obj, **kwargs)
+
+    wrapped.wuying_utc = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+def install_utc_datetimes() -> None:
+    for cls in (fields.DateTime,):
+        if not getattr(cls._serialize, "wuying_utc", False):
+            cls._serialize = _utc_offset(cls._serialize)  # type: ignore[method-assign]
+
+
 install()
+install_utc_datetimes()

@@ -180,6 +180,8 @@ def run_review(
     ran = 0
     while review.done_pages < review.pages and (max_pages is None or ran < max_pages):
         page = store.get(ReviewPage, f"{review.id}/{review.done_pages}")
+        if page is None:  # written with the review: missing only if the store lost it
+            raise ReviewNotFound(fields={"page": review.done_pages})
         rows = review_page(store, evaluator, page.official_ids, review.as_of, first, last)
         page.rows = rows
         store.add_or_replace(page)
