@@ -77,6 +77,20 @@ class PayloadTooLarge(WuyingError):
 
 
 @deserialize_to_instance
+class LengthRequired(WuyingError):
+    status = 411
+    code = "length_required"
+    message = "请求体须声明 Content-Length 或使用分块传输"
+
+
+@deserialize_to_instance
+class UnsupportedMediaType(WuyingError):
+    status = 415
+    code = "unsupported_media_type"
+    message = "不支持的内容类型，请使用 application/json"
+
+
+@deserialize_to_instance
 class TooManyRequests(WuyingError):
     status = 429
     code = "too_many_requests"

@@ -1,17 +1,26 @@
-"""JSON HTTP entrypoint: validation, authentication and error bodies in one place.
+"""JSON HTTP entrypoint: validation, authorisation and error bodies in one place.
 
-``@route`` wraps nameko's ``http`` entrypoint. Before a worker starts it checks the bearer
-token and loads the body/query with the route's marshmallow schema; the method receives the
-loaded data as ``request.payload`` and the caller as ``request.principal``. Every error, 404
-and 405 included, answers ``{"error": {"code", "message", "fields"}}``.
+``@route`` wraps nameko's ``http`` entrypoint. Before a worker starts it looks the route up in
+the authorisation matrix (``access.py``; not there: 403), checks the bearer token, the roles and
+the scope the matrix grants, and loads the body/query with the route's marshmallow schema; the
+method receives the loaded data as ``request.payload`` and the caller as ``request.principal``.
+
+Bodies are read defensively, before any parsing: only the declared content types (415), a
+length or chunked transfer (411), the route's size limit (413), strict UTF-8, bounded nesting
+and number sizes and no lone surrogates (400): a hostile body never reaches a 500. Division
+codes anywhere in the input must be loaded GB/T 2260 codes. Every error, 404 and 405 included,
+answers ``{"error": {"code", "message", "fields"}}`` and every 4xx/5xx is counted in
+``wuying_<service>_http_responses_total{route,status}``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
-from datetime import date, datetime
+import math
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
 from functools import partial
 
 from eventlet.event import Event
@@ -21,21 +30,47 @@ from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from .auth import authenticate
-from .errors import PayloadTooLarge, ValidationFailed, WuyingError, rule_error
+from . import access
+from .auth import TokenVerifier, authenticate
+from .errors import (
+    Forbidden,
+    LengthRequired,
+    PayloadTooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+    ValidationFailed,
+    WuyingError,
+    rule_error,
+)
+from .messages_zh import UTC_CONTEXT
+from .metrics import service_metrics
 from .rules import RuleBroken
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BODY = 256 * 1024
 JSON_MIME = "application/json; charset=utf-8"
+JSON_TYPES = ("application/json",)
+# Bounds checked on the raw text before ``json.loads`` sees it: real payloads nest a few levels
+# and carry no number longer than an id; CPython's parser recurses per level and ``int`` refuses
+# more than 4,300 digits, both of which used to surface as 500s.
+MAX_JSON_DEPTH = 32
+MAX_NUMBER_DIGITS = 40
+# Input keys that carry GB/T 2260 division codes, wherever they are nested.
+DIVISION_KEYS = frozenset({"county", "counties", "region"})
 
 HTTP_ERRORS_ZH = {
     400: ("bad_request", "请求格式错误"),
     404: ("not_found", "请求的地址不存在"),
     405: ("method_not_allowed", "该地址不支持此请求方法"),
+    411: ("length_required", "请求体须声明长度"),
     413: ("payload_too_large", "提交的内容过大"),
+    415: ("unsupported_media_type", "不支持的内容类型"),
 }
+
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+_LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_NUMBER_DIGITS + 1},}}")
 
 
 @dataclass(frozen=True)
@@ -53,6 +88,7 @@ class RouteSpec:
     max_body: int = DEFAULT_MAX_BODY
     description: str = ""
     errors: tuple[int, ...] = field(default=(400, 401, 403, 404))
+    consumes: tuple[str, ...] = JSON_TYPES
 
 
 def _instance(schema):
@@ -60,6 +96,8 @@ def _instance(schema):
 
 
 def _json_default(value):
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC).isoformat()  # stored as naive UTC: say so
     if isinstance(value, datetime | date):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
@@ -94,6 +132,88 @@ def marshmallow_fields(messages) -> dict:
     return flat
 
 
+def count_response(container, route_label: str, status: int) -> None:
+    """Every 4xx/5xx, by route template (bounded cardinality) and status."""
+    if status < 400 or container is None:
+        return
+    service_metrics(container).counter(
+        "http_responses", "HTTP responses with an error status, by route and status", ("route", "status")
+    ).labels(route_label, str(status)).inc()
+
+
+def _bad_json(code: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, fields={"_body": message}, code=code)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _bad_json("number_too_large", "数值超出范围")
+    return value
+
+
+def _reject_constant(name: str):
+    raise _bad_json("invalid_json", "请求体不是合法的 JSON")
+
+
+def _check_strings(value, depth: int = 0) -> None:
+    """No lone surrogates (``"\\ud800"`` parses, but no UTF-8 text can hold it)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _bad_json("invalid_string", "包含无效的 Unicode 字符（孤立代理项）") from None
+    elif isinstance(value, dict):
+        for key, sub in value.items():
+            _check_strings(key, depth + 1)
+            _check_strings(sub, depth + 1)
+    elif isinstance(value, list):
+        for sub in value:
+            _check_strings(sub, depth + 1)
+
+
+def parse_json(raw: bytes):
+    """Parse a request body within bounds; every refusal is a 400, never a 500."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _bad_json("invalid_utf8", "请求体不是合法的 UTF-8 文本") from None
+    skeleton = _JSON_STRING.sub('""', text)
+    depth = 0
+    for match in _BRACKETS.finditer(skeleton):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_JSON_DEPTH:
+            raise _bad_json("json_too_deep", f"嵌套层数不得超过 {MAX_JSON_DEPTH}")
+    if _LONG_NUMBER.search(skeleton):
+        raise _bad_json("number_too_large", f"数字不得超过 {MAX_NUMBER_DIGITS} 位")
+    try:
+        data = json.loads(text or "null", parse_float=_finite_float, parse_constant=_reject_constant)
+    except (json.JSONDecodeError, RecursionError, ValueError):
+        raise _bad_json("invalid_json", "请求体不是合法的 JSON") from None
+    _check_strings(data)
+    return data
+
+
+def check_divisions(value, path: str = "") -> None:
+    """Every division code in the input is an ASCII six-digit code of the loaded list."""
+    known = access.divisions()
+
+    def bad(where: str):
+        raise ValidationFailed(fields={where: "必须是已载入的六位行政区划代码 (GB/T 2260)"}, code="unknown_division")
+
+    def walk(item, where: str, is_code: bool):
+        if isinstance(item, dict):
+            for key, sub in item.items():
+                walk(sub, f"{where}.{key}" if where else str(key), key in DIVISION_KEYS)
+        elif isinstance(item, list | tuple):
+            for i, sub in enumerate(item):
+                walk(sub, f"{where}.{i}", is_code)
+        elif is_code and item is not None and item not in known:
+            bad(where)
+
+    walk(value, path, False)
+
+
 class JsonWsgiApp(WsgiApp):
     def __call__(self, environ, start_response):
         request = Request(environ, shallow=True)
@@ -111,6 +231,7 @@ class JsonWsgiApp(WsgiApp):
                 status=exc.code,
                 headers={"Allow": allow} if allow else None,
             )
+            count_response(getattr(self.server, "container", None), "unmatched", exc.code or 500)
         return response(environ, start_response)
 
 
@@ -128,40 +249,99 @@ class JsonHttp(HttpRequestHandler):
 
     def setup(self):
         super().setup()
-        self.jwt_secret = self.container.config.get("JWT_SECRET") or ""
-        if self.spec.roles is not None and not self.jwt_secret:
+        self.verifier = TokenVerifier.from_config(self.container.config)
+        self.rule = access.rule_for(self.container.service_name, self.method_name)
+        if self.rule is None:
+            log.error("route %s %s is not in the authorisation matrix: it answers 403", self.spec.method, self.url)
+        elif not self.rule.public and not self.verifier.configured:
             raise RuntimeError(
-                "JWT_SECRET is not configured (set WUYING_JWT_SECRET); refusing to serve staff endpoints"
+                "neither JWT_JWKS_URL/JWT_JWKS_FILE nor JWT_SECRET is configured (set WUYING_JWT_SECRET for "
+                "development); refusing to serve staff endpoints"
             )
+
+    def _authorise(self, request):
+        """The matrix's check for this route: roles, the token's breadth, own records."""
+        rule = self.rule
+        if rule is None:
+            raise Forbidden("该接口未在授权矩阵中声明", code="route_not_in_matrix")
+        if rule.public:
+            return None
+        principal = authenticate(request.headers.get("Authorization"), self.verifier)
+        request.principal = principal  # known from here on, for an audited denial
+        scope = rule.scope_for(principal.roles)
+        if scope is None:
+            raise Forbidden("当前角色无权执行该操作", code="role_forbidden", fields={"roles": sorted(rule.grants)})
+        if scope != access.OWN:
+            wider = [
+                c
+                for c in principal.counties
+                if access.SCOPES.index(access.division_level(c)) > access.SCOPES.index(scope)
+            ]
+            if wider:
+                raise Forbidden(
+                    "令牌的地区范围超出该操作的授权范围",
+                    code="scope_forbidden",
+                    fields={"counties": f"至多为{scope}级"},
+                )
+        elif rule.own_param and request.path_values.get(rule.own_param) != principal.subject:
+            raise Forbidden("只能查看本人的记录", code="not_own_record", fields={rule.own_param: "不是本人"})
+        return replace(principal, scope=scope)
+
+    def _read_body(self, request) -> bytes:
+        spec = self.spec
+        if not request.headers.get("Content-Type"):
+            raise UnsupportedMediaType("请求体须声明 Content-Type", code="content_type_missing")
+        charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+        if request.mimetype not in spec.consumes or charset not in ("utf-8", "utf8"):
+            raise UnsupportedMediaType(fields={"Content-Type": f"须为 {', '.join(spec.consumes)}"})
+        too_large = PayloadTooLarge(fields={"_body": f"不得超过 {spec.max_body} 字节"})
+        if request.headers.get("Content-Length") is not None:
+            if request.content_length is None:
+                raise ValidationFailed(fields={"Content-Length": "无效"}, code="bad_content_length")
+            if request.content_length > spec.max_body:
+                raise too_large
+            return request.get_data(cache=True)
+        if "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+            # werkzeug reads nothing without a length; the WSGI server decodes the chunks.
+            stream, chunks, size = request.environ["wsgi.input"], [], 0
+            while True:
+                chunk = stream.read(min(64 * 1024, spec.max_body + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > spec.max_body:
+                    raise too_large
+            return b"".join(chunks)
+        raise LengthRequired()
 
     def _load(self, request):
         spec = self.spec
-        if spec.roles is not None:
-            request.principal = authenticate(request.headers.get("Authorization"), self.jwt_secret, spec.roles)
-        else:
-            request.principal = None
+        request.principal = None
+        request.denial = None
         request.payload = None
+        try:
+            request.principal = self._authorise(request)
+        except (Unauthorized, Forbidden) as exc:
+            if self.rule is None or not self.rule.audited:
+                raise
+            # The service audits the denial itself (``denial(request)``), then refuses.
+            request.denial = exc
+            return
+        check_divisions(request.path_values)
         if spec.query is not None:
             try:
                 request.payload = _instance(spec.query).load(request.args.to_dict())
             except ValidationError as exc:
                 raise ValidationFailed(fields=marshmallow_fields(exc.messages)) from None
+            check_divisions(request.payload)
         if spec.body is not None:
-            if request.content_length is not None and request.content_length > spec.max_body:
-                raise PayloadTooLarge(fields={"_body": f"不得超过 {spec.max_body} 字节"})
-            raw = request.get_data(cache=True)
-            if len(raw) > spec.max_body:
-                raise PayloadTooLarge(fields={"_body": f"不得超过 {spec.max_body} 字节"})
-            try:
-                data = json.loads(raw.decode("utf-8") or "null")
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                raise ValidationFailed(
-                    "请求体不是合法的 JSON", fields={"_body": "不是合法的 JSON"}, code="invalid_json"
-                ) from None
+            data = parse_json(self._read_body(request))
             if not isinstance(data, dict):
                 raise ValidationFailed(
                     "请求体必须是 JSON 对象", fields={"_body": "必须是 JSON 对象"}, code="invalid_json"
                 )
+            check_divisions(data)
             try:
                 request.payload = _instance(spec.body).load(data)
             except ValidationError as exc:
@@ -179,9 +359,18 @@ class JsonHttp(HttpRequestHandler):
                 self, args, kwargs, context_data=context_data, handle_result=partial(self.handle_result, event)
             )
             result = event.wait()
-            return self.response_from_result(result)
+            if request.denial is not None:
+                # Fail closed: a service that forgot to refuse still refuses.
+                log.error("%s did not refuse a denied request", self.method_name)
+                raise request.denial
+            response = self.response_from_result(result)
         except Exception as exc:  # noqa: BLE001 - every error becomes a JSON body
-            return self.response_from_exception(exc)
+            response = self.response_from_exception(exc)
+        if self.rule is not None and self.rule.personal:
+            response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        count_response(self.container, self.spec.path, response.status_code)
+        return response
 
     def response_from_result(self, result):
         if isinstance(result, Response):
@@ -190,7 +379,9 @@ class JsonHttp(HttpRequestHandler):
         if isinstance(result, tuple):
             status, result = result
         if self.spec.response is not None and result is not None:
-            result = _instance(self.spec.response).dump(result, many=self.spec.many)
+            schema = _instance(self.spec.response)
+            schema.context[UTC_CONTEXT] = True  # timestamps with their offset (messages_zh)
+            result = schema.dump(result, many=self.spec.many)
         return json_response(result, status=status)
 
     def response_from_exception(self, exc):
@@ -224,6 +415,7 @@ def route(
     max_body: int = DEFAULT_MAX_BODY,
     description: str = "",
     errors: tuple[int, ...] = (400, 401, 403, 404),
+    consumes: tuple[str, ...] = JSON_TYPES,
 ):
     """Declare an HTTP entrypoint with its schemas; the OpenAPI document is built from these."""
     spec = RouteSpec(
@@ -240,6 +432,7 @@ def route(
         max_body=max_body,
         description=description,
         errors=errors,
+        consumes=consumes,
     )
 
     def decorator(fn):
@@ -248,3 +441,9 @@ def route(
         return fn
 
     return decorator
+
+
+def denial(request) -> WuyingError | None:
+    """The refusal the HTTP layer deferred to an audited route: the method audits it, then
+    raises it (``raise denial``)."""
+    return getattr(request, "denial", None)

@@ -182,7 +182,7 @@ def test_a_named_report_is_stored_sealed_and_staff_never_see_the_reporter(
     assert stored.reporter.kid == "k1"
     for secret in ("李举报", "13800138000", "某某小区"):
         assert secret not in raw
-    view = web_session.get(f"/api/v1/reports/{pid}", headers={"Authorization": token("warning_officer")})
+    view = web_session.get(f"/api/v1/reports/{pid}", headers={"Authorization": token("intake_supervisor")})
     assert view.status_code == 200
     assert view.json()["reporter_on_file"] is True
     assert "李举报" not in view.text and "13800138000" not in view.text
@@ -235,11 +235,15 @@ def test_staff_entry_needs_a_token_and_a_county_within_it(container_factory, ser
     assert wrong_role.status_code == 403
     ok = web_session.post("/api/v1/staff/reports", json=letter, headers={"Authorization": token("intake_clerk")})
     assert ok.status_code == 201, ok.text
-    listing = web_session.get("/api/v1/reports?county=130402", headers={"Authorization": token("inspector")})
+    listing = web_session.get("/api/v1/reports?county=130402", headers={"Authorization": token("intake_clerk")})
     assert [r["channel"] for r in listing.json()] == ["letter"]
     assert listing.json()[0]["received_on"] == "2026-11-18"
-    elsewhere = web_session.get("/api/v1/reports?county=130102", headers={"Authorization": token("inspector")})
+    elsewhere = web_session.get("/api/v1/reports?county=130102", headers={"Authorization": token("intake_clerk")})
     assert elsewhere.status_code == 403
+    # Report content is for intake's staff only (issue 9 item 5): not inspectors, not agencies.
+    for role in ("inspector", "agency_reader", "official"):
+        denied = web_session.get("/api/v1/reports?county=130402", headers={"Authorization": token(role)})
+        assert denied.status_code == 403 and denied.json()["error"]["code"] == "role_forbidden"
     assert web_session.get("/api/v1/reports?county=130402").status_code == 401
 
 

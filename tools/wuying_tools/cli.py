@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import sys
+import uuid
 from pathlib import Path
 
 from wuying_common.auth import ROLES, issue_token
@@ -46,7 +47,10 @@ def urls() -> dict:
 def cmd_token(args) -> None:
     if args.role not in ROLES:
         sys.exit(f"unknown role {args.role!r}; one of: {', '.join(sorted(ROLES))}")
-    print(issue_token(jwt_secret(), args.subject or f"local-{args.role}", [args.role], args.county.split(",")))
+    # Every local token is a distinct person unless a subject is given: with one shared subject
+    # per role, four-eyes rules, recusal and audit trails could not tell two holders apart.
+    subject = args.subject or f"local-{args.role}-{uuid.uuid4().hex[:8]}"
+    print(issue_token(jwt_secret(), subject, [args.role], args.county.split(",")))
 
 
 def cmd_demo(args) -> None:

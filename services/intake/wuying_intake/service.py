@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
-from wuying_common.http import route
+from wuying_common.http import denial, route
 from wuying_common.service import WuyingService
 
 from .dependencies import (
@@ -90,6 +90,8 @@ DEADLINE_CHECK_SECONDS = 300
 RETENTION_PURGE_SECONDS = 3600
 CALENDAR_REFRESH_SECONDS = 60
 IDENTITY_ROLES = ("intake_clerk", "intake_supervisor")
+# The public routes go through the rate limiter: they can answer 429 too.
+RATE_LIMITED = (400, 404, 429)
 # Who may handle a report: the clerks, and for a report about the commission's leaders only the
 # principal leader (主要负责人, seeds/000 H; the handlers check which, ``domain/routing.py``).
 HANDLERS = ("intake_clerk", "commission_secretary")
@@ -140,6 +142,7 @@ class IntakeService(WuyingService):
         public=True,
         tags=("public",),
         max_body=MAX_REPORT_BODY,
+        errors=RATE_LIMITED,
     )
     def submit_public(self, request):
         # The client address is only hashed, under a per-process salt, for rate limiting in
@@ -167,6 +170,7 @@ class IntakeService(WuyingService):
         public=True,
         tags=("public",),
         max_body=1024,
+        errors=RATE_LIMITED,
     )
     def lookup_receipt(self, request):
         self.limiter.check("lookups", request)
@@ -182,6 +186,7 @@ class IntakeService(WuyingService):
         public=True,
         tags=("public",),
         max_body=MAX_ADDITION_BODY,
+        errors=RATE_LIMITED,
     )
     def add_information(self, request):
         self.limiter.check("lookups", request)
@@ -196,6 +201,7 @@ class IntakeService(WuyingService):
         public=True,
         tags=("public",),
         max_body=1024,
+        errors=RATE_LIMITED,
     )
     def download_acknowledgement(self, request):
         self.limiter.check("lookups", request)
@@ -211,6 +217,7 @@ class IntakeService(WuyingService):
         public=True,
         tags=("public",),
         max_body=1024,
+        errors=RATE_LIMITED,
     )
     def verify_acknowledgement(self, request):
         self.limiter.check("lookups", request)
@@ -554,6 +561,7 @@ class IntakeService(WuyingService):
         tags=("identity",),
     )
     def request_identity(self, request, petition_id):
+        self._audit_denial(request, "requested", petition_id=petition_id)
         return identity.request_identity(
             self.store, self.clock, request.principal, petition_id, request.payload["reason"]
         )
@@ -568,6 +576,7 @@ class IntakeService(WuyingService):
         tags=("identity",),
     )
     def approve_identity(self, request, request_id):
+        self._audit_denial(request, "approved", request_id=request_id)
         return identity.decide_identity_request(
             self.store, self.clock, request.principal, request_id, True, request.payload["note"]
         )
@@ -582,6 +591,7 @@ class IntakeService(WuyingService):
         tags=("identity",),
     )
     def refuse_identity(self, request, request_id):
+        self._audit_denial(request, "refused", request_id=request_id)
         return identity.decide_identity_request(
             self.store, self.clock, request.principal, request_id, False, request.payload["note"]
         )
@@ -595,6 +605,7 @@ class IntakeService(WuyingService):
         tags=("identity",),
     )
     def open_identity(self, request, request_id):
+        self._audit_denial(request, "accessed", request_id=request_id)
         # The response is returned, never logged.
         return identity.open_identity(self.store, self.clock, self.keyring, request.principal, request_id)
 
@@ -610,6 +621,13 @@ class IntakeService(WuyingService):
     )
     def audit(self, request):
         return identity.audit_log(self.store, request.principal, request.payload)
+
+    def _audit_denial(self, request, action: str, **ids) -> None:
+        """Identity routes are ``audited`` in the authorisation matrix: the HTTP layer hands
+        their refusals here so that every denied attempt lands in the audit trail."""
+        error = denial(request)
+        if error is not None:
+            identity.audit_denied(self.store, self.clock, request.principal, error, action, **ids)
 
     # -- clocks ----------------------------------------------------------------------------
     @timer(interval=DEADLINE_CHECK_SECONDS)

@@ -27,7 +27,6 @@ from .handlers import (
     proposals,
     results,
 )
-from .handlers.support import get_warning
 from .notifiers import InboxNotifier, build_notifiers
 from .schemas import (
     AppealDecisionSchema,
@@ -261,7 +260,7 @@ class WarningService(WuyingService):
         tags=("warnings",),
     )
     def get_warning(self, request, warning_id):
-        return get_warning(self.store, request.principal, warning_id)
+        return lifecycle.read_warning(self.store, request.principal, warning_id)
 
     @route(
         "GET",

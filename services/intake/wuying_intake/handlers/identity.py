@@ -13,6 +13,7 @@ from typing import NoReturn
 
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, naive_utc
+from wuying_common.errors import Forbidden
 
 from ..domain.identity import (
     ACCESSED,
@@ -63,11 +64,55 @@ def _refuse(
     raise exc
 
 
+def audit_denied(
+    store: IntakeStore,
+    clock: SystemClock,
+    principal: Principal | None,
+    error: Exception,
+    action: str,
+    *,
+    request_id: str | None = None,
+    petition_id: str | None = None,
+) -> NoReturn:
+    """A refusal decided before the use case (no or bad token, a role or a token's scope the
+    authorisation matrix does not grant, a county outside the token) is audited all the same,
+    against the request or the report it aimed at; then it is raised. An id that names nothing
+    is a 404 with nothing to audit."""
+    actor = principal.subject if principal is not None else "anonymous"
+    code = getattr(error, "code", type(error).__name__)
+    at = naive_utc(clock.now())
+    if request_id is not None:
+        request = store.get_request(request_id)
+        if request is None:
+            raise IdentityRequestNotFound(fields={"request_id": "不存在"})
+        store.push_audit(request, at=at, actor=actor, action=action, outcome=DENIED, code=code)
+    elif petition_id is not None:
+        petition = find_petition(store, petition_id)
+        store.audit(
+            at=at,
+            actor=actor,
+            action=action,
+            outcome=DENIED,
+            code=code,
+            petition_id=petition.id,
+            county=petition.county,
+        )
+    log.info("identity %s denied (%s)", action, code)
+    raise error
+
+
+def _require_county(store: IntakeStore, clock: SystemClock, principal: Principal, county: str, action: str, **ids):
+    try:
+        principal.require_county(county)
+    except Forbidden as exc:
+        audit_denied(store, clock, principal, exc, action, **ids)
+
+
 def request_identity(
     store: IntakeStore, clock: SystemClock, principal: Principal, petition_id: str, reason: str
 ) -> IdentityRequest:
     petition = find_petition(store, petition_id)
-    principal.require_county(petition.county)
+    _require_county(store, clock, principal, petition.county, REQUESTED, petition_id=petition.id)
     entry = {"actor": principal.subject, "action": REQUESTED, "petition_id": petition.id, "county": petition.county}
     try:
         check_request(
@@ -95,11 +140,13 @@ def request_identity(
     return request
 
 
-def _load_request(store: IntakeStore, principal: Principal, request_id: str) -> tuple[IdentityRequest, Petition]:
+def _load_request(
+    store: IntakeStore, clock: SystemClock, principal: Principal, request_id: str, action: str
+) -> tuple[IdentityRequest, Petition]:
     request = store.get_request(request_id)
     if request is None:
         raise IdentityRequestNotFound(fields={"request_id": "不存在"})
-    principal.require_county(request.county)
+    _require_county(store, clock, principal, request.county, action, request_id=request.id)
     return request, find_petition(store, request.petition_id)
 
 
@@ -117,8 +164,8 @@ def decide_identity_request(
     store: IntakeStore, clock: SystemClock, principal: Principal, request_id: str, approve: bool, note: str = ""
 ) -> IdentityRequest:
     """A second, different supervisor approves or refuses."""
-    request, petition = _load_request(store, principal, request_id)
     action = APPROVED if approve else REFUSED
+    request, petition = _load_request(store, clock, principal, request_id, action)
     try:
         check_decision(
             _actor(principal),
@@ -143,7 +190,7 @@ def open_identity(
 ) -> OpenedIdentity:
     """The requester reads the reporter's details once approved. The access is audited before
     anything is decrypted (no audit, no access); the details are never logged."""
-    request, petition = _load_request(store, principal, request_id)
+    request, petition = _load_request(store, clock, principal, request_id, ACCESSED)
     try:
         check_access(
             _actor(principal),

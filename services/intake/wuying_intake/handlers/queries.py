@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from wuying_common.access import divisions
 from wuying_common.auth import Principal
 from wuying_common.clock import beijing_date
 from wuying_common.rules import WorkingDays
@@ -44,24 +45,46 @@ def get_attachment(store: IntakeStore, principal: Principal, petition_id: str, n
     return stored
 
 
+def rolled_up(county: str) -> list[str]:
+    """The counties a division code stands for: a city or province rolls up over its loaded
+    counties (issue 9 item 5); a county is itself."""
+    return divisions().counties_under(county) or [county]
+
+
 def list_reports(store: IntakeStore, principal: Principal, query: dict) -> list[Petition]:
     principal.require_county(query["county"])
-    return store.search(
-        query["county"],
-        status=query.get("status"),
-        channel=query.get("channel"),
-        category=query.get("category"),
-        limit=query.get("limit", 100),
-        offset=query.get("offset", 0),
-        not_about=principal.subject,
-        not_named=principal.name or None,
-    )
+    limit, offset = query.get("limit", 100), query.get("offset", 0)
+    counties = rolled_up(query["county"])
+    found: list[Petition] = []
+    for county in counties:
+        found.extend(
+            store.search(
+                county,
+                status=query.get("status"),
+                channel=query.get("channel"),
+                category=query.get("category"),
+                # One county pages in the store; several merge their first offset+limit each.
+                limit=limit if len(counties) == 1 else offset + limit,
+                offset=offset if len(counties) == 1 else 0,
+                not_about=principal.subject,
+                not_named=principal.name or None,
+            )
+        )
+    if len(counties) == 1:
+        return found
+    found.sort(key=lambda p: p.id)
+    found.sort(key=lambda p: p.received_at, reverse=True)
+    return found[offset : offset + limit]
 
 
 def statistics(store: IntakeStore, principal: Principal, query: dict, calendar: WorkingDays) -> dict:
     """Counts, plus working days from receipt to acceptance (triage) and to closure."""
     principal.require_county(query["county"])
-    rows = store.tally_rows(query["county"], query.get("since"), query.get("until"))
+    rows = [
+        row
+        for county in rolled_up(query["county"])
+        for row in store.tally_rows(county, query.get("since"), query.get("until"))
+    ]
 
     def working_days(row, key):
         return calendar.working_days_between(row["received_on"], beijing_date(row[key]))[0]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from wuying_common.auth import Principal
+from wuying_common.access import divisions
+from wuying_common.auth import Principal, covers
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock, naive_utc
 from wuying_common.errors import Conflict
@@ -23,6 +24,7 @@ from ..exceptions import (
     DecisionReasonsRequired,
     LiftByIssuerForbidden,
     SelfApprovalForbidden,
+    WarningNotFound,
 )
 from ..persistence import WarningRecord, WarningStore
 from ..schemas import WARNING_ISSUED, WARNING_LIFTED, WARNING_RESPONDED
@@ -41,9 +43,46 @@ def _decider(warning: WarningRecord, principal: Principal) -> None:
         raise error(refusal.message, fields=fields)
 
 
+# What an official never sees of their own warnings: proposals not (or never) approved.
+HIDDEN_FROM_OFFICIAL = frozenset({"proposed", "rejected"})
+
+
+def visible_to_official(warning: WarningRecord) -> bool:
+    return warning.status not in HIDDEN_FROM_OFFICIAL
+
+
 def list_warnings(store: WarningStore, principal: Principal, query: dict) -> list[WarningRecord]:
+    """A division's warnings, newest first: a city or province code rolls up over its loaded
+    counties; an official (scope ``own``) gets only their own issued warnings."""
     principal.require_county(query["county"])
-    return store.find(query["county"], status=query["status"], level=query["level"], limit=query["limit"])
+    status, lvl, limit = query["status"], query["level"], query["limit"]
+    if principal.own_only:
+        found = [
+            w
+            for w in store.warnings_of(principal.subject)
+            if visible_to_official(w)
+            and covers(query["county"], w.county)
+            and (not status or w.status == status)
+            and (not lvl or w.level == lvl)
+        ]
+    else:
+        found = []
+        for county in divisions().counties_under(query["county"]) or [query["county"]]:
+            found.extend(store.find(county, status=status, level=lvl, limit=limit))
+    found.sort(key=lambda w: w.id)
+    found.sort(key=lambda w: w.proposed_at, reverse=True)
+    return found[:limit]
+
+
+def read_warning(store: WarningStore, principal: Principal, warning_id: str) -> WarningRecord:
+    """One warning: staff of its county, or the official it is addressed to once issued (an
+    unapproved proposal about them is "not found", not "forbidden")."""
+    if not principal.own_only:
+        return get_warning(store, principal, warning_id)
+    warning = own_warning(store, principal, warning_id)
+    if not visible_to_official(warning):
+        raise WarningNotFound(fields={"warning_id": warning_id})
+    return warning
 
 
 def approve(

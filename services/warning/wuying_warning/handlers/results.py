@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from wuying_common.access import divisions
 from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import beijing_date
@@ -89,7 +90,11 @@ def quarterly_report(
         return day is not None and first.isoformat() <= day <= last.isoformat()
 
     refresh_calendar(store, calendar)
-    everything = store.touching_period(county, first, last)
+    # A city or province code rolls up over its loaded counties.
+    everything = []
+    for one in divisions().counties_under(county) or [county]:
+        everything.extend(store.touching_period(one, first, last))
+    everything.sort(key=lambda w: (w.proposed_at, w.id))
     period = [w for w in everything if inside(w.issued_on) or inside(beijing_date(w.proposed_at).isoformat())]
     by_level = {LEVELS[n].colour: 0 for n in (3, 2, 1)}
     by_status: dict[str, int] = {}
