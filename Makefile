@@ -29,9 +29,11 @@ broker-stop:
 	scripts/broker.sh stop
 
 # The front ends, built from their lock files (node 20 is on the machine; Vite 8 needs >= 20.19).
+# `npm install --no-save` installs exactly the locked versions and writes nothing; `npm ci` refuses
+# these locks because Vite 8 names an optional Windows-only package the registry does not serve.
 .SECONDEXPANSION:
 web/%/dist/index.html: web/%/package-lock.json web/%/index.html $$(shell find web/$$*/src web/$$*/public web/shared -type f 2>/dev/null)
-	cd web/$* && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
+	cd web/$* && npm install --no-save --no-audit --no-fund --loglevel=error && npm run build --silent
 
 web: web/console/dist/index.html web/portal/dist/index.html
 
