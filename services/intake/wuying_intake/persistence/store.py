@@ -1,0 +1,260 @@
+"""``IntakeStore``, intake's repository and the only door to mongoengine: reads and writes by key,
+the lists for people, the clock's and the timers' sweeps, start-up migration."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from bson import ObjectId
+
+from wuying_common.errors import Conflict
+from wuying_common.store import Store
+
+from ..domain.screening import normalize_name
+from ..domain.worklists import covered_prefix
+from .deadlines import CalendarYear
+from .identity import AuditEntry, AuditRecord, IdentityRequest, audit_between, audit_row
+from .legacy import migrate_legacy
+from .petition import Petition
+from .receiving import Attachment, attachment_key
+from .retention import PurgeRecord
+
+
+class IntakeStore(Store):
+    """Intake's repository: the only code here that knows mongoengine.
+
+    Per request and per event it reads and writes by ``_id`` (a petition by its id, a request
+    by its id, an attachment by ``<petition_id>/<n>``). The lists for people (search, receipts
+    by prefix, duplicates on arrival, statistics, audit, reports about an official, merged
+    reports) and the clock's sweep query other fields: indexed on MongoDB, scans on the
+    embedded store (README).
+    """
+
+    documents = (Petition, IdentityRequest, AuditEntry, Attachment, PurgeRecord, CalendarYear)
+
+    # -- by key ------------------------------------------------------------------------------
+    def get_petition(self, petition_id: str) -> Petition | None:
+        return self.get(Petition, petition_id)
+
+    def get_request(self, request_id: str) -> IdentityRequest | None:
+        return self.get(IdentityRequest, request_id)
+
+    def attachment(self, petition_id: str, n: int) -> Attachment | None:
+        return self.get(Attachment, attachment_key(petition_id, n))
+
+    # -- writes ------------------------------------------------------------------------------
+    def add_report(self, petition: Petition, attachments: list[dict]) -> None:
+        """A new report with its attachments: the contents first, then the petition (with its
+        ``petition.received`` event); if the petition is not stored, neither are they."""
+        try:
+            if attachments:
+                self.put_attachments(petition.id, attachments)
+            self.add(petition)
+        except BaseException:
+            if attachments:
+                self.delete_attachments(petition.id, len(attachments))
+            raise
+
+    def put_attachments(self, petition_id: str, items: list[dict]) -> None:
+        for n, item in enumerate(items):
+            self.add(
+                Attachment(
+                    id=attachment_key(petition_id, n),
+                    petition_id=petition_id,
+                    n=n,
+                    file_name=item["file_name"],
+                    content_type=item["content_type"],
+                    size=len(item["content"]),
+                    sha256=item["sha256"].lower(),
+                    content=item["content"],
+                )
+            )
+
+    def delete_attachments(self, petition_id: str, count: int) -> None:
+        Attachment.objects(pk__in=[attachment_key(petition_id, n) for n in range(count)]).delete()
+
+    def audit(self, **entry) -> None:
+        """A refused request attempt (no request document to hold it)."""
+        self.add(AuditEntry(**entry))
+
+    def push_audit(self, request: IdentityRequest, **entry) -> None:
+        """A refused step on an existing request: appended atomically. The version moves too, so a
+        writer holding the request from before cannot overwrite the trail with its stale copy."""
+        record = AuditRecord(id=str(ObjectId()), **entry)
+        IdentityRequest.objects(id=request.id).update_one(push__audit=record, inc__version=1)
+
+    # -- lists for people and the clock's sweep ------------------------------------------------
+    def search(
+        self,
+        county: str,
+        *,
+        status: str | None = None,
+        channel: str | None = None,
+        category: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        not_about: str | None = None,
+        not_named: str | None = None,
+    ) -> list[Petition]:
+        query = Petition.objects(county=county)
+        recused = recusal_keys(not_about, not_named)
+        if recused:  # a subject never sees reports about themselves, by id or by name (recusal)
+            query = query(subject_keys__nin=recused)
+        for key, value in (("status", status), ("channel", channel), ("category", category)):
+            if value:
+                query = query(**{key: value})
+        return list(query.exclude("outbox").order_by("-received_at", "id").skip(offset).limit(limit))
+
+    def by_receipt_prefix(self, prefix: str, limit: int = 50) -> list[Petition]:
+        return list(Petition.objects(receipt__prefix=prefix).exclude("outbox").limit(limit))
+
+    def about_subjects_since(self, county: str, keys: list[str], since, limit: int = 200) -> list[tuple[str, str]]:
+        """(petition_id, content) of reports about any of these subjects received since ``since``."""
+        if not keys:
+            return []
+        query = Petition.objects(county=county, subject_keys__in=keys, received_on__gte=since)
+        return [(p.id, p.content) for p in query.only("id", "content").order_by("-received_on").limit(limit)]
+
+    def tally_rows(self, county: str, since=None, until=None) -> list[dict]:
+        query = Petition.objects(county=county)
+        if since:
+            query = query(received_on__gte=since)
+        if until:
+            query = query(received_on__lte=until)
+        return [
+            {
+                "channel": p.channel,
+                "category": p.category,
+                "status": p.status,
+                "received_on": p.received_on,
+                "triaged_at": p.triage.triaged_at if p.triage else None,
+                "closed_at": p.closure.closed_at if p.closure else None,
+            }
+            for p in query.only("channel", "category", "status", "received_on", "triage", "closure")
+        ]
+
+    def sealed_under_old_keys(self, current_kid: str, limit: int) -> list[Petition]:
+        return list(Petition.objects(reporter__exists=True, reporter__kid__ne=current_kid).limit(limit))
+
+    def open_deadlines(self, cutoff) -> list[Petition]:
+        """Reports with an unmet deadline due on or before ``cutoff`` (the clock, every 300 s).
+        Loaded whole: saving a partly loaded document would overwrite its pending outbox."""
+        due = datetime.combine(cutoff, time())
+        query = {"deadlines": {"$elemMatch": {"met_on": None, "waived": {"$ne": True}, "due": {"$lte": due}}}}
+        return list(Petition.objects(__raw__=query).order_by("received_at", "id"))
+
+    def due_for_worklist(
+        self, scope: str, cutoff, assignee: str | None = None, limit: int = 200, recused: list[str] | None = None
+    ) -> list[Petition]:
+        """Open reports of the counties under ``scope`` (a county, city or province code) with an
+        unmet, watched deadline due on or before ``cutoff``, the earliest received first; bounded by ``limit``
+        (indexed on MongoDB: county prefix, deadlines; a scan on the embedded store)."""
+        due = datetime.combine(cutoff, time())
+        match = {"met_on": None, "waived": {"$ne": True}, "watched": {"$ne": False}, "due": {"$lte": due}}
+        query = Petition.objects(__raw__={"deadlines": {"$elemMatch": match}})
+        prefix = covered_prefix(scope)
+        query = query(county=scope) if prefix == scope else query(county__startswith=prefix)
+        if assignee:
+            query = query(assignee=assignee)
+        if recused:
+            query = query(subject_keys__nin=recused)
+        fields = ("id", "county", "kind", "status", "routing", "assignee", "deadlines", "received_on", "received_at")
+        return list(query.only(*fields).order_by("received_on", "received_at", "id").limit(limit))
+
+    def due_for_purge(self, today, limit: int = 100) -> list[Petition]:
+        """Reports past their retention, not on legal hold, whose purge has not completed (the
+        retention timer; indexed on ``retain_until``)."""
+        until = datetime.combine(today, time())
+        query = {"retain_until": {"$lte": until}, "legal_hold": {"$ne": True}, "purge.completed_at": None}
+        return list(Petition.objects(__raw__=query).order_by("retain_until", "id").limit(limit))
+
+    def record_purge(self, record: PurgeRecord) -> None:
+        """The purge's audit record, by the report's id (written again by a resumed purge)."""
+        self.add_or_replace(record)
+
+    def purge_records(self, scope: str, limit: int = 100, offset: int = 0) -> list[PurgeRecord]:
+        prefix = covered_prefix(scope)
+        query = PurgeRecord.objects(county=scope) if prefix == scope else PurgeRecord.objects(county__startswith=prefix)
+        return list(query.order_by("-completed_at", "id").skip(offset).limit(limit))
+
+    def calendar_year(self, year: int) -> CalendarYear | None:
+        return self.get(CalendarYear, year)
+
+    def calendar_years(self) -> list[CalendarYear]:
+        """Every loaded year (a handful of small documents: read whole by the refresh timer)."""
+        return list(CalendarYear.objects.order_by("id"))
+
+    def put_calendar_year(self, year: CalendarYear) -> None:
+        self.add_or_replace(year)
+
+    def with_provisional_deadlines(self, limit: int = 1000, after: str | None = None) -> list[Petition]:
+        """Reports with an open provisional deadline, by id from ``after`` (a year loaded
+        recomputes them; indexed on ``deadlines.provisional``)."""
+        match = {"provisional": True, "met_on": None, "waived": {"$ne": True}}
+        query = Petition.objects(__raw__={"deadlines": {"$elemMatch": match}})
+        if after:
+            query = query(id__gt=after)
+        return list(query.order_by("id").limit(limit))
+
+    def audit_entries(self, county: str, since=None, until=None, limit: int = 100, offset: int = 0) -> list[dict]:
+        """Both sources, newest first: refused request attempts and every request's own trail."""
+        rows = []
+        query = AuditEntry.objects(county=county)
+        if since:
+            query = query(at__gte=since)
+        if until:
+            query = query(at__lt=until)
+        for e in query:
+            rows.append(audit_row(str(e.id), e, e.petition_id, e.request_id, e.county))
+        requests = IdentityRequest.objects(county=county)
+        if since:
+            requests = requests(audit__at__gte=since)
+        for r in requests.only("id", "petition_id", "county", "audit"):
+            rows.extend(audit_row(a.id, a, r.petition_id, r.id, r.county) for a in audit_between(r, since, until))
+        rows.sort(key=lambda row: (row["at"], row["key"]), reverse=True)
+        return rows[offset : offset + limit]
+
+    def about_official(self, official_id: str, limit: int = 500) -> list[Petition]:
+        """Reports naming an official (as reported or as resolved at triage), oldest first."""
+        query = Petition.objects(subject_keys=f"official:id:{official_id}").exclude("outbox", "content")
+        return list(query.order_by("received_at", "id").limit(limit))
+
+    def merged_reports(self, petition_id: str) -> list[str]:
+        """Reports merged into this one, oldest first (derived from their ``merged_into``, so a
+        merge is one write)."""
+        return [p.id for p in Petition.objects(merged_into=petition_id).only("id").order_by("received_at")]
+
+    # -- start-up and operators ------------------------------------------------------------------
+    def ensure_indexes(self) -> None:
+        super().ensure_indexes()
+        self.migrate_legacy_deadlines()
+
+    def migrate_legacy_deadlines(self) -> int:
+        """Reports stored before rules version default-2026.1 kept their deadlines in separate
+        fields; move them into ``deadlines`` (same dates, same state), once."""
+        ids = [p.id for p in Petition.objects(__raw__={"deadlines.0": {"$exists": False}}).only("id")]
+        moved = 0
+        for petition in self.get_many(Petition, ids):
+            if petition.deadlines:
+                continue
+            migrate_legacy(petition)
+            try:
+                self.save(petition)
+            except Conflict:
+                continue  # changed meanwhile: migrated on the next start
+            moved += 1
+        return moved
+
+    def attachment_count(self) -> int:
+        return Attachment.objects.count()
+
+    def count(self) -> int:
+        return Petition.objects.count()
+
+
+def recusal_keys(subject: str | None, name: str | None) -> list[str]:
+    """The subject keys of reports a staff member is recused from (``Petition.subject_keys``)."""
+    keys = [f"official:id:{subject}"] if subject else []
+    if name and normalize_name(name):
+        keys.append(f"official:name:{normalize_name(name)}")
+    return keys

@@ -1,0 +1,28 @@
+"""What every family of the risk store shares: the connection alias, how much history a
+document keeps, and helpers for the embedded store."""
+
+from __future__ import annotations
+
+from datetime import date
+
+ALIAS = "risk"
+# How many consumed official.changed ids each registry entry remembers for idempotency: a
+# redelivery arrives within minutes, long before 50 newer changes of the same person.
+SEEN_EVENTS_KEPT = 50
+# A profile keeps at most this many signals (the oldest leave first; the signal documents
+# stay) and remembers this many applied signal keys for idempotency.
+SIGNALS_KEPT = 64
+RECENT_KEYS_KEPT = 200
+# A risk point keeps this many past evaluations and reviews.
+HISTORY_KEPT = 50
+
+
+def _embedded(doc_cls) -> dict:
+    """The embedded store's (mongomock's) own ``_id`` → document dict of a collection."""
+    return doc_cls._get_collection()._store._documents
+
+
+def as_date(value: str | date | None) -> date | None:
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(value)

@@ -1,0 +1,165 @@
+"""Documents of the registry copy, signals and dynamic risk profiles (official and unit)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from mongoengine import (
+    DateTimeField,
+    Document,
+    EmbeddedDocument,
+    EmbeddedDocumentField,
+    IntField,
+    ListField,
+    StringField,
+)
+
+from wuying_common.outbox import OutboxDocument
+
+from ..domain.scoring import Entry, FactorSummary, factor_breakdown
+from .common import ALIAS, SIGNALS_KEPT
+
+
+class RegisteredOfficial(OutboxDocument):
+    """Risk's copy of the archive's registry: only what scoring and access checks need.
+
+    An OutboxDocument so it can carry events later (e.g. profile moves on transfer); today it
+    emits none.
+    """
+
+    meta = {"db_alias": ALIAS, "collection": "officials", "indexes": ["county", "unit_id", "outbox_pending"]}
+    subject_kind = "official"
+    id = StringField(primary_key=True)
+    county = StringField(required=True, regex=r"^\d{6}$")
+    unit_id = StringField(default="")
+    post = StringField(default="")
+    status = StringField(default="serving")
+    seen_event_ids = ListField(StringField())
+    updated_at = DateTimeField()
+
+
+# -- signals and profiles ---------------------------------------------------------------------
+class Signal(EmbeddedDocument):
+    """One signal as a profile keeps it: its inputs (to re-score it under any rule version) and
+    its points and explanation as of the profile's last computation."""
+
+    key = StringField(default="")  # the SignalRecord's _id
+    factor = StringField(required=True)
+    points = IntField(required=True)
+    event_id = StringField(required=True)
+    category = StringField(default="")
+    category_zh = StringField(default="")
+    severity = StringField(default="")
+    occurred_at = DateTimeField()
+    recorded_at = DateTimeField()
+    explanation = StringField(required=True)
+    ref = StringField(default="")
+    state = StringField(default="")
+
+    def entry(self) -> Entry:
+        occurred = self.occurred_at or self.recorded_at or datetime(1970, 1, 1)
+        return Entry(
+            key=self.key or self.event_id,
+            event_id=self.event_id,
+            factor=self.factor,
+            severity=self.severity,
+            category=self.category,
+            category_zh=self.category_zh,
+            occurred_on=occurred.date(),
+            ref=self.ref,
+            state=self.state,
+        )
+
+
+class SignalRecord(Document):
+    """A signal in its own collection (``_id`` = ``<source event or hit id>:<subject>``): the
+    evidence of what raised a profile, written once, never growing."""
+
+    meta = {"db_alias": ALIAS, "collection": "signals", "indexes": [("subject_id", "occurred_at")]}
+    id = StringField(primary_key=True)
+    subject_kind = StringField(required=True, choices=("official", "unit"))
+    subject_id = StringField(required=True)
+    county = StringField(required=True, regex=r"^\d{6}$")
+    unit_id = StringField(default="")
+    factor = StringField(required=True)
+    severity = StringField(required=True)
+    category = StringField(default="")
+    category_zh = StringField(default="")
+    occurred_at = DateTimeField(required=True)
+    ref = StringField(default="")
+    source = StringField(required=True)  # event type, or "risk.monitoring" / "risk.assessment_import"
+    source_event_id = StringField(required=True)
+    evidence = ListField(StringField(), max_length=50)
+    note = StringField(default="")
+    recorded_at = DateTimeField(required=True)
+
+
+class ProposalRecord(EmbeddedDocument):
+    proposal_id = StringField(required=True)
+    level = IntField(required=True, choices=(1, 2, 3))
+    colour = StringField(required=True)
+    score = IntField(required=True)
+    cause_event_id = StringField(required=True)
+    proposed_at = DateTimeField(required=True)
+
+
+class _ProfileBase(OutboxDocument):
+    meta: dict[str, Any] = {"abstract": True}
+    id = StringField(primary_key=True)
+    unit_id = StringField(default="")
+    county = StringField(required=True, regex=r"^\d{6}$")
+    score = IntField(default=0)
+    level = StringField(default="low")
+    rule_version = StringField(required=True)
+    signals = ListField(EmbeddedDocumentField(Signal), max_length=SIGNALS_KEPT)
+    recent_keys = ListField(StringField())
+    scored_on = StringField(default="")  # the Beijing date the points were computed for
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+
+    def has_signal(self, event_id: str) -> bool:
+        return any(s.event_id == event_id for s in self.signals)
+
+    def has_key(self, key: str) -> bool:
+        return key in self.recent_keys
+
+    def entries(self) -> list[Entry]:
+        return [s.entry() for s in self.signals]
+
+    @property
+    def factors(self) -> list[FactorSummary]:
+        """The score explained factor by factor, largest first."""
+        return factor_breakdown((s.factor, s.points, s.explanation) for s in self.signals)
+
+
+class Profile(_ProfileBase):
+    """Dynamic risk profile of one official (id = official id)."""
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "profiles",
+        "indexes": [{"fields": ["county", "-score"]}, "unit_id", "outbox_pending"],
+    }
+    subject_kind = "official"
+    proposals = ListField(EmbeddedDocumentField(ProposalRecord))
+
+    @property
+    def official_id(self) -> str:
+        return self.id
+
+    @property
+    def proposed_levels(self) -> list[int]:
+        return [p.level for p in self.proposals]
+
+
+class UnitProfile(_ProfileBase):
+    """Dynamic risk profile of a unit (id = unit id): unit-level signals (reports and findings
+    about the unit as a whole, business-data anomalies of its purchases). Emits no events."""
+
+    meta = {"db_alias": ALIAS, "collection": "unit_profiles", "indexes": [{"fields": ["county", "-score"]}]}
+    subject_kind = "unit"
+
+    @property
+    def proposed_levels(self) -> list[int]:
+        return []

@@ -1,0 +1,170 @@
+"""``RiskStore``: every family's repository methods, plus the registry copy, signals and profiles,
+and the batch recompute."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from pymongo import UpdateOne
+from pymongo.errors import DuplicateKeyError
+
+from wuying_common.clock import naive_utc
+
+from .catalogue import CatalogueStore, HighRiskTally, PowerItem, PowerRevision, RiskPoint
+from .common import RECENT_KEYS_KEPT, SEEN_EVENTS_KEPT, _embedded
+from .monitoring import BusinessRecord, MonitoringHit, MonitoringStore, SupplierTie
+from .profiles import Profile, RegisteredOfficial, SignalRecord, UnitProfile, _ProfileBase
+from .rules import RuleInForce, RuleStore, RuleVersion
+
+
+class RiskStore(CatalogueStore, RuleStore, MonitoringStore):
+    documents = (
+        RegisteredOfficial,
+        Profile,
+        UnitProfile,
+        SignalRecord,
+        RuleVersion,
+        RuleInForce,
+        PowerItem,
+        PowerRevision,
+        RiskPoint,
+        HighRiskTally,
+        BusinessRecord,
+        SupplierTie,
+        MonitoringHit,
+    )
+
+    # -- registry --------------------------------------------------------------------------
+    def get_official(self, official_id: str) -> RegisteredOfficial | None:
+        return self.get(RegisteredOfficial, official_id)
+
+    def record_official(self, data: dict, event_id: str, now: datetime) -> bool:
+        """Upsert an official from ``official.changed``; False when this event was applied already.
+
+        One conditional write: the filter refuses an event id already seen, so a redelivery
+        matches nothing and the upsert collides with the existing ``_id``.
+        """
+        try:
+            RegisteredOfficial._get_collection().update_one(
+                {"_id": data["official_id"], "seen_event_ids": {"$ne": event_id}},
+                {
+                    "$set": {
+                        "county": data["county"],
+                        "unit_id": data.get("unit_id", ""),
+                        "post": data.get("post", ""),
+                        "status": data.get("status", "serving"),
+                        "updated_at": naive_utc(now),
+                    },
+                    "$push": {"seen_event_ids": {"$each": [event_id], "$slice": -SEEN_EVENTS_KEPT}},
+                    "$inc": {"version": 1},
+                    "$setOnInsert": {"outbox": [], "outbox_pending": False},
+                },
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def move_profile(self, official_id: str, unit_id: str, county: str) -> None:
+        """Keep an existing profile's unit and county in step with the registry."""
+        # The version bump makes a signal scored on the old unit/county retry instead of undoing this.
+        Profile._get_collection().update_one(
+            {"_id": official_id}, {"$set": {"unit_id": unit_id, "county": county}, "$inc": {"version": 1}}
+        )
+
+    # -- signals and profiles --------------------------------------------------------------
+    def record_signal(self, record: SignalRecord) -> bool:
+        """Write a signal once (by its key); False when it was written before."""
+        record.validate()
+        try:
+            SignalRecord._get_collection().insert_one(record.to_mongo().to_dict())
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def get_signal(self, key: str) -> SignalRecord | None:
+        return self.get(SignalRecord, key)
+
+    def signals_of(self, subject_id: str, limit: int = 500) -> list[SignalRecord]:
+        """Every signal of a subject, newest first (a list for people)."""
+        return list(SignalRecord.objects(subject_id=subject_id).order_by("-occurred_at").limit(limit))
+
+    def get_profile(self, official_id: str) -> Profile | None:
+        return self.get(Profile, official_id)
+
+    def get_unit_profile(self, unit_id: str) -> UnitProfile | None:
+        return self.get(UnitProfile, unit_id)
+
+    def save_profile(self, profile: _ProfileBase) -> None:
+        """Insert a new profile or write a changed one with its new events, conditional on the
+        version it was read at (``Conflict`` when someone wrote in between)."""
+        profile.recent_keys = list(profile.recent_keys)[-RECENT_KEYS_KEPT:]
+        self.save(profile)
+
+    def top_profiles(self, county: str, limit: int = 50) -> list[Profile]:
+        return list(Profile.objects(county=county).exclude("outbox").order_by("-score", "id").limit(limit))
+
+    def top_unit_profiles(self, county: str, limit: int = 50) -> list[UnitProfile]:
+        return list(UnitProfile.objects(county=county).exclude("outbox").order_by("-score", "id").limit(limit))
+
+    # -- the batch recompute -----------------------------------------------------------------
+    def profile_batches(self, county_prefix: str, batch_size: int = 5000) -> Iterator[list[dict]]:
+        """Raw profiles (id, version, county, score, level, signals) whose county starts with
+        ``county_prefix`` ("" = all), batch by batch (a batch job's scan). Read-only rows."""
+        fields = ("_id", "version", "county", "unit_id", "score", "level", "signals")
+        if self.mode == "embedded":
+            rows: Iterable[dict] = (
+                {k: doc.get(k) for k in fields}
+                for doc in list(_embedded(Profile).values())
+                if doc.get("county", "").startswith(county_prefix)
+            )
+        else:
+            query: dict = {"county": {"$regex": f"^{county_prefix}"}} if county_prefix else {}
+            rows = Profile._get_collection().find(query, dict.fromkeys(fields, 1)).sort("_id", 1)
+        batch: list[dict] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def write_recomputed(self, updates: list[tuple[str, int, dict, list]]) -> int:
+        """(id, version read, fields to set, outbox entries) per profile, in one bulk write;
+        a profile changed since it was read is left alone (the next event re-scores it).
+        Returns how many were written."""
+        if not updates:
+            return 0
+        written = 0
+        if self.mode == "embedded":
+            # The embedded store's documents, updated in place: mongomock's update machinery
+            # copies every document it touches, which a province-wide batch cannot afford.
+            # Nothing yields to another green thread inside this loop, so each check-and-set
+            # is as atomic as a conditional update.
+            documents = _embedded(Profile)
+            for key, version, fields, outbox in updates:
+                doc = documents.get(key)
+                if doc is None or doc.get("version") != version:
+                    continue
+                doc.update(fields)
+                doc["version"] = version + 1
+                if outbox:
+                    doc["outbox"] = [*doc.get("outbox", []), *outbox]
+                    doc["outbox_pending"] = True
+                    self.events_written(Profile, key)
+                written += 1
+            return written
+        ops = []
+        for key, version, fields, outbox in updates:
+            update: dict = {"$set": {**fields, "version": version + 1}}
+            if outbox:
+                update["$set"]["outbox_pending"] = True
+                update["$push"] = {"outbox": {"$each": outbox}}
+            ops.append(UpdateOne({"_id": key, "version": version}, update))
+        result = Profile._get_collection().bulk_write(ops, ordered=False)
+        for key, _, _, outbox in updates:
+            if outbox:
+                self.events_written(Profile, key)
+        return result.modified_count
