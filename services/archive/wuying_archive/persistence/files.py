@@ -1,0 +1,274 @@
+"""Integrity files: the hash-chained entries, their heads and idempotency records, the append
+algorithm (``FileChain``) and its by-key steps on MongoDB (``FileStore``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from mongoengine import (
+    BooleanField,
+    DateTimeField,
+    DictField,
+    Document,
+    IntField,
+    StringField,
+)
+from mongoengine.errors import NotUniqueError
+
+from wuying_common.store import Store
+
+from ..domain.file import GENESIS_HASH, FileSubject, entry_hash
+from .common import ALIAS, entry_key, head_key, recorded_key
+
+#: How often one append re-reads the head after losing a seq to a concurrent append.
+APPEND_ATTEMPTS = 10
+
+
+class FileEntry(Document):
+    """One append-only, hash-chained entry of an integrity file; ``_id`` ``<kind>/<id>/<seq>``."""
+
+    meta = {"db_alias": ALIAS, "collection": "file_entries", "indexes": ["county"]}
+    id = StringField(primary_key=True)
+    subject_kind = StringField(required=True, choices=("official", "unit"))
+    subject_id = StringField(required=True)
+    county = StringField(required=True)
+    seq = IntField(required=True, min_value=1)
+    kind = StringField(required=True)
+    summary = StringField(required=True)
+    source_event_id = StringField(required=True)
+    source_event_type = StringField(required=True)
+    occurred_at = StringField(required=True)
+    recorded_at = DateTimeField(required=True)
+    data = DictField()
+    prev_hash = StringField(required=True)
+    hash = StringField(required=True)
+
+    @classmethod
+    def chained(
+        cls, subject: FileSubject, seq: int, prev_hash: str, *, kind: str, summary: str, event: dict, now: datetime
+    ) -> FileEntry:
+        """The entry at ``seq`` after an entry whose hash is ``prev_hash``, hashed."""
+        entry = cls(
+            id=entry_key(subject.kind, subject.id, seq),
+            subject_kind=subject.kind,
+            subject_id=subject.id,
+            county=subject.county,
+            seq=seq,
+            kind=kind,
+            summary=summary,
+            source_event_id=event["id"],
+            source_event_type=event["type"],
+            occurred_at=event["time"],
+            recorded_at=now.replace(tzinfo=None),
+            data=event.get("data", {}),
+            prev_hash=prev_hash,
+        )
+        entry.hash = entry_hash(prev_hash, entry.content())
+        return entry
+
+    def content(self) -> dict:
+        """What the hash covers."""
+        return {
+            "subject_kind": self.subject_kind,
+            "subject_id": self.subject_id,
+            "county": self.county,
+            "seq": self.seq,
+            "kind": self.kind,
+            "summary": self.summary,
+            "source_event_id": self.source_event_id,
+            "source_event_type": self.source_event_type,
+            "occurred_at": self.occurred_at,
+            "data": self.data,
+        }
+
+
+class FileHead(Document):
+    """Where a file ends: the last recorded seq and its hash; ``_id`` ``<kind>/<id>``.
+
+    A cache of the chain, never its proof: verification recomputes from the entries. It may lag
+    behind the entries (an appender stopped between its writes), never run ahead of them.
+    """
+
+    meta = {"db_alias": ALIAS, "collection": "file_heads", "indexes": ["pending"]}
+    id = StringField(primary_key=True)
+    subject_kind = StringField(required=True)
+    subject_id = StringField(required=True)
+    county = StringField(required=True)
+    seq = IntField(required=True, min_value=1)
+    hash = StringField(required=True)
+    #: moved since the last signed checkpoint (set by every append, in the same write)
+    pending = BooleanField(default=True)
+    #: what the last checkpoint signed of this file; the next one only extends it
+    signed_seq = IntField(default=0)
+    signed_hash = StringField(default=GENESIS_HASH)
+    #: the entries do not extend what was signed: never signed again, alerted
+    broken = BooleanField(default=False)
+
+
+class RecordedEvent(Document):
+    """Idempotency record: this event is in this file at ``seq``; ``_id`` ``<event>/<kind>/<id>``."""
+
+    meta = {"db_alias": ALIAS, "collection": "file_events"}
+    id = StringField(primary_key=True)
+    event_id = StringField(required=True)
+    subject_kind = StringField(required=True)
+    subject_id = StringField(required=True)
+    seq = IntField(required=True, min_value=1)
+
+
+class FileChain:
+    """Appending to and reading integrity files, on a store's by-key steps.
+
+    Shared by ``ArchiveStore`` and the tests' fake so both keep the same guarantees. The steps
+    of one append, in this order, each one write by ``_id``:
+
+    1. read the head, then the event's idempotency record (present: a redelivery);
+    2. walk the entries past the head by key (a head lags only when an appender stopped
+       between its writes): record each one's event, and if one is this event, answer duplicate;
+    3. insert the entry at the next seq; a collision on ``_id`` means a concurrent append won
+       that seq: start again at 1;
+    4. write the idempotency record, then advance the head (conditional, never backwards).
+
+    The head is read before the record because a record is always written before the head
+    passes its entry: an append that sees the head past this event's entry also sees its
+    record, and one that sees the head before it walks onto the entry. So an event lands once
+    per file, whatever crashed or raced, without a unique index on (event, file).
+    """
+
+    # -- steps a store provides ---------------------------------------------------------------
+    def head(self, kind: str, subject_id: str) -> FileHead | None:
+        raise NotImplementedError
+
+    def entry_at(self, kind: str, subject_id: str, seq: int) -> FileEntry | None:
+        raise NotImplementedError
+
+    def is_recorded(self, event_id: str, subject: FileSubject) -> bool:
+        raise NotImplementedError
+
+    def insert_entry(self, entry: FileEntry) -> bool:
+        """Insert; False when the seq is taken."""
+        raise NotImplementedError
+
+    def record(self, event_id: str, subject: FileSubject, seq: int) -> None:
+        """Write the idempotency record (again is a no-op)."""
+        raise NotImplementedError
+
+    def advance_head(self, subject: FileSubject, seq: int, digest: str) -> None:
+        """Move the head to ``seq`` unless it is already there or past it."""
+        raise NotImplementedError
+
+    def entries_at(self, kind: str, subject_id: str, seqs: range) -> list[FileEntry]:
+        """The entries at ``seqs`` that exist, in seq order."""
+        raise NotImplementedError
+
+    # -- the file -----------------------------------------------------------------------------
+    def append(self, subject: FileSubject, *, kind: str, summary: str, event: dict, now: datetime) -> bool:
+        """Append to a file; False when this event is already in it (redelivery)."""
+        event_id = event["id"]
+        for _ in range(APPEND_ATTEMPTS):
+            head = self.head(subject.kind, subject.id)
+            if self.is_recorded(event_id, subject):
+                return False
+            seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+            for entry in self._after(subject.kind, subject.id, seq):
+                self.record(entry.source_event_id, subject, entry.seq)
+                if entry.source_event_id == event_id:
+                    self.advance_head(subject, entry.seq, entry.hash)
+                    return False
+                seq, prev_hash = entry.seq, entry.hash
+            entry = FileEntry.chained(subject, seq + 1, prev_hash, kind=kind, summary=summary, event=event, now=now)
+            if not self.insert_entry(entry):
+                continue
+            self.record(event_id, subject, entry.seq)
+            self.advance_head(subject, entry.seq, entry.hash)
+            return True
+        raise RuntimeError(f"could not append to the file after {APPEND_ATTEMPTS} concurrent attempts")
+
+    def entries(self, kind: str, subject_id: str) -> list[FileEntry]:
+        """The whole file in seq order, by key: 1..head, then any entry past a lagging head.
+
+        A missing entry is left out, so the chain check sees the gap.
+        """
+        head = self.head(kind, subject_id)
+        last = head.seq if head else 0
+        return self.entries_at(kind, subject_id, range(1, last + 1)) + list(self._after(kind, subject_id, last))
+
+    def page(self, kind: str, subject_id: str, after: int, limit: int) -> tuple[list[FileEntry], int]:
+        """Up to ``limit`` entries after seq ``after``, by key, and the last seq of the file."""
+        head = self.head(kind, subject_id)
+        last = head.seq if head else 0
+        entries = self.entries_at(kind, subject_id, range(after + 1, min(after + limit, last) + 1))
+        if len(entries) < limit:
+            for entry in self._after(kind, subject_id, max(last, after)):
+                entries.append(entry)
+                if len(entries) == limit:
+                    break
+        tail = entries[-1].seq if entries else after
+        if tail >= last and self.entry_at(kind, subject_id, tail + 1) is not None:
+            tail += 1  # a lagging head: there is more past the page
+        return entries, max(last, tail)
+
+    def _after(self, kind: str, subject_id: str, seq: int) -> Iterator[FileEntry]:
+        while (entry := self.entry_at(kind, subject_id, seq + 1)) is not None:
+            yield entry
+            seq += 1
+
+
+class FileStore(FileChain, Store):
+    """``FileChain`` on the store's by-key steps; part of ``ArchiveStore``."""
+
+    # -- the file's steps, each by _id ----------------------------------------------------------
+    def head(self, kind: str, subject_id: str) -> FileHead | None:
+        return self.get(FileHead, head_key(kind, subject_id))
+
+    def entry_at(self, kind: str, subject_id: str, seq: int) -> FileEntry | None:
+        return self.get(FileEntry, entry_key(kind, subject_id, seq))
+
+    def entries_at(self, kind: str, subject_id: str, seqs: range) -> list[FileEntry]:
+        return self.get_many(FileEntry, [entry_key(kind, subject_id, seq) for seq in seqs])
+
+    def is_recorded(self, event_id: str, subject: FileSubject) -> bool:
+        return self.get(RecordedEvent, recorded_key(event_id, subject.kind, subject.id)) is not None
+
+    def insert_entry(self, entry: FileEntry) -> bool:
+        try:
+            entry.save(force_insert=True)
+        except NotUniqueError:
+            return False
+        return True
+
+    def record(self, event_id: str, subject: FileSubject, seq: int) -> None:
+        try:
+            RecordedEvent(
+                id=recorded_key(event_id, subject.kind, subject.id),
+                event_id=event_id,
+                subject_kind=subject.kind,
+                subject_id=subject.id,
+                seq=seq,
+            ).save(force_insert=True)
+        except NotUniqueError:
+            pass  # recorded already (by a redelivery, or by an append that walked past it)
+
+    def advance_head(self, subject: FileSubject, seq: int, digest: str) -> None:
+        if self._move_head(subject, seq, digest):
+            return
+        try:
+            FileHead(
+                id=head_key(subject.kind, subject.id),
+                subject_kind=subject.kind,
+                subject_id=subject.id,
+                county=subject.county,
+                seq=seq,
+                hash=digest,
+            ).save(force_insert=True)
+        except NotUniqueError:
+            # It exists: at or past seq already (nothing to do), or created just now behind us.
+            self._move_head(subject, seq, digest)
+
+    @staticmethod
+    def _move_head(subject: FileSubject, seq: int, digest: str) -> bool:
+        moved = FileHead.objects(pk=head_key(subject.kind, subject.id), seq__lt=seq).update_one(
+            set__seq=seq, set__hash=digest, set__pending=True
+        )
+        return bool(moved)

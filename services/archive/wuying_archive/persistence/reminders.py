@@ -1,0 +1,230 @@
+"""Supervision reminders (监督提醒) and what raises and times them: the nightly sweep, the
+province's calendar years, and the store's dossier and reminder reads and writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from mongoengine import (
+    BooleanField,
+    DateField,
+    DateTimeField,
+    Document,
+    EmbeddedDocument,
+    EmbeddedDocumentField,
+    IntField,
+    ListField,
+    StringField,
+)
+from mongoengine.queryset.visitor import Q
+from pymongo.errors import BulkWriteError
+
+from wuying_common.errors import Conflict
+from wuying_common.outbox import OutboxDocument
+from wuying_common.store import Store
+
+from .common import ALIAS, _chunks, _county_q
+from .dossiers import Dossier
+
+
+class StepDoc(EmbeddedDocument):
+    """One step of a reminder's trail (留痕): who did what, when."""
+
+    step = StringField(required=True)  # assigned, acknowledge, verify, close, escalated, reassign
+    by = StringField(required=True)
+    on = StringField(required=True)
+    at = DateTimeField(required=True)
+    result = StringField(null=True)
+    note = StringField(default="")
+    to = StringField(null=True)
+
+
+class Reminder(OutboxDocument):
+    """A supervision-reminder task (监督提醒); ``_id`` ``<official>/<condition>/<round>``: one per
+    person and condition at a time, a new round only for new evidence after closure."""
+
+    meta = {
+        "db_alias": ALIAS,
+        "collection": "reminders",
+        "indexes": [
+            "official_id",
+            "county",
+            "state",
+            "condition_code",
+            "escalate_on",
+            "department",
+            "outbox_pending",
+            "due_provisional",
+        ],
+    }
+    subject_kind = "reminder"
+    id = StringField(primary_key=True)
+    official_id = StringField(required=True)
+    official_name = StringField(default="")
+    county = StringField(required=True, regex=r"^\d{6}$")
+    unit_id = StringField(required=True)
+    condition_code = StringField(required=True)
+    rule_version = StringField(required=True)
+    round = IntField(required=True, min_value=1)
+    evidence = ListField(StringField())
+    department = StringField(required=True)
+    state = StringField(required=True, default="assigned")
+    result = StringField(null=True)
+    created_on = StringField(required=True)
+    due_on = StringField(null=True)
+    due_provisional = BooleanField(default=False)
+    escalate_on = StringField(null=True)  # the due date until the step is escalated, then None
+    escalation_level = IntField(default=0)
+    escalated_step = StringField(null=True)
+    ever_overdue = BooleanField(default=False)
+    verified_by = StringField(null=True)
+    closed_on = StringField(null=True)
+    steps = ListField(EmbeddedDocumentField(StepDoc))
+
+
+class SweepRun(Document):
+    """The nightly sweep of one day (``_id`` the date): claimed by one replica, resumable."""
+
+    meta = {"db_alias": ALIAS, "collection": "sweeps"}
+    id = StringField(primary_key=True)
+    started_at = DateTimeField(required=True)
+    after = StringField(default="")
+    evaluated = IntField(default=0)
+    reminders = IntField(default=0)
+    finished_at = DateTimeField(null=True)
+
+
+class CalendarYear(Document):
+    """A year's official holiday arrangement as loaded for the province (``calendar.year_loaded``
+    from warning), by year: every replica refreshes its calendar from this small collection."""
+
+    meta = {"db_alias": ALIAS, "collection": "calendar_years"}
+    id = IntField(primary_key=True)  # the year
+    holidays = ListField(DateField())
+    workdays = ListField(DateField())
+    source = StringField(default="")
+    event_id = StringField()  # the event it was loaded from (idempotency)
+    loaded_at = DateTimeField(required=True)
+
+
+class ReminderStore(Store):
+    """Dossiers, reminders and the calendar in the store; part of ``ArchiveStore``."""
+
+    # -- dossiers and reminders ------------------------------------------------------------------
+    def dossiers(self, ids: Iterable[str]) -> list[Dossier]:
+        """Dossiers by key (in short ``$in`` chunks)."""
+        found: list[Dossier] = []
+        for chunk in _chunks(list(ids)):
+            found += self.get_many(Dossier, chunk)
+        return found
+
+    def insert_reminders(self, rows: list[dict]) -> set[str]:
+        """Insert new reminders in their stored form (each with its event in the outbox), in
+        bulk; one whose key exists (raised already, before a crash) is skipped. Returns the keys
+        inserted; the relay is told about them by key."""
+        inserted = self._insert_new(Reminder, rows)
+        for key in inserted:
+            self.events_written(Reminder, key)
+        return inserted
+
+    def insert_dossiers(self, rows: list[dict]) -> set[str]:
+        """Insert new dossiers in bulk; returns the keys that existed already (not written)."""
+        inserted = self._insert_new(Dossier, rows)
+        return {r["_id"] for r in rows} - inserted
+
+    @staticmethod
+    def _insert_new(cls, rows: list[dict]) -> set[str]:
+        if not rows:
+            return set()
+        keys = {r["_id"] for r in rows}
+        try:
+            cls._get_collection().insert_many(rows, ordered=False)
+        except BulkWriteError as exc:
+            keys -= {rows[e["index"]]["_id"] for e in exc.details.get("writeErrors", [])}
+        return keys
+
+    def add_reminders(self, reminders: Iterable[Reminder]) -> list[Reminder]:
+        """Insert new reminders, each with its event; one whose key exists (raised already, before
+        a crash) is left as it is. Returns those inserted."""
+        added = []
+        for reminder in reminders:
+            try:
+                added.append(self.add(reminder))
+            except Conflict:
+                continue
+        return added
+
+    def reminders_of(self, official_id: str, limit: int = 500) -> list[Reminder]:
+        return list(Reminder.objects(official_id=official_id).order_by("id").limit(limit))
+
+    def reminders(
+        self,
+        counties: tuple[str, ...],
+        *,
+        state: str | None = None,
+        condition: str | None = None,
+        department: str | None = None,
+        created_from: date | None = None,
+        created_to: date | None = None,
+        after: str = "",
+        limit: int = 50,
+    ) -> list[Reminder]:
+        """A department's worklist or the reminder side of a search, cursor-paged by id."""
+        q = _county_q(counties)
+        if state:
+            q &= Q(state=state)
+        if condition:
+            q &= Q(condition_code=condition)
+        if department:
+            q &= Q(department=department)
+        if created_from:
+            q &= Q(created_on__gte=created_from.isoformat())
+        if created_to:
+            q &= Q(created_on__lte=created_to.isoformat())
+        if after:
+            q &= Q(id__gt=after)
+        return list(Reminder.objects(q).order_by("id").limit(limit))
+
+    def reminders_due(self, today: date, limit: int = 500) -> list[Reminder]:
+        """Open reminders whose current step is past due and not yet escalated (the timer's scan,
+        by due date)."""
+        return list(Reminder.objects(escalate_on__lt=today.isoformat()).order_by("escalate_on", "id").limit(limit))
+
+    def provisional_reminders(self, after: str = "", limit: int = 500) -> list[Reminder]:
+        """Open reminders whose deadline was counted on a year not loaded (a loaded year recounts
+        them), by id after ``after``."""
+        query = Reminder.objects(due_provisional=True, state__ne="closed")
+        if after:
+            query = query(id__gt=after)
+        return list(query.order_by("id").limit(limit))
+
+    # -- the province's calendar -------------------------------------------------------------
+    def calendar_year(self, year: int) -> CalendarYear | None:
+        return self.get(CalendarYear, year)
+
+    def calendar_years(self) -> list[CalendarYear]:
+        """Every loaded year (a handful of small documents: read whole by the refresh timer)."""
+        return list(CalendarYear.objects.order_by("id"))
+
+    def put_calendar_year(self, year: CalendarYear) -> None:
+        self.add_or_replace(year)
+
+    def reminder_figures_rows(self, counties: tuple[str, ...]) -> list[tuple]:
+        """(department, county, state, due_on, ever_overdue, result) of every reminder in
+        ``counties``: the completion figures (a list for people)."""
+        rows = []
+        fields = ("department", "county", "state", "due_on", "ever_overdue", "result")
+        for r in Reminder.objects(_county_q(counties)).only(*fields).as_pymongo():
+            due = r.get("due_on")
+            rows.append(
+                (
+                    r["department"],
+                    r["county"],
+                    r["state"],
+                    date.fromisoformat(due) if due else None,
+                    bool(r.get("ever_overdue")),
+                    r.get("result"),
+                )
+            )
+        return rows

@@ -1,0 +1,90 @@
+"""Payloads of family and interests (archive roles only; never on an event)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from ..domain.matters import (
+    CHECK_RESULTS_ZH,
+    FOREIGN_STATUSES_ZH,
+    GRADES_ZH,
+    KINDS_ZH,
+    SANCTION_MONTHS,
+    SANCTIONS_ZH,
+    SOURCES_ZH,
+)
+
+
+# -- family and interests (archive roles only; never on an event) ----------------------------------
+class MatterRecordInSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(list(KINDS_ZH)))
+    source = fields.String(required=True, validate=validate.OneOf(list(SOURCES_ZH)))
+    recorded_on = fields.Date(load_default=None, metadata={"description": "date of the source; today if empty"})
+    name = fields.String(validate=validate.Length(max=50))
+    relative_of = fields.String()
+    settled_abroad = fields.Boolean()
+    country = fields.String(validate=validate.Length(max=50))
+    foreign_status = fields.String(validate=validate.OneOf(["", *FOREIGN_STATUSES_ZH]))
+    holder = fields.String(metadata={"description": "self, or the record id of a relative"})
+    company = fields.String(validate=validate.Length(max=100))
+    role = fields.String(validate=validate.Length(max=50))
+    within_remit = fields.Boolean()
+    paid = fields.Boolean()
+    pay_yuan = fields.Integer(validate=validate.Range(min=0))
+    approved = fields.Boolean()
+    year = fields.Integer(validate=validate.Range(min=1990, max=2100))
+    on_time = fields.Boolean()
+    check_result = fields.String(validate=validate.OneOf(list(CHECK_RESULTS_ZH)))
+    sanction = fields.String(validate=validate.OneOf(list(SANCTION_MONTHS)))
+    decided_on = fields.String(validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}$"))
+    note = fields.String(validate=validate.Length(max=500))
+    grade = fields.String(validate=validate.OneOf(list(GRADES_ZH)), metadata={"description": "年度考核等次"})
+    satisfaction = fields.Integer(validate=validate.Range(min=0, max=100), metadata={"description": "民主测评满意率 %"})
+
+
+class MatterRecordSchema(Schema):
+    id = fields.String()
+    kind = fields.String()
+    kind_zh = fields.Function(lambda r: KINDS_ZH.get(r.kind, r.kind))
+    source = fields.String()
+    source_zh = fields.Function(lambda r: SOURCES_ZH.get(r.source, r.source))
+    recorded_on = fields.String()
+    noted_by = fields.String()
+    name = fields.String()
+    relative_of = fields.String()
+    settled_abroad = fields.Boolean()
+    country = fields.String()
+    foreign_status = fields.String()
+    holder = fields.String()
+    company = fields.String()
+    role = fields.String()
+    within_remit = fields.Boolean()
+    paid = fields.Boolean()
+    pay_yuan = fields.Integer()
+    approved = fields.Boolean()
+    year = fields.Integer()
+    on_time = fields.Boolean()
+    check_result = fields.String()
+    sanction = fields.String()
+    sanction_zh = fields.Function(lambda r: SANCTIONS_ZH.get(r.sanction, ""))
+    decided_on = fields.String()
+    ended_on = fields.String(allow_none=True)
+    note = fields.String()
+    ref = fields.String()
+    grade = fields.String()
+    grade_zh = fields.Function(lambda r: GRADES_ZH.get(r.grade, ""))
+    satisfaction = fields.Integer()
+
+
+class RecordEndSchema(Schema):
+    ended_on = fields.Date(load_default=None)
+
+
+class DossierSchema(Schema):
+    official_id = fields.String(attribute="id")
+    records = fields.List(fields.Nested(MatterRecordSchema))
+
+
+class RecordAddedSchema(Schema):
+    record = fields.Nested(MatterRecordSchema)
+    reminders = fields.Function(lambda r: [x.id for x in r.reminders])
