@@ -69,7 +69,7 @@ def rules_of(warning: WarningRecord, default: RuleSet = DEFAULT_RULES) -> RuleSe
 
 
 def event_ref(warning: WarningRecord) -> dict:
-    """The fields every event about a warning carries (``schemas._WarningRefV1``)."""
+    """The fields every event about a warning carries (``schemas.events._WarningRefV1``)."""
     return {
         "warning_id": warning.id,
         "official_id": warning.official_id,

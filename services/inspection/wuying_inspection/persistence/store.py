@@ -1,0 +1,99 @@
+"""``InspectionStore``: the repository of the inspection service, the only code that reads or
+writes its documents."""
+
+from __future__ import annotations
+
+from wuying_common.store import Store
+
+from .base import region_prefix
+from .campaigns import Campaign
+from .plans import CrossAssignment, Plan, SpecialistMember, Unit
+from .pool import InspectorMember, RelativeLink
+
+# Years a cross assignment's history reaches back: the API's whole range (2000-2100), so the
+# history read by key is every past assignment the region can have.
+CROSS_HISTORY_YEARS = 100
+
+
+class InspectionStore(Store):
+    """Repository of the inspection service: the generic writes of ``Store`` (``add``,
+    ``save``, ``get``...) plus the reads below. Single aggregates are read by key; only the
+    lists (plans of a county, a region's zones, the specialist pool, a year's bookings) query
+    other fields, indexed on MongoDB and scanned on the embedded store."""
+
+    documents = (Unit, Plan, CrossAssignment, SpecialistMember, InspectorMember, RelativeLink, Campaign)
+
+    def get_unit(self, unit_id: str) -> Unit | None:
+        return self.get(Unit, unit_id)
+
+    def upsert_unit(self, raw: dict) -> Unit:
+        """Register a unit or replace its registration (the registry owns every field)."""
+        unit = Unit(id=raw["id"], **{key: raw.get(key) for key in ("name", "county", "kind", "zone")})
+        unit.focus = list(raw.get("focus") or [])
+        unit.specialist_fields = list(raw.get("specialist_fields") or [])
+        self.add_or_replace(unit)
+        return unit
+
+    def get_plan(self, plan_id: str) -> Plan | None:
+        return self.get(Plan, plan_id)
+
+    def plan_for(self, unit_id: str, year: int) -> Plan | None:
+        return self.get(Plan, Plan.key_for(unit_id, year))
+
+    def plans(self, county: str, year: int | None = None, limit: int = 200) -> list[Plan]:
+        query = Plan.objects(county=county)
+        if year is not None:
+            query = query(year=year)
+        return list(query.order_by("year", "unit_id").limit(limit))
+
+    def zones_in(self, region: str) -> list[str]:
+        """Cooperation zones of the units registered in a region."""
+        prefix = region_prefix(region)
+        return sorted(z for z in Unit.objects(county__startswith=prefix, zone__ne=None).distinct("zone") if z)
+
+    def cross_assignment(self, region: str, year: int) -> CrossAssignment | None:
+        return self.get(CrossAssignment, CrossAssignment.key_for(region, year))
+
+    def cross_history(self, region: str, before_year: int) -> list[CrossAssignment]:
+        """Past assignments of a region, oldest first."""
+        years = range(before_year - CROSS_HISTORY_YEARS, before_year)
+        return self.get_many(CrossAssignment, [CrossAssignment.key_for(region, y) for y in years])
+
+    def cross_assignment_covering(self, county: str, year: int) -> CrossAssignment | None:
+        """The assignment of the narrowest region that covers a county (county, city, province)."""
+        regions = dict.fromkeys((county, county[:4] + "00", county[:2] + "0000"))
+        found = self.get_many(CrossAssignment, [CrossAssignment.key_for(r, year) for r in regions])
+        return found[0] if found else None
+
+    def upsert_specialist(self, raw: dict) -> SpecialistMember:
+        """Register a pool member or replace their registration."""
+        member = SpecialistMember(
+            id=raw["id"], **{key: raw.get(key) for key in ("name", "county", "expertise", "unit_id")}
+        )
+        self.add_or_replace(member)
+        return member
+
+    def specialists_in(self, region: str) -> list[SpecialistMember]:
+        return list(SpecialistMember.objects(county__startswith=region_prefix(region)).order_by("id"))
+
+    def plans_booking(self, specialist_ids: list[str], year: int) -> list[Plan]:
+        return list(Plan.objects(year=year, specialist_ids__in=specialist_ids))
+
+    # -- the inspector pool, campaigns, coverage ------------------------------------------------
+    def inspectors_in(self, region: str) -> list[InspectorMember]:
+        """The pool of a region (a campaign draws on the province's: 001 贵州)."""
+        return list(InspectorMember.objects(county__startswith=region_prefix(region)).order_by("id"))
+
+    def units_in(self, region: str) -> list[Unit]:
+        return list(Unit.objects(county__startswith=region_prefix(region)).order_by("county", "id"))
+
+    def plans_in(self, region: str, year: int) -> list[Plan]:
+        """A region's plans for a year (coverage, a campaign's commit): one query per request."""
+        return list(Plan.objects(county__startswith=region_prefix(region), year=year).order_by("county", "unit_id"))
+
+    def plans_of_inspector(self, inspector_id: str, year: int) -> list[Plan]:
+        return list(Plan.objects(year=year, inspector_ids=inspector_id).order_by("unit_id").limit(500))
+
+    def plans_to_remind(self, until: str, limit: int = 500) -> list[Plan]:
+        """Plans with a round starting on or before ``until`` (ISO) not yet reminded: the timer."""
+        return list(Plan.objects(remind_pending=True, next_start__lte=until).limit(limit))
