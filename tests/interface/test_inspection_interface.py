@@ -472,3 +472,104 @@ def test_the_pool_follows_archives_official_changed(
         publish_event(service_config, "archive", "official.changed", envelope)
     member = web_session.get("/api/v1/inspectors/p00", headers=auth).json()
     assert (member["unit_id"], member["county"], member["former_unit_ids"]) == ("u-b", "130102", ["u-a"])
+
+
+def test_a_year_loaded_through_warning_reaches_the_campaign_dates_and_every_replica(
+    container_factory, service_config, web_session, token, publish_event
+):
+    """Issue 8 item 3: one mechanism for the province, warning's ``calendar.year_loaded`` v1."""
+    import uuid
+    from datetime import date
+
+    from marshmallow import Schema, fields
+    from nameko.testing.services import entrypoint_hook
+
+    from wuying_common.calendar import WorkingDayCalendar
+    from wuying_common.events import EventType, build_event
+
+    container = start(container_factory, service_config, units=CAMPAIGN_UNITS[:1])
+
+    class YearLoaded(Schema):  # as warning publishes it (its schema lives in the warning service)
+        year, holidays, workdays, source = (
+            fields.Integer(),
+            fields.List(fields.String()),
+            fields.List(fields.String()),
+            fields.String(),
+        )
+
+    year = {"year": 2027, "holidays": ["2027-03-02"], "workdays": ["2027-03-06"], "source": "测试安排"}
+    envelope = build_event(
+        EventType("warning", "calendar.year_loaded", 1, YearLoaded, ""),
+        year,
+        subject="calendar/2027",
+        county="130000",
+        event_id=str(uuid.uuid4()),
+    )
+    with entrypoint_waiter(container, "on_calendar_year_loaded", timeout=10) as result:
+        publish_event(service_config, "warning", "calendar.year_loaded", envelope)
+    assert result.get() == "processed"
+
+    auth = {"Authorization": token("inspector", counties=["130000"])}
+    body = {
+        "region": "130402",
+        "year": 2027,
+        "windows": [
+            {"starts_on": "2027-03-01", "ends_on": "2027-03-31"},
+            {"starts_on": "2027-09-01", "ends_on": "2027-09-30"},
+        ],
+    }
+    created = web_session.post("/api/v1/campaigns", json=body, headers=auth)
+    assert created.status_code == 201, created.text
+    first = next(v for v in created.json()["visits"] if v["round"] == 1)
+    # five working days from Monday 03-01 skip the Tuesday holiday and end on the make-up Saturday
+    assert (first["starts_on"], first["ends_on"]) == ("2027-03-01", "2027-03-06")
+
+    # another replica (same store) refreshes its calendar from the stored year
+    replica = next(e for e in container.dependencies if type(e).__name__ == "InspectionCalendar")
+    replica.calendar = WorkingDayCalendar.official()
+    with entrypoint_hook(container, "refresh_calendar") as refresh:
+        assert refresh() == {"refreshed": [2027]}
+    assert replica.calendar.is_working_day(date(2027, 3, 2)) == (False, False)
+
+
+def test_a_year_planned_one_round_at_a_time_is_announced_once_it_holds_two_rounds(
+    container_factory, service_config, web_session, token, event_listener
+):
+    """Issue 12 item 1: "one action plans a year (or one round)"; 000/E 每年不少于2次 over the
+    year's plan, not inside a one-round campaign."""
+    start(container_factory, service_config, units=CAMPAIGN_UNITS)
+    auth = {"Authorization": token("inspector", counties=["130000"])}
+    web_session.post("/api/v1/inspectors", json={"inspectors": POOL}, headers=auth)
+    rules = {"assignment_rules": {"team_min": 2, "team_max": 3}}
+
+    def plan_round(number):
+        created = web_session.post(
+            "/api/v1/campaigns", json={"region": "130000", "year": 2027, "round": number, **rules}, headers=auth
+        )
+        assert created.status_code == 201, created.text
+        campaign = created.json()
+        assert campaign["campaign_id"] == f"130000:2027:{number}" and campaign["round"] == number
+        assert {v["round"] for v in campaign["visits"]} == {number} and len(campaign["visits"]) == 4
+        assert web_session.post(f"/api/v1/campaigns/{campaign['campaign_id']}/solve", headers=auth).status_code == 202
+        assert wait_for_solve(web_session, campaign["campaign_id"], auth)["status"] == "solved"
+        committed = web_session.post(f"/api/v1/campaigns/{campaign['campaign_id']}/commit", headers=auth)
+        assert committed.status_code == 200, committed.text
+
+    plan_round(1)
+    whole = web_session.post("/api/v1/campaigns", json={"region": "130000", "year": 2027, **rules}, headers=auth)
+    assert whole.status_code == 409 and whole.json()["error"]["code"] == "campaign_exists"
+    plan = web_session.get("/api/v1/plans/u-130402:2027", headers=auth).json()
+    assert [r["round"] for r in plan["rounds"]] == [1] and plan["rounds_expected"] == 2
+    coverage = web_session.get("/api/v1/coverage", params={"region": "130000", "year": 2027}, headers=auth).json()
+    assert coverage["total"]["unplanned"] == 4  # one round is not a year's plan
+
+    listener, seen = event_listener(service_config, "inspection", "inspection.scheduled")
+    with entrypoint_waiter(listener, "on", timeout=10, callback=lambda *a: len(seen) >= 8):
+        plan_round(2)
+    v2 = [e for e in seen if e["type"].endswith(".v2")]
+    assert len(v2) == 4 and all([r["round"] for r in e["data"]["rounds"]] == [1, 2] for e in v2)
+    assert {e["data"]["campaign_id"] for e in v2} == {"130000:2027:2"}
+    plan = web_session.get("/api/v1/plans/u-130402:2027", headers=auth).json()
+    assert [(r["round"], r["campaign_id"]) for r in plan["rounds"]] == [(1, "130000:2027:1"), (2, "130000:2027:2")]
+    coverage = web_session.get("/api/v1/coverage", params={"region": "130000", "year": 2027}, headers=auth).json()
+    assert coverage["total"]["planned"] == 4

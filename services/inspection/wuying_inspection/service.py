@@ -11,13 +11,13 @@ from wuying_common.auth import service_principal
 from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
 from wuying_common.http import marshmallow_fields, route
-from wuying_common.providers import CalendarProvider
 from wuying_common.service import WuyingService
 
 from . import handlers
-from .dependencies import SolverRuns, inspection_outbox, inspection_store
+from .dependencies import InspectionCalendar, SolverRuns, inspection_outbox, inspection_store
 from .exceptions import UnitsInvalid
 from .schemas import (
+    CALENDAR_YEAR_LOADED_IN,
     OFFICIAL_CHANGED_IN,
     AssignmentQuerySchema,
     CampaignProgressSchema,
@@ -55,6 +55,8 @@ PLAN_READERS = ("inspector", "commission_leader", "commission_secretary", "audit
 CAMPAIGN_READERS = ("inspector", "commission_leader", "commission_secretary", "auditor")
 # How often the reminder timer looks for rounds due to be prepared (it is idempotent).
 REMINDER_INTERVAL = 3600
+# How often every replica loads the calendar years another one stored (issue 8 item 3).
+CALENDAR_REFRESH_SECONDS = 300
 
 
 class InspectionService(WuyingService):
@@ -65,7 +67,7 @@ class InspectionService(WuyingService):
     store = inspection_store()
     outbox = inspection_outbox()
     clock = Clock()
-    calendar = CalendarProvider()
+    calendar = InspectionCalendar()
     solver_runs = SolverRuns()
 
     def _findings_recorded(self):
@@ -87,7 +89,18 @@ class InspectionService(WuyingService):
         """A pool member or a relative of one moved (任职回避, 亲属回避 stay current)."""
         return handlers.official_changed(self.store, event, OFFICIAL_CHANGED_IN.load(event["data"]))
 
+    @wuying_event_handler("warning", "calendar.year_loaded")
+    def on_calendar_year_loaded(self, event):
+        """The province's calendar (issue 8 item 3): a year loaded once, stored by key."""
+        data = CALENDAR_YEAR_LOADED_IN.load(event["data"])
+        return handlers.year_loaded(self.store, self.clock, self.calendar, event["id"], data)
+
     # -- timers ------------------------------------------------------------------------------
+    @timer(interval=CALENDAR_REFRESH_SECONDS)
+    def refresh_calendar(self):
+        """Every replica loads the years another one stored (a small collection, read whole)."""
+        return {"refreshed": handlers.refresh_calendar(self.store, self.calendar)}
+
     @timer(interval=REMINDER_INTERVAL)
     def remind_organisers(self):
         for county, _ in handlers.remind_organisers(self.store, self.clock, self.calendar):

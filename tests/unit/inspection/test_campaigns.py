@@ -227,3 +227,88 @@ def test_re_solving_after_a_change_keeps_what_is_fixed_and_records_what_moved(st
     assert any(gone in m.before for m in moved)
     handlers.commit_campaign(store, clock, PROVINCE, "130000:2027")
     assert store.get(Campaign, "130000:2027").committed_version == 2
+
+
+# -- one round at a time (issue 12 item 1: "one action plans a year (or one round)") ----------
+def test_a_one_round_campaign_gives_every_unit_only_that_round_in_its_window():
+    units = [CampaignUnit(f"u{i}", f"单位{i}", "130402", "z1") for i in range(3)]
+    slots = campaign_slots(units, 2027, CampaignRules(), CALENDAR, round_number=2)
+    assert {s.key.rsplit(":", 1)[1] for s in slots} == {"2"} and len(slots) == 3
+    assert {s.method for s in slots} == {"cross"}  # the method round 2 has in the year's campaign
+    assert all(date(2027, 7, 1) <= s.starts_on and s.ends_on <= date(2027, 12, 31) for s in slots)
+    window = [(date(2027, 9, 1), date(2027, 9, 30))]
+    assert all(s.starts_on.month == 9 for s in campaign_slots(units, 2027, CampaignRules(), CALENDAR, window, None, 2))
+    with pytest.raises(RuleViolation) as caught:
+        campaign_slots(units, 2027, CampaignRules(), CALENDAR, round_number=3)
+    assert caught.value.field == "round"
+    with pytest.raises(RuleViolation) as caught:
+        campaign_slots(units, 2027, CampaignRules(), CALENDAR, window * 2, round_number=1)
+    assert caught.value.field == "windows"
+
+
+def test_one_round_campaigns_plan_the_year_round_by_round_and_coverage_checks_two_rounds(store, clock):
+    """000/E 每年不少于2次 is a rule of the unit's year: after round 1 alone the units are not
+    covered (coverage: unplanned), after round 2 they are; the rounds are merged into one plan."""
+    first = create(store, clock, round=1, campaign_rules={"surprise_share": 0.0, "unannounced_share": 0.0})
+    assert first.id == "130000:2027:1" and first.round == 1
+    assert {(v.round, v.method) for v in first.visits} == {(1, "special")} and len(first.visits) == 5
+    with pytest.raises(CampaignExists):  # the whole year cannot be planned beside it
+        create(store, clock)
+    handlers.solve_campaign(store, clock, PROVINCE, first.id)
+    handlers.commit_campaign(store, clock, PROVINCE, first.id)
+    plan = store.get(Plan, "u-130402:2027")
+    assert [r.round for r in plan.rounds] == [1] and plan.rounds_expected == 2
+    assert plan.rounds[0].campaign_id == first.id
+    assert plan.outbox == []  # the year's plan is announced when it holds two rounds (000/E; the contract)
+    cover = handlers.region_coverage(store, clock, PROVINCE, "130000", 2027)
+    assert cover.total.counts["unplanned"] == 5
+
+    second = create(store, clock, round=2)
+    assert second.id == "130000:2027:2" and {v.unit_id for v in second.visits} == {f"u-{c}" for c in ZONES}
+    assert {v.method for v in second.visits} == {"cross"}
+    solved = handlers.solve_campaign(store, clock, PROVINCE, second.id)
+    assert solved.status == "solved"
+    handlers.commit_campaign(store, clock, PROVINCE, second.id)
+    plan = store.get(Plan, "u-130402:2027")
+    assert [(r.round, r.campaign_id) for r in plan.rounds] == [(1, first.id), (2, second.id)]
+    assert plan.rounds[0].ends_on < plan.rounds[1].starts_on and plan.plan_version == 2
+    assert [e.envelope["type"][-2:] for e in plan.outbox] == ["v1", "v2"]
+    v2 = plan.outbox[-1].envelope
+    assert [r["round"] for r in v2["data"]["rounds"]] == [1, 2]
+    assert v2["data"]["campaign_id"] == second.id and v2["data"]["plan_version"] == 2
+    cover = handlers.region_coverage(store, clock, PROVINCE, "130000", 2027)
+    assert cover.total.counts["planned"] == 5
+
+
+def test_a_round_planned_alone_keeps_the_plan_open_until_the_years_rounds_are_done(store, clock):
+    create(store, clock, round=1)
+    handlers.solve_campaign(store, clock, PROVINCE, "130000:2027:1")
+    handlers.commit_campaign(store, clock, PROVINCE, "130000:2027:1")
+    plan = handlers.complete_round(store, clock, PROVINCE, "u-130402:2027", 1)
+    assert plan.status == "scheduled" and plan.outbox[-1].envelope["data"]["plan_completed"] is False
+
+
+def test_a_one_round_campaign_keeps_each_units_rounds_in_order_and_its_planned_rounds_out(store, clock):
+    # u-130403 has its own plan of both rounds: kept out of a round campaign
+    handlers.schedule_plan(store, clock, PROVINCE, {"unit_id": "u-130403", "year": 2027, "rounds": 2})
+    spring = [{"starts_on": date(2027, 3, 1), "ends_on": date(2027, 4, 30)}]
+    second = create(store, clock, round=2, windows=spring)
+    assert "u-130403" in second.kept_plans and "u-130403" not in {v.unit_id for v in second.visits}
+    with pytest.raises(RuleViolation) as caught:  # round 1 in the same spring would overlap round 2
+        create(store, clock, round=1, windows=spring)
+    assert caught.value.field == "windows" and "第 1 次巡察" in caught.value.message
+    first = create(store, clock, round=1, windows=[{"starts_on": date(2027, 1, 4), "ends_on": date(2027, 2, 26)}])
+    assert all(v.ends_on < "2027-03-01" for v in first.visits)
+
+
+def test_a_one_round_solve_counts_the_other_rounds_teams_as_busy(store, clock):
+    from wuying_inspection.handlers.campaigns.planning import _busy_elsewhere
+    from wuying_inspection.handlers.pool import to_domain
+
+    create(store, clock, round=1)
+    solved = handlers.solve_campaign(store, clock, PROVINCE, "130000:2027:1")
+    second = create(store, clock, round=2)
+    people = _busy_elsewhere(store, second, [to_domain(d) for d in store.inspectors_in("130000")])
+    visit = solved.visits[0]
+    member = next(p for p in people if p.id == visit.members[0])
+    assert member.away(date.fromisoformat(visit.starts_on), date.fromisoformat(visit.ends_on))

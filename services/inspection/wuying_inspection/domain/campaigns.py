@@ -10,6 +10,12 @@ data) get their first visit as a surprise inspection or an unannounced visit (�
 special inspection. Which units, is a stable function of the unit and year: re-solving does not
 reshuffle methods.
 
+A campaign can also plan ONE round of every unit's year (issue 12: "one action plans a year (or
+one round)"): round ``n`` of ``rounds`` gets the method and the window it would have in the whole
+year's campaign; the other rounds are left as they are, or planned by another one-round campaign.
+The ≥ 2 rounds rule is one of the year (coverage counts a unit with fewer as not planned), not of
+the one-round campaign; each unit's rounds still follow one another without overlapping.
+
 Visits last ``visit_working_days`` working days on the official calendar and are placed in
 consecutive blocks inside each round's window, the units of one county spread over the blocks
 (so a county's units are not all visited in the same week and its staff are not all needed at
@@ -98,6 +104,24 @@ def slot_key(unit_id: str, year: int, round_number: int) -> str:
     return f"{unit_id}:{year}:{round_number}"
 
 
+def round_windows(
+    year: int, rules: CampaignRules, windows: Sequence[tuple[date, date]] | None, round_number: int | None
+) -> dict[int, tuple[date, date]]:
+    """The window of each round the campaign plans, by round number: every round of the year, or
+    only ``round_number`` (its window given alone, or its share of the year by default)."""
+    if round_number is None:
+        windows = list(windows) if windows else default_windows(year, rules.rounds)
+        check_windows(year, windows, rules.rounds)
+        return dict(enumerate(windows, start=1))
+    if not 1 <= round_number <= rules.rounds:
+        raise RuleViolation("round", f"第 {round_number} 次巡察不在每年 {rules.rounds} 次之内")
+    if windows and len(windows) != 1:
+        raise RuleViolation("windows", f"只安排第 {round_number} 次巡察时，须且只须给出这一次的时段")
+    window = windows[0] if windows else default_windows(year, rules.rounds)[round_number - 1]
+    check_windows(year, [window], 1)
+    return {round_number: window}
+
+
 def campaign_slots(
     units: Sequence[CampaignUnit],
     year: int,
@@ -105,33 +129,55 @@ def campaign_slots(
     calendar: WorkingDays,
     windows: Sequence[tuple[date, date]] | None = None,
     kept: Mapping[str, Slot] | None = None,
+    round_number: int | None = None,
 ) -> list[Slot]:
     """Every visit of the campaign, with its method and working-day dates. ``kept``: visits
-    that stay as they are (started, done or fixed), by key."""
+    that stay as they are (started, done or fixed), by key. ``round_number``: only that round of
+    each unit's ``rules.rounds`` (a one-round campaign; ``windows`` is then its one window)."""
     kept = kept or {}
-    windows = list(windows) if windows else default_windows(year, rules.rounds)
-    check_windows(year, windows, rules.rounds)
-    blocks = []
-    for i, (starts_on, ends_on) in enumerate(windows):
+    blocks: dict[int, list[tuple[date, date]]] = {}
+    for i, (r, (starts_on, ends_on)) in enumerate(round_windows(year, rules, windows, round_number).items()):
         found = visit_blocks(calendar, starts_on, ends_on, rules.visit_working_days)
         if not found:
             raise RuleViolation(
                 f"windows.{i}", f"{starts_on}—{ends_on} 容纳不下一次 {rules.visit_working_days} 个工作日的进驻"
             )
-        blocks.append(found)
+        blocks[r] = found
     ordered = sorted(units, key=lambda u: (u.county, u.id))
     slots: list[Slot] = []
     for k, unit in enumerate(ordered):
         for r, method in enumerate(round_methods(unit.id, year, rules), start=1):
+            if r not in blocks:
+                continue
             key = slot_key(unit.id, year, r)
             if key in kept:
                 slots.append(kept[key])
                 continue
-            starts_on, ends_on = blocks[r - 1][k % len(blocks[r - 1])]
+            starts_on, ends_on = blocks[r][k % len(blocks[r])]
             slots.append(
                 Slot(key, unit.id, unit.county, unit.zone, method, starts_on, ends_on, unit.focus, (), unit.name)
             )
     return slots
+
+
+def check_round_order(
+    unit_id: str, round_number: int, starts_on: date, ends_on: date, others: Iterable[tuple[int, date, date]]
+) -> None:
+    """A unit's rounds of a year follow one another without overlapping (000/E; ``check_windows``
+    for one plan): a round planned on its own starts after the unit's earlier rounds end and ends
+    before its later rounds start. ``others``: (round, starts_on, ends_on) of the unit's other
+    rounds, planned or in another one-round campaign."""
+    for number, other_start, other_end in sorted(others):
+        if number < round_number and starts_on <= other_end:
+            raise RuleViolation(
+                "windows",
+                f"{unit_id} 的第 {round_number} 次巡察（{starts_on} 起）须在第 {number} 次结束（{other_end}）之后开始",
+            )
+        if number > round_number and ends_on >= other_start:
+            raise RuleViolation(
+                "windows",
+                f"{unit_id} 的第 {round_number} 次巡察（至 {ends_on}）须在第 {number} 次开始（{other_start}）之前结束",
+            )
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,14 @@ database code here; every write is a method of ``InspectionStore``. One module p
   overrides, commit, inspectors' own assignments (000/E; 001 贵州, 湖南; 004 闵行);
 - ``coverage``: planned / done / missed / overdue, reminders to the organising department;
 - ``findings``: the disposition ladder to closure, the annual evaluation (000/E 结果运用);
-- ``events``: ``inspection.scheduled`` v1 and v2.
+- ``events``: ``inspection.scheduled`` v1 and v2;
+- ``calendar``: the province's calendar years (warning's ``calendar.year_loaded``), stored by year
+  and loaded into every replica's calendar.
 
 The names below are the package's interface (``handlers.schedule_plan(...)``).
 """
 
+from .calendar import refresh_calendar, year_loaded
 from .campaigns import (
     commit_campaign,
     create_campaign,
@@ -61,6 +64,7 @@ __all__ = [
     "override_visit",
     "record_evaluation",
     "record_finding",
+    "refresh_calendar",
     "region_coverage",
     "register_inspectors",
     "release_solving",
@@ -71,4 +75,5 @@ __all__ = [
     "solve_campaign",
     "start_solving",
     "upcoming_rounds",
+    "year_loaded",
 ]

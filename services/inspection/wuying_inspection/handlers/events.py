@@ -6,6 +6,7 @@ from datetime import date
 
 from wuying_common.clock import SystemClock
 
+from ..domain.plans import MIN_ROUNDS_PER_YEAR
 from ..domain.ruledata import CONFIDENTIAL_METHODS, SCHEDULED_V1_RETIRES_ON
 from ..persistence import Plan
 from ..schemas import INSPECTION_SCHEDULED, INSPECTION_SCHEDULED_V2
@@ -29,9 +30,13 @@ def scheduled_v2_rounds(plan: Plan, today: date) -> list[dict]:
     return rounds
 
 
-def record_scheduled(plan: Plan, clock: SystemClock, retires_on: date | None = None) -> None:
+def record_scheduled(plan: Plan, clock: SystemClock, retires_on: date | None = None) -> bool:
     """Record ``inspection.scheduled`` v2 and, until v1's retirement date, v1 beside it, in the
-    plan's own write."""
+    plan's own write. The event is a unit's plan of the year, at least two rounds (000/E; both
+    contracts say so): a plan whose year is planned one round at a time (one-round campaigns) is
+    announced once it holds two rounds, with all of them. Returns whether it was recorded."""
+    if len(plan.rounds) < MIN_ROUNDS_PER_YEAR:
+        return False
     today = clock.today()
     if today < (retires_on or INSPECTION_SCHEDULED.retires or SCHEDULED_V1_RETIRES_ON):
         plan.record_event(
@@ -68,3 +73,4 @@ def record_scheduled(plan: Plan, clock: SystemClock, retires_on: date | None = N
         },
         now=clock.now(),
     )
+    return True

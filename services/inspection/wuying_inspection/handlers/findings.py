@@ -91,7 +91,7 @@ def record_evaluation(store: InspectionStore, clock: SystemClock, principal: Pri
         (f.severity for f in plan.findings),
         open_dispositions,
         sum(1 for r in plan.rounds if r.completed_on),
-        len(plan.rounds),
+        plan.rounds_expected,
     )
     now = clock.now()
     plan.evaluation = EvaluationRecord(

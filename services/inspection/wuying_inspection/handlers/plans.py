@@ -242,7 +242,8 @@ def complete_round(store: InspectionStore, clock: SystemClock, principal: Princi
     plan = get_plan(store, principal, plan_id)
     target = open_round(plan, number)
     target.completed_on = clock.today().isoformat()
-    plan_completed = all(r.completed_on for r in plan.rounds)
+    # a round still to be planned (one-round campaigns) keeps the plan open
+    plan_completed = all(r.completed_on for r in plan.rounds) and len(plan.rounds) >= plan.rounds_expected
     if plan_completed:
         plan.status = "completed"
     plan.refresh_index_fields()

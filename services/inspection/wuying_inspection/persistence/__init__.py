@@ -7,11 +7,12 @@ read and write of a single aggregate is a lookup by ``_id``; the ``_id`` is also
 second plan or assignment a ``Conflict``, so no collection has a secondary unique index.
 
 One module per family: ``plans`` (units, plans, findings, specialists, cross assignments),
-``pool`` (the inspector pool), ``campaigns``, ``store`` (``InspectionStore``) and ``base`` (the
-alias, region codes). The names below are the package's interface.
+``pool`` (the inspector pool), ``campaigns``, ``calendar`` (the province's calendar years),
+``store`` (``InspectionStore``) and ``base`` (the alias, region codes). The names below are the package's interface.
 """
 
 from .base import ALIAS, region_prefix
+from .calendar import CalendarYear
 from .campaigns import Blocker, Campaign, CampaignMove, CampaignOverride, CampaignVersion, CampaignVisit
 from .plans import (
     CrossAssignment,
@@ -32,6 +33,7 @@ __all__ = [
     "ALIAS",
     "CROSS_HISTORY_YEARS",
     "Blocker",
+    "CalendarYear",
     "Campaign",
     "CampaignMove",
     "CampaignOverride",

@@ -77,13 +77,15 @@ class Blocker(EmbeddedDocument):
 
 
 class Campaign(VersionedDocument):
-    """A region's yearly inspection campaign, keyed ``"<region>:<year>"``: its visits (the
-    preview, then the committed plan) and every version's moves."""
+    """A region's yearly inspection campaign, keyed ``"<region>:<year>"``, or one round of every
+    unit's year, keyed ``"<region>:<year>:<round>"``: its visits (the preview, then the committed
+    plan) and every version's moves."""
 
     meta = {"db_alias": ALIAS, "collection": "campaigns"}
     id = StringField(primary_key=True)
     region = StringField(required=True, regex=r"^\d{6}$")
     year = IntField(required=True)
+    round = IntField(min_value=1)  # a one-round campaign: only that round of each unit's year
     status = StringField(required=True, default="draft")  # draft solving solved infeasible unknown committed
     rules = DictField()  # the request's rule-data overrides (campaign and assignment)
     rules_version = StringField(required=True)
@@ -101,5 +103,5 @@ class Campaign(VersionedDocument):
     created_at = DateTimeField(required=True)
 
     @staticmethod
-    def key_for(region: str, year: int) -> str:
-        return f"{region}:{year}"
+    def key_for(region: str, year: int, round_number: int | None = None) -> str:
+        return f"{region}:{year}" if round_number is None else f"{region}:{year}:{round_number}"

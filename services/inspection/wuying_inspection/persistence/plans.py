@@ -53,6 +53,7 @@ class PlanRound(EmbeddedDocument):
     leader = StringField()
     completed_on = StringField()
     reminded_on = StringField()  # the organising department was reminded (coverage)
+    campaign_id = StringField()  # the campaign that planned this round (one-round campaigns)
 
 
 class Disposition(EmbeddedDocument):
@@ -124,13 +125,31 @@ class Plan(OutboxDocument):
     inspector_ids = ListField(StringField())  # every team member of every round: "my assignments"
     findings = ListField(EmbeddedDocumentField(Finding))
     evaluation = EmbeddedDocumentField(EvaluationRecord)
-    campaign_id = StringField()
+    campaign_id = StringField()  # the campaign that made this version
+    # rounds the unit has this year (000/E: at least 2) when they are planned one round at a time
+    # (one-round campaigns); None: the rounds the plan holds
+    rounds_per_year = IntField(min_value=1)
     plan_version = IntField(default=1)
     # the timer's key: the earliest round not yet reminded, and whether one is left
     next_start = StringField()
     remind_pending = BooleanField(default=True)
     created_by = StringField(required=True)
     created_at = DateTimeField(required=True)
+
+    @property
+    def rounds_expected(self) -> int:
+        """The rounds of the unit's year: those planned, or more when later rounds are still to
+        be planned by a one-round campaign."""
+        return max(len(self.rounds), self.rounds_per_year or 0)
+
+    def planned_elsewhere(self, number: int, campaign_id: str) -> bool:
+        """Round ``number`` is in the plan, planned by hand or by another campaign than
+        ``campaign_id``."""
+        found = next((r for r in self.rounds if r.round == number), None)
+        return found is not None and (found.campaign_id or self.campaign_id) != campaign_id
+
+    def has_round(self, number: int) -> bool:
+        return any(r.round == number for r in self.rounds)
 
     def refresh_index_fields(self) -> None:
         """The flattened fields the list queries and the timer read."""

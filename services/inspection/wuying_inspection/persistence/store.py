@@ -6,6 +6,7 @@ from __future__ import annotations
 from wuying_common.store import Store
 
 from .base import region_prefix
+from .calendar import CalendarYear
 from .campaigns import Campaign
 from .plans import CrossAssignment, Plan, SpecialistMember, Unit
 from .pool import InspectorMember, RelativeLink
@@ -21,7 +22,7 @@ class InspectionStore(Store):
     lists (plans of a county, a region's zones, the specialist pool, a year's bookings) query
     other fields, indexed on MongoDB and scanned on the embedded store."""
 
-    documents = (Unit, Plan, CrossAssignment, SpecialistMember, InspectorMember, RelativeLink, Campaign)
+    documents = (Unit, Plan, CrossAssignment, SpecialistMember, InspectorMember, RelativeLink, Campaign, CalendarYear)
 
     def get_unit(self, unit_id: str) -> Unit | None:
         return self.get(Unit, unit_id)
@@ -97,3 +98,15 @@ class InspectionStore(Store):
     def plans_to_remind(self, until: str, limit: int = 500) -> list[Plan]:
         """Plans with a round starting on or before ``until`` (ISO) not yet reminded: the timer."""
         return list(Plan.objects(remind_pending=True, next_start__lte=until).limit(limit))
+
+    # -- the province's calendar ------------------------------------------------------------------
+    def calendar_year(self, year: int) -> CalendarYear | None:
+        return self.get(CalendarYear, year)
+
+    def calendar_years(self) -> list[CalendarYear]:
+        """Every loaded year (a handful of small documents: read whole by the refresh timer)."""
+        return list(CalendarYear.objects.order_by("id"))
+
+    def put_calendar_year(self, year: CalendarYear) -> None:
+        """A year written whole by key (a later load of the same year replaces it)."""
+        self.add_or_replace(year)

@@ -1,8 +1,8 @@
 """Marshmallow schemas at the inspection service's edges: HTTP/RPC payloads and versioned
 event data. One module per family:
 
-- ``events``: the events it publishes (``inspection.*``, versioned) and the part of archive's
-  ``official.changed`` it reads;
+- ``events``: the events it publishes (``inspection.*``, versioned) and the parts of archive's
+  ``official.changed`` and warning's ``calendar.year_loaded`` it reads;
 - ``plans``: units, one unit's plan and its rounds, cross inspection, the specialist pool (000/E;
   001 贵州; 004 闵行);
 - ``findings``: findings, the disposition ladder, the annual evaluation (000/E 结果运用);
@@ -40,6 +40,7 @@ from .coverage import (
     UpcomingSchema,
 )
 from .events import (
+    CALENDAR_YEAR_LOADED_IN,
     INSPECTION_COMPLETED,
     INSPECTION_DISPOSITION_ADDED,
     INSPECTION_DISPOSITION_CLOSED,
@@ -49,6 +50,7 @@ from .events import (
     INSPECTION_SCHEDULED_V2,
     OFFICIAL_CHANGED_IN,
     SERVICE,
+    CalendarYearLoadedIn,
     DispositionEventV1Schema,
     FindingTallyV1Schema,
     InspectionCompletedV1Schema,
@@ -138,7 +140,9 @@ __all__ = [
     "JoinSpecialistsSchema",
     "Label",
     "MyAssignmentSchema",
+    "CALENDAR_YEAR_LOADED_IN",
     "OFFICIAL_CHANGED_IN",
+    "CalendarYearLoadedIn",
     "OfficialChangedInSchema",
     "OverrideOutSchema",
     "OverrideRequestSchema",

@@ -52,6 +52,15 @@ class CampaignRequestSchema(Schema):
     region = fields.String(required=True, validate=COUNTY_CODE, metadata={"description": "省、市或县的行政区划代码"})
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
     rounds = fields.Integer(load_default=None, strict=True, metadata={"description": "每个单位的巡察次数（≥2）"})
+    round = fields.Integer(
+        load_default=None,
+        strict=True,
+        validate=validate.Range(min=1, max=12),
+        metadata={
+            "description": "只安排每个单位当年的第几次巡察（其余各次不变，或由另一次按次安排完成）；"
+            "windows 此时只给这一次的时段。不填：安排全年各次"
+        },
+    )
     windows = fields.List(
         fields.Nested(WindowSchema), load_default=None, metadata={"description": "各次巡察的时段，默认按年均分"}
     )
@@ -125,6 +134,7 @@ class CampaignSchema(Schema):
     id = fields.String(data_key="campaign_id")
     region = fields.String()
     year = fields.Integer()
+    round = fields.Integer(allow_none=True, metadata={"description": "按次安排时：安排的是第几次巡察"})
     status = fields.String()
     status_zh = Label(CAMPAIGN_STATUSES_ZH, "status")
     rules = fields.Dict()

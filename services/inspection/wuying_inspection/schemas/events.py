@@ -1,6 +1,7 @@
 """Versioned event data of the inspection service: the events it publishes (``inspection.*``:
 scheduled v1/v2, finding recorded, completed, disposition added/closed, evaluation recorded; 000/E
-结果运用) and the part of archive's ``official.changed`` it reads."""
+结果运用), the part of archive's ``official.changed`` it reads and warning's
+``calendar.year_loaded`` (the province's calendar)."""
 
 from __future__ import annotations
 
@@ -203,3 +204,16 @@ class OfficialChangedInSchema(ConsumedEventData):
 
 
 OFFICIAL_CHANGED_IN = OfficialChangedInSchema()
+
+
+class CalendarYearLoadedIn(ConsumedEventData):
+    """``warning.events`` ``calendar.year_loaded`` v1, read tolerantly: a year's official holiday
+    arrangement, loaded once for the province (issue 8 item 3)."""
+
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    holidays = fields.List(fields.String(), load_default=list)
+    workdays = fields.List(fields.String(), load_default=list)
+    source = fields.String(load_default="")
+
+
+CALENDAR_YEAR_LOADED_IN = CalendarYearLoadedIn()

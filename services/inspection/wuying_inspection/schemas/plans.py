@@ -76,6 +76,7 @@ class RoundSchema(Schema):
     leader = fields.String(allow_none=True)
     completed_on = fields.String(allow_none=True)
     reminded_on = fields.String(allow_none=True)
+    campaign_id = fields.String(allow_none=True, metadata={"description": "安排这一次巡察的巡察安排"})
 
 
 class PlanSchema(Schema):
@@ -91,6 +92,9 @@ class PlanSchema(Schema):
     findings = fields.List(fields.Nested(FindingSchema))
     evaluation = fields.Nested(PlanEvaluationSchema, allow_none=True)
     campaign_id = fields.String(allow_none=True)
+    rounds_expected = fields.Integer(
+        metadata={"description": "当年应有的巡察次数（按次安排时，尚未安排的各次也计在内）"}
+    )
     plan_version = fields.Integer()
     created_by = fields.String()
     created_at = fields.DateTime()

@@ -10,7 +10,15 @@ stale copy's ``save`` is a ``Conflict`` exactly as on MongoDB.
 
 from __future__ import annotations
 
-from wuying_inspection.persistence import InspectionStore, InspectorMember, Plan, SpecialistMember, Unit, region_prefix
+from wuying_inspection.persistence import (
+    CalendarYear,
+    InspectionStore,
+    InspectorMember,
+    Plan,
+    SpecialistMember,
+    Unit,
+    region_prefix,
+)
 
 from .memory import MemoryStore
 
@@ -52,3 +60,6 @@ class FakeInspectionStore(MemoryStore, InspectionStore):
 
     def plans_to_remind(self, until: str, limit: int = 500) -> list[Plan]:
         return [p for p in self.all(Plan) if p.remind_pending and p.next_start and p.next_start <= until][:limit]
+
+    def calendar_years(self) -> list[CalendarYear]:
+        return sorted(self.all(CalendarYear), key=lambda y: y.id)

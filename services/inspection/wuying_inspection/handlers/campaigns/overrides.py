@@ -11,7 +11,7 @@ from ...domain.campaigns import moves
 from ...exceptions import OverrideBreaksRule, RoundNotFound
 from ...persistence import Campaign, CampaignMove, CampaignOverride, CampaignVersion, InspectionStore, InspectorMember
 from ..pool import to_domain
-from .visits import _rules, _slot, _team, get_campaign
+from .visits import _rules, _slot, _team, campaigns_of_year, get_campaign
 
 
 def override_visit(
@@ -28,8 +28,10 @@ def override_visit(
     people = {d.id: to_domain(d) for d in store.get_many(InspectorMember, command["members"])}
     slot = _slot(visit)
     busy: dict[str, list[Slot]] = {}
-    for other in campaign.visits:
-        if other.key != key:
+    # one team at a time: this campaign's other visits, and another round's (one-round campaigns)
+    siblings = campaigns_of_year(store, campaign.region, campaign.year, but=campaign.id) if campaign.round else []
+    for other in [*campaign.visits, *(v for c in siblings for v in c.visits)]:
+        if other is not visit:
             for pid in set(other.members) & set(command["members"]):
                 busy.setdefault(pid, []).append(_slot(other))
     broken = check_team(command["members"], command.get("leader"), slot, people, assignment_rules, busy)

@@ -1,5 +1,6 @@
 """What the campaign use cases share: a campaign's visits to and from the domain's slots and
-teams, its rule data, and reading a campaign the caller may see."""
+teams, its rule data, reading a campaign the caller may see, and the other campaigns of its
+region and year (one-round campaigns)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date
 from wuying_common.auth import Principal
 
 from ...domain.assignment import Slot, Team
+from ...domain.plans import MAX_ROUNDS_PER_YEAR
 from ...domain.ruledata import AssignmentRules, CampaignRules
 from ...exceptions import CampaignNotFound
 from ...persistence import Campaign, CampaignVisit, InspectionStore
@@ -63,3 +65,16 @@ def get_campaign(store: InspectionStore, principal: Principal, campaign_id: str)
         raise CampaignNotFound(fields={"campaign_id": campaign_id})
     principal.require_county(campaign.region, field="campaign_id")
     return campaign
+
+
+def year_keys(region: str, year: int) -> list[str]:
+    """Every key a region's year can have: the whole year's campaign, and each one-round one."""
+    return [Campaign.key_for(region, year)] + [
+        Campaign.key_for(region, year, n) for n in range(1, MAX_ROUNDS_PER_YEAR + 1)
+    ]
+
+
+def campaigns_of_year(store: InspectionStore, region: str, year: int, but: str | None = None) -> list[Campaign]:
+    """The campaigns of a region's year, read by key (at most 13 keys in one ``$in``), but
+    ``but``."""
+    return [c for c in store.get_many(Campaign, year_keys(region, year)) if c.id != but]
