@@ -391,3 +391,60 @@ def test_a_red_warning_sends_the_integrity_credit_to_risk(
     data = seen[0]["data"]
     assert (data["official_id"], data["county"], data["score"]) == ("off-1", "130402", 80)
     assert data["factors"][0]["code"] == "warnings"
+
+
+def test_inspections_dispositions_and_the_units_evaluation_reach_the_files(
+    container_factory, service_config, web_session, token, publish_event
+):
+    """000/E 结果运用 over the broker: the disposition ladder lands in the official's file, the
+    annual evaluation in the unit's, each from its own queue."""
+    container = container_factory(ArchiveService, service_config)
+    container.start()
+    with ServiceRpcProxy("archive", service_config) as archive:
+        archive.register([{"id": "unit-1", "name": "某局", "county": "130402", "kind": "bureau"}], [OFFICIAL])
+    finding = {
+        "finding_id": "f1",
+        "plan_id": "unit-1:2026",
+        "unit_id": "unit-1",
+        "official_id": "off-1",
+        "county": "130402",
+        "year": 2026,
+        "severity": "serious",
+        "disposition": "judicial_transfer",
+        "disposition_zh": "移交司法机关",
+        "outcome": None,
+        "outcome_zh": None,
+        "finding_closed": False,
+        "on": "2026-11-19",
+    }
+    closed = dict(finding, outcome="transferred", outcome_zh="已移交司法机关", finding_closed=True)
+    evaluation = {
+        "plan_id": "unit-1:2026",
+        "unit_id": "unit-1",
+        "county": "130402",
+        "year": 2026,
+        "standing": "not_recommended",
+        "standing_zh": "发现严重违纪违法问题，不推荐评优评先",
+        "eligible_for_excellence": False,
+        "findings": {"early_sign": 0, "general": 0, "serious": 1},
+        "open_dispositions": 0,
+        "rounds_completed": 2,
+        "rounds_planned": 2,
+    }
+    for name, data, entrypoint in (
+        ("inspection.disposition_added", finding, "on_inspection_disposition_added"),
+        ("inspection.disposition_closed", closed, "on_inspection_disposition_closed"),
+        ("inspection.evaluation_recorded", evaluation, "on_inspection_evaluation_recorded"),
+    ):
+        with entrypoint_waiter(container, entrypoint, timeout=10) as result:
+            publish_event(service_config, "inspection", name, envelope("inspection", name, data))
+        assert result.get() == "processed"
+    keeper = {"Authorization": token("archive_keeper")}
+    official = web_session.get("/api/v1/officials/off-1/file", headers=keeper).json()
+    assert [e["summary"] for e in official["entries"] if e["kind"].startswith("inspection.")] == [
+        "巡察发现问题追加处置：移交司法机关（严重违纪违法问题）",
+        "巡察发现问题处置办结：移交司法机关，结果：已移交司法机关（严重违纪违法问题）；该问题处置完毕",
+    ]
+    unit = web_session.get("/api/v1/units/unit-1/file", headers=keeper).json()
+    assert [e["kind"] for e in unit["entries"]] == ["inspection.evaluation_recorded"]
+    assert unit["entries"][0]["summary"].endswith("不推荐评优评先") and unit["intact"] is True

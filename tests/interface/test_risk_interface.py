@@ -42,9 +42,31 @@ class _ReminderClosedProbe(Schema):
     rule_version = fields.String()
 
 
+class _CreditFactorProbe(Schema):
+    code = fields.String()
+    name_zh = fields.String()
+    points = fields.Integer()
+    count = fields.Integer()
+
+
+class _CreditChangedProbe(Schema):
+    """archive.integrity_credit_changed v1 as the archive publishes it."""
+
+    official_id = fields.String()
+    county = fields.String()
+    score = fields.Integer()
+    factors = fields.List(fields.Nested(_CreditFactorProbe))
+    previous_score = fields.Integer(allow_none=True)
+    level = fields.String()
+    level_zh = fields.String()
+    rule_version = fields.String()
+    computed_on = fields.String()
+
+
 TRIAGED_PROBE = registry.register("intake", "riskprobe.triaged", 1, _RiskTriagedProbe, "test only")
 OFFICIAL_PROBE = registry.register("archive", "riskprobe.official", 1, _OfficialChangedProbe, "test only")
 REMINDER_PROBE = registry.register("archive", "riskprobe.reminder", 1, _ReminderClosedProbe, "test only")
+CREDIT_PROBE = registry.register("archive", "riskprobe.credit", 1, _CreditChangedProbe, "test only")
 
 
 def triaged_event(official_id="off-1", severity="medium", county="130402"):
@@ -132,7 +154,7 @@ def test_staff_read_a_profile_explained_factor_by_factor(
     assert response.status_code == 200, response.text
     body = response.json()
     assert (body["score"], body["level"], body["level_zh"]) == (35, "medium", "中风险")
-    assert body["rule_version"] == "default-2026.2"
+    assert body["rule_version"] == "default-2026.3"
     assert body["factors"][0]["factor_zh"] == "信访举报经研判为廉情信息"
     assert "违规收受礼品礼金" in body["factors"][0]["lines"][0]
     assert body["proposed_levels"] == [3]
@@ -369,3 +391,57 @@ def test_an_archive_condition_and_a_procurement_anomaly_change_the_profile_and_p
     hits = web_session.get("/api/v1/monitoring/hits?county=130402", headers=inspector).json()
     assert len(hits[0]["evidence"]) == 3
     assert web_session.post("/api/v1/monitoring/scans", json={}, headers=inspector).status_code == 403
+
+
+def credit_changed_event(official_id="off-1", county="130402"):
+    env = build_event(
+        CREDIT_PROBE,
+        {
+            "official_id": official_id,
+            "county": county,
+            "score": 62,
+            "factors": [
+                {"code": "assessment", "name_zh": "2025年度考核", "points": -15, "count": 1},
+                {"code": "sanction_in_force", "name_zh": "处分影响期内", "points": -15, "count": 1},
+                {"code": "findings", "name_zh": "12个月内巡察发现问题", "points": -8, "count": 2},
+            ],
+            "previous_score": 100,
+            "level": "watch",
+            "level_zh": "关注",
+            "rule_version": "2026.1",
+            "computed_on": "2026-11-20",
+        },
+        subject=f"official/{official_id}",
+        county=county,
+    )
+    env["type"] = "wuying.archive.archive.integrity_credit_changed.v1"
+    return env
+
+
+def test_a_low_integrity_credit_from_the_archive_changes_the_profile_once(
+    container_factory, service_config, web_session, token, publish_event, event_listener
+):
+    """篇8 第二十六条 廉政信用度: the archive's credit (62, of which −8 for findings risk scores from
+    their own events) counts as 70, medium under the rule data's bands: +35, explained."""
+    container = container_factory(RiskService, service_config)
+    container.start()
+    changes, changed_events = event_listener(service_config, "risk", "risk.profile_changed")
+
+    event = credit_changed_event()
+    with (
+        entrypoint_waiter(changes, "on", timeout=10),
+        entrypoint_waiter(container, "on_integrity_credit_changed", timeout=10) as first,
+    ):
+        publish_event(service_config, "archive", "archive.integrity_credit_changed", event)
+    assert first.get() == "processed"
+    changed = changed_events[0]["data"]
+    assert (changed["factor"], changed["score_before"], changed["score_after"]) == ("integrity_credit", 0, 35)
+    assert changed["cause_event_id"] == event["id"]
+    assert "廉政信用度 62 分（关注）" in changed["explanation"] and "按 70 分计" in changed["explanation"]
+
+    with entrypoint_waiter(container, "on_integrity_credit_changed", timeout=10) as again:
+        publish_event(service_config, "archive", "archive.integrity_credit_changed", event)
+    assert again.get() == "duplicate"
+    profile = web_session.get("/api/v1/profiles/off-1", headers={"Authorization": token("risk_officer")}).json()
+    assert (profile["score"], profile["rule_version"]) == (35, "default-2026.3")
+    assert [(f["factor"], f["points"], f["signals"]) for f in profile["factors"]] == [("integrity_credit", 35, 1)]

@@ -242,6 +242,18 @@ class ArchiveService(WuyingService):
     def on_inspection_completed(self, event):
         return handlers.record_event(self.store, self.clock, event)
 
+    @wuying_event_handler("inspection", "inspection.disposition_added")
+    def on_inspection_disposition_added(self, event):
+        return handlers.record_event(self.store, self.clock, event)
+
+    @wuying_event_handler("inspection", "inspection.disposition_closed")
+    def on_inspection_disposition_closed(self, event):
+        return handlers.record_event(self.store, self.clock, event)
+
+    @wuying_event_handler("inspection", "inspection.evaluation_recorded")
+    def on_inspection_evaluation_recorded(self, event):
+        return handlers.record_event(self.store, self.clock, event)
+
     # -- RPC -------------------------------------------------------------------------------
     @rpc
     def register(self, units=(), officials=()):

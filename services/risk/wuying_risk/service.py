@@ -9,14 +9,15 @@ from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
 from wuying_common.errors import PayloadTooLarge
 from wuying_common.http import route
-from wuying_common.providers import CalendarProvider
 from wuying_common.service import WuyingService
 
-from .dependencies import risk_outbox, risk_store
+from .dependencies import RiskCalendar, risk_outbox, risk_store
 from .domain.rulebook import RULE_KINDS
 from .exceptions import ProfileNotFound, RuleVersionNotFound
+from .handlers import calendar as calendar_years
 from .handlers import monitoring, powers, profiles, recompute, registry, reviews, risk_points, rules, signals
 from .schemas import (
+    CALENDAR_YEAR_LOADED_IN,
     AssessmentImportSchema,
     BusinessRecordSchema,
     CountSchema,
@@ -67,6 +68,8 @@ MAX_IMPORT_BYTES = 64 * 1024 * 1024
 # Decay takes effect daily; missed reviews are escalated within the hour.
 DAILY_SECONDS = 24 * 3600
 REVIEW_CHECK_SECONDS = 3600
+# How often every replica loads the calendar years another one stored.
+CALENDAR_REFRESH_SECONDS = 300
 # Made once: the RPC entrypoint dumps every profile through it.
 PROFILE_OUT = ProfileSchema()
 
@@ -91,7 +94,7 @@ class RiskService(WuyingService):
     store = risk_store()
     outbox = risk_outbox()
     clock = Clock()
-    calendar = CalendarProvider()
+    calendar = RiskCalendar()
 
     # -- events in -------------------------------------------------------------------------
     @wuying_event_handler("archive", "official.changed")
@@ -121,6 +124,25 @@ class RiskService(WuyingService):
     @wuying_event_handler("archive", "archive.reminder_closed")
     def on_reminder_closed(self, event):
         return self._counted(signals.on_reminder_closed(self.store, self.clock, event))
+
+    @wuying_event_handler("archive", "archive.integrity_credit_changed")
+    def on_integrity_credit_changed(self, event):
+        return self._counted(signals.on_integrity_credit_changed(self.store, self.clock, event))
+
+    @wuying_event_handler("inspection", "inspection.disposition_added")
+    def on_inspection_disposition_added(self, event):
+        return self._counted(signals.on_disposition_added(self.store, self.clock, event))
+
+    # -- the province's calendar -----------------------------------------------------------------
+    @wuying_event_handler("warning", "calendar.year_loaded")
+    def on_calendar_year_loaded(self, event):
+        data = CALENDAR_YEAR_LOADED_IN.load(event["data"])
+        return calendar_years.year_loaded(self.store, self.clock, self.calendar, event["id"], data)
+
+    @timer(interval=CALENDAR_REFRESH_SECONDS)
+    def refresh_calendar(self):
+        """Every replica loads the years another one stored (a small collection, read whole)."""
+        return {"refreshed": calendar_years.refresh_calendar(self.store, self.calendar)}
 
     def _counted(self, outcome: profiles.Outcome) -> str:
         self._count(outcome.changes)

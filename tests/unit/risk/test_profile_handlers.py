@@ -81,7 +81,7 @@ def test_a_first_medium_report_proposes_a_blue_warning_with_chinese_reasons(stor
     assert changed["data"]["cause_event_id"] == event["id"]
     data = proposed["data"]
     assert (data["level"], data["colour"], data["score"]) == (3, "blue", 35)
-    assert data["rule_version"] == "default-2026.2"
+    assert data["rule_version"] == "default-2026.3"
     assert data["cause_event_ids"] == [event["id"]]
     assert "蓝色预警" in data["reasons"][0]
     assert "违规收受礼品礼金" in data["reasons"][1]

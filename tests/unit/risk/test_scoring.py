@@ -2,8 +2,10 @@
 
 import pytest
 
+from wuying_risk.domain.rulebook import InvalidRuleData
 from wuying_risk.domain.scoring import (
     DEFAULT_RULES,
+    RuleSet,
     SignalFacts,
     UnknownSeverity,
     crossed,
@@ -80,7 +82,7 @@ def test_the_explanation_says_what_added_how_much_and_why_in_chinese():
 def test_reasons_start_with_the_threshold_and_rule_version_then_list_each_cause():
     proposal = proposal_due(DEFAULT_RULES, 35, [])
     reasons = proposal_reasons(DEFAULT_RULES, proposal, 35, ["原因一"])
-    assert "蓝色预警" in reasons[0] and "阈值 30" in reasons[0] and "default-2026.2" in reasons[0]
+    assert "蓝色预警" in reasons[0] and "阈值 30" in reasons[0] and "default-2026.3" in reasons[0]
     assert reasons[1:] == ["原因一"]
 
 
@@ -97,4 +99,18 @@ def test_factor_breakdown_sums_points_per_factor_largest_first():
 
 
 def test_the_default_rule_set_has_a_version_string():
-    assert DEFAULT_RULES.version == "default-2026.2"
+    assert DEFAULT_RULES.version == "default-2026.3"
+
+
+def test_a_rule_version_stored_before_2026_3_reads_the_new_rule_data_as_the_defaults():
+    body = DEFAULT_RULES.to_dict()
+    del body["credit_discounted_factors"], body["disposition_grades"]
+    old = RuleSet.from_dict({**body, "version": "130402-2026.1"})
+    assert old.credit_discounted_factors == {"warnings", "findings", "conditions"}
+    assert (old.disposition_grade("judicial_transfer"), old.disposition_grade("talk")) == ("high", None)
+    assert "inspection_disposition" not in DEFAULT_RULES.proposing_factors
+
+
+def test_a_disposition_grade_that_is_no_grade_is_refused():
+    with pytest.raises(InvalidRuleData):
+        RuleSet.from_dict({**DEFAULT_RULES.to_dict(), "disposition_grades": {"case_filing": "grave"}})

@@ -270,3 +270,154 @@ def test_a_rule_change_recomputes_the_commissions_profiles_and_explains_why(stor
     assert "规则版本 x2 生效" in event["explanation"]
     assert "因素权重 2" in profile.signals[0].explanation
     assert recompute.recompute_profiles(store, clock, "130402").changed == 0
+
+
+# -- archive.integrity_credit_changed (篇8 第二十六条 廉政信用度) -------------------------------
+def credit_changed(score, factors=(), official_id="off-1", level_zh="关注", computed_on="2026-11-19"):
+    return envelope(
+        "wuying.archive.archive.integrity_credit_changed.v1",
+        {
+            "official_id": official_id,
+            "county": "130402",
+            "score": score,
+            "factors": [{"code": c, "name_zh": n, "points": p, "count": 1} for c, n, p in factors],
+            "previous_score": None,
+            "level": "watch",
+            "level_zh": level_zh,
+            "rule_version": "2026.1",
+            "computed_on": computed_on,
+        },
+    )
+
+
+LOW_CREDIT = (
+    ("assessment", "2025年度考核", -15),
+    ("sanction_in_force", "处分影响期内", -15),
+    ("findings", "12个月内巡察发现问题", -8),
+)
+
+
+def test_a_low_integrity_credit_raises_the_profile_once_explained_factor_by_factor(store, clock):
+    """The archive's credit is banded by the rule data (< 60 high, < 75 medium, < 85 low) without
+    the factors risk scores from their own events: 62 with a finding's −8 counts as 70 (medium)."""
+    event = credit_changed(62, LOW_CREDIT)
+    outcome = signals.on_integrity_credit_changed(store, clock, event)
+    assert outcome.status == "processed" and len(outcome.changes) == 1
+    assert signals.on_integrity_credit_changed(store, clock, event).status == "duplicate"
+    profile = store.get_profile("off-1")
+    assert (profile.score, profile.rule_version) == (35, "default-2026.3")
+    assert {f.factor: (f.points, f.signals) for f in profile.factors} == {"integrity_credit": (35, 1)}
+    line = profile.signals[0].explanation
+    assert "廉政信用度 62 分（关注）" in line and "2025年度考核 -15" in line and "处分影响期内 -15" in line
+    assert "不重复计入已单独计分的12个月内巡察发现问题 -8，按 70 分计" in line
+    assert store.get_signal(f"{event['id']}:off-1").source == "wuying.archive.archive.integrity_credit_changed.v1"
+    assert proposals_in(profile)[0]["colour"] == "blue"
+
+
+def test_each_new_credit_replaces_the_previous_one_and_a_recovered_credit_retires_it(store, clock):
+    signals.on_integrity_credit_changed(store, clock, credit_changed(62, LOW_CREDIT))
+    signals.on_integrity_credit_changed(store, clock, credit_changed(55, level_zh="重点关注"))
+    profile = store.get_profile("off-1")
+    assert profile.score == 55  # the new credit alone, not 35 + 55
+    assert [(s.state, s.points) for s in profile.signals] == [("superseded", 0), ("", 55)]
+    assert "已被新的廉政信用度取代" in profile.signals[0].explanation
+    recovered = signals.on_integrity_credit_changed(store, clock, credit_changed(92, level_zh="良好"))
+    assert recovered.status == "processed"
+    assert store.get_profile("off-1").score == 0
+
+
+def test_a_good_credit_of_someone_without_a_profile_changes_nothing(store, clock):
+    assert signals.on_integrity_credit_changed(store, clock, credit_changed(95, level_zh="良好")).status == "processed"
+    assert store.get_profile("off-1") is None
+
+
+def test_the_credit_bands_and_what_is_left_out_are_the_commissions_rule_data(store, clock):
+    body = {**DEFAULT_RULES.to_dict(), "credit_bands": [[65, "high"]], "credit_discounted_factors": []}
+    rules.create_version(store, clock, OFFICER, "profile", {"commission": "130402", "version": "cr-1", "body": body})
+    signals.on_integrity_credit_changed(store, clock, credit_changed(62, LOW_CREDIT))
+    profile = store.get_profile("off-1")
+    assert (profile.score, profile.rule_version) == (55, "cr-1")
+    assert "不重复计入" not in profile.signals[0].explanation
+
+
+# -- inspection.disposition_added (000/E 立案调查、移送司法机关) -----------------------------
+def disposition_added(disposition="judicial_transfer", severity="serious", finding_id="f1", official_id="off-1"):
+    zh = {"case_filing": "立案调查", "judicial_transfer": "移交司法机关", "talk": "谈话"}[disposition]
+    data = {
+        "finding_id": finding_id,
+        "plan_id": "unit-1:2026",
+        "unit_id": "unit-1",
+        "official_id": official_id,
+        "county": "130402",
+        "year": 2026,
+        "severity": severity,
+        "disposition": disposition,
+        "disposition_zh": zh,
+        "outcome": None,
+        "outcome_zh": None,
+        "finding_closed": False,
+        "on": "2026-11-19",
+    }
+    if severity is None:
+        del data["severity"]
+    return envelope("wuying.inspection.inspection.disposition_added.v1", data)
+
+
+def test_a_finding_transferred_to_the_judiciary_raises_the_profile_once_without_proposing(store, clock):
+    """000/E: a serious finding is filed as a case and, where the law is broken, transferred to
+    the judiciary; 篇5 三(一)3: case matters are not warning matters, so no proposal."""
+    event = disposition_added()
+    assert signals.on_disposition_added(store, clock, event).status == "processed"
+    assert signals.on_disposition_added(store, clock, event).status == "duplicate"
+    profile = store.get_profile("off-1")
+    assert {f.factor: f.points for f in profile.factors} == {"inspection_disposition": 55}
+    assert "移交司法机关（严重违纪违法问题）" in profile.signals[0].explanation
+    assert profile.proposed_levels == [] and proposals_in(profile) == []
+    assert store.get_signal(f"{event['id']}:off-1").evidence == ["f1"]
+
+
+def test_the_later_serious_disposition_of_a_finding_replaces_the_earlier(store, clock):
+    signals.on_disposition_added(store, clock, disposition_added("case_filing"))
+    signals.on_disposition_added(store, clock, disposition_added("judicial_transfer"))
+    profile = store.get_profile("off-1")
+    assert profile.score == 55
+    assert "已被同一问题的后续处置取代" in profile.signals[0].explanation
+    signals.on_disposition_added(store, clock, disposition_added("case_filing", finding_id="f2"))
+    assert store.get_profile("off-1").score == 110  # another finding is another matter
+
+
+def test_a_lighter_disposition_adds_nothing_and_writes_nothing(store, clock):
+    assert signals.on_disposition_added(store, clock, disposition_added("talk", "general")).status == "processed"
+    assert store.get_profile("off-1") is None and store.count(SignalRecord) == 0
+
+
+def test_a_disposition_without_a_severity_is_recorded_explained_not_scored(store, clock):
+    event = disposition_added(severity=None)
+    assert signals.on_disposition_added(store, clock, event).status == "processed"
+    record = store.get_signal(f"{event['id']}:off-1")
+    assert (record.factor, record.category_zh) == ("inspection_disposition", "移交司法机关")
+    assert "不计分" in record.note
+    assert store.get_profile("off-1") is None
+
+
+def test_a_disposition_about_a_unit_as_a_whole_feeds_the_units_profile(store, clock):
+    event = disposition_added("case_filing", official_id=None)
+    assert signals.on_disposition_added(store, clock, event).status == "processed"
+    assert signals.on_disposition_added(store, clock, event).status == "duplicate"
+    assert store.get_unit_profile("unit-1").score == 55 and store.all(Profile) == []
+
+
+def test_which_dispositions_weigh_is_the_commissions_rule_data(store, clock):
+    body = {**DEFAULT_RULES.to_dict(), "disposition_grades": {"judicial_transfer": "high", "talk": "low"}}
+    rules.create_version(store, clock, OFFICER, "profile", {"commission": "130402", "version": "dp-1", "body": body})
+    signals.on_disposition_added(store, clock, disposition_added("talk", "general"))
+    assert (store.get_profile("off-1").score, store.get_profile("off-1").rule_version) == (15, "dp-1")
+
+
+def test_good_credits_leave_no_signal_documents_behind(store, clock):
+    """Every official's credit changes now and then: only one that scores, or retires a score,
+    is a signal."""
+    signals.on_integrity_credit_changed(store, clock, credit_changed(95, level_zh="良好"))
+    signals.on_petition_triaged(store, clock, triaged())
+    signals.on_integrity_credit_changed(store, clock, credit_changed(90, level_zh="良好"))
+    assert [s.factor for s in store.all(SignalRecord)] == ["integrity_report"]

@@ -16,6 +16,7 @@ from wuying_risk.persistence import (
     ALIAS,
     RECENT_KEYS_KEPT,
     SEEN_EVENTS_KEPT,
+    CalendarYear,
     ContributionRecord,
     EvaluationRecord,
     PowerItem,
@@ -412,3 +413,15 @@ def test_a_monitoring_hit_is_written_once(store):
     assert store.add_hit(hit) is True
     assert store.add_hit(hit) is False
     assert [h.id for h in store.hits("130402")] == [hit.id]
+
+
+def test_calendar_years_are_kept_by_year_and_replaced_when_loaded_again(store):
+    def year(event_id, holidays):
+        return CalendarYear(id=2027, holidays=holidays, workdays=[], source="国办", event_id=event_id, loaded_at=NOW)
+
+    assert store.calendar_year(2027) is None and store.calendar_years() == []
+    store.put_calendar_year(year("ev-1", [datetime(2027, 1, 1).date()]))
+    store.put_calendar_year(year("ev-2", [datetime(2027, 1, 1).date(), datetime(2027, 1, 4).date()]))
+    stored = store.calendar_year(2027)
+    assert (stored.event_id, len(stored.holidays)) == ("ev-2", 2)
+    assert [y.id for y in store.calendar_years()] == [2027]

@@ -40,6 +40,9 @@ TIMELINE_TITLES: dict[str, str] = {
     "inspection.scheduled": "内部作风巡察计划安排",
     "inspection.finding_recorded": "巡察发现问题",
     "inspection.completed": "巡察完成",
+    "inspection.disposition_added": "巡察发现问题追加处置",
+    "inspection.disposition_closed": "巡察发现问题处置办结",
+    "inspection.evaluation_recorded": "巡察结果纳入年度评优评先",
     "archive.reminder_created": "生成监督提醒任务",
     "archive.reminder_closed": "监督提醒任务办结",
     "archive.supervision_recorded": "监督记录",
@@ -63,6 +66,8 @@ CHANGES_ZH = {
     "died": "去世",
     "updated": "登记信息更正",
 }
+#: inspection's finding severities (000/E; its ``domain.findings``).
+FINDING_SEVERITIES_ZH = {"early_sign": "苗头性、倾向性问题", "general": "一般问题", "serious": "严重违纪违法问题"}
 RESULTS_ZH = {"confirmed": "属实", "cleared": "不属实（予以了结）", "needs_handling": "需进一步处置"}
 
 COLOURS_ZH = {"blue": "蓝色", "yellow": "黄色", "red": "红色"}
@@ -155,6 +160,20 @@ def summarise(event_name: str, data: dict[str, Any]) -> str:
         return f"{title}：{CLUE_REASONS_ZH.get(data.get('reason', ''), data.get('reason', ''))}"
     if event_name == "archive.integrity_credit_changed":
         return f"{title}：{data.get('score')} 分（{data.get('level_zh', '')}，规则 {data.get('rule_version', '')}）"
+    if event_name in ("inspection.disposition_added", "inspection.disposition_closed"):
+        severity = FINDING_SEVERITIES_ZH.get(data.get("severity", ""), data.get("severity", ""))
+        disposition = data.get("disposition_zh") or data.get("disposition", "")
+        outcome = f"，结果：{data.get('outcome_zh') or data.get('outcome')}" if data.get("outcome") else ""
+        closed = "；该问题处置完毕" if data.get("finding_closed") else ""
+        return f"{title}：{disposition}{outcome}（{severity}）{closed}"
+    if event_name == "inspection.evaluation_recorded":
+        findings = data.get("findings") or {}
+        tally = "、".join(f"{FINDING_SEVERITIES_ZH[k]} {findings.get(k, 0)} 个" for k in FINDING_SEVERITIES_ZH)
+        rounds = f"巡察 {data.get('rounds_completed', 0)}/{data.get('rounds_planned', 0)} 轮"
+        open_ = f"，{data['open_dispositions']} 项处置未办结" if data.get("open_dispositions") else ""
+        eligible = "可参加评优评先" if data.get("eligible_for_excellence") else "暂不参加评优评先"
+        standing = data.get("standing_zh") or eligible  # inspection's standing says the verdict
+        return f"{title}：{data.get('year')} 年，{rounds}，发现{tally}{open_}；{standing}"
     if event_name == "inspection.scheduled":
         return f"{title}：{data.get('year')} 年共 {len(data.get('rounds', []))} 轮"
     if event_name == "petition.triaged":

@@ -9,4 +9,5 @@
 - ``rules``: versioned rule data per commission (profile, evaluation, cadence, anomaly).
 - ``reviews``: the review cadence, the overdue queue and its escalation (篇8 第二十二条).
 - ``monitoring``: business-data import, anomaly scan and queries (seeds/003).
+- ``calendar``: the province's calendar years (``calendar.year_loaded``) and their refresh.
 """

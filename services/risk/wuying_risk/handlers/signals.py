@@ -9,6 +9,10 @@ another service's event (or an HTTP import), turned into one signal per subject.
 - archive ``archive.reminder_closed`` (seeds/004 龙岗: 12 类廉政风险预警条件 — a confirmed
   condition weighs by its code, one still needing handling weighs little, a cleared one retires
   the earlier signal of the same reminder);
+- archive ``archive.integrity_credit_changed`` (篇8 第二十六条 廉政信用度: a low credit weighs by
+  the rule's bands, each new credit replacing the last);
+- inspection ``inspection.disposition_added`` (seeds/000 E: a serious finding filed as a case or
+  transferred to the judiciary);
 - assessment results and integrity credit, imported over HTTP (篇8 第十八条(一)1② 民主测评或考核
   满意率较低; 第二十六条 廉政信用度).
 """
@@ -21,10 +25,12 @@ from datetime import date
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, beijing_date, parse_rfc3339
 
-from ..domain.scoring import ASSESSMENT_RATINGS, FINDING_SEVERITY, Entry, RuleSet
-from ..persistence import RiskStore
+from ..domain.scoring import ASSESSMENT_RATINGS, DISPOSITIONS_ZH, FINDING_SEVERITY, Entry, RuleSet
+from ..persistence import Profile, RiskStore
 from ..schemas import (
+    DISPOSITION_ADDED_IN,
     FINDING_RECORDED_IN,
+    INTEGRITY_CREDIT_CHANGED_IN,
     PETITION_TRIAGED_IN,
     REMINDER_CLOSED_IN,
     WARNING_ESCALATED_IN,
@@ -35,6 +41,7 @@ from .profiles import Outcome, SignalInput, add_signal, add_unit_signal, signal_
 from .rules import profile_rules
 
 WARNING_COLOUR_ZH = {3: "蓝色预警（警示提醒）", 2: "黄色预警（诫勉纠错）", 1: "红色预警（责令整改）"}
+FINDING_SEVERITY_ZH = {"early_sign": "苗头性、倾向性问题", "general": "一般问题", "serious": "严重违纪违法问题"}
 REMINDER_RESULT_ZH = {"confirmed": "经核实属实", "needs_handling": "待处置", "cleared": "经核实已排除"}
 
 
@@ -234,6 +241,110 @@ def on_reminder_closed(store: RiskStore, clock: SystemClock, envelope: dict, rul
     )
     if change is None:
         return Outcome("duplicate" if result != "cleared" else "processed")
+    return Outcome("processed", [change])
+
+
+def on_integrity_credit_changed(
+    store: RiskStore, clock: SystemClock, envelope: dict, rules: RuleSet | None = None
+) -> Outcome:
+    """Archive's integrity credit (廉政信用度, 篇8 第二十六条: 依据廉政档案记录考核……廉政信用度) is a
+    state, not a series: each new credit replaces the official's previous credit signal. Before
+    banding, the credit leaves out the factors risk scores from their own events (the rule's
+    ``credit_discounted_factors``: warnings, inspection findings, warning conditions), so one
+    fact is counted once; a credit above every band only retires the previous one."""
+    data = INTEGRITY_CREDIT_CHANGED_IN.load(envelope.get("data", {}))
+    in_force = rules or profile_rules(store, data["county"])
+    credit = credit_counted(data["score"], data["factors"], in_force.credit_discounted_factors)
+    grade = in_force.credit_grade(credit)
+    ref = f"integrity_credit:{data['official_id']}"
+    if grade is None and not _holds_live(store.get_profile(data["official_id"]), ref):
+        return Outcome("processed")  # a good credit with nothing to retire: no signal document
+    entry = _entry(
+        envelope,
+        "integrity_credit",
+        grade or "low",  # no band: the signal adds nothing (and only retires the previous credit)
+        "archive_integrity_credit",
+        credit_label(data, credit, in_force.credit_discounted_factors),
+        _day(data["computed_on"]) or _event_day(envelope, clock),
+        ref,
+    )
+    signal = SignalInput(entry, _source(envelope), retire=(ref, "superseded"), adds=grade is not None)
+    key = signal_key(envelope["id"], data["official_id"])
+    change = add_signal(store, clock, data["official_id"], data["county"], signal, key=key, rules=rules)
+    if change is None:
+        return Outcome("duplicate" if grade is not None else "processed")
+    return Outcome("processed", [change])
+
+
+def _holds_live(profile: Profile | None, ref: str) -> bool:
+    return profile is not None and any(s.ref == ref and s.state != "superseded" for s in profile.signals)
+
+
+def credit_counted(score: int, factors: list[dict], discounted: frozenset[str]) -> int:
+    """The credit without the deductions of ``discounted`` factors (their points given back), 0–100."""
+    given_back = sum(f["points"] for f in factors if f["code"] in discounted)
+    return max(0, min(100, score - given_back))
+
+
+def credit_label(data: dict, credit: int, discounted: frozenset[str]) -> str:
+    """The credit explained factor by factor: what counts here and what is scored elsewhere."""
+    level = f"（{data['level_zh']}）" if data["level_zh"] else ""
+    rule = f"，规则 {data['rule_version']}" if data["rule_version"] else ""
+    parts = [f"{f['name_zh'] or f['code']} {f['points']:+d}" for f in data["factors"] if f["code"] not in discounted]
+    skipped = [f"{f['name_zh'] or f['code']} {f['points']:+d}" for f in data["factors"] if f["code"] in discounted]
+    label = f"廉政信用度 {data['score']} 分{level}{rule}：" + ("、".join(parts) or "无扣分因素")
+    if skipped:
+        label += f"；不重复计入已单独计分的{'、'.join(skipped)}，按 {credit} 分计"
+    return label
+
+
+def on_disposition_added(store: RiskStore, clock: SystemClock, envelope: dict, rules: RuleSet | None = None) -> Outcome:
+    """A finding filed as a case or transferred to the judiciary (seeds/000 E: 严重违纪违法问题，
+    按有关程序立案调查，触犯法律的，移交司法机关处理) weighs on the official (or the unit, for a
+    finding about the unit as a whole) under the rule's ``disposition_grades``; the lighter rungs
+    (talks, inquiries, verification, organisational handling) add nothing to what the finding
+    already weighs. A later serious disposition of the same finding replaces the earlier one.
+    An event that does not say how serious the finding is is recorded, explained, and not scored."""
+    data = DISPOSITION_ADDED_IN.load(envelope.get("data", {}))
+    in_force = rules or profile_rules(store, envelope["county"])
+    grade = in_force.disposition_grade(data["disposition"])
+    if grade is None:
+        return Outcome("processed")
+    label = data["disposition_zh"] or DISPOSITIONS_ZH.get(data["disposition"], data["disposition"])
+    ref = f"inspection_finding:{data['finding_id']}"
+    entry = _entry(
+        envelope,
+        "inspection_disposition",
+        grade,
+        data["disposition"],
+        label + (f"（{FINDING_SEVERITY_ZH[data['severity']]}）" if data["severity"] in FINDING_SEVERITY_ZH else ""),
+        _day(data["on"]) or _event_day(envelope, clock),
+        ref,
+    )
+    if data["severity"] in FINDING_SEVERITY:
+        signal = SignalInput(entry, _source(envelope), evidence=(data["finding_id"],), retire=(ref, "superseded"))
+    else:
+        note = "事件未载明问题性质，仅记录，不计分"
+        signal = SignalInput(entry, _source(envelope), evidence=(data["finding_id"],), note=note, adds=False)
+    if not data["official_id"]:
+        if not data["unit_id"]:
+            return Outcome("processed")
+        key = signal_key(envelope["id"], data["unit_id"])
+        applied = add_unit_signal(store, clock, data["unit_id"], envelope["county"], signal, key=key, rules=rules)
+        return Outcome("processed" if applied or not signal.adds else "duplicate")
+    key = signal_key(envelope["id"], data["official_id"])
+    change = add_signal(
+        store,
+        clock,
+        data["official_id"],
+        envelope["county"],
+        signal,
+        key=key,
+        rules=rules,
+        unit_id_hint=data["unit_id"] or "",
+    )
+    if change is None:
+        return Outcome("duplicate" if signal.adds else "processed")
     return Outcome("processed", [change])
 
 

@@ -14,9 +14,11 @@ internal arrangement):
 - ``rules``: versioned rule data per commission and the rules in force (``RuleStore``).
 - ``catalogue``: power lists, risk points and the high-risk tally (``CatalogueStore``).
 - ``monitoring``: business records, supplier ties and anomaly hits (``MonitoringStore``).
+- ``calendar``: the province's loaded calendar years, by year (``CalendarStore``).
 - ``store``: ``RiskStore``: all of the above, plus registry, profile and recompute methods.
 """
 
+from .calendar import CalendarStore, CalendarYear
 from .catalogue import (
     CapException,
     CatalogueStore,
@@ -39,6 +41,8 @@ from .store import RiskStore
 __all__ = [
     "ALIAS",
     "BusinessRecord",
+    "CalendarStore",
+    "CalendarYear",
     "CapException",
     "CatalogueStore",
     "ContributionRecord",

@@ -11,6 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from wuying_common.clock import naive_utc
 
+from .calendar import CalendarStore, CalendarYear
 from .catalogue import CatalogueStore, HighRiskTally, PowerItem, PowerRevision, RiskPoint
 from .common import RECENT_KEYS_KEPT, SEEN_EVENTS_KEPT, _embedded
 from .monitoring import BusinessRecord, MonitoringHit, MonitoringStore, SupplierTie
@@ -18,7 +19,7 @@ from .profiles import Profile, RegisteredOfficial, SignalRecord, UnitProfile, _P
 from .rules import RuleInForce, RuleStore, RuleVersion
 
 
-class RiskStore(CatalogueStore, RuleStore, MonitoringStore):
+class RiskStore(CatalogueStore, RuleStore, MonitoringStore, CalendarStore):
     documents = (
         RegisteredOfficial,
         Profile,
@@ -33,6 +34,7 @@ class RiskStore(CatalogueStore, RuleStore, MonitoringStore):
         BusinessRecord,
         SupplierTie,
         MonitoringHit,
+        CalendarYear,
     )
 
     # -- registry --------------------------------------------------------------------------

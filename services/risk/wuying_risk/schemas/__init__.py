@@ -40,7 +40,10 @@ from .catalogue import (
 )
 from .common import KINDS, LEVEL, SERVICE, SHORT, TEXT, CountyQuerySchema, DeletedSchema, Label
 from .events import (
+    CALENDAR_YEAR_LOADED_IN,
+    DISPOSITION_ADDED_IN,
     FINDING_RECORDED_IN,
+    INTEGRITY_CREDIT_CHANGED_IN,
     OFFICIAL_CHANGED_IN,
     PETITION_TRIAGED_IN,
     PROFILE_CHANGED,
@@ -118,7 +121,10 @@ __all__ = [
     "EscalationSchema",
     "EvaluateSchema",
     "EvaluationSchema",
+    "CALENDAR_YEAR_LOADED_IN",
+    "DISPOSITION_ADDED_IN",
     "FINDING_RECORDED_IN",
+    "INTEGRITY_CREDIT_CHANGED_IN",
     "FactorSchema",
     "FindingRecordedInSchema",
     "GradesSchema",

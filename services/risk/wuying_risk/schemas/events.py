@@ -214,6 +214,49 @@ class ReminderClosedInSchema(ConsumedEventData):
     closed_on = fields.String(load_default="", allow_none=True, metadata={"description": "YYYY-MM-DD…"})
 
 
+class CreditFactorInSchema(ConsumedEventData):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name_zh = fields.String(load_default="")
+    points = fields.Integer(required=True)
+    count = fields.Integer(load_default=1)
+
+
+class IntegrityCreditChangedInSchema(ConsumedEventData):
+    """archive's ``archive.integrity_credit_changed`` v1 (廉政信用, 0–100, higher is better),
+    factor by factor."""
+
+    official_id = fields.String(required=True, validate=validate.Length(min=1))
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    score = fields.Integer(required=True, validate=validate.Range(min=0, max=100))
+    factors = fields.List(fields.Nested(CreditFactorInSchema), load_default=list)
+    level_zh = fields.String(load_default="", allow_none=True)
+    rule_version = fields.String(load_default="", allow_none=True)
+    computed_on = fields.String(load_default="", allow_none=True, metadata={"description": "YYYY-MM-DD…"})
+
+
+class DispositionAddedInSchema(ConsumedEventData):
+    """The part of inspection's ``inspection.disposition_added`` v1 risk reads (another rung of a
+    finding's disposition ladder, seeds/000 E)."""
+
+    finding_id = fields.String(required=True, validate=validate.Length(min=1))
+    official_id = fields.String(load_default=None, allow_none=True)
+    unit_id = fields.String(load_default="", allow_none=True)
+    severity = fields.String(load_default=None, allow_none=True)
+    disposition = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    disposition_zh = fields.String(load_default="")
+    on = fields.String(load_default="", allow_none=True, metadata={"description": "YYYY-MM-DD"})
+
+
+class CalendarYearLoadedInSchema(ConsumedEventData):
+    """warning's ``calendar.year_loaded`` v1: a year's official holiday arrangement, loaded once
+    for the province."""
+
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    holidays = fields.List(fields.String(), load_default=list)
+    workdays = fields.List(fields.String(), load_default=list)
+    source = fields.String(load_default="")
+
+
 # One instance each, made once: ``Schema.load`` is reentrant, and building a schema per event
 # was a measurable share of a burst's CPU.
 PETITION_TRIAGED_IN = PetitionTriagedInSchema()
@@ -223,3 +266,6 @@ WARNING_ISSUED_IN = WarningIssuedInSchema()
 WARNING_ESCALATED_IN = WarningEscalatedInSchema()
 WARNING_LIFTED_IN = WarningLiftedInSchema()
 REMINDER_CLOSED_IN = ReminderClosedInSchema()
+INTEGRITY_CREDIT_CHANGED_IN = IntegrityCreditChangedInSchema()
+DISPOSITION_ADDED_IN = DispositionAddedInSchema()
+CALENDAR_YEAR_LOADED_IN = CalendarYearLoadedInSchema()

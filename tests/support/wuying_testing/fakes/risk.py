@@ -19,6 +19,7 @@ from wuying_risk.persistence import (
     RECENT_KEYS_KEPT,
     SEEN_EVENTS_KEPT,
     BusinessRecord,
+    CalendarYear,
     HighRiskTally,
     MonitoringHit,
     PowerItem,
@@ -300,3 +301,13 @@ class FakeRiskStore(MemoryStore):
     def hits(self, county: str, unit_id=None, limit: int = 200) -> list[MonitoringHit]:
         found = [h for h in self.all(MonitoringHit) if h.county == county and (not unit_id or h.unit_id == unit_id)]
         return sorted(found, key=lambda h: (h.found_at, h.id), reverse=True)[:limit]
+
+    # -- the province's calendar ------------------------------------------------------------
+    def calendar_year(self, year: int) -> CalendarYear | None:
+        return self.get(CalendarYear, year)
+
+    def calendar_years(self) -> list[CalendarYear]:
+        return sorted(self.all(CalendarYear), key=lambda y: y.id)
+
+    def put_calendar_year(self, year: CalendarYear) -> None:
+        self.add_or_replace(year)

@@ -57,6 +57,8 @@ class ScoredEntry:
 
 
 STATE_ZH = {"lifted": "预警已解除", "superseded": "已被更高等级预警取代"}
+# What superseded means for signals that are not warnings: a newer value of the same thing.
+SUPERSEDED_ZH = {"integrity_credit": "已被新的廉政信用度取代", "inspection_disposition": "已被同一问题的后续处置取代"}
 
 
 def score_entry(rules: RuleSet, entry: Entry, today: date) -> ScoredEntry:
@@ -75,7 +77,10 @@ def score_entry(rules: RuleSet, entry: Entry, today: date) -> ScoredEntry:
     if share < 1.0:
         notes.append(f"距今 {age} 日，按 {share:.0%} 计")
     if entry.state:
-        notes.append(f"{STATE_ZH.get(entry.state, entry.state)}，按 {state_share:.0%} 计")
+        label = STATE_ZH.get(entry.state, entry.state)
+        if entry.state == "superseded":
+            label = SUPERSEDED_ZH.get(entry.factor, label)
+        notes.append(f"{label}，按 {state_share:.0%} 计")
     if notes:
         line += "（" + "；".join(notes) + "）"
     return ScoredEntry(entry, points, line)

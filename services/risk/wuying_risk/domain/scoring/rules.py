@@ -22,6 +22,17 @@ GRADES = ("low", "medium", "high")
 # weigh as little as a minor report, serious problems as much as a grave one.
 FINDING_SEVERITY = {"early_sign": "low", "general": "medium", "serious": "high"}
 
+# Dispositions of an inspection finding that weigh on their own (seeds/000 E: "发现干部严重违纪违法
+# 问题，按有关程序立案调查，触犯法律的，移交司法机关处理"); the lighter rungs of the ladder (talks,
+# letter inquiries, verification, organisational handling) add nothing to what the finding weighs.
+DISPOSITION_GRADES = {"case_filing": "high", "judicial_transfer": "high"}
+DISPOSITIONS_ZH = {"case_filing": "立案调查", "judicial_transfer": "移交司法机关"}
+
+# Archive's integrity credit (archive.integrity_credit_changed) deducts points for warnings,
+# inspection findings and warning conditions; risk scores those from their own events, so the
+# credit is banded without them (one fact counted once).
+CREDIT_DISCOUNTED_FACTORS = frozenset({"warnings", "findings", "conditions"})
+
 FACTORS = (
     "integrity_report",
     "inspection_finding",
@@ -30,6 +41,7 @@ FACTORS = (
     "assessment_result",
     "integrity_credit",
     "business_anomaly",
+    "inspection_disposition",
 )
 FACTOR_ZH = {
     "integrity_report": "信访举报经研判为廉情信息",
@@ -39,7 +51,13 @@ FACTOR_ZH = {
     "assessment_result": "考核测评结果",
     "integrity_credit": "廉政信用度",
     "business_anomaly": "业务数据异常",
+    "inspection_disposition": "巡察发现问题立案调查或移送司法",
 }
+# Factors that raise a score but never propose a warning themselves: a past warning (an issued
+# blue warning must not propose yellow on its own), and a case filed or transferred to the
+# judiciary (002/篇5 三(一)3: conduct that already amounts to a violation is a matter for case
+# handling, not for a warning).
+NON_PROPOSING = frozenset({"past_warning", "inspection_disposition"})
 # Assessment ratings (公务员考核等次) and what they weigh by default (篇8 第十八条(一)1②).
 ASSESSMENT_RATINGS = {
     "excellent": "优秀",
@@ -95,9 +113,8 @@ class RuleSet:
     proposal_thresholds: tuple[tuple[int, int], ...]
     factor_weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(dict.fromkeys(FACTORS, 1.0)))
     decay: Decay = Decay()
-    # Factors whose signal may propose a warning. Past warnings raise the score but never
-    # propose one themselves: an issued blue warning must not propose yellow on its own.
-    proposing_factors: frozenset[str] = frozenset(set(FACTORS) - {"past_warning"})
+    # Factors whose signal may propose a warning (NON_PROPOSING ones raise the score only).
+    proposing_factors: frozenset[str] = frozenset(set(FACTORS) - NON_PROPOSING)
     # A lifted warning (篇5 六4 回访后解除) keeps this share of its weight.
     lifted_warning_share: float = 0.5
     # Warning level → grade of the past-warning signal.
@@ -120,6 +137,10 @@ class RuleSet:
     )
     # Integrity credit (0–100) below the bound → grade, lowest bound first.
     credit_bands: tuple[tuple[int, str], ...] = ((60, "high"), (75, "medium"), (85, "low"))
+    # Archive credit factors (their codes) left out before banding: scored from their own events.
+    credit_discounted_factors: frozenset[str] = CREDIT_DISCOUNTED_FACTORS
+    # Inspection disposition → grade; a disposition not listed adds nothing (000/E).
+    disposition_grades: Mapping[str, str] = field(default_factory=lambda: MappingProxyType(dict(DISPOSITION_GRADES)))
 
     def points_for(self, severity: str) -> int:
         try:
@@ -149,6 +170,9 @@ class RuleSet:
                 return grade
         return None
 
+    def disposition_grade(self, disposition: str) -> str | None:
+        return self.disposition_grades.get(disposition)
+
     # -- as data -----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -168,6 +192,8 @@ class RuleSet:
             "condition_grades": dict(self.condition_grades),
             "assessment_grades": dict(self.assessment_grades),
             "credit_bands": [[bound, grade] for bound, grade in self.credit_bands],
+            "credit_discounted_factors": sorted(self.credit_discounted_factors),
+            "disposition_grades": dict(self.disposition_grades),
         }
 
     @classmethod
@@ -186,7 +212,7 @@ class RuleSet:
                 proposal_thresholds=proposals,
                 factor_weights=MappingProxyType(weights),
                 decay=decay,
-                proposing_factors=frozenset(raw.get("proposing_factors") or (set(FACTORS) - {"past_warning"})),
+                proposing_factors=frozenset(raw.get("proposing_factors") or (set(FACTORS) - NON_PROPOSING)),
                 lifted_warning_share=float(raw.get("lifted_warning_share", 0.5)),
                 warning_grades=MappingProxyType(
                     {
@@ -200,6 +226,25 @@ class RuleSet:
                 ),
                 credit_bands=tuple(
                     sorted((int(b), str(g)) for b, g in (raw.get("credit_bands") or DEFAULT_RULES.credit_bands))
+                ),
+                # Absent from versions stored before default-2026.3: the defaults apply.
+                credit_discounted_factors=frozenset(
+                    str(code)
+                    for code in (
+                        raw["credit_discounted_factors"]
+                        if raw.get("credit_discounted_factors") is not None
+                        else DEFAULT_RULES.credit_discounted_factors
+                    )
+                ),
+                disposition_grades=MappingProxyType(
+                    {
+                        str(k): str(v)
+                        for k, v in (
+                            raw["disposition_grades"]
+                            if raw.get("disposition_grades") is not None
+                            else DEFAULT_RULES.disposition_grades
+                        ).items()
+                    }
                 ),
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -226,6 +271,7 @@ class RuleSet:
         grades = {*self.warning_grades.values(), *self.condition_grades.values()}
         grades |= {g for g in self.assessment_grades.values() if g is not None}
         grades |= {g for _, g in self.credit_bands}
+        grades |= set(self.disposition_grades.values())
         if grades - set(GRADES):
             problems.append(f"未知的档次：{sorted(grades - set(GRADES))}")
         if problems:
@@ -233,9 +279,10 @@ class RuleSet:
 
 
 DEFAULT_RULES = RuleSet(
-    # default-2026.2: signals weighted per factor and decaying with age (issue 13); 2026.1
-    # summed severity points for ever.
-    version="default-2026.2",
+    # default-2026.3: archive's integrity credit (banded without what risk scores itself) and a
+    # finding's case filing or transfer to the judiciary are signals; 2026.2 weighted signals per
+    # factor and decayed them with age (issue 13); 2026.1 summed severity points for ever.
+    version="default-2026.3",
     severity_points=MappingProxyType({"low": 15, "medium": 35, "high": 55}),
     level_thresholds=(("medium", 30), ("high", 60)),
     # One medium report (35) reaches blue: 篇8 第十八条 (一)1① "群众有举报，社会有反映的" is
