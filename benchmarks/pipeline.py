@@ -1,0 +1,408 @@
+"""The pipeline against its reference (issue 15 item 2 b, c, d), printed, never asserted.
+
+(b) the bare 4-service nameko chain (``benchmarks/bare_chain.py``) and the platform's drain of
+    1,000 triaged reports (``benchmarks/drain.py``, seed 2026), one after the other in this
+    process: both rates and their ratio (goal ≥ 0.8).
+(c) sustained intake: archive, risk, warning, inspection and intake as real ``nameko run``
+    processes on a throw-away vhost (as ``benchmarks/drain.py`` starts them), anonymous portal
+    reports ``POST /api/v1/reports`` at a target 200/s for a bounded 30 s; the achieved rate,
+    intake's ``wuying_intake_events_published_total`` for ``petition.received`` against the
+    reports accepted (a probe queue bound to ``petition.received`` counts what reached the
+    broker), and the depth of every queue of the vhost over time (passive ``queue_declare``).
+(d) report → archive latency: ``petition.triaged`` envelopes published at 100/s for 20 s with the
+    publish time as the envelope's ``time``; for a sample of 200, archive's file entry
+    ``recorded_at`` (read from the auditor's export, ``GET /api/v1/audit/export``, the HTTP
+    answer that carries it) minus that time: p50 / p99.
+
+    .venv/bin/python -m benchmarks.pipeline [--skip-drain]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import itertools
+import json
+import os
+import random
+import secrets
+import signal
+import subprocess
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from datetime import UTC, datetime
+
+from kombu import Connection, Exchange, Queue
+
+from benchmarks import bare_chain, drain
+from benchmarks.drain import BIN, ROOT, consumed, free_port, management, metric_sum, triaged, wait
+from wuying_common.auth import issue_token
+from wuying_common.clock import rfc3339
+
+SERVICES = {
+    "archive": "ArchiveService",
+    "risk": "RiskService",
+    "warning": "WarningService",
+    "inspection": "InspectionService",
+    "intake": "IntakeService",
+}
+#: tests/interface/test_intake_interface.py's ANONYMOUS body: what the public portal posts
+ANONYMOUS = {
+    "category": "work_style",
+    "county": "130402",
+    "content": "某局局长长期在工作日中午饮酒，并多次公车私用接送家人。",
+    "subjects": [{"kind": "official", "name": "王某", "unit_name": "某某局"}],
+    "anonymous": True,
+}
+RECEIVED = "wuying.intake.petition.received.v1"
+TRIAGED = "wuying.intake.petition.triaged.v1"
+
+
+# -- (b) ------------------------------------------------------------------------------------------
+def drain_against_bare_chain(reports: int = 1000, seed: int = 2026) -> dict:
+    bare = bare_chain.run(reports)
+    print(f"  bare chain: {bare['reports_per_second']} reports/s ({bare['drain_seconds']} s)", flush=True)
+    platform = drain.run(reports, seed)
+    print(f"  platform drain: {platform['reports_per_second']} reports/s ({platform['drain_seconds']} s)", flush=True)
+    return {
+        "reports": reports,
+        "bare_chain": bare,
+        "platform": platform,
+        "ratio": round(platform["reports_per_second"] / bare["reports_per_second"], 3),
+    }
+
+
+# -- the five services ----------------------------------------------------------------------------
+class Platform:
+    """The five services as real processes on a vhost of their own, stopped by pid, vhost deleted."""
+
+    def __init__(self) -> None:
+        self.vhost = f"wuying-pipe-{uuid.uuid4().hex[:8]}"
+        self.quoted = urllib.parse.quote(self.vhost, safe="")
+        self.amqp_uri = f"amqp://guest:guest@127.0.0.1:5672/{self.quoted}"
+        self.secret = secrets.token_urlsafe(32)
+        self.ports = {svc: free_port() for svc in SERVICES}
+        self.procs: dict[str, subprocess.Popen] = {}
+
+    def __enter__(self) -> Platform:
+        management("PUT", f"/vhosts/{self.quoted}")
+        management("PUT", f"/permissions/{self.quoted}/guest", {"configure": ".*", "write": ".*", "read": ".*"})
+        env = dict(
+            os.environ,
+            AMQP_URI=self.amqp_uri,
+            WUYING_JWT_SECRET=self.secret,
+            LOG_LEVEL="WARNING",
+            WUYING_INTAKE_KEYS="k1:" + base64.b64encode(os.urandom(32)).decode(),
+            # one client sends everything here: the per-client limit (10/3600) would refuse it
+            INTAKE_RATE_LIMIT_REPORTS="1000000/1",
+        )
+        for svc, port in self.ports.items():
+            env[f"{svc.upper()}_HTTP_ADDRESS"] = f"127.0.0.1:{port}"
+        try:
+            for svc, cls in SERVICES.items():
+                self.procs[svc] = subprocess.Popen(
+                    [
+                        str(BIN / "nameko"),
+                        "run",
+                        "--config",
+                        f"services/{svc}/config.yml",
+                        f"wuying_{svc}.service:{cls}",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            for svc, port in self.ports.items():
+                wait(f"{svc} to be healthy", lambda port=port: healthy(port), 90)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for proc in self.procs.values():
+            proc.send_signal(signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        management("DELETE", f"/vhosts/{self.quoted}")
+
+    def queues(self) -> list[str]:
+        return [q["name"] for q in management("GET", f"/queues/{self.quoted}")]
+
+    def register_demo(self, seed: int):
+        """The demo province in archive's registry, known to risk and archive (as drain.py does)."""
+        province = drain.generate(seed)
+        token = issue_token(self.secret, "bench-operator", ["operator"], ["130000"])
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.ports['archive']}/api/v1/registry",
+            data=json.dumps({"units": province.units_json(), "officials": province.officials_json()}).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            method="POST",
+        )
+        urllib.request.urlopen(request, timeout=120).read()
+        n = len(province.officials)
+        wait("risk to receive the officials", lambda: consumed(self.ports["risk"], "risk") >= n, 180)
+        wait("archive to record the registrations", lambda: consumed(self.ports["archive"], "archive") >= n, 300)
+        return province
+
+
+def healthy(port: int) -> bool:
+    try:
+        return urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).status == 200
+    except OSError:
+        return False
+
+
+def depths(amqp_uri: str, names: list[str]) -> dict[str, int]:
+    found = {}
+    with Connection(amqp_uri) as conn:
+        for name in names:
+            try:
+                found[name] = conn.channel().queue_declare(queue=name, passive=True).message_count
+            except Exception:  # a queue gone (auto-delete) closes its channel: skip it
+                pass
+    return found
+
+
+class Sampler(threading.Thread):
+    """The depth of every queue of the vhost (but the probe) once a second, until stopped."""
+
+    def __init__(self, platform: Platform, probe: str, started: float) -> None:
+        super().__init__(daemon=True)
+        self.platform, self.probe, self.started = platform, probe, started
+        self.samples: list[tuple[float, int, int]] = []  # (seconds, platform queues' depth, probe depth)
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        names = self.platform.queues()
+        while not self.stopping.is_set():
+            found = depths(self.platform.amqp_uri, names)
+            probe = found.pop(self.probe, 0)
+            self.samples.append((time.monotonic() - self.started, sum(found.values()), probe))
+            self.stopping.wait(1.0)
+
+
+# -- (c) ------------------------------------------------------------------------------------------
+def sustained_intake(platform: Platform, rate: float = 200, seconds: float = 30, workers: int = 40) -> dict:
+    port = platform.ports["intake"]
+    probe_name = f"bench-received-{uuid.uuid4().hex[:6]}"
+    intake_events = Exchange("intake.events", type="topic", durable=True)
+    with Connection(platform.amqp_uri) as conn:
+        Queue(probe_name, exchange=intake_events, routing_key="petition.received", durable=True)(
+            conn.default_channel
+        ).declare()
+    published_before = metric_sum(port, "wuying_intake_events_published_total", type=RECEIVED)
+    body = json.dumps(ANONYMOUS, ensure_ascii=False).encode()
+    total = int(rate * seconds)
+    counter = itertools.count()
+    statuses: dict[str, int] = {}
+    latencies: list[float] = []
+    lock = threading.Lock()
+    started = time.monotonic()
+    hard_stop = started + seconds + 15
+    sampler = Sampler(platform, probe_name, started)
+    sampler.start()
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            i = next(counter)
+            if i >= total:
+                break
+            due = started + i / rate
+            now = time.monotonic()
+            if now > hard_stop:
+                break
+            if due > now:
+                time.sleep(due - now)
+            t0 = time.monotonic()
+            try:
+                conn.request("POST", "/api/v1/reports", body=body, headers={"Content-Type": "application/json"})
+                response = conn.getresponse()
+                response.read()
+                status = str(response.status)
+            except (OSError, http.client.HTTPException) as error:
+                status = type(error).__name__
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+                latencies.append(time.monotonic() - t0)
+        conn.close()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=max(1.0, hard_stop + 30 - time.monotonic()))
+    sent_seconds = time.monotonic() - started
+    accepted = statuses.get("201", 0)
+    sent = sum(statuses.values())
+
+    def published() -> float:
+        return metric_sum(port, "wuying_intake_events_published_total", type=RECEIVED) - published_before
+
+    deadline = time.monotonic() + 300
+    while published() < accepted and time.monotonic() < deadline:
+        time.sleep(0.5)
+    all_published = time.monotonic() - started
+    quiet_deadline = time.monotonic() + 60
+    while time.monotonic() < quiet_deadline and (not sampler.samples or sampler.samples[-1][1] > 0):
+        time.sleep(1)
+    sampler.stopping.set()
+    sampler.join(timeout=10)
+    probe_count = depths(platform.amqp_uri, [probe_name]).get(probe_name, 0)
+    during = [depth for t, depth, _ in sampler.samples if t <= sent_seconds]
+    probe_during = [p for t, _, p in sampler.samples if t <= sent_seconds]
+    half = len(during) // 2
+    latencies.sort()
+    return {
+        "target_per_second": rate,
+        "seconds": seconds,
+        "sent": sent,
+        "statuses": statuses,
+        "send_seconds": round(sent_seconds, 2),
+        "achieved_per_second": round(sent / sent_seconds, 1),
+        "accepted_per_second": round(accepted / sent_seconds, 1),
+        "http_p50_ms": round(latencies[len(latencies) // 2] * 1000, 1) if latencies else None,
+        "http_p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 1) if latencies else None,
+        "received_published": int(published()),
+        "received_on_broker": probe_count,
+        "all_published_after_seconds": round(all_published, 2),
+        "max_queue_depth": max(during, default=0),
+        "max_queue_depth_after": max((d for _, d, _ in sampler.samples), default=0),
+        "depth_first_half_max": max(during[:half], default=0),
+        "depth_second_half_max": max(during[half:], default=0),
+        "probe_series": probe_during[::5],  # petition.received on the broker, every 5 s
+        "depth_series": during[::5],
+    }
+
+
+# -- (d) ------------------------------------------------------------------------------------------
+def latency_to_archive(platform: Platform, province, rate: float = 100, seconds: float = 20, sample: int = 200):
+    archive = platform.ports["archive"]
+    before = metric_sum(archive, "wuying_archive_events_consumed_total", type=TRIAGED)
+    rng = random.Random(2026)
+    exchange = Exchange("intake.events", type="topic", durable=True)
+    total = int(rate * seconds)
+    sent: list[tuple[str, str, datetime]] = []  # (event id, county, publish time)
+    with Connection(platform.amqp_uri) as conn:
+        producer = conn.Producer(serializer="json")
+        started = time.monotonic()
+        for i in range(total):
+            due = started + i / rate
+            now = time.monotonic()
+            if due > now:
+                time.sleep(due - now)
+            moment = datetime.now(UTC)
+            envelope = triaged(rng.choice(province.officials), moment, rng)
+            envelope["time"] = rfc3339(moment)
+            producer.publish(envelope, exchange=exchange, routing_key="petition.triaged", declare=[exchange])
+            sent.append((envelope["id"], envelope["county"], moment))
+        publish_seconds = time.monotonic() - started
+
+    def recorded() -> float:
+        return metric_sum(archive, "wuying_archive_events_consumed_total", type=TRIAGED) - before
+
+    deadline = time.monotonic() + 900
+    while recorded() < total and time.monotonic() < deadline:
+        time.sleep(1)
+    archive_done = time.monotonic() - started
+
+    picked = sent[:: max(1, total // sample)][:sample]
+    counties = sorted({county for _, county, _ in picked})
+    token = issue_token(platform.secret, "bench-auditor", ["auditor"], counties)
+    recorded_at: dict[str, datetime] = {}
+    for county in counties:
+        after = ""
+        while True:
+            query = urllib.parse.urlencode(
+                {"county": county, "purpose": "基准测试延迟", "limit": 50000, "after": after}
+            )
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{archive}/api/v1/audit/export?{query}",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            with urllib.request.urlopen(request, timeout=120) as response:
+                lines = response.read().decode().splitlines()
+                after = response.headers.get("X-Next-After") or ""
+            for line in lines:
+                entry = json.loads(line)
+                if entry.get("source_event_type") == TRIAGED and entry.get("recorded_at"):
+                    recorded_at[entry["source_event_id"]] = datetime.fromisoformat(entry["recorded_at"]).replace(
+                        tzinfo=UTC
+                    )
+            if not after:
+                break
+    ms = sorted(
+        (recorded_at[event_id] - moment).total_seconds() * 1000
+        for event_id, _, moment in picked
+        if event_id in recorded_at
+    )
+
+    def pct(p: float) -> float | None:
+        return round(ms[min(len(ms) - 1, int(round(p * (len(ms) - 1))))], 1) if ms else None
+
+    return {
+        "rate_per_second": rate,
+        "seconds": seconds,
+        "published": total,
+        "publish_seconds": round(publish_seconds, 2),
+        "archive_consumed": int(recorded()),
+        "archive_done_after_seconds": round(archive_done, 2),
+        "sample": len(picked),
+        "found": len(ms),
+        "p50_ms": pct(0.50),
+        "p99_ms": pct(0.99),
+        "max_ms": round(ms[-1], 1) if ms else None,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-drain", action="store_true", help="only (c) and (d)")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    results: dict = {}
+    if not args.skip_drain:
+        print("(b) drain of 1,000 triaged reports against the bare chain", flush=True)
+        results["drain"] = b = drain_against_bare_chain(1000, args.seed)
+        print(
+            f"platform {b['platform']['reports_per_second']} reports/s, bare chain "
+            f"{b['bare_chain']['reports_per_second']} reports/s: ratio {b['ratio']} (goal ≥ 0.8)",
+            flush=True,
+        )
+    with Platform() as platform:
+        print("(c) sustained intake, 200 reports/s over HTTP for 30 s", flush=True)
+        province = platform.register_demo(args.seed)
+        results["intake"] = c = sustained_intake(platform)
+        flat = c["depth_second_half_max"] <= max(50, c["depth_first_half_max"])
+        c["depth_flat"] = flat
+        print(
+            f"sent {c['sent']} in {c['send_seconds']} s: {c['achieved_per_second']}/s (statuses {c['statuses']}; "
+            f"HTTP p50 {c['http_p50_ms']} ms, p99 {c['http_p99_ms']} ms); petition.received published "
+            f"{c['received_published']}, on the broker {c['received_on_broker']}, all after "
+            f"{c['all_published_after_seconds']} s; max queue depth {c['max_queue_depth']} "
+            f"({'flat' if flat else 'growing'}; series {c['depth_series']}; relay probe {c['probe_series']})",
+            flush=True,
+        )
+        print("(d) report → archive latency at 100 triaged reports/s for 20 s", flush=True)
+        results["latency"] = d = latency_to_archive(platform, province)
+        print(
+            f"archive recorded {d['archive_consumed']}/{d['published']} after {d['archive_done_after_seconds']} s; "
+            f"sample {d['found']}/{d['sample']}: p50 {d['p50_ms']} ms, p99 {d['p99_ms']} ms (goal p99 ≤ 30 ms)",
+            flush=True,
+        )
+    print(json.dumps(results, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
