@@ -22,3 +22,17 @@ class CalendarProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx) -> WorkingDayCalendar:
         return self.calendar
+
+
+class StoredYearsCalendar(CalendarProvider):
+    """``CalendarProvider`` plus the years loaded for the province (``calendar.year_loaded``)
+    that the service keeps in its store (``calendar_years.StoredCalendarYear``): read at
+    start-up here, and by the service's refresh timer."""
+
+    def start(self) -> None:
+        from .calendar_years import refresh_calendar
+        from .store import StoreProvider
+
+        store = next((d.store for d in self.container.dependencies if isinstance(d, StoreProvider)), None)
+        if store is not None:
+            refresh_calendar(store, self.calendar)

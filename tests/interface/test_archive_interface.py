@@ -298,7 +298,7 @@ def test_warnings_newer_events_and_the_calendar_reach_the_archive(
         s.startswith("预警被更高等级预警取代：蓝色预警由黄色预警取代（逾期未答复）") for s in summaries
     ), summaries
     assert container.dependencies  # the stored year is what a replica's refresh reads:
-    refreshed = [d for d in container.extensions if type(d).__name__ == "ArchiveCalendar"][0].calendar
+    refreshed = [d for d in container.extensions if type(d).__name__ == "StoredYearsCalendar"][0].calendar
     assert refreshed.is_working_day(__import__("datetime").date(2027, 1, 1)) == (False, False)
 
 

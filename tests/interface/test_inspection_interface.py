@@ -525,7 +525,7 @@ def test_a_year_loaded_through_warning_reaches_the_campaign_dates_and_every_repl
     assert (first["starts_on"], first["ends_on"]) == ("2027-03-01", "2027-03-06")
 
     # another replica (same store) refreshes its calendar from the stored year
-    replica = next(e for e in container.dependencies if type(e).__name__ == "InspectionCalendar")
+    replica = next(e for e in container.dependencies if type(e).__name__ == "StoredYearsCalendar")
     replica.calendar = WorkingDayCalendar.official()
     with entrypoint_hook(container, "refresh_calendar") as refresh:
         assert refresh() == {"refreshed": [2027]}

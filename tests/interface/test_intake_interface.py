@@ -896,7 +896,7 @@ def test_a_year_loaded_through_warning_recomputes_provisional_deadlines_and_reac
         ("2027-01-12", "2027-01-13", 2027)
     ]
     # another replica (same store) refreshes its calendar from the stored year
-    replica = next(e for e in container.extensions if type(e).__name__ == "IntakeCalendar")
+    replica = next(e for e in container.extensions if type(e).__name__ == "StoredYearsCalendar")
     replica.calendar = WorkingDayCalendar.official()
     with entrypoint_hook(container, "refresh_calendar") as refresh:
         assert refresh() == {"refreshed": [2027]}

@@ -4,8 +4,6 @@ import logging
 
 from nameko.extensions import DependencyProvider
 
-from wuying_common.calendar import WorkingDayCalendar
-from wuying_common.metrics import service_metrics
 from wuying_common.outbox import OutboxRelay
 from wuying_common.store import StoreProvider
 
@@ -44,29 +42,6 @@ class ConditionRulesProvider(DependencyProvider):
 
     def get_dependency(self, worker_ctx) -> ConditionRules:
         return self.rules
-
-
-class ArchiveCalendar(DependencyProvider):
-    """The official working-day calendar: the ``chinese-calendar`` years, plus the years loaded for
-    the province (``calendar.year_loaded``), read from the store at start-up and by the refresh
-    timer. No directory of year files is read. Provisional results count in
-    ``wuying_archive_calendar_provisional_total``."""
-
-    def setup(self) -> None:
-        metrics = service_metrics(self.container)
-        self.calendar = WorkingDayCalendar.official(
-            None, on_provisional=lambda year: metrics.calendar_provisional.labels(str(year)).inc()
-        )
-
-    def start(self) -> None:
-        store = next((d.store for d in self.container.dependencies if isinstance(d, StoreProvider)), None)
-        if store is not None:
-            from .handlers.calendar import refresh_calendar
-
-            refresh_calendar(store, self.calendar)
-
-    def get_dependency(self, worker_ctx) -> WorkingDayCalendar:
-        return self.calendar
 
 
 class CheckpointKey(DependencyProvider):

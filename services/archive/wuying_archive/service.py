@@ -11,10 +11,11 @@ from werkzeug.wrappers import Response
 from wuying_common.clock import CST, Clock
 from wuying_common.consumers import wuying_event_handler
 from wuying_common.http import route
+from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
 
 from . import handlers
-from .dependencies import ArchiveCalendar, CheckpointKey, ConditionRulesProvider, archive_outbox, archive_store
+from .dependencies import CheckpointKey, ConditionRulesProvider, archive_outbox, archive_store
 from .domain.tags import vocabulary
 from .exceptions import InquiryNotFound
 from .handlers import calendar as calendar_years
@@ -117,7 +118,7 @@ class ArchiveService(WuyingService):
     store = archive_store()
     outbox = archive_outbox()
     clock = Clock()
-    calendar = ArchiveCalendar()
+    calendar = StoredYearsCalendar()
     rules = ConditionRulesProvider()
     signer = CheckpointKey()
 

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from nameko.extensions import DependencyProvider
 
 from wuying_common.outbox import OutboxRelay
-from wuying_common.providers import CalendarProvider
 from wuying_common.store import StoreProvider
 
 from .persistence import ALIAS, InspectionStore, Plan
@@ -22,19 +21,6 @@ def inspection_store() -> StoreProvider:
 
 def inspection_outbox() -> OutboxRelay:
     return OutboxRelay(Plan)
-
-
-class InspectionCalendar(CalendarProvider):
-    """The official working-day calendar: the ``chinese-calendar`` years, plus the years loaded
-    for the province (``calendar.year_loaded``, issue 8 item 3), read from the store at start-up
-    and by the refresh timer (archive's ``ArchiveCalendar``). No directory of year files is read."""
-
-    def start(self) -> None:
-        store = next((d.store for d in self.container.dependencies if isinstance(d, StoreProvider)), None)
-        if store is not None:
-            from .handlers.calendar import refresh_calendar
-
-            refresh_calendar(store, self.calendar)
 
 
 class SolverRuns(DependencyProvider):

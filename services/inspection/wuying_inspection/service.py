@@ -11,10 +11,11 @@ from wuying_common.auth import service_principal
 from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
 from wuying_common.http import marshmallow_fields, route
+from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
 
 from . import handlers
-from .dependencies import InspectionCalendar, SolverRuns, inspection_outbox, inspection_store
+from .dependencies import SolverRuns, inspection_outbox, inspection_store
 from .exceptions import UnitsInvalid
 from .schemas import (
     CALENDAR_YEAR_LOADED_IN,
@@ -67,7 +68,7 @@ class InspectionService(WuyingService):
     store = inspection_store()
     outbox = inspection_outbox()
     clock = Clock()
-    calendar = InspectionCalendar()
+    calendar = StoredYearsCalendar()
     solver_runs = SolverRuns()
 
     def _findings_recorded(self):

@@ -12,8 +12,6 @@ import eventlet
 from nameko.exceptions import UnknownService
 from nameko.extensions import DependencyProvider
 
-from wuying_common.calendar import WorkingDayCalendar
-from wuying_common.metrics import service_metrics
 from wuying_common.outbox import OutboxRelay
 from wuying_common.store import StoreProvider
 
@@ -30,29 +28,6 @@ def intake_store() -> StoreProvider:
 
 def intake_outbox() -> OutboxRelay:
     return OutboxRelay(Petition)
-
-
-class IntakeCalendar(DependencyProvider):
-    """The official working-day calendar: the ``chinese-calendar`` years, plus the years loaded
-    for the province (``calendar.year_loaded``), read from the store at start-up and by the
-    refresh timer. One mechanism: no directory of year files is read (issue 8 item 3).
-    Provisional results count in ``wuying_intake_calendar_provisional_total``."""
-
-    def setup(self) -> None:
-        metrics = service_metrics(self.container)
-        self.calendar = WorkingDayCalendar.official(
-            None, on_provisional=lambda year: metrics.calendar_provisional.labels(str(year)).inc()
-        )
-
-    def start(self) -> None:
-        store = next((d.store for d in self.container.dependencies if isinstance(d, StoreProvider)), None)
-        if store is not None:
-            from .handlers.calendar import refresh_calendar
-
-            refresh_calendar(store, self.calendar)
-
-    def get_dependency(self, worker_ctx) -> WorkingDayCalendar:
-        return self.calendar
 
 
 class ReporterKeyring(DependencyProvider):

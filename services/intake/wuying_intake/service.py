@@ -11,12 +11,12 @@ from werkzeug.wrappers import Response
 from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
 from wuying_common.http import denial, route
+from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
 
 from .dependencies import (
     AcknowledgementKey,
     ArchiveRegistry,
-    IntakeCalendar,
     RateLimiter,
     ReporterKeyring,
     ReporterNotifier,
@@ -109,7 +109,7 @@ class IntakeService(WuyingService):
     store = intake_store()
     outbox = intake_outbox()
     clock = Clock()
-    calendar = IntakeCalendar()
+    calendar = StoredYearsCalendar()
     keyring = ReporterKeyring()
     limiter = RateLimiter()
     ack_key = AcknowledgementKey()

@@ -9,9 +9,10 @@ from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
 from wuying_common.errors import PayloadTooLarge
 from wuying_common.http import route
+from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
 
-from .dependencies import RiskCalendar, risk_outbox, risk_store
+from .dependencies import risk_outbox, risk_store
 from .domain.rulebook import RULE_KINDS
 from .exceptions import ProfileNotFound, RuleVersionNotFound
 from .handlers import calendar as calendar_years
@@ -94,7 +95,7 @@ class RiskService(WuyingService):
     store = risk_store()
     outbox = risk_outbox()
     clock = Clock()
-    calendar = RiskCalendar()
+    calendar = StoredYearsCalendar()
 
     # -- events in -------------------------------------------------------------------------
     @wuying_event_handler("archive", "official.changed")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from wuying_common.calendar import CalendarDataError, WorkingDayCalendar, YearArrangement
-from wuying_common.clock import SystemClock, beijing_date, naive_utc
-from wuying_common.rules import InvalidInput
+from wuying_common import calendar_years
+from wuying_common.calendar import WorkingDayCalendar
+from wuying_common.clock import SystemClock, beijing_date
 
 from ..domain.reminders import NEXT_STEP, REMINDER_RULES, due_after
 from ..persistence import ArchiveStore, CalendarYear, Reminder, StepDoc
@@ -25,29 +25,17 @@ BATCH = 500
 def year_loaded(
     store: ArchiveStore, clock: SystemClock, calendar: WorkingDayCalendar, event_id: str, data: dict
 ) -> str:
-    """Consume ``calendar.year_loaded``: idempotent on the event id (the stored year keeps the id
-    it was loaded from, written last, so a redelivery after a crash finishes the work)."""
-    stored = store.calendar_year(int(data["year"]))
-    if stored is not None and stored.event_id == event_id:
-        return "duplicate"
-    try:
-        arrangement = YearArrangement.from_dict(data)
-    except CalendarDataError as exc:  # retrying cannot fix it: dead-lettered at once
-        raise InvalidInput("data", f"节假日安排数据有误：{exc}", "invalid_calendar") from None
-    calendar.load(arrangement)
-    changed = recount_provisional(store, clock, calendar, arrangement.year)
-    store.put_calendar_year(
-        CalendarYear(
-            id=arrangement.year,
-            holidays=sorted(arrangement.holidays),
-            workdays=sorted(arrangement.workdays),
-            source=arrangement.source,
-            event_id=event_id,
-            loaded_at=naive_utc(clock.now()),
-        )
+    """Consume ``calendar.year_loaded`` (``wuying_common.calendar_years``), recounting open
+    reminders whose deadline was provisional in that year."""
+    return calendar_years.year_loaded(
+        store,
+        clock,
+        calendar,
+        event_id,
+        data,
+        CalendarYear,
+        lambda year: recount_provisional(store, clock, calendar, year),
     )
-    log.info("calendar year %s loaded; %d reminders recounted", arrangement.year, changed)
-    return "processed"
 
 
 def _counted_from(reminder: Reminder) -> date:
@@ -91,14 +79,5 @@ def recount_provisional(store: ArchiveStore, clock: SystemClock, calendar: Worki
 
 
 def refresh_calendar(store: ArchiveStore, calendar: WorkingDayCalendar) -> list[int]:
-    """Load every stored year this replica's calendar does not have as stored (the refresh timer,
-    and start-up)."""
-    refreshed = []
-    for stored in store.calendar_years():
-        arrangement = YearArrangement(
-            stored.id, frozenset(stored.holidays), frozenset(stored.workdays), stored.source or ""
-        )
-        if calendar.arrangement(stored.id) != arrangement:
-            calendar.load(arrangement)
-            refreshed.append(stored.id)
-    return refreshed
+    """The refresh timer: load the stored years this replica does not have as stored."""
+    return calendar_years.refresh_calendar(store, calendar)

@@ -8,7 +8,6 @@ from datetime import date
 
 from mongoengine import (
     BooleanField,
-    DateField,
     DateTimeField,
     Document,
     EmbeddedDocument,
@@ -20,6 +19,7 @@ from mongoengine import (
 from mongoengine.queryset.visitor import Q
 from pymongo.errors import BulkWriteError
 
+from wuying_common.calendar_years import StoredCalendarYear
 from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument
 from wuying_common.store import Store
@@ -95,17 +95,11 @@ class SweepRun(Document):
     finished_at = DateTimeField(null=True)
 
 
-class CalendarYear(Document):
+class CalendarYear(StoredCalendarYear):
     """A year's official holiday arrangement as loaded for the province (``calendar.year_loaded``
     from warning), by year: every replica refreshes its calendar from this small collection."""
 
     meta = {"db_alias": ALIAS, "collection": "calendar_years"}
-    id = IntField(primary_key=True)  # the year
-    holidays = ListField(DateField())
-    workdays = ListField(DateField())
-    source = StringField(default="")
-    event_id = StringField()  # the event it was loaded from (idempotency)
-    loaded_at = DateTimeField(required=True)
 
 
 class ReminderStore(Store):

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from wuying_common.calendar import CalendarDataError, WorkingDayCalendar, YearArrangement
+from wuying_common import calendar_years
+from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock, naive_utc
-from wuying_common.rules import InvalidInput
 
 from ..domain.deadlines import RULES_BY_KEY, period_extended
 from ..persistence import CalendarYear, DeadlineChange, IntakeStore, Petition, ReportDeadline
@@ -22,29 +22,17 @@ BATCH = 500
 
 
 def year_loaded(store: IntakeStore, clock: SystemClock, calendar: WorkingDayCalendar, event_id: str, data: dict) -> str:
-    """Consume ``calendar.year_loaded``: idempotent on the event id (the stored year keeps the id
-    it was loaded from, written last, so a redelivery after a crash finishes the work)."""
-    stored = store.calendar_year(int(data["year"]))
-    if stored is not None and stored.event_id == event_id:
-        return "duplicate"
-    try:
-        arrangement = YearArrangement.from_dict(data)
-    except CalendarDataError as exc:  # retrying cannot fix it: dead-lettered at once
-        raise InvalidInput("data", f"节假日安排数据有误：{exc}", "invalid_calendar") from None
-    calendar.load(arrangement)
-    changed = recompute_provisional(store, clock, calendar, arrangement.year, event_id)
-    store.put_calendar_year(
-        CalendarYear(
-            id=arrangement.year,
-            holidays=sorted(arrangement.holidays),
-            workdays=sorted(arrangement.workdays),
-            source=arrangement.source,
-            event_id=event_id,
-            loaded_at=naive_utc(clock.now()),
-        )
+    """Consume ``calendar.year_loaded`` (``wuying_common.calendar_years``), recomputing open
+    deadlines that were provisional in that year."""
+    return calendar_years.year_loaded(
+        store,
+        clock,
+        calendar,
+        event_id,
+        data,
+        CalendarYear,
+        lambda year: recompute_provisional(store, clock, calendar, year, event_id),
     )
-    log.info("calendar year %s loaded; %d reports recomputed", arrangement.year, changed)
-    return "processed"
 
 
 def recompute_provisional(
@@ -91,14 +79,5 @@ def _recompute(petition: Petition, calendar: WorkingDayCalendar, year: int, even
 
 
 def refresh_calendar(store: IntakeStore, calendar: WorkingDayCalendar) -> list[int]:
-    """Load every stored year this replica's calendar does not have as stored (the refresh
-    timer, and start-up)."""
-    refreshed = []
-    for stored in store.calendar_years():
-        arrangement = YearArrangement(
-            stored.id, frozenset(stored.holidays), frozenset(stored.workdays), stored.source or ""
-        )
-        if calendar.arrangement(stored.id) != arrangement:
-            calendar.load(arrangement)
-            refreshed.append(stored.id)
-    return refreshed
+    """The refresh timer: load the stored years this replica does not have as stored."""
+    return calendar_years.refresh_calendar(store, calendar)

@@ -8,12 +8,13 @@ from mongoengine import (
     BooleanField,
     DateField,
     DateTimeField,
-    Document,
     EmbeddedDocument,
     IntField,
     ListField,
     StringField,
 )
+
+from wuying_common.calendar_years import StoredCalendarYear
 
 from ..domain.deadlines import RULES_BY_KEY, UNITS_ZH
 from .alias import ALIAS
@@ -60,14 +61,8 @@ class DeadlineChange(EmbeddedDocument):
     at = DateTimeField(required=True)
 
 
-class CalendarYear(Document):
+class CalendarYear(StoredCalendarYear):
     """A year's official holiday arrangement as loaded for the province (``calendar.year_loaded``),
     by year: every replica refreshes its calendar from this small collection."""
 
     meta = {"db_alias": ALIAS, "collection": "calendar_years"}
-    id = IntField(primary_key=True)  # the year
-    holidays = ListField(DateField())
-    workdays = ListField(DateField())
-    source = StringField(default="")
-    event_id = StringField()  # the event it was loaded from (idempotency)
-    loaded_at = DateTimeField(required=True)

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from mongoengine import DateField, DateTimeField, Document, IntField, ListField, StringField
-
+from wuying_common.calendar_years import StoredCalendarYear
 from wuying_common.store import Store
 
 from .common import ALIAS
 
 
-class CalendarYear(Document):
+class CalendarYear(StoredCalendarYear):
     """A year's official holiday arrangement as loaded for the province (``calendar.year_loaded``
     from warning), by year: every replica refreshes its calendar from this small collection."""
 
     meta = {"db_alias": ALIAS, "collection": "calendar_years"}
-    id = IntField(primary_key=True)  # the year
-    holidays = ListField(DateField())
-    workdays = ListField(DateField())
-    source = StringField(default="")
-    event_id = StringField()  # the event it was loaded from (idempotency)
-    loaded_at = DateTimeField(required=True)
 
 
 class CalendarStore(Store):
