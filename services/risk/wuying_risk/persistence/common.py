@@ -1,5 +1,5 @@
 """What every family of the risk store shares: the connection alias, how much history a
-document keeps, and helpers for the embedded store."""
+document keeps."""
 
 from __future__ import annotations
 
@@ -15,11 +15,6 @@ SIGNALS_KEPT = 64
 RECENT_KEYS_KEPT = 200
 # A risk point keeps this many past evaluations and reviews.
 HISTORY_KEPT = 50
-
-
-def _embedded(doc_cls) -> dict:
-    """The embedded store's (mongomock's) own ``_id`` → document dict of a collection."""
-    return doc_cls._get_collection()._store._documents
 
 
 def as_date(value: str | date | None) -> date | None:

@@ -9,9 +9,9 @@ from mongoengine import DateTimeField, DictField, Document, FloatField, ListFiel
 from pymongo import ReplaceOne
 from pymongo.errors import DuplicateKeyError
 
-from wuying_common.store import Store
+from wuying_common.store import Store, embedded_documents
 
-from .common import ALIAS, _embedded
+from .common import ALIAS
 
 
 # -- business-data monitoring (seeds/003 宝安: 两域 and 三长) -------------------------------------
@@ -88,7 +88,7 @@ class MonitoringStore(Store):
         if not rows:
             return 0
         if self.mode == "embedded":
-            documents = _embedded(BusinessRecord)
+            documents = embedded_documents(BusinessRecord)
             for row in rows:
                 documents[row["_id"]] = dict(row)
             return len(rows)
@@ -102,7 +102,7 @@ class MonitoringStore(Store):
         if self.mode == "embedded":
             return [
                 dict(row)
-                for row in list(_embedded(BusinessRecord).values())
+                for row in list(embedded_documents(BusinessRecord).values())
                 if row["county"] == county and start <= row["awarded_on"] <= end
             ][:limit]
         cursor = BusinessRecord._get_collection().find(

@@ -10,10 +10,11 @@ from pymongo import UpdateOne
 from pymongo.errors import DuplicateKeyError
 
 from wuying_common.clock import naive_utc
+from wuying_common.store import embedded_documents
 
 from .calendar import CalendarStore, CalendarYear
 from .catalogue import CatalogueStore, HighRiskTally, PowerItem, PowerRevision, RiskPoint
-from .common import RECENT_KEYS_KEPT, SEEN_EVENTS_KEPT, _embedded
+from .common import RECENT_KEYS_KEPT, SEEN_EVENTS_KEPT
 from .monitoring import BusinessRecord, MonitoringHit, MonitoringStore, SupplierTie
 from .profiles import Profile, RegisteredOfficial, SignalRecord, UnitProfile, _ProfileBase
 from .rules import RuleInForce, RuleStore, RuleVersion
@@ -118,7 +119,7 @@ class RiskStore(CatalogueStore, RuleStore, MonitoringStore, CalendarStore):
         if self.mode == "embedded":
             rows: Iterable[dict] = (
                 {k: doc.get(k) for k in fields}
-                for doc in list(_embedded(Profile).values())
+                for doc in list(embedded_documents(Profile).values())
                 if doc.get("county", "").startswith(county_prefix)
             )
         else:
@@ -145,7 +146,7 @@ class RiskStore(CatalogueStore, RuleStore, MonitoringStore, CalendarStore):
             # copies every document it touches, which a province-wide batch cannot afford.
             # Nothing yields to another green thread inside this loop, so each check-and-set
             # is as atomic as a conditional update.
-            documents = _embedded(Profile)
+            documents = embedded_documents(Profile)
             for key, version, fields, outbox in updates:
                 doc = documents.get(key)
                 if doc is None or doc.get("version") != version:
