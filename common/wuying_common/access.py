@@ -241,6 +241,8 @@ MATRIX: dict[str, dict[str, Rule]] = {
         "release_legal_hold": write(("intake_supervisor",)),
         "purges": read(("auditor", "intake_supervisor")),
         "request_identity": write(IDENTITY, audited=True),
+        # The pending requests a supervisor may decide (no identity in them).
+        "identity_worklist": read(("intake_supervisor",)),
         "approve_identity": write(("intake_supervisor",), audited=True),
         "refuse_identity": write(("intake_supervisor",), audited=True),
         "open_identity": read(IDENTITY, audited=True),

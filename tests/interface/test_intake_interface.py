@@ -267,6 +267,14 @@ def test_statistics_count_by_channel_and_export_as_csv(container_factory, servic
     assert exported.headers["Content-Type"].startswith("text/csv")
     assert "130402,channel,public_portal,外网廉情信息收集（网上举报）,1" in exported.content.decode("utf-8-sig")
     assert web_session.get("/api/v1/statistics?county=130102", headers=staff).status_code == 403
+    # A city answers each of its counties too: the dashboard draws them from one read.
+    city = {"Authorization": token("commission_leader", county="130400")}
+    rolled = web_session.get("/api/v1/statistics?county=130400", headers=city).json()
+    by_county = {c["county"]: c for c in rolled["counties"]}
+    assert set(by_county) == {"130402", "130403", "130404", "130406", "130408"}
+    assert by_county["130402"]["total"] == 1 and by_county["130403"]["total"] == 0
+    assert rolled["total"] == 1
+    assert by_county["130402"]["working_days_to_closure"] == {"count": 0, "average": None, "median": None}
 
 
 json_values = st.recursive(
@@ -325,12 +333,22 @@ def test_opening_a_reporters_identity_takes_a_second_supervisor_only_the_request
     assert early.status_code == 403 and early.json()["error"]["code"] == "not_approved"
     by_clerk = web_session.post(f"/api/v1/identity-requests/{rid}/approve", json={}, headers=clerk)
     assert by_clerk.status_code == 403  # a clerk is not a supervisor
+    # The supervisors' worklist: the request waits for them (the county and its city), not for clerks.
+    city_boss = {"Authorization": token("intake_supervisor", county="130400", subject="boss-1")}
+    for scope, who in (("130402", boss), ("130400", city_boss)):
+        waiting = web_session.get(f"/api/v1/identity-requests?county={scope}", headers=who)
+        assert waiting.status_code == 200, waiting.text
+        assert [r["request_id"] for r in waiting.json()] == [rid]
+        assert waiting.json()[0]["status_zh"] == "待审批" and "李举报" not in waiting.text
+    assert web_session.get("/api/v1/identity-requests?county=130402", headers=clerk).status_code == 403
+    assert web_session.get("/api/v1/identity-requests?county=130102", headers=boss).status_code == 403
     approved = web_session.post(f"/api/v1/identity-requests/{rid}/approve", json={"note": "同意"}, headers=boss)
     assert approved.status_code == 200, approved.text
     assert approved.json()["status"] == "approved"
     opened = web_session.get(f"/api/v1/identity-requests/{rid}/identity", headers=clerk)
     assert opened.status_code == 200, opened.text
     assert opened.json()["reporter"]["name"] == "李举报"
+    assert web_session.get("/api/v1/identity-requests?county=130402", headers=boss).json() == []
     assert web_session.get(f"/api/v1/identity-requests/{rid}/identity", headers=boss).status_code == 403
 
     audit = web_session.get("/api/v1/audit?county=130402", headers={"Authorization": token("auditor")})
@@ -371,6 +389,12 @@ def test_the_same_person_cannot_approve_and_a_named_subject_can_neither_request_
     ).json()["request_id"]
     own = web_session.post(f"/api/v1/identity-requests/{rid}/approve", json={}, headers=boss)
     assert own.status_code == 403 and own.json()["error"]["code"] == "same_person"
+    # Not in the asker's own worklist, but in another supervisor's.
+    assert web_session.get("/api/v1/identity-requests?county=130402", headers=boss).json() == []
+    other = {"Authorization": token("intake_supervisor", subject="boss-2")}
+    assert [
+        r["request_id"] for r in web_session.get("/api/v1/identity-requests?county=130402", headers=other).json()
+    ] == [rid]
 
     accused = {"Authorization": token("intake_supervisor", "intake_clerk", subject="off-1")}
     for response in (
@@ -385,6 +409,7 @@ def test_the_same_person_cannot_approve_and_a_named_subject_can_neither_request_
     ):
         assert response.status_code == 403, response.text
         assert response.json()["error"]["code"] == "subject_recused"
+    assert web_session.get("/api/v1/identity-requests?county=130402", headers=accused).json() == []
     assert IdentityRequest.objects(id=rid).first().status == "pending"
     # the refused request attempt on its own, the refused approval in the request's trail
     assert AuditEntry.objects(actor="off-1", outcome="denied").count() == 1

@@ -60,6 +60,7 @@ from .schemas import (
     LegalHoldSchema,
     MergeSchema,
     NoteInSchema,
+    PendingQuerySchema,
     PurgeQuerySchema,
     PurgeRecordOutSchema,
     ReceiptLookupSchema,
@@ -565,6 +566,20 @@ class IntakeService(WuyingService):
         return identity.request_identity(
             self.store, self.clock, request.principal, petition_id, request.payload["reason"]
         )
+
+    @route(
+        "GET",
+        "/api/v1/identity-requests",
+        summary="待本人审批的查看举报人信息申请（不含本人申请的、反映本人的件）",
+        query=PendingQuerySchema,
+        response=IdentityRequestOutSchema,
+        many=True,
+        roles=("intake_supervisor",),
+        tags=("identity",),
+    )
+    def identity_worklist(self, request):
+        query = request.payload
+        return identity.awaiting_decision(self.store, request.principal, query["county"], query["limit"])
 
     @route(
         "POST",

@@ -10,7 +10,14 @@ from wuying_common.auth import Principal
 from wuying_common.errors import Conflict, ValidationFailed, rule_error
 from wuying_common.rules import RuleBroken
 from wuying_intake import handlers
-from wuying_intake.domain.identity import Actor, IdentityRuleError, check_access, check_decision, check_request
+from wuying_intake.domain.identity import (
+    Actor,
+    IdentityRuleError,
+    check_access,
+    check_decision,
+    check_request,
+    may_decide,
+)
 from wuying_intake.exceptions import SubjectRecused
 from wuying_intake.persistence import AuditEntry, IdentityRequest
 
@@ -64,6 +71,16 @@ def test_the_domain_asks_a_reason_a_second_supervisor_and_only_the_requester_rea
         with pytest.raises(IdentityRuleError) as exc:
             check()
         assert exc.value.code == "subject_recused"
+
+
+def test_the_worklist_shows_a_request_only_to_a_second_supervisor_who_may_decide_it():
+    boss = Actor("boss-2", frozenset({"intake_supervisor"}), "王主任")
+    assert may_decide(boss, "clerk-1", "pending", set())
+    assert not may_decide(boss, "boss-2", "pending", set())  # their own request
+    assert not may_decide(boss, "clerk-1", "approved", set())  # decided already
+    assert not may_decide(boss, "clerk-1", "pending", {"boss-2"})  # about them
+    assert not may_decide(boss, "clerk-1", "pending", set(), {"王主任"})  # named in it
+    assert not may_decide(Actor("clerk-2", frozenset({"intake_clerk"})), "clerk-1", "pending", set())
 
 
 def test_a_second_supervisor_approves_and_the_requester_reads_the_reporter_with_every_step_audited(

@@ -95,6 +95,18 @@ def check_decision(
         raise IdentityRuleError("not_pending", "该申请已审批", "status")
 
 
+def may_decide(
+    actor: Actor, requested_by: str, status: str, subject_ids: set[str], subject_names: Collection[str] = ()
+) -> bool:
+    """Whether ``actor`` is a second approver this request waits for (``check_decision`` would
+    pass): the identity requests worklist shows a supervisor only those."""
+    try:
+        check_decision(actor, requested_by, status, subject_ids, subject_names)
+    except IdentityRuleError:
+        return False
+    return True
+
+
 def check_access(
     actor: Actor, requested_by: str, status: str, subject_ids: set[str], subject_names: Collection[str] = ()
 ) -> None:

@@ -28,11 +28,13 @@ from ..domain.identity import (
     check_access,
     check_decision,
     check_request,
+    may_decide,
 )
 from ..domain.protection import Keyring
 from ..exceptions import EncryptionUnavailable, IdentityRequestNotFound
 from ..persistence import IdentityRequest, IntakeStore, Petition, SealedReporter
 from .common import find_petition
+from .queries import rolled_up
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +185,24 @@ def decide_identity_request(
     store.save(request)  # the decision and its audit entry: one write
     log.info("identity request %s %s", request.id, action, extra={"county": request.county})
     return request
+
+
+def awaiting_decision(store: IntakeStore, principal: Principal, county: str, limit: int) -> list[IdentityRequest]:
+    """The pending requests of a scope that this supervisor may decide, oldest first: not their
+    own, not about them (four eyes, recusal — the same rule as the decision itself). A city or
+    province rolls up over its counties."""
+    principal.require_county(county)
+    actor = _actor(principal)
+    found = []
+    for one in rolled_up(county):
+        for request in store.identity_requests(one, PENDING, limit):
+            petition = store.get_petition(request.petition_id)
+            if petition is not None and may_decide(
+                actor, request.requested_by, request.status, petition.subject_official_ids(), petition.subject_names()
+            ):
+                found.append(request)
+    found.sort(key=lambda r: (r.requested_at, r.id))
+    return found[:limit]
 
 
 def open_identity(

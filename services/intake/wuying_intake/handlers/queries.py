@@ -78,22 +78,30 @@ def list_reports(store: IntakeStore, principal: Principal, query: dict) -> list[
 
 
 def statistics(store: IntakeStore, principal: Principal, query: dict, calendar: WorkingDays) -> dict:
-    """Counts, plus working days from receipt to acceptance (triage) and to closure."""
+    """Counts, plus working days from receipt to acceptance (triage) and to closure, for the
+    scope; a city or province also answers each county's total and durations (``counties``),
+    so a dashboard draws every county from one read (seeds/002 篇5 三(二): 定期通报)."""
     principal.require_county(query["county"])
-    rows = [
-        row
+    per_county = {
+        county: store.tally_rows(county, query.get("since"), query.get("until"))
         for county in rolled_up(query["county"])
-        for row in store.tally_rows(county, query.get("since"), query.get("until"))
-    ]
+    }
 
     def working_days(row, key):
         return calendar.working_days_between(row["received_on"], beijing_date(row[key]))[0]
 
+    def measured(rows: list[dict]) -> dict:
+        return {
+            "working_days_to_acceptance": durations(working_days(r, "triaged_at") for r in rows if r["triaged_at"]),
+            "working_days_to_closure": durations(working_days(r, "closed_at") for r in rows if r["closed_at"]),
+        }
+
+    rows = [row for found in per_county.values() for row in found]
     return {
         "county": query["county"],
         **tally(rows),
-        "working_days_to_acceptance": durations(working_days(r, "triaged_at") for r in rows if r["triaged_at"]),
-        "working_days_to_closure": durations(working_days(r, "closed_at") for r in rows if r["closed_at"]),
+        **measured(rows),
+        "counties": [{"county": c, "total": len(found), **measured(found)} for c, found in per_county.items()],
     }
 
 

@@ -39,6 +39,11 @@ class IntakeStore(Store):
     def get_request(self, request_id: str) -> IdentityRequest | None:
         return self.get(IdentityRequest, request_id)
 
+    def identity_requests(self, county: str, status: str, limit: int) -> list[IdentityRequest]:
+        """A county's identity requests in one status, oldest first (a worklist read)."""
+        query = IdentityRequest.objects(county=county, status=status).exclude("audit")
+        return list(query.order_by("requested_at").limit(limit))
+
     def attachment(self, petition_id: str, n: int) -> Attachment | None:
         return self.get(Attachment, attachment_key(petition_id, n))
 

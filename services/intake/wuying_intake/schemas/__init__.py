@@ -44,6 +44,7 @@ from .identity import (
     IdentityOutSchema,
     IdentityRequestInSchema,
     IdentityRequestOutSchema,
+    PendingQuerySchema,
 )
 from .public import (
     AcknowledgementRequestSchema,
@@ -156,6 +157,7 @@ __all__ = [
     "NoteInSchema",
     "OUTCOME_CODES",
     "OutSchema",
+    "PendingQuerySchema",
     "PETITION_CLARIFIED",
     "PETITION_CLOSED",
     "PETITION_DEADLINE_APPROACHING",

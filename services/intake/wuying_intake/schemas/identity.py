@@ -29,6 +29,11 @@ class AuditQuerySchema(Strict):
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
+class PendingQuerySchema(Strict):
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+
+
 class IdentityRequestOutSchema(OutSchema):
     """Dumps an ``IdentityRequest`` (its audit trail is read through ``GET /api/v1/audit``)."""
 

@@ -366,6 +366,13 @@ class DurationSchema(Schema):
     median = fields.Float(allow_none=True)
 
 
+class CountyStatisticsSchema(Schema):
+    county = fields.String()
+    total = fields.Integer()
+    working_days_to_acceptance = fields.Nested(DurationSchema)
+    working_days_to_closure = fields.Nested(DurationSchema)
+
+
 class StatisticsSchema(Schema):
     county = fields.String()
     total = fields.Integer()
@@ -374,3 +381,7 @@ class StatisticsSchema(Schema):
     status = fields.Dict(keys=fields.String(), values=fields.Integer())
     working_days_to_acceptance = fields.Nested(DurationSchema, metadata={"description": "收件至受理（研判）工作日"})
     working_days_to_closure = fields.Nested(DurationSchema, metadata={"description": "收件至办结工作日"})
+    counties = fields.List(
+        fields.Nested(CountyStatisticsSchema),
+        metadata={"description": "范围内各县（市、区）的件数和用时（县级为其本身一项）"},
+    )
