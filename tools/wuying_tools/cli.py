@@ -4,6 +4,8 @@
     wuying demo load [--seed 2026]       load the demo province into running services
     wuying demo scenario                 play the demo flow and print the official's file
     wuying dead-letters list|replay      see or replay events that failed every retry
+    wuying simulate generate --seed 7 --out DIR   a simulated province (issue 15), streamed to files
+    wuying simulate load --dir DIR       load it into running services through their bulk paths
 
 The JWT secret comes from ``WUYING_JWT_SECRET`` or ``.run/secrets.env`` (written by ``make up``).
 """
@@ -67,6 +69,34 @@ def cmd_demo(args) -> None:
         )
     else:
         run(province, urls(), staff)
+
+
+def cmd_simulate(args) -> None:
+    from pathlib import Path
+
+    from . import simulator
+
+    if args.action == "generate":
+        out = Path(args.out)
+        manifest = simulator.generate(args.seed, out, scale=args.scale, counties=args.counties, progress=print)
+        files = manifest["files"]
+        print(
+            f"模拟省份已生成：{manifest['province'][1]} {manifest['counties']} 个县区（{manifest['cities']} 个市，"
+            f"{len(manifest['zones'])} 个协作区），单位 {files['units.csv']['lines']:,}，"
+            f"干部 {files['officials.csv']['lines']:,}，用时 {manifest['seconds']} 秒 → {out}"
+        )
+        print(f"启动服务时设置 WUYING_DIVISIONS_FILE={out.resolve() / 'divisions.json'}")
+        return
+    from .scenario import Staff
+
+    steps = simulator.load(
+        Path(args.dir),
+        urls(),
+        Staff(jwt_secret()),
+        amqp_uri=os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
+        reports=not args.no_reports,
+    )
+    print(json.dumps(steps, ensure_ascii=False))
 
 
 def cmd_dead_letters(args) -> None:
@@ -194,6 +224,15 @@ def main(argv: list[str] | None = None) -> None:
     imp.add_argument("--county", default="130000", help="the importing keeper's scope (default: the province)")
     imp.add_argument("--chunk-lines", type=int, default=5000)
     imp.set_defaults(func=cmd_import)
+    sim = sub.add_parser("simulate", help="a simulated province at full size (issue 15): generate or load")
+    sim.add_argument("action", choices=["generate", "load"])
+    sim.add_argument("--seed", type=int, default=7)
+    sim.add_argument("--out", default=".run/province", help="generate: the directory to write")
+    sim.add_argument("--dir", default=".run/province", help="load: a generated directory")
+    sim.add_argument("--scale", type=float, default=1.0, help="generate: 1.0 = 50,000 units, 200,000 officials")
+    sim.add_argument("--counties", type=int, default=100)
+    sim.add_argument("--no-reports", action="store_true", help="load: leave out the year of reports")
+    sim.set_defaults(func=cmd_simulate)
     dead = sub.add_parser("dead-letters", help="events that failed every retry")
     dead.add_argument("action", choices=["list", "replay"])
     dead.set_defaults(func=cmd_dead_letters)

@@ -388,6 +388,8 @@ class ArchiveService(WuyingService):
     )
     def import_chunk(self, request):
         p = request.payload
+        if p["kind"] == "matters":  # family and interests: archive roles only
+            request.principal.require_role(*ARCHIVE_ROLES)
         first_line = p["first_line"] or (2 if p["format"] == "csv" else 1)
         return importing.import_chunk(
             self.store,

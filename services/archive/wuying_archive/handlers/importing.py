@@ -8,7 +8,8 @@ Re-importing the same file changes nothing and emits nothing; re-running a corre
 completes it. Conditions are evaluated for every official the import changed.
 
 ``import_stream`` is what the ``wuying`` command calls (with a progress callback); the HTTP
-endpoint takes one chunk at a time through ``import_chunk``.
+endpoint takes one chunk at a time through ``import_chunk``. Kind ``matters`` (family and
+interests, JSON lines) goes to ``matters_import``.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from datetime import date
 from itertools import islice
 
 from wuying_common.clock import SystemClock
+from wuying_common.rules import InvalidInput
 
 from ..domain.importing import LineError, RowInvalid, check_official, check_unit, parse_lines
 from ..domain.tags import vocabulary
 from ..persistence import ArchiveStore
 from .conditions import Evaluator, evaluate
+from .matters_import import import_matters
 from .registry import apply_officials, apply_units
 
 BATCH = 2000
@@ -68,6 +71,11 @@ def import_chunk(
     each person, so importing it twice is the same as once."""
     seen = {} if seen is None else seen
     summary = ImportSummary(kind)
+    if kind == "matters":  # family and interests (issue 15): JSON lines only
+        if fmt != "jsonl":
+            raise InvalidInput("format", "家庭成员与利益关联只能以 JSON Lines 导入", "validation_failed")
+        import_matters(store, clock, evaluator, lines, summary, first_line=first_line, counties=counties, fail=_fail)
+        return summary
     tags = vocabulary()
     rows: list[tuple[int, dict]] = []
     for number, raw in parse_lines(fmt, lines, first_line - 1 if fmt == "csv" else first_line):

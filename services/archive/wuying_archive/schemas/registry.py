@@ -119,7 +119,11 @@ class TagVocabularySchema(Schema):
 
 # -- import --------------------------------------------------------------------------------------
 class ImportChunkSchema(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(["officials", "units"]))
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(["officials", "units", "matters"]),
+        metadata={"description": "matters: family and interests, JSON lines, each with its official_id"},
+    )
     format = fields.String(required=True, validate=validate.OneOf(["csv", "jsonl"]))
     first_line = fields.Integer(
         load_default=None,

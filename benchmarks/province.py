@@ -1,0 +1,210 @@
+"""The drain at province size (issue 15 items 1 and 2 b): printed, never asserted.
+
+The same burst of N ``petition.triaged`` reports (published on ``intake.events`` as intake's relay
+would) is drained twice through the five services (``pipeline.Platform``: real ``nameko run``
+processes on a throw-away vhost, embedded stores), measured the same way each time — until every
+queue is empty, every outbox published and no consumer counter moves:
+
+1. with the stores holding the demo province (19 counties, 665 officials; as ``drain.py``);
+2. with the stores holding the simulated province (``wuying_tools.simulator``, seed 7: 100
+   counties, 50,000 units, 200,000 officials with families and interests, the inspector pool,
+   100,000 procurement records, a year of reports), loaded first through the platform's bulk
+   paths exactly as ``wuying simulate load`` does, the services started with the simulated
+   ``divisions.json`` as ``WUYING_DIVISIONS_FILE``.
+
+Reports/s of both and the fall in % (goal: ≤ 20%). One JSON object at the end, also written to
+``--json`` (``make bench`` keeps it as ``.run/bench/province.json``).
+
+    .venv/bin/python -m benchmarks.province [--reports 1000] [--scale 1.0] [--json FILE]
+
+``PROVINCE_BENCH_SCALE`` scales the province down (1.0 = full size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+from kombu import Connection, Exchange
+
+from benchmarks.drain import consumed, metric_sum, queue_depths, triaged
+from benchmarks.pipeline import Platform
+from wuying_tools import simulator
+from wuying_tools.scenario import Staff
+
+DRAINED = ("archive", "risk", "warning")
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
+
+
+def rss_mib(platform: Platform) -> dict[str, int]:
+    """Resident memory of each service process (Linux ``/proc``)."""
+    found = {}
+    for svc, proc in platform.procs.items():
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    found[svc] = int(line.split()[1]) // 1024
+    return found
+
+
+def counters(platform: Platform) -> tuple[float, ...]:
+    return tuple(consumed(platform.ports[svc], svc) for svc in platform.ports)
+
+
+def idle(platform: Platform, queues: list[str]) -> bool:
+    return queue_depths(platform.amqp_uri, queues) == 0 and all(
+        metric_sum(port, f"wuying_{svc}_outbox_pending_events") == 0 for svc, port in platform.ports.items()
+    )
+
+
+def settle(platform: Platform, since: float, timeout: float = 3600, quiet: float = 1.5) -> float:
+    """Wait until the vhost is idle and no consumer counter has moved for ``quiet`` seconds;
+    returns the monotonic time of the last change (at least ``since``)."""
+    queues = platform.queues()
+    last_change, last, stable_since = since, None, None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        counts, now = counters(platform), time.monotonic()
+        if counts != last:
+            last_change, last, stable_since = now, counts, None
+        if idle(platform, queues):
+            stable_since = stable_since or now
+            if now - stable_since >= quiet:
+                return last_change
+        else:
+            stable_since = None
+        time.sleep(0.2)
+    raise SystemExit(f"not idle after {timeout:.0f} s")
+
+
+def burst(platform: Platform, officials: list, reports: int, seed: int) -> dict:
+    """Publish ``reports`` triaged reports about ``officials`` at once and time their drain."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    envelopes = [triaged(rng.choice(officials), now, rng) for _ in range(reports)]
+    risk_port = platform.ports["risk"]
+    risk_before = metric_sum(risk_port, "wuying_risk_events_consumed_total", type=simulator.TRIAGED)
+    before = counters(platform)
+    load_before = load_average()
+    exchange = Exchange("intake.events", type="topic", durable=True)
+    started = time.monotonic()
+    with Connection(platform.amqp_uri) as conn:
+        producer = conn.Producer(serializer="json")
+        for envelope in envelopes:
+            producer.publish(envelope, exchange=exchange, routing_key="petition.triaged", declare=[exchange])
+    published = time.monotonic()
+    done = settle(platform, published, timeout=1800)
+    risk_seen = metric_sum(risk_port, "wuying_risk_events_consumed_total", type=simulator.TRIAGED) - risk_before
+    elapsed = done - started
+    return {
+        "reports": reports,
+        "risk_consumed": int(risk_seen),
+        "publish_seconds": round(published - started, 2),
+        "drain_seconds": round(elapsed, 2),
+        "reports_per_second": round(reports / elapsed, 1),
+        "events_consumed": {
+            svc: int(a - b) for svc, a, b in zip(platform.ports, counters(platform), before, strict=True)
+        },
+        "load_average_before": load_before,
+        "load_average_after": load_average(),
+        "rss_mib": rss_mib(platform),
+    }
+
+
+@contextlib.contextmanager
+def environment(**values: str):
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def demo_drain(reports: int, seed: int) -> dict:
+    with Platform() as platform:
+        province = platform.register_demo(2026)
+        settle(platform, time.monotonic())
+        result = burst(platform, province.officials, reports, seed)
+    result["officials"] = len(province.officials)
+    return result
+
+
+def province_drain(directory: Path, reports: int, seed: int) -> dict:
+    manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
+    with environment(WUYING_DIVISIONS_FILE=str(directory / "divisions.json")), Platform() as platform:
+        urls = {svc: f"http://127.0.0.1:{port}" for svc, port in platform.ports.items()}
+        started = time.monotonic()
+        steps = simulator.load(directory, urls, Staff(platform.secret), amqp_uri=platform.amqp_uri, out=sys.stdout)
+        print("  waiting for the province's events to drain …", flush=True)
+        settled = settle(platform, time.monotonic(), timeout=7200, quiet=5)
+        loading = {"steps": steps, "seconds": round(settled - started, 1), "rss_mib": rss_mib(platform)}
+        print(f"  province loaded and drained in {loading['seconds']} s; memory {loading['rss_mib']} MiB", flush=True)
+        rng = random.Random(seed)
+        plan = simulator.plan(manifest["seed"], scale=manifest["scale"], counties=manifest["counties"])
+        officials = [
+            SimpleNamespace(id=simulator.official_id(c.code, rng.randrange(c.officials) + 1), county=c.code)
+            for c in plan.counties
+            for _ in range(10)
+        ]
+        result = burst(platform, officials, reports, seed)
+    result["officials"] = manifest["files"]["officials.csv"]["lines"]
+    result["loading"] = loading
+    return result
+
+
+def run(reports: int = 1000, scale: float = 1.0, seed: int = 7, directory: Path | None = None) -> dict:
+    with tempfile.TemporaryDirectory(prefix="wuying-province-") as tmp:
+        directory = directory or Path(tmp)
+        if not (directory / "manifest.json").exists():
+            manifest = simulator.generate(seed, directory, scale=scale, progress=lambda s: print(f"  {s}"))
+            print(f"  province generated in {manifest['seconds']} s", flush=True)
+        print(f"(1) drain of {reports} reports, stores holding the demo (load {load_average()})", flush=True)
+        demo = demo_drain(reports, seed)
+        print(f"    {demo['reports_per_second']} reports/s ({demo['drain_seconds']} s)", flush=True)
+        print(f"(2) the same, stores holding the simulated province (scale {scale})", flush=True)
+        province = province_drain(directory, reports, seed)
+        print(f"    {province['reports_per_second']} reports/s ({province['drain_seconds']} s)", flush=True)
+    fall = round(100 * (1 - province["reports_per_second"] / demo["reports_per_second"]), 1)
+    return {"reports": reports, "scale": scale, "seed": seed, "demo": demo, "province": province, "fall_percent": fall}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=int, default=1000)
+    parser.add_argument("--scale", type=float, default=float(os.environ.get("PROVINCE_BENCH_SCALE", 1.0)))
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--dir", type=Path, help="a generated province to use (default: generate one)")
+    parser.add_argument("--json", type=Path, help="also write the result here")
+    args = parser.parse_args(argv)
+    result = run(args.reports, args.scale, args.seed, args.dir)
+    text = json.dumps(result, ensure_ascii=False)
+    print(text)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(text + "\n", "utf-8")
+    print(
+        f"drain of {args.reports} triaged reports: demo stores {result['demo']['reports_per_second']} reports/s, "
+        f"province stores {result['province']['reports_per_second']} reports/s: a fall of {result['fall_percent']}% "
+        "(goal ≤ 20%)"
+    )
+
+
+if __name__ == "__main__":
+    main()
