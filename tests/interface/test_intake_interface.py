@@ -317,6 +317,12 @@ def test_random_bodies_never_cause_a_server_error_or_a_half_written_report(
 
 
 # -- identity opening: four eyes, audited -------------------------------------------------------
+def listed(response) -> list:
+    """A list route's items, bare or in a page (``{"items", "next"}``)."""
+    body = response.json()
+    return body["items"] if isinstance(body, dict) else body
+
+
 def test_opening_a_reporters_identity_takes_a_second_supervisor_only_the_requester_reads_it_and_all_is_audited(
     container_factory, service_config, web_session, token
 ):
@@ -338,8 +344,8 @@ def test_opening_a_reporters_identity_takes_a_second_supervisor_only_the_request
     for scope, who in (("130402", boss), ("130400", city_boss)):
         waiting = web_session.get(f"/api/v1/identity-requests?county={scope}", headers=who)
         assert waiting.status_code == 200, waiting.text
-        assert [r["request_id"] for r in waiting.json()] == [rid]
-        assert waiting.json()[0]["status_zh"] == "待审批" and "李举报" not in waiting.text
+        assert [r["request_id"] for r in listed(waiting)] == [rid]
+        assert listed(waiting)[0]["status_zh"] == "待审批" and "李举报" not in waiting.text
     assert web_session.get("/api/v1/identity-requests?county=130402", headers=clerk).status_code == 403
     assert web_session.get("/api/v1/identity-requests?county=130102", headers=boss).status_code == 403
     approved = web_session.post(f"/api/v1/identity-requests/{rid}/approve", json={"note": "同意"}, headers=boss)
@@ -348,7 +354,7 @@ def test_opening_a_reporters_identity_takes_a_second_supervisor_only_the_request
     opened = web_session.get(f"/api/v1/identity-requests/{rid}/identity", headers=clerk)
     assert opened.status_code == 200, opened.text
     assert opened.json()["reporter"]["name"] == "李举报"
-    assert web_session.get("/api/v1/identity-requests?county=130402", headers=boss).json() == []
+    assert listed(web_session.get("/api/v1/identity-requests?county=130402", headers=boss)) == []
     assert web_session.get(f"/api/v1/identity-requests/{rid}/identity", headers=boss).status_code == 403
 
     audit = web_session.get("/api/v1/audit?county=130402", headers={"Authorization": token("auditor")})
@@ -390,11 +396,10 @@ def test_the_same_person_cannot_approve_and_a_named_subject_can_neither_request_
     own = web_session.post(f"/api/v1/identity-requests/{rid}/approve", json={}, headers=boss)
     assert own.status_code == 403 and own.json()["error"]["code"] == "same_person"
     # Not in the asker's own worklist, but in another supervisor's.
-    assert web_session.get("/api/v1/identity-requests?county=130402", headers=boss).json() == []
+    assert listed(web_session.get("/api/v1/identity-requests?county=130402", headers=boss)) == []
     other = {"Authorization": token("intake_supervisor", subject="boss-2")}
-    assert [
-        r["request_id"] for r in web_session.get("/api/v1/identity-requests?county=130402", headers=other).json()
-    ] == [rid]
+    waiting = web_session.get("/api/v1/identity-requests?county=130402", headers=other)
+    assert [r["request_id"] for r in listed(waiting)] == [rid]
 
     accused = {"Authorization": token("intake_supervisor", "intake_clerk", subject="off-1")}
     for response in (
@@ -409,7 +414,7 @@ def test_the_same_person_cannot_approve_and_a_named_subject_can_neither_request_
     ):
         assert response.status_code == 403, response.text
         assert response.json()["error"]["code"] == "subject_recused"
-    assert web_session.get("/api/v1/identity-requests?county=130402", headers=accused).json() == []
+    assert listed(web_session.get("/api/v1/identity-requests?county=130402", headers=accused)) == []
     assert IdentityRequest.objects(id=rid).first().status == "pending"
     # the refused request attempt on its own, the refused approval in the request's trail
     assert AuditEntry.objects(actor="off-1", outcome="denied").count() == 1
