@@ -267,9 +267,8 @@ _proposals = iter(range(1000))
 def proposed_warning(staff_api, official):
     """A blue warning proposed by the warning centre for the demo official (waiting for a leader).
     Each one names another trigger: the warning service keeps one warning per matter."""
-    triggers = [
-        t["code"] for t in staff_api("GET", "warning", "/api/v1/triggers", "warning_officer").json() if t["level"] == 3
-    ]
+    listed = staff_api("GET", "warning", "/api/v1/triggers", "warning_officer").json()
+    triggers = [t["code"] for t in items(listed) if t["level"] == 3]
     trigger = triggers[next(_proposals) % len(triggers)]
     response = staff_api(
         "POST",
@@ -288,6 +287,11 @@ def proposed_warning(staff_api, official):
     assert response.status_code == 201, response.text
     assert response.json()["status"] == "proposed"
     return response.json()
+
+
+def items(body) -> list:
+    """A list answer's items, bare or in a page (``{"items", "next"}``)."""
+    return body["items"] if isinstance(body, dict) else body
 
 
 def accessible_name_missing(pg) -> list[str]:

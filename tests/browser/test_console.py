@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 from .conftest import accessible_name_missing
 
 
-def submit_report(stack, official) -> str:
-    """A report from the portal's public endpoint, through the portal's origin."""
+def submit_report(stack, official, **fields) -> str:
+    """A report from the portal's public endpoint, through the portal's origin (anonymous unless
+    ``fields`` say otherwise)."""
     response = requests.post(
         stack["urls"]["portal"] + "/api/intake/v1/reports",
         json={
@@ -20,6 +21,7 @@ def submit_report(stack, official) -> str:
             "content": f"反映{official.name}在工程招标中接受宴请，违规收受礼品礼金。",
             "subjects": [{"kind": "official", "id": official.id, "name": official.name}],
             "anonymous": True,
+            **fields,
         },
         timeout=15,
     )

@@ -1,8 +1,15 @@
-// Loading across a scope: a county asks once, a city or the province asks each of its counties
-// (the services' list endpoints take one county code).
+// Loading across a scope. Warnings and reports are asked once at the scope's own code (the
+// services roll a city or province code up over its counties); inspection plans match the county
+// exactly, so a city or province asks each county in turn.
 import { items } from '@shared/client'
-import { countiesIn, loadDivisions, perCounty } from './divisions'
+import { countiesIn, divisions, loadDivisions, perCounty } from './divisions'
 import { api } from './session'
+
+type Query = Record<string, string | number | undefined>
+
+// The services' largest pages (OpenAPI `limit` maximum).
+const WARNING_LIMIT = 1000 // list_warnings: newest first
+const REPORT_PAGE = 500 // list_reports: newest first
 
 async function across<T>(scope: string, one: (county: string) => Promise<unknown>): Promise<T[]> {
   await loadDivisions()
@@ -10,12 +17,43 @@ async function across<T>(scope: string, one: (county: string) => Promise<unknown
   return [...results.values()].flatMap((v) => items<T>(v))
 }
 
-export function warningsIn(scope: string, query: Record<string, string | number | undefined> = {}) {
-  return across<any>(scope, (county) => api('warning.list_warnings', { query: { county, limit: 500, ...query } }))
+/** The parts of a scope to ask one by one: a province's cities (or a county with no listed
+ * city), a city's counties. */
+function partsOf(code: string): string[] {
+  const counties = countiesIn(code)
+  if (!code.endsWith('0000')) return counties
+  const parts = new Set<string>()
+  for (const c of counties) {
+    const city = c.slice(0, 4) + '00'
+    parts.add(city in divisions.value ? city : c)
+  }
+  return [...parts]
 }
 
-export function reportsIn(scope: string, query: Record<string, string | number | undefined> = {}) {
-  return across<any>(scope, (county) => api('intake.list_reports', { query: { county, limit: 200, ...query } }))
+/** A scope's warnings in one read; when a full page may have been cut short, each part of the
+ * scope is asked instead. */
+export async function warningsIn(scope: string, query: Query = {}): Promise<any[]> {
+  await loadDivisions()
+  const found = items(await api('warning.list_warnings', { query: { limit: WARNING_LIMIT, ...query, county: scope } }))
+  if (found.length < WARNING_LIMIT || !scope.endsWith('00')) return found
+  const parts = await perCounty(partsOf(scope), (part) => warningsIn(part, query))
+  return [...parts.values()].flat()
+}
+
+/** A scope's reports, newest first, page by page up to `most`: by the answer's `next` cursor
+ * when it has one, else by offset. */
+export async function reportsIn(scope: string, query: Query = {}, most = REPORT_PAGE): Promise<any[]> {
+  const found: any[] = []
+  let cursor: string | undefined
+  while (found.length < most) {
+    const paging = cursor ? { cursor } : { offset: found.length }
+    const answer: any = await api('intake.list_reports', { query: { ...query, county: scope, limit: REPORT_PAGE, ...paging } })
+    const page = items(answer)
+    found.push(...page)
+    cursor = answer && !Array.isArray(answer) ? (answer.next ?? undefined) : undefined
+    if (!page.length || (page.length < REPORT_PAGE && !cursor)) break
+  }
+  return found
 }
 
 export function plansIn(scope: string, year: number) {

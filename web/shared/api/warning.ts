@@ -945,6 +945,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 服务暂不可用 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     load_calendar_year: {
@@ -952,10 +961,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                year: string;
+                year: number;
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CalendarYear"];
@@ -1007,8 +1017,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1036,15 +1082,6 @@ export interface operations {
                     "application/json": components["schemas"]["InboxMessage"][];
                 };
             };
-            /** @description 请求格式错误 */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description 未认证 */
             401: {
                 headers: {
@@ -1063,8 +1100,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 请求的地址不存在 */
-            404: {
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1123,6 +1160,24 @@ export interface operations {
             };
             /** @description 请求的地址不存在 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1190,6 +1245,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 服务暂不可用 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     get_task: {
@@ -1248,6 +1312,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 服务暂不可用 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     record_outcome: {
@@ -1259,6 +1332,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Outcome"];
@@ -1319,8 +1393,35 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1351,6 +1452,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QuarterlyReport"];
+                    "text/html": string;
                 };
             };
             /** @description 请求格式错误 */
@@ -1382,6 +1484,15 @@ export interface operations {
             };
             /** @description 请求的地址不存在 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1409,15 +1520,6 @@ export interface operations {
                     "application/json": components["schemas"]["Trigger"][];
                 };
             };
-            /** @description 请求格式错误 */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description 未认证 */
             401: {
                 headers: {
@@ -1436,8 +1538,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description 请求的地址不存在 */
-            404: {
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1498,6 +1600,15 @@ export interface operations {
             };
             /** @description 请求的地址不存在 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1566,6 +1677,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 服务暂不可用 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     propose: {
@@ -1575,6 +1695,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Propose"];
@@ -1626,8 +1747,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1693,6 +1850,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 服务暂不可用 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     appeal: {
@@ -1704,6 +1870,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Appeal"];
@@ -1755,8 +1922,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1775,6 +1978,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["AppealDecision"];
@@ -1826,8 +2030,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1846,6 +2086,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Approve"];
@@ -1897,8 +2138,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1917,6 +2194,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Extension"];
@@ -1977,8 +2255,35 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1997,6 +2302,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Interview"];
@@ -2057,8 +2363,26 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2087,6 +2411,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["InterviewRecord"];
@@ -2147,8 +2472,35 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2167,6 +2519,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Lift"];
@@ -2218,8 +2571,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2238,6 +2627,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Reject"];
@@ -2298,8 +2688,35 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2319,6 +2736,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Finding"];
@@ -2379,8 +2797,35 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2399,6 +2844,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Response"];
@@ -2450,8 +2896,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2470,6 +2952,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Revisit"];
@@ -2521,8 +3004,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2541,6 +3060,7 @@ export interface operations {
             };
             cookie?: never;
         };
+        /** @description 不超过 262144 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
         requestBody: {
             content: {
                 "application/json": components["schemas"]["Transfer"];
@@ -2592,8 +3112,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 提交的内容过大 */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2662,6 +3218,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 服务暂不可用 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     health_endpoint: {
@@ -2680,17 +3245,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description 请求格式错误 */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求的地址不存在 */
-            404: {
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2716,17 +3272,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description 请求格式错误 */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求的地址不存在 */
-            404: {
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2750,19 +3297,12 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
-            };
-            /** @description 请求格式错误 */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    "text/plain": string;
                 };
             };
-            /** @description 请求的地址不存在 */
-            404: {
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2788,17 +3328,8 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description 请求格式错误 */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description 请求的地址不存在 */
-            404: {
+            /** @description 服务暂不可用 */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
