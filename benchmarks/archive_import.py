@@ -4,14 +4,16 @@
 ``import_stream`` — the function the ``wuying`` command calls — with the warning conditions
 evaluated for every imported official; then the same files again (a no-op). Target: the first
 import ≤ 60 s. Printed, never asserted. ``ARCHIVE_BENCH_OFFICIALS`` scales it down.
+
+The rows are the simulated province's (``wuying_tools.simulator``, seed 7; issue 15 item 2e):
+100 real counties, posts, ranks, tags and tenures as ``wuying simulate generate`` writes them.
 """
 
 from __future__ import annotations
 
 import os
-import random
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 from wuying_archive.handlers.conditions import Evaluator
 from wuying_archive.handlers.importing import import_stream
@@ -20,34 +22,10 @@ from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock
 from wuying_common.store import PENDING, connect_store
 
-OFFICIAL_HEADER = "id,name,county,unit_id,post,rank,status,since,commission_staff,seconded_to,tags"
-POSTS = [("局长", "正处级"), ("副局长", "副处级"), ("科长", "正科级"), ("副科长", "副科级"), ("科员", "科员")]
-TAGS = ["", "", "", "key_minority", "finance", "sensitive_post;procurement", "reserve_cadre"]
-
 
 class _Clock(SystemClock):
     def now(self):
         return datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
-
-
-def units(n: int, counties: list[str]):
-    yield "id,name,county,kind,zone"
-    for i in range(n):
-        county = counties[i % len(counties)]
-        yield f"U{i:06d},单位{i},{county},department,zone-{county[:4]}00"
-
-
-def officials(n: int, n_units: int, counties: list[str], seed: int = 2026):
-    rng = random.Random(seed)
-    yield OFFICIAL_HEADER
-    for i in range(n):
-        unit = rng.randrange(n_units)
-        post, rank = POSTS[rng.randrange(len(POSTS))]
-        since = date(2026, 11, 1) - timedelta(days=rng.randrange(365 * 12))
-        yield (
-            f"O{i:07d},干部{i},{counties[unit % len(counties)]},U{unit:06d},{post},{rank},serving,"
-            f"{since.isoformat()},{int(rng.random() < 0.05)},,{TAGS[rng.randrange(len(TAGS))]}"
-        )
 
 
 def timed(label: str, fn):
@@ -59,30 +37,38 @@ def timed(label: str, fn):
 
 
 def main() -> None:
+    from wuying_tools import simulator
+
     n_officials = int(os.environ.get("ARCHIVE_BENCH_OFFICIALS", 200_000))
-    n_units = max(1, n_officials // 4)
-    counties = [f"13{c:02d}{d:02d}" for c in range(1, 12) for d in range(2, 12)]  # 110 counties
+    plan = simulator.plan(7, scale=n_officials / simulator.OFFICIALS)
+    n_units = plan.total("units")
+    n_officials = plan.total("officials")
     connect_store(ALIAS, "bench_archive_import", None)
     store = ArchiveStore(ALIAS, "embedded")
     store.ensure_indexes()
     clock, evaluator = _Clock(), Evaluator(WorkingDayCalendar.official())
-    print(f"archive import: {n_officials:,} officials, {n_units:,} units, embedded store")
-    u = timed(
-        "units: first import", lambda: import_stream(store, clock, None, "units", "csv", units(n_units, counties))
+    print(
+        f"archive import: {n_officials:,} officials, {n_units:,} units of the simulated province "
+        f"({len(plan.counties)} counties), embedded store"
     )
+
+    def units_file():
+        return simulator.file_lines(plan, "units.csv")
+
+    def officials_file():
+        return simulator.file_lines(plan, "officials.csv")
+
+    u = timed("units: first import", lambda: import_stream(store, clock, None, "units", "csv", units_file()))
     o = timed(
         "officials: first import (diff, write, events, conditions)",
-        lambda: import_stream(store, clock, evaluator, "officials", "csv", officials(n_officials, n_units, counties)),
+        lambda: import_stream(store, clock, evaluator, "officials", "csv", officials_file()),
     )
     print(f"  created {o.created:,}, events {o.events:,}, reminders {o.reminders:,}, failed {o.failed}")
     print(f"  units written {u.changed:,}; reminders stored {Reminder.objects.count():,}")
-    u2 = timed(
-        "units: the same file again",
-        lambda: import_stream(store, clock, None, "units", "csv", units(n_units, counties)),
-    )
+    u2 = timed("units: the same file again", lambda: import_stream(store, clock, None, "units", "csv", units_file()))
     o2 = timed(
         "officials: the same file again (no-op)",
-        lambda: import_stream(store, clock, evaluator, "officials", "csv", officials(n_officials, n_units, counties)),
+        lambda: import_stream(store, clock, evaluator, "officials", "csv", officials_file()),
     )
     print(f"  again: changed {o2.changed + u2.changed}, events {o2.events}, unchanged {o2.unchanged + u2.unchanged:,}")
     PENDING._keys.clear()  # the relay is not running here: forget the keys it would publish

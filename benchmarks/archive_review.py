@@ -2,8 +2,9 @@
 
 Longgang's 2,579 officials (pasted by name, 004/4 深圳龙岗) and a province's 200,000 (by id), each
 with a file (registration, and for some a warning issued and lifted, organisational handling
-still open, an inspection finding) and some with a sanction on record. Targets: 2,579 ≤ 1 s and
-200,000 ≤ 60 s, resolving the list and computing every row. Printed, never asserted.
+still open, an inspection finding) and some with a sanction on record; the province's are the
+simulated province's officials (``wuying_tools.simulator``, issue 15 item 2e). Targets: 2,579
+≤ 1 s and 200,000 ≤ 60 s, resolving the list and computing every row. Printed, never asserted.
 ``ARCHIVE_BENCH_REVIEW`` scales the large run down.
 """
 
@@ -53,13 +54,25 @@ def _entry(oid: str, county: str, seq: int, prev: str, kind: str, data: dict, wh
     )
 
 
-def populate(n: int, seed: int = 11) -> list[tuple[str, str]]:
-    """``n`` officials with their files and dossiers, written in bulk; returns (id, name)."""
+def longgang(n: int):
+    """``n`` officials of one district, each with a distinct name (they are pasted by name)."""
+    for i in range(n):
+        yield {"id": f"O{i:07d}", "name": f"干部{i}", "county": f"1304{i % 30:02d}", "unit_id": f"U{i % 1806:05d}"}
+
+
+def province(n: int):
+    """The simulated province's officials (``wuying_tools.simulator``, seed 7; issue 15 item 2e)."""
+    from wuying_tools import simulator
+
+    return simulator.officials(simulator.plan(7, scale=n / simulator.OFFICIALS))
+
+
+def populate(people_rows, seed: int = 11) -> list[tuple[str, str]]:
+    """The officials with their files and dossiers, written in bulk; returns (id, name)."""
     rng = random.Random(seed)
     officials, entries, heads, dossiers, people = [], [], [], [], []
-    for i in range(n):
-        oid, county = f"O{i:07d}", f"1304{i % 30:02d}"
-        name = f"干部{i}"
+    for i, person in enumerate(people_rows):
+        oid, county, name = person["id"], person["county"], person["name"]
         people.append((oid, name))
         officials.append(
             {
@@ -67,9 +80,9 @@ def populate(n: int, seed: int = 11) -> list[tuple[str, str]]:
                 "version": 1,
                 "name": name,
                 "county": county,
-                "unit_id": f"U{i % 1806:05d}",
-                "post": "科长",
-                "rank": "正科级",
+                "unit_id": person["unit_id"],
+                "post": person.get("post", "科长"),
+                "rank": person.get("rank", "正科级"),
                 "status": "serving",
             }
         )
@@ -127,14 +140,14 @@ def populate(n: int, seed: int = 11) -> list[tuple[str, str]]:
     return people
 
 
-def run(label: str, n: int, by_name: bool) -> None:
+def run(label: str, people_rows, by_name: bool, scope: str) -> None:
     db = f"bench_review_{uuid.uuid4().hex[:6]}"
     connect_store(ALIAS, db, None)
     store = ArchiveStore(ALIAS, "embedded")
     start = time.perf_counter()
-    people = populate(n)
+    people = populate(people_rows)
     setup = time.perf_counter() - start
-    principal = Principal("bench", frozenset({"archive_keeper"}), ("130400",))
+    principal = Principal("bench", frozenset({"archive_keeper"}), (scope,))
     evaluator = Evaluator(WorkingDayCalendar.official())
     clock = _Clock()
     inputs = [name if by_name else oid for oid, name in people]
@@ -152,8 +165,8 @@ def run(label: str, n: int, by_name: bool) -> None:
 def main() -> None:
     large = int(os.environ.get("ARCHIVE_BENCH_REVIEW", "200000"))
     print("archive integrity review (embedded store; targets 2,579 ≤ 1 s, 200,000 ≤ 60 s)")
-    run("Longgang: 2,579 officials pasted by name", 2579, by_name=True)
-    run(f"province: {large:,} officials by id", large, by_name=False)
+    run("Longgang: 2,579 officials pasted by name", longgang(2579), by_name=True, scope="130400")
+    run(f"province: {large:,} simulated officials by id", province(large), by_name=False, scope="130000")
 
 
 if __name__ == "__main__":

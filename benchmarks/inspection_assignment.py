@@ -1,7 +1,8 @@
 """Guizhou's scale (seeds/001 贵州: 1806 units, six cooperation zones, a province-wide pool):
 1,806 units × 2 rounds, ~900 staff in 6 zones with former postings and relatives, every hard
-rule, solved by the inspection service's CP-SAT team assignment. Prints the objective, the bound
-and the gap; asserts nothing (``make bench``)."""
+rule, solved by the inspection service's CP-SAT team assignment; then the simulated province's
+(issue 15 item 2e: 1,100 units in 000/E's scope, a pool of 3,000). Prints the objective, the
+bound and the gap; asserts nothing (``make bench``)."""
 
 from __future__ import annotations
 
@@ -54,8 +55,46 @@ def province(seed: int = 12) -> tuple[list[CampaignUnit], list[Inspector], list[
     return units, people, counties
 
 
+def simulated(seed: int = 7) -> tuple[list[CampaignUnit], list[Inspector], str]:
+    """The simulated province's (``wuying_tools.simulator``; issue 15 item 2e): every unit in
+    000/E's scope (commission organs and dispatched agencies of 100 counties) and its inspector
+    pool of 3,000, in six cooperation zones."""
+    from wuying_tools import simulator
+
+    plan = simulator.plan(seed)
+    units = [
+        CampaignUnit(u["id"], u["name"], u["county"], u["zone"], frozenset())
+        for u in simulator.units(plan)
+        if u["kind"] in ("commission_organ", "dispatched_agency")
+    ]
+    people = [
+        Inspector(
+            i["id"],
+            i["name"],
+            i["county"],
+            i["zone"],
+            level=i["level"],
+            unit_id=i["unit_id"],
+            former_unit_ids=frozenset(i["former_unit_ids"]),
+            relative_unit_ids=frozenset(r["unit_id"] for r in i["relatives"]),
+            skills=frozenset(i["skills"]),
+            gender=i["gender"],
+            age_band=i["age_band"],
+            leader=i["leader"],
+            mobile=i["mobile"],
+        )
+        for i in simulator.inspectors(plan)
+    ]
+    return units, people, f"simulated 河北省 ({len(plan.counties)} counties)"
+
+
 def main() -> None:
     units, people, _ = province()
+    run(units, people, "Guizhou scale")
+    run(*simulated())
+
+
+def run(units: list[CampaignUnit], people: list[Inspector], label: str) -> None:
     calendar = WorkingDayCalendar.official()
     started = time.perf_counter()
     windows = [(date(2027, 3, 1), date(2027, 6, 30)), (date(2027, 9, 1), date(2027, 11, 30))]
@@ -82,9 +121,11 @@ def main() -> None:
             spans.sort()
             clashes += sum(1 for a, b in zip(spans, spans[1:], strict=False) if b[0] <= a[1])
     methods = Counter(s.method for s in slots)
+    mobile = sum(1 for p in people if p.mobile)
+    zones = len({p.zone for p in people})
     print(
-        f"inspection assignment: {len(units)} units × 2 rounds = {len(slots)} visits, {len(people)} staff "
-        f"({MOBILE} mobile specialists) in {ZONES} zones; methods {dict(methods)}"
+        f"inspection assignment, {label}: {len(units)} units × 2 rounds = {len(slots)} visits, {len(people)} staff "
+        f"({mobile} mobile specialists) in {zones} zones; methods {dict(methods)}"
     )
     print(
         f"  placed visits on working days in {placed:.2f} s; status {solution.status}"

@@ -12,8 +12,9 @@ queue is empty, every outbox published and no consumer counter moves:
    paths exactly as ``wuying simulate load`` does, the services started with the simulated
    ``divisions.json`` as ``WUYING_DIVISIONS_FILE``.
 
-Reports/s of both and the fall in % (goal: ≤ 20%). One JSON object at the end, also written to
-``--json`` (``make bench`` keeps it as ``.run/bench/province.json``).
+Reports/s of both and the fall in % (goal: ≤ 20%), with the load average before and after each
+burst (other work on the machine shows there). One JSON object at the end, also written to
+``--json`` (default ``.run/bench/province.json``).
 
     .venv/bin/python -m benchmarks.province [--reports 1000] [--scale 1.0] [--json FILE]
 
@@ -36,7 +37,7 @@ from types import SimpleNamespace
 
 from kombu import Connection, Exchange
 
-from benchmarks.drain import consumed, metric_sum, queue_depths, triaged
+from benchmarks.drain import ROOT, consumed, metric_sum, queue_depths, triaged
 from benchmarks.pipeline import Platform
 from wuying_tools import simulator
 from wuying_tools.scenario import Staff
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=float(os.environ.get("PROVINCE_BENCH_SCALE", 1.0)))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--dir", type=Path, help="a generated province to use (default: generate one)")
-    parser.add_argument("--json", type=Path, help="also write the result here")
+    parser.add_argument("--json", type=Path, default=ROOT / ".run/bench/province.json", help="also write it here")
     args = parser.parse_args(argv)
     result = run(args.reports, args.scale, args.seed, args.dir)
     text = json.dumps(result, ensure_ascii=False)

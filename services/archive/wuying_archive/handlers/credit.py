@@ -39,13 +39,15 @@ def refresh_credit(
     evaluator: Evaluator,
     officials: Iterable[Official],
     rules: CreditRules = CREDIT_RULES,
+    dossiers: dict[str, Dossier] | None = None,
 ) -> int:
-    """Recompute the credit of ``officials``; returns how many changed (each one write + event)."""
+    """Recompute the credit of ``officials``; returns how many changed (each one write + event).
+    ``dossiers`` (by official id) spares reading them again on the first try (a bulk import)."""
     today = beijing_date(clock.now())
     changed = 0
     for official in officials:
-        for _ in range(3):
-            dossier = store.get(Dossier, official.id)
+        for attempt in range(3):
+            dossier = dossiers.get(official.id) if dossiers and not attempt else store.get(Dossier, official.id)
             credit = credit_of(evaluator, official, dossier, today, rules)
             stored = dict(dossier.credit) if dossier and dossier.credit else None
             fresh = _stored(credit)

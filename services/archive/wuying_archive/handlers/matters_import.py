@@ -24,7 +24,7 @@ from wuying_common.errors import Conflict
 from wuying_common.rules import RuleBroken
 
 from ..domain.importing import LineError, parse_lines
-from ..domain.matters import SYSTEM_KINDS, check_record, check_reference
+from ..domain.matters import SYSTEM_KINDS, MatterRecord, check_record, check_reference
 from ..persistence import ArchiveStore, Dossier, MatterDoc, Official
 from ..schemas.matters import MatterRecordInSchema
 from .conditions import Evaluator, evaluate
@@ -52,10 +52,12 @@ def _checked(raw: dict) -> dict:
     return record
 
 
-def _same(doc: MatterDoc, record: dict) -> bool:
-    """The record is already on file (every field it gives is equal)."""
+def _same(stored: dict, record: dict) -> bool:
+    """The record is already on file (every field it gives is equal to the stored one's)."""
     return all(
-        getattr(doc, k) == (v.isoformat() if isinstance(v, date) else v) for k, v in record.items() if v is not None
+        stored.get(k, _DEFAULTS.get(k)) == (v.isoformat() if isinstance(v, date) else v)
+        for k, v in record.items()
+        if v is not None
     )
 
 
@@ -88,9 +90,10 @@ def import_matters(
             fail(summary, LineError(number, *exc.args))
     ids = list(dict.fromkeys(oid for _, oid, _ in rows))
     officials = {o.id: o for o in store.get_many(Official, ids)}
-    dossiers = {d.id: d for d in store.dossiers(ids)}
-    existing = set(dossiers)
+    existing = {d.id: d for d in store.dossiers(ids)}
     today = beijing_date(clock.now()).isoformat()
+    entered = naive_utc(clock.now())
+    on_file: dict[str, list[dict]] = {}  # per official: its records in stored form, old then new
     accepted: dict[str, list[tuple[int, str, dict]]] = {}
     for number, oid, record in rows:
         official = officials.get(oid)
@@ -100,50 +103,53 @@ def import_matters(
         if counties is not None and not counties(official.county):
             fail(summary, LineError(number, "official_id", "不在令牌授权的地区范围内"))
             continue
-        dossier = dossiers.get(oid)
-        if dossier is None:
-            dossier = dossiers[oid] = Dossier(id=oid, county=official.county, records=[], next_record=1)
+        if oid not in on_file:
+            on_file[oid] = [doc.to_mongo().to_dict() for doc in existing[oid].records] if oid in existing else []
+        records = on_file[oid]
         try:
-            check_reference(dossier.matter_records(), record)
+            check_reference(tuple(_domain(r) for r in records), record)
         except RuleBroken as exc:
             fail(summary, LineError(number, exc.field, exc.message))
             continue
-        if any(_same(doc, record) for doc in dossier.records):
+        if any(_same(r, record) for r in records):
             summary.unchanged += 1
             continue
         on = record.get("recorded_on")
-        dossier.records = [
-            *dossier.records,
-            MatterDoc(
-                id=f"m{dossier.next_record}",
-                noted_by=NOTED_BY,
-                recorded_on=on.isoformat() if on else today,
-                entered_at=naive_utc(clock.now()),
-                **{k: v for k, v in record.items() if k != "recorded_on" and v is not None},
-            ),
-        ]
-        dossier.next_record += 1
+        next_record = (existing[oid].next_record if oid in existing else 1) + len(accepted.get(oid, ()))
+        records.append(
+            {
+                **{k: v for k, v in record.items() if v is not None},
+                "id": f"m{next_record}",
+                "noted_by": NOTED_BY,
+                "recorded_on": on.isoformat() if on else today,
+                "entered_at": entered,
+            }
+        )
         accepted.setdefault(oid, []).append((number, oid, record))
     # New dossiers in one bulk insert, the others one conditional write each; a dossier written
     # meanwhile by another writer takes its records through the one-record path.
-    stored = []
-    for oid in accepted:
-        if oid not in existing:
-            son = dossiers[oid].to_mongo().to_dict()
-            son["version"] = 1
-            stored.append(son)
-    later = list(store.insert_dossiers(stored))
+    fresh = [
+        {"_id": oid, "version": 1, "county": officials[oid].county, "records": on_file[oid]}
+        | {"next_record": len(on_file[oid]) + 1, "signals": [], "hits": {}}
+        for oid in accepted
+        if oid not in existing
+    ]
+    later = list(store.insert_dossiers(fresh))
     for oid in accepted:
         if oid in existing:
+            dossier = existing[oid]
+            new = on_file[oid][len(dossier.records) :]
+            dossier.records = [*dossier.records, *(MatterDoc(**r) for r in new)]
+            dossier.next_record += len(new)
             try:
-                store.save(dossiers[oid])
+                store.save(dossier)
             except Conflict:
                 later.append(oid)
     bulk = [officials[oid] for oid in accepted if oid not in later]
     summary.created += sum(len(accepted[o.id]) for o in bulk)
     for number, oid, record in (row for key in later for row in accepted[key]):
         dossier = store.get(Dossier, oid)
-        if dossier is not None and any(_same(doc, record) for doc in dossier.records):
+        if dossier is not None and any(_same(doc.to_mongo().to_dict(), record) for doc in dossier.records):
             summary.unchanged += 1
             continue
         try:  # evaluates the conditions and refreshes the credit itself
@@ -154,5 +160,13 @@ def import_matters(
         summary.created += 1
         summary.reminders += len(added.reminders)
     if bulk:
-        summary.reminders += len(evaluate(store, clock, evaluator, bulk, documents=False))
-        refresh_credit(store, clock, evaluator, bulk)
+        dossiers = {d.id: d for d in store.dossiers([o.id for o in bulk])}  # read once for both
+        summary.reminders += len(evaluate(store, clock, evaluator, bulk, dossiers, documents=False))
+        refresh_credit(store, clock, evaluator, bulk, dossiers=dossiers)
+
+
+_DEFAULTS = {name: MatterDoc._fields[name].default for name in MatterDoc.FIELDS}
+
+
+def _domain(stored: dict) -> MatterRecord:
+    return MatterRecord(**{name: stored.get(name, default) for name, default in _DEFAULTS.items()})
