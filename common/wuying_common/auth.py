@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jwt
 
+from .access import divisions
 from .errors import Forbidden, Unauthorized
 
 log = logging.getLogger(__name__)
@@ -75,12 +77,36 @@ class Principal:
         if not self.can_see(county):
             raise Forbidden("无权访问该地区的数据", fields={field: "不在令牌授权的地区范围内"}, code="county_forbidden")
 
+    def counties_in(self, county: str, field: str = "county") -> tuple[str, ...]:
+        """The counties a request for ``county`` reads, once the token may see it: a city or
+        province code rolls up over its loaded counties (issue 9 item 5: lists, statistics and
+        dashboards); a county is itself. Every list and statistic of every service goes
+        through here, so the roll-up is the same everywhere."""
+        self.require_county(county, field)
+        return counties_covered((county,)) or ()
+
+    def visible_counties(self) -> tuple[str, ...] | None:
+        """Every county the token's divisions cover, rolled up the same way (None: all of them,
+        an in-process service principal): for lists scoped by the token, not by a parameter."""
+        return counties_covered(self.counties)
+
     def require_role(self, *roles: str) -> None:
         if not self.has_any_role(roles):
             raise Forbidden("当前角色无权执行该操作", code="role_forbidden", fields={"roles": sorted(roles)})
 
 
 ALL_COUNTIES = "*"  # only for in-process service principals; never accepted from a token
+
+
+def counties_covered(divisions_: Iterable[str]) -> tuple[str, ...] | None:
+    """The one roll-up (issue 9 item 5): the loaded counties under each division code (a
+    county is itself), in order, once; None when ``*`` (every county) is among them."""
+    found: dict[str, None] = {}
+    for code in divisions_:
+        if code == ALL_COUNTIES:
+            return None
+        found.update(dict.fromkeys(divisions().counties_under(code) or [code]))
+    return tuple(found)
 
 
 def service_principal(service: str) -> Principal:

@@ -44,6 +44,7 @@ from .errors import (
 )
 from .messages_zh import UTC_CONTEXT
 from .metrics import service_metrics
+from .paging import Page, paged_query
 from .rules import RuleBroken
 
 log = logging.getLogger(__name__)
@@ -381,7 +382,12 @@ class JsonHttp(HttpRequestHandler):
         if self.spec.response is not None and result is not None:
             schema = _instance(self.spec.response)
             schema.context[UTC_CONTEXT] = True  # timestamps with their offset (messages_zh)
-            result = schema.dump(result, many=self.spec.many)
+            if self.spec.many:
+                # A list route answers a page (``paging``): ``{"items", "next"}``.
+                page = result if isinstance(result, Page) else Page(list(result))
+                result = {"items": schema.dump(page.items, many=True), "next": page.next}
+            else:
+                result = schema.dump(result, many=False)
         return json_response(result, status=status)
 
     def response_from_exception(self, exc):
@@ -423,7 +429,8 @@ def route(
         path=path,
         summary=summary,
         body=body,
-        query=query,
+        # Every list is cursor-paged: ``limit`` and ``cursor`` join its query (``paging``).
+        query=paged_query(query) if many else query,
         response=response,
         many=many,
         status=status,

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields
 
 from . import access
 from .http import HTTP_ERRORS_ZH, MAX_JSON_DEPTH, MAX_NUMBER_DIGITS, RouteSpec
+from .paging import page_schema
 
 ERROR_DESCRIPTIONS_ZH = {401: "未认证", 403: "无权限", 409: "状态冲突", 429: "请求过于频繁", 503: "服务暂不可用"}
 # Answers that are not JSON, by route (operation id): their media types are documented too.
@@ -99,7 +100,7 @@ def build_openapi(service_cls, *, title: str, version: str = "1.0.0", descriptio
         responses: dict[str, dict] = {}
         ok: dict = {"description": "成功"}
         if route.response is not None:
-            schema = route.response if not route.many else {"type": "array", "items": route.response}
+            schema = route.response if not route.many else page_schema(route.response)
             ok["content"] = {"application/json": {"schema": schema}}
         for media, content in OTHER_CONTENT.get(operation_id, {}).items():
             ok.setdefault("content", {})[media] = content

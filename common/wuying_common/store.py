@@ -21,13 +21,14 @@ from typing import Any
 
 import mongoengine
 import mongomock
-from mongoengine import Document, IntField
+from mongoengine import Document, IntField, Q
 from mongoengine.errors import NotUniqueError, SaveConditionError
 from mongomock import filtering
 from mongomock.collection import Collection as _MockCollection
 from nameko.extensions import DependencyProvider
 
 from .errors import Conflict
+from .paging import DEFAULT_LIMIT, Page, cursor_mismatch, page_from, value_at
 
 log = logging.getLogger(__name__)
 
@@ -241,15 +242,53 @@ class Store:
 
     def get(self, cls: type[Document], key) -> Document | None:
         """One document by its ``_id`` (a key lookup on both stores)."""
-        return cls.objects(pk=key).first()
+        if cls._meta.get("allow_inheritance"):
+            return cls.objects(pk=key).first()
+        # The collection asked directly: a queryset (built, cloned, transformed) costs as much
+        # as the lookup itself, and hot paths read several documents per event by key.
+        son = cls._get_collection().find_one({"_id": _id_value(cls, key)})
+        return None if son is None else cls._from_son(son)
 
     def get_many(self, cls: type[Document], keys: Iterable) -> list[Document]:
         """Documents by their ``_id``s, in the order of ``keys``, missing ones left out."""
         keys = list(keys)
         if not keys:
             return []
-        found = {doc.pk: doc for doc in cls.objects(pk__in=keys)}
+        if cls._meta.get("allow_inheritance"):
+            found = {doc.pk: doc for doc in cls.objects(pk__in=keys)}
+        else:
+            values = [_id_value(cls, k) for k in keys]
+            docs = (cls._from_son(son) for son in cls._get_collection().find({"_id": {"$in": values}}))
+            found = {doc.pk: doc for doc in docs}
         return [found[k] for k in keys if k in found]
+
+    def paged(self, queryset, query: dict, order: str | None = None) -> Page:
+        """One page of a filtered queryset (``paging``): by ``_id`` from the cursor on
+        (``_id > last``), or by ``order`` (one field, ``-`` for descending) then ``_id``; read
+        as ``limit + 1`` rows, never counted. ``query`` holds the loaded ``limit`` and ``cursor``."""
+        limit, after = query.get("limit", DEFAULT_LIMIT), query.get("cursor")
+        if order is None:
+            if after is not None:
+                if len(after) != 1:
+                    raise cursor_mismatch()
+                queryset = queryset.filter(pk__gt=after[0])
+            return page_from(list(queryset.order_by("pk").limit(limit + 1)), limit, lambda doc: (doc.pk,))
+        name = order.lstrip("-")
+        path = name.replace(".", "__")
+        if after is not None:
+            if len(after) != 2:
+                raise cursor_mismatch()
+            value, key = after
+            beyond = Q(**{f"{path}__{'lt' if order.startswith('-') else 'gt'}": value})
+            queryset = queryset.filter(beyond | (Q(**{path: value}) & Q(pk__gt=key)))
+        rows = list(queryset.order_by(order, "pk").limit(limit + 1))
+        return page_from(rows, limit, lambda doc: (value_at(doc, name), doc.pk))
+
+
+def _id_value(cls: type[Document], key):
+    """``key`` as the ``_id`` is stored (an ObjectId from its string, say), as a queryset's
+    ``pk=key`` would put it."""
+    return cls._fields[cls._meta["id_field"]].prepare_query_value(None, key)
 
 
 class StoreProvider(DependencyProvider):

@@ -174,7 +174,7 @@ def test_an_imported_long_tenure_becomes_a_reminder_task_whose_confirmed_closure
 
     auditor = {"Authorization": token("auditor")}
     leader = {"Authorization": token("commission_leader")}
-    worklist = web_session.get("/api/v1/reminders?state=assigned", headers=auditor).json()
+    worklist = web_session.get("/api/v1/reminders?state=assigned", headers=auditor).json()["items"]
     assert [r["id"] for r in worklist] == [reminder_id]
     assert worklist[0]["department_zh"] == "监督检查室"
     for path, headers, body in [
@@ -194,7 +194,7 @@ def test_an_imported_long_tenure_becomes_a_reminder_task_whose_confirmed_closure
         "condition_code": "long_tenure",
         "result": "confirmed",
     }
-    figures = web_session.get("/api/v1/reminders/figures", headers=auditor).json()
+    figures = web_session.get("/api/v1/reminders/figures", headers=auditor).json()["items"]
     assert figures == [
         {
             "department": "supervision_inspection",
@@ -315,11 +315,47 @@ def test_the_portrait_and_its_pdf_are_for_archive_roles_never_cached_and_audited
     pdf = web_session.get("/api/v1/officials/off-1/report.pdf?purpose=任前审核", headers=keeper)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert (pdf.headers["Content-Type"], pdf.headers["Cache-Control"]) == ("application/pdf", "no-store")
-    refused = web_session.get("/api/v1/officials/off-1/portrait", headers={"Authorization": token("warning_officer")})
+    other = {"Authorization": token("warning_officer", subject="officer-3")}
+    refused = web_session.get("/api/v1/officials/off-1/portrait", headers=other)
     assert refused.status_code == 403
-    log = web_session.get("/api/v1/access-log?subject=off-1", headers={"Authorization": token("auditor")}).json()
-    assert [(e["action"], e["by"]) for e in log] == [("report.pdf", "keeper-9"), ("portrait.read", "keeper-9")]
-    assert log[0]["purpose"] == "任前审核"
+    log = web_session.get("/api/v1/access-log?subject=off-1", headers={"Authorization": token("auditor")}).json()[
+        "items"
+    ]
+    assert [(e["action"], e["by"], e["outcome"]) for e in log] == [
+        ("portrait.read", "officer-3", "denied"),
+        ("report.pdf", "keeper-9", "allowed"),
+        ("portrait.read", "keeper-9", "allowed"),
+    ]
+    assert log[0]["code"] == "role_forbidden" and log[1]["purpose"] == "任前审核"
+
+
+def test_every_file_read_is_audited_granted_or_denied(container_factory, service_config, web_session, token):
+    """Issue 9 item 5: reads of files are audited, denials included — a foreign county, a
+    missing token, another official's file — and an auditor of the city sees them."""
+    container_factory(ArchiveService, service_config).start()
+    with ServiceRpcProxy("archive", service_config) as archive:
+        archive.register([], [OFFICIAL])
+    path = "/api/v1/officials/off-1/file"
+    assert (
+        web_session.get(path, headers={"Authorization": token("archive_keeper", subject="keeper-1")}).status_code == 200
+    )
+    foreign = token("archive_keeper", subject="keeper-2", county="130102")
+    assert web_session.get(path, headers={"Authorization": foreign}).status_code == 403
+    assert web_session.get(path).status_code == 401
+    neighbour = token("official", subject="off-2")
+    assert web_session.get(path, headers={"Authorization": neighbour}).status_code == 403
+    check = web_session.get(path + "/verification", headers={"Authorization": token("auditor", subject="aud-1")})
+    assert check.status_code == 200 and check.json()["intact"] is True
+    city_auditor = {"Authorization": token("auditor", county="130400")}
+    log = web_session.get("/api/v1/access-log?subject=off-1", headers=city_auditor).json()["items"]
+    assert [(e["action"], e["by"], e["outcome"], e["code"]) for e in log] == [
+        ("official_file.verify", "aud-1", "allowed", None),
+        ("official_file.read", "off-2", "denied", "not_own_record"),
+        ("official_file.read", "anonymous", "denied", "token_missing"),
+        ("official_file.read", "keeper-2", "denied", "county_forbidden"),
+        ("official_file.read", "keeper-1", "allowed", None),
+    ]
+    assert all(e["county"] == "130402" for e in log)
 
 
 def test_a_review_without_a_purpose_is_refused_and_unknown_people_are_listed_back(

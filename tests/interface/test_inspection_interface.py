@@ -63,7 +63,7 @@ def test_a_second_plan_for_the_same_unit_and_year_is_a_conflict(container_factor
     again = web_session.post("/api/v1/plans", json={"unit_id": "u-jw-1", "year": 2027, "rounds": 3}, headers=auth)
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "plan_exists"
-    listed = web_session.get("/api/v1/plans", params={"county": "130402", "year": 2027}, headers=auth).json()
+    listed = web_session.get("/api/v1/plans", params={"county": "130402", "year": 2027}, headers=auth).json()["items"]
     assert len(listed) == 1 and len(listed[0]["rounds"]) == 2
 
 
@@ -87,7 +87,10 @@ def test_fewer_than_two_rounds_is_refused_naming_the_field_and_writes_nothing(
     error = response.json()["error"]
     assert error["code"] == "inspection_rule_violated"
     assert "每年不少于2次" in error["fields"]["rounds"]
-    assert web_session.get("/api/v1/plans", params={"county": "130402"}, headers=auth).json() == []
+    assert web_session.get("/api/v1/plans", params={"county": "130402"}, headers=auth).json() == {
+        "items": [],
+        "next": None,
+    }
 
 
 def test_a_bad_method_or_a_window_outside_the_year_names_the_field(
@@ -414,7 +417,7 @@ def test_a_campaign_is_previewed_solved_and_committed_publishing_scheduled_v1_an
         "/api/v1/my/assignments",
         params={"year": 2027},
         headers={"Authorization": token("inspector", subject=visit["leader"], counties=["130000"])},
-    ).json()
+    ).json()["items"]
     assert {"unit_id": "u-130402", "round": 1, "role": "leader"}.items() <= next(
         a for a in mine if a["unit_id"] == "u-130402"
     ).items()

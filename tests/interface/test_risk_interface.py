@@ -161,7 +161,7 @@ def test_staff_read_a_profile_explained_factor_by_factor(
 
     listing = web_session.get("/api/v1/profiles?county=130402", headers={"Authorization": token("warning_officer")})
     assert listing.status_code == 200
-    assert [p["official_id"] for p in listing.json()] == ["off-1"]
+    assert [p["official_id"] for p in listing.json()["items"]] == ["off-1"] and listing.json()["next"] is None
 
     metrics = web_session.get("/metrics").text
     assert 'wuying_risk_profiles_changed_total{county="130402"} 1.0' in metrics
@@ -228,7 +228,7 @@ def test_a_power_list_entry_is_created_read_changed_and_deleted(container_factor
     created = web_session.post("/api/v1/powers", json=POWER, headers=auth)
     assert created.status_code == 201, created.text
     power_id = created.json()["id"]
-    listed = web_session.get("/api/v1/powers?county=130402&post=审批科科长", headers=auth).json()
+    listed = web_session.get("/api/v1/powers?county=130402&post=审批科科长", headers=auth).json()["items"]
     assert [p["legal_basis"] for p in listed] == ["《城乡规划法》第四十条"]
     changed = web_session.put(f"/api/v1/powers/{power_id}", json={**POWER, "time_limit": "15个工作日"}, headers=auth)
     assert changed.json()["time_limit"] == "15个工作日"
@@ -388,7 +388,7 @@ def test_an_archive_condition_and_a_procurement_anomaly_change_the_profile_and_p
     profile = web_session.get("/api/v1/profiles/off-1", headers=officer).json()
     assert {f["factor"]: f["points"] for f in profile["factors"]} == {"archive_condition": 35, "business_anomaly": 35}
     inspector = {"Authorization": token("inspector")}
-    hits = web_session.get("/api/v1/monitoring/hits?county=130402", headers=inspector).json()
+    hits = web_session.get("/api/v1/monitoring/hits?county=130402", headers=inspector).json()["items"]
     assert len(hits[0]["evidence"]) == 3
     assert web_session.post("/api/v1/monitoring/scans", json={}, headers=inspector).status_code == 403
 

@@ -78,8 +78,8 @@ def test_a_risk_proposal_approved_by_the_leader_is_issued_as_an_event(
     officer = token("warning_officer")
     listed = web_session.get("/api/v1/warnings?county=130402&status=proposed", headers={"Authorization": officer})
     assert listed.status_code == 200, listed.text
-    assert len(listed.json()) == 1
-    warning = listed.json()[0]
+    assert len(listed.json()["items"]) == 1
+    warning = listed.json()["items"][0]
     assert (warning["proposer"], warning["colour"], warning["proposal_id"]) == ("system:risk", "blue", "prop-1")
 
     leader = token("commission_leader", subject="leader-1")
@@ -313,8 +313,8 @@ def test_the_official_appeals_the_clock_pauses_and_the_issuing_organ_decides(
     me = token("official", subject="off-20")
 
     inbox = web_session.get("/api/v1/inbox", headers={"Authorization": me})
-    assert inbox.status_code == 200 and [m["title"] for m in inbox.json()] == ["廉情预警告知书"]
-    read = web_session.post(f"/api/v1/inbox/{inbox.json()[0]['id']}/read", headers={"Authorization": me})
+    assert inbox.status_code == 200 and [m["title"] for m in inbox.json()["items"]] == ["廉情预警告知书"]
+    read = web_session.post(f"/api/v1/inbox/{inbox.json()['items'][0]['id']}/read", headers={"Authorization": me})
     assert read.status_code == 200 and read.json()["read_at"]
 
     with entrypoint_waiter(listener, "on", timeout=10):
@@ -415,6 +415,7 @@ def test_bad_requests_are_refused_clearly_and_change_nothing(container_factory, 
 
 
 def test_results_eligibility_and_the_printable_quarterly_report(container_factory, service_config, web_session, token):
+    container_factory(_FakeArchive, service_config).start()
     container_factory(WarningService, service_config).start()
     _issue(web_session, token, official="off-31", level=1)
     _issue(web_session, token, official="off-32", level=1)
@@ -435,6 +436,26 @@ def test_results_eligibility_and_the_printable_quarterly_report(container_factor
         "/api/v1/reports/quarterly?county=130402&year=2026&quarter=5", headers={"Authorization": token("auditor")}
     )
     assert bad.status_code == 400 and "quarter" in bad.json()["error"]["fields"]
+
+
+def test_eligibility_is_only_answered_for_a_registered_unit_of_the_callers_counties(
+    container_factory, service_config, web_session, token
+):
+    """Issue 9 item 5: a unit archive does not know is 404 (not "eligible"); a unit of another
+    county is 403 for a county token and answered for the province's."""
+    container_factory(_FakeArchive, service_config).start()
+    container_factory(WarningService, service_config).start()
+    path = "/api/v1/units/{}/advanced-eligibility?year=2026"
+    missing = web_session.get(path.format("unit-nowhere"), headers={"Authorization": token("auditor")})
+    assert missing.status_code == 404, missing.text
+    assert missing.json()["error"]["code"] == "unit_not_found"
+    assert "单位" in missing.json()["error"]["message"] and "unit_id" in missing.json()["error"]["fields"]
+    elsewhere = web_session.get(path.format("unit-sjz"), headers={"Authorization": token("auditor")})
+    assert elsewhere.status_code == 403 and elsewhere.json()["error"]["code"] == "county_forbidden"
+    province = web_session.get(path.format("unit-sjz"), headers={"Authorization": token("auditor", county="130000")})
+    assert province.status_code == 200 and province.json()["eligible"] is True
+    mine = web_session.get(path.format("unit-9"), headers={"Authorization": token("agency_reader")})
+    assert mine.status_code == 200 and mine.json()["red_warnings"] == 0
 
 
 class _TriagedProbe(Schema):
@@ -539,7 +560,7 @@ def test_the_worklist_and_organisational_handling_answer_over_http(
     elsewhere = web_session.get("/api/v1/worklist?county=130102", headers={"Authorization": token("auditor")})
     assert elsewhere.status_code == 403
     tasks = web_session.get("/api/v1/organisational-handling", headers={"Authorization": token("auditor")})
-    assert tasks.status_code == 200 and tasks.json() == []
+    assert tasks.status_code == 200 and tasks.json() == {"items": [], "next": None}
     missing = web_session.get("/api/v1/organisational-handling/oh-x", headers={"Authorization": token("auditor")})
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "organisational_task_not_found"
 
@@ -548,6 +569,13 @@ class _FakeArchive:
     """archive's registry over RPC, as the demo province has it (tools/wuying_tools/demo.py)."""
 
     name = "archive"
+
+    @rpc
+    def get_unit(self, unit_id):
+        return {
+            "unit-9": {"id": "unit-9", "name": "邯山区某局", "county": "130402", "kind": "department"},
+            "unit-sjz": {"id": "unit-sjz", "name": "长安区某局", "county": "130102", "kind": "department"},
+        }.get(unit_id)
 
     @rpc
     def get_official(self, official_id):
@@ -676,8 +704,8 @@ def test_a_clarification_from_intake_reaches_the_accused_officials_inbox_once(
         assert result.get() == expected
     inbox = web_session.get("/api/v1/inbox", headers={"Authorization": token("official", subject="off-70")})
     assert inbox.status_code == 200
-    assert [(m["title"], m["warning_id"]) for m in inbox.json()] == [("澄清正名告知", None)]
-    assert "澄清正名" in inbox.json()[0]["body"]
+    assert [(m["title"], m["warning_id"]) for m in inbox.json()["items"]] == [("澄清正名告知", None)]
+    assert "澄清正名" in inbox.json()["items"][0]["body"]
 
 
 def test_other_services_read_warnings_and_eligibility_over_rpc(container_factory, service_config, web_session, token):

@@ -126,12 +126,12 @@ def test_a_city_token_rolls_up_the_reports_of_its_counties(intake, web_session, 
     for county in ("130402", "130403", "130102"):
         assert web_session.post("/api/v1/reports", json=dict(REPORT, county=county)).status_code == 201
     city = {"Authorization": token("intake_clerk", county="130400")}
-    listed = web_session.get("/api/v1/reports?county=130400", headers=city).json()
+    listed = web_session.get("/api/v1/reports?county=130400", headers=city).json()["items"]
     assert sorted(r["county"] for r in listed) == ["130402", "130403"]
     stats = web_session.get("/api/v1/statistics?county=130400", headers=city).json()
     assert stats["total"] == 2
     province = {"Authorization": token("intake_clerk", county="130000")}
-    assert len(web_session.get("/api/v1/reports?county=130000", headers=province).json()) == 3
+    assert len(web_session.get("/api/v1/reports?county=130000", headers=province).json()["items"]) == 3
     assert web_session.get("/api/v1/reports?county=130100", headers=city).status_code == 403
 
 

@@ -10,7 +10,8 @@ from werkzeug.wrappers import Response
 
 from wuying_common.clock import CST, Clock
 from wuying_common.consumers import wuying_event_handler
-from wuying_common.http import route
+from wuying_common.http import denial, route
+from wuying_common.paging import page_of
 from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
 
@@ -91,6 +92,7 @@ from .schemas import (
     SupervisorInSchema,
     SupervisorSchema,
     TagVocabularySchema,
+    UnitSchema,
 )
 from .views import portrait_pdf, review_pdf
 
@@ -269,6 +271,12 @@ class ArchiveService(WuyingService):
         return OfficialSchema().dump(official) if official is not None else None
 
     @rpc
+    def get_unit(self, unit_id):
+        """A registered unit (warning checks a unit exists and where before answering for it)."""
+        unit = handlers.get_unit(self.store, unit_id)
+        return UnitSchema().dump(unit) if unit is not None else None
+
+    @rpc
     def find_officials(self, county, name=None):
         return OfficialSchema(many=True).dump(handlers.find_officials(self.store, county, name))
 
@@ -301,8 +309,7 @@ class ArchiveService(WuyingService):
     )
     def list_officials(self, request):
         q = request.payload
-        request.principal.require_county(q["county"])
-        return handlers.find_officials(self.store, q["county"], q["name"], q["limit"])
+        return self.store.official_list(request.principal.counties_in(q["county"]), q, q["name"])
 
     @route(
         "GET",
@@ -313,7 +320,7 @@ class ArchiveService(WuyingService):
         tags=("files",),
     )
     def official_file(self, request, official_id):
-        return handlers.integrity_file(self.store, request.principal, "official", official_id, **request.payload)
+        return self._file_read(request, "official", official_id)
 
     @route(
         "GET",
@@ -324,7 +331,20 @@ class ArchiveService(WuyingService):
         tags=("files",),
     )
     def unit_file(self, request, unit_id):
-        return handlers.integrity_file(self.store, request.principal, "unit", unit_id, **request.payload)
+        return self._file_read(request, "unit", unit_id)
+
+    def _file_read(self, request, kind: str, subject_id: str):
+        def read():
+            return handlers.integrity_file(self.store, request.principal, kind, subject_id, **request.payload)
+
+        return self._audited(request, f"{kind}_file.read", kind, subject_id, read)
+
+    def _audited(self, request, action: str, kind: str, subject_id: str, read, grant: bool = True):
+        """Files and portraits are ``audited`` in the matrix: refusals and grants are logged."""
+        principal = request.principal
+        return portrait.audited_read(
+            self.store, self.clock, principal, denial(request), action, kind, subject_id, read, grant=grant
+        )
 
     @route(
         "GET",
@@ -334,7 +354,13 @@ class ArchiveService(WuyingService):
         tags=("files",),
     )
     def verify_official_file(self, request, official_id):
-        return handlers.verify_file(self.store, request.principal, "official", official_id)
+        return self._audited(
+            request,
+            "official_file.verify",
+            "official",
+            official_id,
+            lambda: handlers.verify_file(self.store, request.principal, "official", official_id),
+        )
 
     @route(
         "GET",
@@ -344,7 +370,13 @@ class ArchiveService(WuyingService):
         tags=("files",),
     )
     def verify_unit_file(self, request, unit_id):
-        return handlers.verify_file(self.store, request.principal, "unit", unit_id)
+        return self._audited(
+            request,
+            "unit_file.verify",
+            "unit",
+            unit_id,
+            lambda: handlers.verify_file(self.store, request.principal, "unit", unit_id),
+        )
 
     # -- registry: posts, tags, import ----------------------------------------------------------
     @route(
@@ -359,7 +391,8 @@ class ArchiveService(WuyingService):
     def post_holders(self, request):
         q = request.payload
         found = self.store.holders(q["unit_id"], q["post"], q["on"])
-        return [h for h in found if request.principal.can_see(h[0].county)]
+        mine = [h for h in found if request.principal.can_see(h[0].county)]
+        return page_of(mine, q, key=lambda h: (h[0].id, h[1].start, h[1].post))
 
     @route(
         "GET",
@@ -455,9 +488,14 @@ class ArchiveService(WuyingService):
         tags=("portrait",),
     )
     def official_portrait(self, request, official_id):
-        return portrait.portrait(
-            self.store, self.clock, self.evaluator, request.principal, official_id, purpose=request.payload["purpose"]
-        )
+        def read():
+            purpose = request.payload["purpose"]
+            return portrait.portrait(
+                self.store, self.clock, self.evaluator, request.principal, official_id, purpose=purpose
+            )
+
+        # portrait() audits the grant itself (with the purpose); refusals are audited here.
+        return self._audited(request, "portrait.read", "official", official_id, read, grant=False)
 
     @route(
         "GET",
@@ -468,15 +506,18 @@ class ArchiveService(WuyingService):
         tags=("portrait",),
     )
     def official_report_pdf(self, request, official_id):
-        found = portrait.portrait(
-            self.store,
-            self.clock,
-            self.evaluator,
-            request.principal,
-            official_id,
-            action="report.pdf",
-            purpose=request.payload["purpose"],
-        )
+        def read():
+            return portrait.portrait(
+                self.store,
+                self.clock,
+                self.evaluator,
+                request.principal,
+                official_id,
+                action="report.pdf",
+                purpose=request.payload["purpose"],
+            )
+
+        found = self._audited(request, "report.pdf", "official", official_id, read, grant=False)
         return pdf_response(portrait_pdf(found), f"integrity-report-{official_id}.pdf")
 
     @route(
@@ -502,7 +543,7 @@ class ArchiveService(WuyingService):
     )
     def access_log(self, request):
         q = request.payload
-        return self.store.access_log(request.principal.counties, subject=q["subject"], by=q["by"], limit=q["limit"])
+        return self.store.access_log(request.principal.counties, q, subject=q["subject"], by=q["by"])
 
     # -- tamper evidence an outside auditor can prove (issue 11 item 6) ------------------------------
     @timer(interval=CHECKPOINT_SECONDS)
@@ -590,7 +631,8 @@ class ArchiveService(WuyingService):
         tags=("records",),
     )
     def supervision_records(self, request, official_id):
-        return records.records_of(self.store, request.principal, official_id)
+        found = records.records_of(self.store, request.principal, official_id)
+        return page_of(found, request.payload, key=lambda r: (r.on, r.id))
 
     @route(
         "POST",
@@ -655,7 +697,7 @@ class ArchiveService(WuyingService):
         tags=("records",),
     )
     def supervisor_list(self, request):
-        return self.store.supervisors(request.principal.counties)
+        return self.store.supervisors(request.principal.counties, request.payload)
 
     @route(
         "GET",
@@ -667,7 +709,8 @@ class ArchiveService(WuyingService):
         tags=("records",),
     )
     def supervisor_reports(self, request, supervisor_id):
-        return [r for r in self.store.supervisor_reports(supervisor_id) if request.principal.can_see(r.county)]
+        found = [r for r in self.store.supervisor_reports(supervisor_id) if request.principal.can_see(r.county)]
+        return page_of(found, request.payload, key=lambda r: (r.on, r.id))
 
     # -- the one-click integrity review (issue 11 item 5) ----------------------------------------------
     @route(
@@ -796,7 +839,7 @@ class ArchiveService(WuyingService):
     )
     def report_checks(self, request):
         q = request.payload
-        return self.store.report_checks(request.principal.counties, year=q["year"], state=q["state"], limit=q["limit"])
+        return self.store.report_checks(request.principal.counties, q, year=q["year"], state=q["state"])
 
     @route(
         "POST",
@@ -849,7 +892,7 @@ class ArchiveService(WuyingService):
     )
     def inquiries_of(self, request, official_id):
         official = supervision._official(self.store, request.principal, official_id)
-        return self.store.inquiries_of(official.id)
+        return page_of(self.store.inquiries_of(official.id), request.payload)
 
     @route(
         "POST",
@@ -889,7 +932,7 @@ class ArchiveService(WuyingService):
         tags=("reminders",),
     )
     def reminder_list(self, request):
-        return reminders.worklist(self.store, request.principal, **request.payload)
+        return reminders.worklist(self.store, request.principal, request.payload)
 
     @route(
         "GET",
@@ -901,7 +944,8 @@ class ArchiveService(WuyingService):
         tags=("reminders",),
     )
     def reminder_figures(self, request):
-        return reminders.figures(self.store, self.clock, request.principal)
+        rows = reminders.figures(self.store, self.clock, request.principal)
+        return page_of(rows, request.payload, key=lambda f: (f.county, f.department))
 
     @route(
         "GET",

@@ -11,6 +11,7 @@ from wuying_common.auth import service_principal
 from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
 from wuying_common.http import marshmallow_fields, route
+from wuying_common.paging import page_of
 from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
 
@@ -376,7 +377,8 @@ class InspectionService(WuyingService):
         tags=("campaigns",),
     )
     def my_assignments(self, request):
-        return handlers.my_assignments(self.store, request.principal, request.payload["year"])
+        mine = handlers.my_assignments(self.store, request.principal, request.payload["year"])
+        return page_of(mine, request.payload, key=lambda row: (row["plan_id"], row["round"]))
 
     # -- coverage ----------------------------------------------------------------------------
     @route(
@@ -404,14 +406,11 @@ class InspectionService(WuyingService):
         tags=("coverage",),
     )
     def upcoming_rounds(self, request):
-        return handlers.upcoming_rounds(
-            self.store,
-            self.clock,
-            self.calendar,
-            request.principal,
-            request.payload["region"],
-            request.payload["within"],
+        q = request.payload
+        rows = handlers.upcoming_rounds(
+            self.store, self.clock, self.calendar, request.principal, q["region"], q["within"]
         )
+        return page_of(rows, q, key=lambda row: (row["starts_on"], row["county"], row["unit_id"], row["round"]))
 
     # -- findings ----------------------------------------------------------------------------
     @route(

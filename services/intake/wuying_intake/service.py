@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
 from wuying_common.http import denial, route
+from wuying_common.paging import page_of
 from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
 
@@ -288,7 +289,8 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def list_attachments(self, request, petition_id):
-        return queries.get_report(self.store, request.principal, petition_id).attachments
+        attachments = queries.get_report(self.store, request.principal, petition_id).attachments
+        return page_of(attachments, request.payload, key=lambda a: a.n)
 
     @route(
         "GET",
@@ -578,8 +580,7 @@ class IntakeService(WuyingService):
         tags=("identity",),
     )
     def identity_worklist(self, request):
-        query = request.payload
-        return identity.awaiting_decision(self.store, request.principal, query["county"], query["limit"])
+        return identity.awaiting_decision(self.store, request.principal, request.payload)
 
     @route(
         "POST",

@@ -197,7 +197,7 @@ class RiskService(WuyingService):
         tags=("profiles",),
     )
     def get_profile_signals(self, request, official_id):
-        return profiles.signals_view(self.store, request.principal, official_id)
+        return profiles.signals_view(self.store, request.principal, official_id, request.payload)
 
     @route(
         "GET",
@@ -209,8 +209,7 @@ class RiskService(WuyingService):
         tags=("profiles",),
     )
     def list_profiles(self, request):
-        q = request.payload
-        return profiles.top_profiles(self.store, request.principal, q["county"], q["limit"])
+        return profiles.top_profiles(self.store, request.principal, request.payload)
 
     @route(
         "GET",
@@ -232,8 +231,7 @@ class RiskService(WuyingService):
         tags=("profiles",),
     )
     def list_unit_profiles(self, request):
-        q = request.payload
-        return profiles.top_unit_profiles(self.store, request.principal, q["county"], q["limit"])
+        return profiles.top_unit_profiles(self.store, request.principal, request.payload)
 
     @route(
         "POST",
@@ -306,7 +304,7 @@ class RiskService(WuyingService):
         tags=("rules",),
     )
     def list_rule_versions(self, request, kind):
-        return rules.versions(self.store, request.principal, _kind(kind), request.payload["commission"])
+        return rules.versions(self.store, request.principal, _kind(kind), request.payload)
 
     @route(
         "GET",
@@ -358,7 +356,7 @@ class RiskService(WuyingService):
         tags=("powers",),
     )
     def power_history(self, request, power_id):
-        return powers.history(self.store, request.principal, power_id)
+        return powers.history(self.store, request.principal, power_id, request.payload)
 
     @route(
         "PUT",
@@ -465,7 +463,7 @@ class RiskService(WuyingService):
         tags=("risk-points",),
     )
     def overdue_reviews(self, request):
-        return reviews.overdue_queue(self.store, self.clock, request.principal, request.payload["county"])
+        return reviews.overdue_queue(self.store, self.clock, request.principal, request.payload)
 
     @route(
         "GET",

@@ -32,11 +32,18 @@ class ArchiveRegistry:
         self.timeout = timeout
 
     def get_official(self, official_id: str) -> dict | None:
+        return self._call("get_official", official_id, "lead")
+
+    def get_unit(self, unit_id: str) -> dict | None:
+        """A registered unit (``id``, ``name``, ``county``, ``kind``), or None."""
+        return self._call("get_unit", unit_id, "unit_id")
+
+    def _call(self, method: str, key: str, field: str) -> dict | None:
         try:
             with eventlet.Timeout(self.timeout):
-                return self.proxy.get_official(official_id)
+                return getattr(self.proxy, method)(key)
         except (UnknownService, eventlet.Timeout):
-            raise RegistryUnavailable(fields={"lead": "无法连接人员登记库（档案服务）"}) from None
+            raise RegistryUnavailable(fields={field: "无法连接人员登记库（档案服务）"}) from None
 
 
 class Rules(DependencyProvider):

@@ -101,6 +101,12 @@ class InterviewAlreadyRecorded(Conflict):
 
 
 @deserialize_to_instance
+class UnitNotFound(NotFound):
+    code = "unit_not_found"
+    message = "未找到该单位（档案登记库中没有此单位）"
+
+
+@deserialize_to_instance
 class RegistryUnavailable(ServiceUnavailable):
     code = "registry_unavailable"
     message = "人员登记库（档案服务）暂不可用，无法核对主谈人职级，请稍后重试"

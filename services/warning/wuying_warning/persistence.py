@@ -21,8 +21,10 @@ from mongoengine import (
     StringField,
 )
 
+from wuying_common.auth import counties_covered
 from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument, new_id
+from wuying_common.paging import Page
 from wuying_common.store import Store
 
 ALIAS = "warning"
@@ -53,6 +55,10 @@ class WarningRecord(OutboxDocument):
             "notices_pending",
             "supersede_pending",
             ("county", "reports_pending"),
+            # The quarterly report's three ranges (``touching_period``).
+            ("county", "issued_on"),
+            ("county", "lifted_on"),
+            ("county", "proposed_at"),
             ("status", "answer_due_provisional"),
             ("status", "fix_due_provisional"),
         ],
@@ -259,15 +265,14 @@ class WarningStore(Store):
         return sorted(found, key=lambda w: (w.proposed_at, w.id))
 
     # -- lists for people (indexed on MongoDB; scans on the embedded store) -------------------
-    def find(
-        self, county: str, status: str | None = None, level: int | None = None, limit: int = 100
-    ) -> list[WarningRecord]:
-        query = WarningRecord.objects(county=county)
+    def find(self, counties: Iterable[str], page: dict, status: str | None = None, level: int | None = None) -> Page:
+        """A page of the warnings of some counties, the newest proposal first."""
+        query = WarningRecord.objects(county__in=list(counties))
         if status:
             query = query(status=status)
         if level:
             query = query(level=level)
-        return list(query.order_by("-proposed_at", "id").limit(limit))
+        return self.paged(query, page, order="-proposed_at")
 
     def red_issued_in_year(self, unit_id: str, year: int) -> list[WarningRecord]:
         return list(
@@ -280,14 +285,16 @@ class WarningStore(Store):
             ).order_by("issued_on", "id")
         )
 
-    def touching_period(self, county: str, first: date, last: date) -> list[WarningRecord]:
-        """A county's warnings issued, proposed or lifted between ``first`` and ``last``
-        (Beijing dates), oldest first: what a quarterly report reads."""
+    def touching_period(self, counties: Iterable[str], first: date, last: date) -> list[WarningRecord]:
+        """Some counties' warnings issued, proposed or lifted between ``first`` and ``last``
+        (Beijing dates), oldest first: what a quarterly report reads. Each branch of the ``$or``
+        is a range on its own (county, day) index, so MongoDB reads the quarter's warnings
+        only, never every warning the counties ever had (issue 15 item 3)."""
         # proposed_at is a UTC instant; a day either side covers every Beijing date in range.
         since = datetime.combine(first - timedelta(days=1), time())
         until = datetime.combine(last + timedelta(days=2), time())
         days = {"$gte": first.isoformat(), "$lte": last.isoformat()}
-        query = WarningRecord.objects(county=county).filter(
+        query = WarningRecord.objects(county__in=list(counties)).filter(
             __raw__={
                 "$or": [
                     {"issued_on": days},
@@ -327,6 +334,11 @@ class WarningStore(Store):
         if status:
             query = query(status=status)
         return list(query.order_by("due_on", "id").limit(limit))
+
+    def task_page(self, scopes: Iterable[str], status: str | None, page: dict) -> Page:
+        """A page of the tasks of the caller's counties, the earliest due first."""
+        query = OrganisationalTask.objects().filter(__raw__=county_scope(scopes))
+        return self.paged(query(status=status) if status else query, page, order="due_on")
 
     # -- the deadline timer (per tick, not per event) ------------------------------------------
     def overdue_candidates(self, today: str, limit: int = 500) -> list[WarningRecord]:
@@ -382,8 +394,9 @@ class WarningStore(Store):
             return False
         return True
 
-    def inbox(self, official_id: str, limit: int = 200) -> list[InboxMessage]:
-        return list(InboxMessage.objects(official_id=official_id).order_by("-delivered_at", "id").limit(limit))
+    def inbox(self, official_id: str, page: dict) -> Page:
+        """A page of an official's messages, the newest first."""
+        return self.paged(InboxMessage.objects(official_id=official_id), page, order="-delivered_at")
 
     def inbox_message(self, message_id: str) -> InboxMessage | None:
         return self.get(InboxMessage, message_id)
@@ -401,19 +414,7 @@ class WarningStore(Store):
 
 
 def county_scope(scopes: Iterable[str]) -> dict:
-    """A raw filter for the counties a token covers (``auth.covers``: a province code covers its
-    counties, a city code its districts); on MongoDB an index range on ``county``."""
-    clauses: list[dict] = []
-    exact: list[str] = []
-    for scope in scopes:
-        if scope.endswith("0000"):
-            clauses.append({"county": {"$regex": f"^{scope[:2]}"}})
-        elif scope.endswith("00"):
-            clauses.append({"county": {"$regex": f"^{scope[:4]}"}})
-        else:
-            exact.append(scope)
-    if exact:
-        clauses.append({"county": {"$in": exact}})
-    if not clauses:
-        return {"county": {"$in": []}}
-    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
+    """A raw filter for the counties a token covers, rolled up by the platform's one helper
+    (``auth.counties_covered``); on MongoDB index points on ``county``."""
+    counties = counties_covered(scopes)
+    return {} if counties is None else {"county": {"$in": list(counties)}}

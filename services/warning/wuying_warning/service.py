@@ -10,6 +10,7 @@ from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
 from wuying_common.errors import ValidationFailed
 from wuying_common.http import route
+from wuying_common.paging import page_of
 from wuying_common.providers import CalendarProvider
 from wuying_common.service import WuyingService
 
@@ -271,7 +272,7 @@ class WarningService(WuyingService):
         tags=("reference",),
     )
     def triggers(self, request):
-        return trigger_catalogue()
+        return page_of(trigger_catalogue(), request.payload, key=lambda t: (-t["level"], t["code"]))
 
     @route(
         "GET",
@@ -430,7 +431,7 @@ class WarningService(WuyingService):
         tags=("delivery",),
     )
     def inbox(self, request):
-        return notices.inbox(self.store, request.principal)
+        return notices.inbox(self.store, request.principal, request.payload)
 
     @route(
         "POST",
@@ -453,7 +454,9 @@ class WarningService(WuyingService):
         tags=("results",),
     )
     def advanced_eligibility(self, request, unit_id):
-        return results.advanced_eligibility(self.store, request.principal, unit_id, request.payload["year"])
+        return results.advanced_eligibility(
+            self.store, request.principal, unit_id, request.payload["year"], registry=self.registry
+        )
 
     @route(
         "GET",

@@ -64,7 +64,7 @@ def test_the_store_refuses_a_second_plan_even_past_the_check(store, clock, monke
     monkeypatch.setattr(store, "plan_for", lambda unit_id, year: None)  # a racing scheduler
     with pytest.raises(PlanExists):
         schedule(store, clock)
-    assert [p.id for p in store.plans("130402")] == ["u1:2027"]
+    assert [p.id for p in store.plans(("130402",), {})] == ["u1:2027"]
 
 
 def test_a_plan_breaking_the_rule_writes_nothing(store, clock):
@@ -72,7 +72,7 @@ def test_a_plan_breaking_the_rule_writes_nothing(store, clock):
         schedule(store, clock, rounds=1)
     assert caught.value.field == "rounds"
     assert caught.value.code == "inspection_rule_violated"
-    assert store.plans("130402") == []
+    assert store.plans(("130402",), {}).items == []
 
 
 def test_a_plan_for_an_unregistered_unit_is_not_found(store, clock):

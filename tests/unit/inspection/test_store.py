@@ -8,6 +8,7 @@ import pytest
 
 from wuying_common.auth import Principal
 from wuying_common.errors import Conflict
+from wuying_common.paging import decode_cursor
 from wuying_inspection import handlers
 from wuying_inspection.domain import RuleViolation
 from wuying_inspection.exceptions import PlanExists
@@ -113,12 +114,16 @@ def test_registering_a_unit_again_replaces_its_registration(store):
 
 
 # -- the list queries, on the real store and on the fake ---------------------------------------
-def test_plans_of_a_county_are_listed_by_year_and_unit(either_store, clock):
+def test_plans_of_a_county_are_paged_by_key(either_store, clock):
     for unit_id, year in (("u2", 2027), ("u1", 2028), ("u1", 2027), ("u3", 2027)):
         handlers.schedule_plan(either_store, clock, PROVINCE, {"unit_id": unit_id, "year": year})
-    assert [p.id for p in either_store.plans("130402")] == ["u1:2027", "u2:2027", "u1:2028"]
-    assert [p.id for p in either_store.plans("130402", 2028)] == ["u1:2028"]
-    assert [p.id for p in either_store.plans("130402", limit=1)] == ["u1:2027"]
+    assert [p.id for p in either_store.plans(("130402",), {})] == ["u1:2027", "u1:2028", "u2:2027"]
+    assert [p.id for p in either_store.plans(("130402",), {}, 2028)] == ["u1:2028"]
+    first = either_store.plans(("130402",), {"limit": 1})
+    assert [p.id for p in first] == ["u1:2027"]
+    rest = either_store.plans(("130402",), {"limit": 5, "cursor": decode_cursor(first.next)})
+    assert [p.id for p in rest] == ["u1:2028", "u2:2027"] and rest.next is None
+    assert "u3:2027" in [p.id for p in either_store.plans(("130402", "130102"), {})]
 
 
 def test_the_zones_of_a_region_are_those_of_its_registered_units(either_store):

@@ -160,7 +160,7 @@ def test_a_person_named_in_the_report_can_never_request_approve_or_handle_it(sto
     ):
         with pytest.raises(SubjectRecused):
             handle()
-    assert handlers.list_reports(store, ACCUSED, {"county": "130402"}) == []
+    assert handlers.list_reports(store, ACCUSED, {"county": "130402"}).items == []
     assert len(handlers.list_reports(store, CLERK, {"county": "130402"})) == 1
     assert store.get_request(request["request_id"]).status == "pending"
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from wuying_common.errors import Conflict
+from wuying_common.paging import decode_cursor
 from wuying_intake.persistence import IdentityRequest, Petition, Receipt, ReportDeadline, ReportedSubject
 from wuying_testing.fakes.intake import FakeIntakeStore
 
@@ -94,11 +95,16 @@ def test_search_filters_by_county_and_fields_leaves_out_reports_about_the_reader
         ("E", 5, {"county": "130403"}),
     ]:
         any_store.add(petition(pid, day=day, **extra))
-    assert [p.id for p in any_store.search("130402")] == ["D", "B", "C", "A"]
-    assert [p.id for p in any_store.search("130402", status="triaged")] == ["B"]
-    assert [p.id for p in any_store.search("130402", channel="visit")] == ["C"]
-    assert [p.id for p in any_store.search("130402", not_about="off-9")] == ["D"]
-    assert [p.id for p in any_store.search("130402", limit=2, offset=1)] == ["B", "C"]
+    here = ("130402",)
+    assert [p.id for p in any_store.search(here, {})] == ["D", "B", "C", "A"]
+    assert [p.id for p in any_store.search(here, {}, status="triaged")] == ["B"]
+    assert [p.id for p in any_store.search(here, {}, channel="visit")] == ["C"]
+    assert [p.id for p in any_store.search(here, {}, not_about="off-9")] == ["D"]
+    first = any_store.search(here, {"limit": 2})
+    assert [p.id for p in first] == ["D", "B"] and first.next
+    rest = any_store.search(here, {"limit": 2, "cursor": decode_cursor(first.next)})
+    assert [p.id for p in rest] == ["C", "A"] and rest.next is None
+    assert [p.id for p in any_store.search(("130402", "130403"), {"limit": 1})] == ["E"]
 
 
 def test_receipts_are_found_by_their_lookup_prefix_only(any_store):
@@ -149,15 +155,15 @@ def test_the_audit_reads_refused_attempts_and_request_trails_newest_first_by_per
         request, at=start + timedelta(days=2), actor="y", action="approved", outcome="denied", code="c2"
     )
     any_store.audit(at=start, actor="z", action="requested", outcome="denied", petition_id="B", county="130403")
-    rows = any_store.audit_entries("130402")
+    rows = any_store.audit_entries(("130402",))
     assert [(r["actor"], r["code"], r["request_id"]) for r in rows] == [
         ("y", "c2", "IR-1"),
         ("x", "c1", None),
         ("c", None, "IR-1"),
     ]
-    assert [r["actor"] for r in any_store.audit_entries("130402", limit=1, offset=1)] == ["x"]
-    assert [r["actor"] for r in any_store.audit_entries("130402", since=start + timedelta(minutes=1))] == ["y", "x"]
-    assert [r["actor"] for r in any_store.audit_entries("130402", until=start + timedelta(days=1))] == ["x", "c"]
+    assert [r["actor"] for r in any_store.audit_entries(("130402", "130403"))] == ["y", "x", "z", "c"]
+    assert [r["actor"] for r in any_store.audit_entries(("130402",), since=start + timedelta(minutes=1))] == ["y", "x"]
+    assert [r["actor"] for r in any_store.audit_entries(("130402",), until=start + timedelta(days=1))] == ["x", "c"]
     with pytest.raises(Conflict):  # the pushed entry moved the version: a stale copy cannot erase it
         request.add_audit(start, "boss", "approved", "allowed")
         any_store.save(request)
@@ -187,8 +193,9 @@ def test_the_worklist_query_finds_open_watched_deadlines_due_by_the_cutoff_by_co
         petition("F", day=6, subject="off-1", deadlines=[deadline(due=date(2026, 11, 20))], assignee="clerk-2")
     )
     cutoff = date(2026, 12, 1)
-    assert [p.id for p in any_store.due_for_worklist("130402", cutoff)] == ["A", "F"]
-    assert [p.id for p in any_store.due_for_worklist("130400", cutoff)] == ["A", "D", "F"]
-    assert [p.id for p in any_store.due_for_worklist("130000", cutoff, limit=2)] == ["A", "D"]
-    assert [p.id for p in any_store.due_for_worklist("130402", cutoff, assignee="clerk-2")] == ["F"]
-    assert [p.id for p in any_store.due_for_worklist("130402", cutoff, recused=["official:id:off-1"])] == ["A"]
+    county, city = ("130402",), ("130402", "130403")
+    assert [p.id for p in any_store.due_for_worklist(county, cutoff)] == ["A", "F"]
+    assert [p.id for p in any_store.due_for_worklist(city, cutoff)] == ["A", "D", "F"]
+    assert [p.id for p in any_store.due_for_worklist(city, cutoff, limit=2)] == ["A", "D"]
+    assert [p.id for p in any_store.due_for_worklist(county, cutoff, assignee="clerk-2")] == ["F"]
+    assert [p.id for p in any_store.due_for_worklist(county, cutoff, recused=["official:id:off-1"])] == ["A"]

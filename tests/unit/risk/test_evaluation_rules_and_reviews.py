@@ -88,7 +88,7 @@ def test_a_version_may_be_corrected_until_an_evaluation_uses_it_then_it_is_froze
         )
     assert rule_error(exc.value).status == 409
     new_rules(store, clock, version="hd-2026.2", high_from=80)
-    assert [v.rule_version for v in rules.versions(store, OFFICER, "evaluation", "130402")] == [
+    assert [v.rule_version for v in rules.versions(store, OFFICER, "evaluation", {"commission": "130402"})] == [
         "hd-2026.1",
         "hd-2026.2",
     ]
@@ -180,7 +180,7 @@ def test_an_evaluation_sets_the_next_review_and_the_timer_escalates_once_per_sta
     point = handlers.evaluate_risk_point(store, clock, OFFICER, risk_id, {"grades": MEDIUM}, calendar=CALENDAR)
     assert point.next_review_on == "2026-09-30"
     clock.at = datetime(2026, 10, 8, 2, 0, tzinfo=UTC)
-    assert [p.id for p in reviews.overdue_queue(store, clock, OFFICER, "130402")] == [risk_id]
+    assert [p.id for p in reviews.overdue_queue(store, clock, OFFICER, {"county": "130402"})] == [risk_id]
     first = reviews.check_reviews(store, clock, CALENDAR)
     assert first.escalated == [(risk_id, "department_head")]
     assert reviews.check_reviews(store, clock, CALENDAR).escalated == []
@@ -203,4 +203,4 @@ def test_a_review_moves_the_next_date_on_and_clears_the_escalation(store):
     reviewer = Principal("head-1", frozenset({"official"}), ("130402",))
     point = reviews.record_review(store, clock, CALENDAR, reviewer, risk_id, {"outcome": "unchanged", "note": "已自查"})
     assert (point.reviews[-1].late, point.review_stage, point.next_review_on) == (True, "", "2027-04-12")
-    assert reviews.overdue_queue(store, clock, OFFICER, "130402") == []
+    assert reviews.overdue_queue(store, clock, OFFICER, {"county": "130402"}).items == []

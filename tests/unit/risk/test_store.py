@@ -11,6 +11,7 @@ import pytest
 
 from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxEntry
+from wuying_common.paging import decode_cursor
 from wuying_common.store import PENDING
 from wuying_risk.persistence import (
     ALIAS,
@@ -164,7 +165,7 @@ def test_a_signal_is_written_once_by_its_key_and_listed_for_its_subject(store):
     assert store.record_signal(signal_record(key, "off-s")) is True
     assert store.record_signal(signal_record(key, "off-s")) is False
     assert store.get_signal(key).subject_id == "off-s"
-    assert [s.id for s in store.signals_of("off-s")] == [key]
+    assert [s.id for s in store.signals_of("off-s", {})] == [key]
 
 
 def test_a_first_signal_creates_the_profile_with_its_events_in_one_write(store):
@@ -219,8 +220,24 @@ def test_a_moved_official_moves_the_profile_and_bumps_its_version(store):
 def test_top_profiles_are_the_county_s_highest_scores_first(store):
     for official, points in [("a", 15), ("b", 55), ("c", 35)]:
         add_profile(store, official, points)
-    add_profile(store, "elsewhere", 90, county="130403")
-    assert [p.id for p in store.top_profiles("130402", 2)] == ["b", "c"]
+    add_profile(store, "elsewhere", 90, county="130406")
+    first = store.top_profiles(("130402",), {"limit": 2})
+    assert [p.id for p in first] == ["b", "c"] and first.next
+    rest = store.top_profiles(("130402",), {"limit": 2, "cursor": decode_cursor(first.next)})
+    assert [p.id for p in rest] == ["a"] and rest.next is None
+    # A city's counties in one read, still by score.
+    assert [p.id for p in store.top_profiles(("130402", "130406"), {})] == ["elsewhere", "b", "c", "a"]
+
+
+def test_a_profile_inserted_between_two_pages_is_never_sent_twice(store):
+    for official, points in [("a", 15), ("b", 55), ("c", 35), ("d", 35)]:
+        add_profile(store, official, points)
+    first = store.top_profiles(("130402",), {"limit": 2})
+    assert [p.id for p in first] == ["b", "c"]
+    add_profile(store, "a0", 35)  # ranks before "c": already behind the cursor
+    add_profile(store, "e", 35)  # after "c": on the next page
+    rest = store.top_profiles(("130402",), {"limit": 10, "cursor": decode_cursor(first.next)})
+    assert [p.id for p in rest] == ["d", "e", "a"]
 
 
 def test_unit_profiles_are_kept_apart_from_officials(store):
@@ -228,7 +245,7 @@ def test_unit_profiles_are_kept_apart_from_officials(store):
     store.save_profile(unit)
     assert store.get_unit_profile("unit-x").score == 20
     assert store.get_profile("unit-x") is None
-    assert [u.id for u in store.top_unit_profiles("130402")] == ["unit-x"]
+    assert [u.id for u in store.top_unit_profiles(("130402",), {})] == ["unit-x"]
 
 
 def test_profile_batches_cover_a_scope_and_recomputed_writes_respect_the_version(store):
@@ -280,9 +297,13 @@ def test_powers_are_listed_by_county_unit_and_post(store):
     store.add(power(name="甲"))
     store.add(power(post="副科长"))
     store.add(power(county="130403"))
-    assert [p.name for p in store.powers("130402", "unit-1", "科长")] == ["乙", "甲"]
-    assert len(store.powers("130402")) == 3
-    deleted = store.powers("130402", post="副科长")[0]
+    assert sorted(p.name for p in store.powers(("130402",), {}, "unit-1", "科长")) == ["乙", "甲"]
+    assert len(store.powers(("130402",), {})) == 3
+    assert len(store.powers(("130402", "130403"), {})) == 4
+    first = store.powers(("130402",), {"limit": 2})
+    rest = store.powers(("130402",), {"limit": 2, "cursor": decode_cursor(first.next)})
+    assert [p.id for p in [*first, *rest]] == sorted(p.id for p in store.powers(("130402",), {})) and not rest.next
+    deleted = store.powers(("130402",), {}, post="副科长").items[0]
     store.delete(deleted)
     assert store.get_power(deleted.id) is None
 
@@ -292,8 +313,10 @@ def test_risk_points_are_listed_by_unit_then_highest_index(store):
     other = risk_point(unit_id="unit-0", index=5)
     for point in (low, high, unrated, other, risk_point(county="130403")):
         store.add_risk_point(point)
-    assert [p.id for p in store.risk_points("130402")] == [other.id, high.id, low.id, unrated.id]
-    assert [p.id for p in store.risk_points("130402", "unit-0")] == [other.id]
+    assert [p.id for p in store.risk_points(("130402",))] == [other.id, high.id, low.id, unrated.id]
+    assert [p.id for p in store.risk_points(("130402",), "unit-0")] == [other.id]
+    page = store.risk_point_page(("130402",), {"limit": 3})
+    assert [p.id for p in page] == sorted([other.id, high.id, low.id, unrated.id])[:3] and page.next
 
 
 def test_the_department_tally_counts_risk_points_and_guards_high_slots(store):
@@ -363,7 +386,7 @@ def test_the_rules_in_force_are_the_countys_else_its_citys_in_one_lookup(store):
     store.freeze_rule_version("evaluation", "130402", "v1", NOW)
     store.freeze_rule_version("evaluation", "130402", "v1", NOW)
     assert store.get_rule_version("evaluation", "130402", "v1").frozen is True
-    assert [v.rule_version for v in store.rule_versions("evaluation", "130402")] == ["v1"]
+    assert [v.rule_version for v in store.rule_versions("evaluation", "130402", {})] == ["v1"]
 
 
 def business_row(rid, county="130402", awarded_on="2026-03-10"):
@@ -393,7 +416,7 @@ def test_business_records_are_replaced_by_key_and_read_by_county_and_window(stor
     store.write_records([{**business_row("r1"), "amount": 2000.0}])
     rows = store.records_in_window("130402", "2026-01-01", "2026-12-31")
     assert [(r["_id"], r["amount"]) for r in rows] == [("130402/r1", 2000.0)]
-    assert [r.record_id for r in store.records("130402")] == ["r2", "r1"]
+    assert [r.record_id for r in store.records(("130402",), {})] == ["r2", "r1"]
 
 
 def test_a_monitoring_hit_is_written_once(store):
@@ -412,7 +435,7 @@ def test_a_monitoring_hit_is_written_once(store):
     )
     assert store.add_hit(hit) is True
     assert store.add_hit(hit) is False
-    assert [h.id for h in store.hits("130402")] == [hit.id]
+    assert [h.id for h in store.hits(("130402",), {})] == [hit.id]
 
 
 def test_calendar_years_are_kept_by_year_and_replaced_when_loaded_again(store):

@@ -10,6 +10,7 @@ import pytest
 from wuying_common import store as shared_store
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.errors import Conflict
+from wuying_common.paging import decode_cursor
 from wuying_testing.fakes.warning import FakeWarningStore
 from wuying_warning import handlers
 from wuying_warning.persistence import (
@@ -97,9 +98,13 @@ def test_lists_for_people_filter_by_county_status_and_level_newest_first(store):
     new = warning(at=datetime(2026, 11, 1), level=2)
     for w in (old, new, warning(county="130102"), warning(status="issued", at=datetime(2026, 9, 1))):
         store.add(w)
-    assert [w.id for w in store.find("130402", status="proposed")] == [new.id, old.id]
-    assert [w.id for w in store.find("130402", status="proposed", level=2)] == [new.id]
-    assert len(store.find("130402", limit=1)) == 1
+    assert [w.id for w in store.find(("130402",), {}, status="proposed")] == [new.id, old.id]
+    assert [w.id for w in store.find(("130402",), {}, status="proposed", level=2)] == [new.id]
+    first = store.find(("130402",), {"limit": 1}, status="proposed")
+    assert [w.id for w in first] == [new.id]
+    rest = store.find(("130402",), {"limit": 1, "cursor": decode_cursor(first.next)}, status="proposed")
+    assert [w.id for w in rest] == [old.id] and rest.next is None
+    assert len(store.find(("130402", "130102"), {})) == 4
 
 
 def test_red_warnings_of_a_unit_in_a_year_exclude_revoked_ones(store):
@@ -120,7 +125,7 @@ def test_a_quarter_reads_the_warnings_issued_proposed_or_lifted_in_it(store):
     lifted = warning(at=datetime(2026, 3, 1), status="lifted", issued_on="2026-03-02", lifted_on="2026-12-31")
     for w in (issued, proposed, lifted, warning(at=datetime(2026, 6, 1)), warning(county="130102")):
         store.add(w)
-    found = store.touching_period("130402", date(2026, 10, 1), date(2026, 12, 31))
+    found = store.touching_period(("130402",), date(2026, 10, 1), date(2026, 12, 31))
     assert {w.id for w in found} == {issued.id, proposed.id, lifted.id}
 
 
@@ -190,6 +195,9 @@ def test_organisational_tasks_are_read_by_key_and_listed_by_county_and_due_date(
     assert [t.id for t in store.tasks(["130402"], "open", 10)] == ["oh-a", "oh-b"]
     assert [t.id for t in store.tasks(["130000"], None, 10)] == ["oh-a", "oh-b", "oh-c", "oh-d"]
     assert [t.id for t in store.tasks(["130100"], None, 10)] == ["oh-c"]
+    first = store.task_page(["130000"], None, {"limit": 3})
+    assert [t.id for t in first] == ["oh-a", "oh-b", "oh-c"]
+    assert [t.id for t in store.task_page(["130000"], None, {"cursor": decode_cursor(first.next)})] == ["oh-d"]
 
 
 def test_provisional_dues_and_pending_supersedes_are_found_and_cleared(store):
@@ -232,7 +240,7 @@ def test_an_inbox_message_is_delivered_once_listed_newest_first_and_read_once(st
     assert store.deliver_inbox(message("w.n1", datetime(2026, 11, 1))) is True
     assert store.deliver_inbox(message("w.n1", datetime(2026, 11, 2))) is False
     store.deliver_inbox(message("w.n2", datetime(2026, 11, 3)))
-    assert [m.id for m in store.inbox("off-1")] == ["w.n2", "w.n1"]
+    assert [m.id for m in store.inbox("off-1", {})] == ["w.n2", "w.n1"]
     store.mark_read("w.n1", datetime(2026, 11, 4))
     store.mark_read("w.n1", datetime(2026, 11, 5))
     assert store.inbox_message("w.n1").read_at == datetime(2026, 11, 4)

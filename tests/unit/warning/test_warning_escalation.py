@@ -335,7 +335,7 @@ def test_the_owner_records_the_outcome_which_closes_the_task(store, clock, calen
         handlers.record_outcome(store, clock, COMMITTEE, key, outcome)
     answer = rule_error(again.value)
     assert isinstance(answer, Conflict) and (answer.status, answer.code) == (409, "organisational_handling_closed")
-    assert handlers.list_tasks(store, OFFICER, {"county": None, "status": "open", "limit": 10}) == []
+    assert handlers.list_tasks(store, OFFICER, {"county": None, "status": "open", "limit": 10}).items == []
     assert [t.id for t in handlers.list_tasks(store, OFFICER, {"county": None, "status": "closed", "limit": 10})] == [
         key
     ]

@@ -219,7 +219,7 @@ def test_the_official_reads_only_their_own_inbox_and_the_read_is_recorded(store,
     """篇1: the official receives the notice in the platform; reading it is recorded with time."""
     issued(store, clock, notifiers=notifiers)
     issued(store, clock, official="off-2", notifiers=notifiers)
-    mine = handlers.inbox(store, OFFICIAL)
+    mine = handlers.inbox(store, OFFICIAL, {})
     assert [m.official_id for m in mine] == ["off-1"]
     with pytest.raises(InboxMessageNotFound):
         handlers.read_inbox_message(store, clock, person("off-2", "official"), mine[0].id)

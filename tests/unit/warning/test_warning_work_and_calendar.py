@@ -199,4 +199,6 @@ def test_each_accused_official_is_told_in_the_inbox_that_the_report_was_false_on
     assert store.count(SmsDelivery) == 0
     assert handlers.clarification_from_event(store, clock, event, notifier) == "duplicate"
     assert store.count(InboxMessage) == 2
-    assert [m.title for m in handlers.inbox(store, Principal("off-2", frozenset({"official"}), ()))] == ["澄清正名告知"]
+    assert [m.title for m in handlers.inbox(store, Principal("off-2", frozenset({"official"}), ()), {})] == [
+        "澄清正名告知"
+    ]

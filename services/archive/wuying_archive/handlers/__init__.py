@@ -7,12 +7,13 @@ interests), ``conditions`` (the twelve warning conditions, the nightly sweep), `
 """
 
 from .files import IntegrityFile, integrity_file, record_event, verify_file
-from .registry import Registered, find_officials, get_official, register
+from .registry import Registered, find_officials, get_official, get_unit, register
 
 __all__ = [
     "IntegrityFile",
     "Registered",
     "find_officials",
+    "get_unit",
     "get_official",
     "integrity_file",
     "record_event",

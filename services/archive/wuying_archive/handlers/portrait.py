@@ -11,21 +11,26 @@ official, the dossier, the file, the reminders). Archive roles only, and every r
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, beijing_date, naive_utc
+from wuying_common.errors import Forbidden, Unauthorized, WuyingError
 
 from ..domain.file import verify_chain
 from ..domain.matters import RELATIVES
 from ..domain.outcomes import Fact, Outcome, fold, risk_profile, sanctions
 from ..domain.supervision import RECORD_KINDS_ZH
 from ..exceptions import OfficialNotFound
-from ..persistence import AccessLog, ArchiveStore, Dossier, FileEntry, MatterDoc, Official, Reminder
+from ..persistence import AccessLog, ArchiveStore, Dossier, FileEntry, MatterDoc, Official, Reminder, Unit
 from .conditions import Evaluator, facts_of
 from .credit import credit_of
 from .matters import ARCHIVE_ROLES
+
+T = TypeVar("T")
 
 #: The kinds of the dossier shown under each heading.
 FAMILY_KINDS = (*RELATIVES, "foreign_status", "residence_abroad")
@@ -66,21 +71,76 @@ def facts_of_entries(entries: list[FileEntry]) -> list[Fact]:
 
 
 def audit(
-    store: ArchiveStore, clock: SystemClock, principal: Principal, action: str, subject: str, county: str, purpose=""
+    store: ArchiveStore,
+    clock: SystemClock,
+    principal: Principal | None,
+    action: str,
+    subject: str,
+    county: str,
+    purpose="",
+    *,
+    outcome: str = "allowed",
+    code: str | None = None,
 ) -> None:
-    """One access-log entry, written before what it logs is answered."""
+    """One access-log entry, written before what it logs is answered (or refused: ``outcome``
+    ``denied`` with the refusal's code; a caller without a valid token is ``anonymous``)."""
     store.log_access(
         AccessLog(
             id=uuid.uuid4().hex,
             at=naive_utc(clock.now()),
-            by=principal.subject,
-            roles=sorted(principal.roles),
+            by=principal.subject if principal is not None else "anonymous",
+            roles=sorted(principal.roles) if principal is not None else [],
             action=action,
             subject=subject,
             county=county,
             purpose=purpose,
+            outcome=outcome,
+            code=code,
         )
     )
+
+
+def audited_read(
+    store: ArchiveStore,
+    clock: SystemClock,
+    principal: Principal | None,
+    denied: WuyingError | None,
+    action: str,
+    kind: str,
+    subject_id: str,
+    read: Callable[[], T],
+    *,
+    grant: bool = True,
+) -> T:
+    """A read of sensitive data (a file, a portrait, a report) audited whether it is granted or
+    denied (issue 9 item 5; seeds/000 D 每次查阅留痕): the HTTP layer's refusal (``denied``, from
+    the matrix) and the handler's own (county, role, own record) both land in the access log
+    before the refusal is answered. ``grant=False`` when ``read`` audits the grant itself."""
+    try:
+        if denied is not None:
+            raise denied
+        result = read()
+    except (Forbidden, Unauthorized) as exc:
+        audit(
+            store,
+            clock,
+            principal,
+            action,
+            subject_id,
+            _county_of(store, kind, subject_id),
+            outcome="denied",
+            code=exc.code,
+        )
+        raise
+    if grant:
+        audit(store, clock, principal, action, subject_id, _county_of(store, kind, subject_id))
+    return result
+
+
+def _county_of(store: ArchiveStore, kind: str, subject_id: str) -> str:
+    """The county of a file's subject (by key), for the auditors of that county; "" if unknown."""
+    owner = store.get(Official if kind == "official" else Unit, subject_id)
+    return owner.county if owner is not None else ""
 
 
 def portrait(

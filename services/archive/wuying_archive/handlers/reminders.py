@@ -12,6 +12,7 @@ from datetime import date
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, beijing_date
 from wuying_common.errors import Conflict
+from wuying_common.paging import Page
 
 from ..domain.reminders import (
     NEXT_STEP,
@@ -162,8 +163,12 @@ def escalate_overdue(store: ArchiveStore, clock: SystemClock, limit: int = 500) 
     return escalated
 
 
-def worklist(store: ArchiveStore, principal: Principal, **query) -> list[Reminder]:
-    return store.reminders(principal.counties, **query)
+WORKLIST_FILTERS = ("state", "condition", "department", "created_from", "created_to")
+
+
+def worklist(store: ArchiveStore, principal: Principal, query: dict) -> Page:
+    """A page of the reminders of the token's divisions (a city or province rolls up)."""
+    return store.reminder_page(principal.counties, query, **{k: query.get(k) for k in WORKLIST_FILTERS})
 
 
 def figures(store: ArchiveStore, clock: SystemClock, principal: Principal) -> list[Figures]:

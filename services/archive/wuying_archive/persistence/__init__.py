@@ -13,7 +13,7 @@ and writes). Other modules import from here; the families are an internal arrang
 """
 
 from .checkpoints import Checkpoint, CheckpointChain, CheckpointStore
-from .common import ALIAS, KEY_CHUNK, county_prefixes, entry_key, head_key, recorded_key
+from .common import ALIAS, KEY_CHUNK, entry_key, head_key, recorded_key
 from .dossiers import Dossier, MatterDoc, SignalDoc
 from .files import APPEND_ATTEMPTS, FileChain, FileEntry, FileHead, FileStore, RecordedEvent
 from .registry import OccupancyDoc, Official, OfficialQuery, RegistryStore, Unit
@@ -69,7 +69,6 @@ __all__ = [
     "SweepRun",
     "TrailStep",
     "Unit",
-    "county_prefixes",
     "entry_key",
     "head_key",
     "recorded_key",

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 
 from mongoengine.queryset.visitor import Q
 
+from wuying_common.auth import counties_covered
+
 ALIAS = "archive"
 
 
@@ -36,21 +38,8 @@ def _chunks(keys: list, size: int = KEY_CHUNK) -> Iterator[list]:
         yield keys[i : i + size]
 
 
-def county_prefixes(scopes: Iterable[str]) -> list[str] | None:
-    """The county-code prefixes a principal's scopes cover; None for every county."""
-    prefixes = []
-    for scope in scopes:
-        if scope == "*":
-            return None
-        prefixes.append(scope[:2] if scope.endswith("0000") else scope[:4] if scope.endswith("00") else scope)
-    return prefixes
-
-
 def _county_q(scopes: Iterable[str]) -> Q:
-    prefixes = county_prefixes(scopes)
-    if prefixes is None:
-        return Q()
-    q = Q(county="__none__")
-    for prefix in prefixes:
-        q |= Q(county=prefix) if len(prefix) == 6 else Q(county__startswith=prefix)
-    return q
+    """The counties a token's divisions cover, as a query: the platform's one roll-up
+    (``wuying_common.auth.counties_covered``); no condition for a service principal."""
+    counties = counties_covered(scopes)
+    return Q() if counties is None else Q(county__in=list(counties))

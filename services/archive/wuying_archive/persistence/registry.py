@@ -20,6 +20,7 @@ from pymongo import ReplaceOne
 from pymongo.errors import BulkWriteError
 
 from wuying_common.outbox import OutboxDocument
+from wuying_common.paging import Page
 from wuying_common.store import Store
 
 from ..domain.personnel import Occupancy
@@ -124,6 +125,11 @@ class RegistryStore(Store):
         if name:
             query = query(name=name)
         return list(query.order_by("id").limit(limit))
+
+    def official_list(self, counties: Iterable[str], page: dict, name: str | None = None) -> Page:
+        """A page of the officials of some counties (by name), by key."""
+        query = Official.objects(county__in=list(counties))
+        return self.paged(query(name=name) if name else query, page)
 
     # -- the registry at province scale: raw rows by key, bulk writes ----------------------------
     def official_rows(self, ids: Iterable[str]) -> dict[str, dict]:

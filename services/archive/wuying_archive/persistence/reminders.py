@@ -22,6 +22,7 @@ from pymongo.errors import BulkWriteError
 from wuying_common.calendar_years import StoredCalendarYear
 from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument
+from wuying_common.paging import Page
 from wuying_common.store import Store
 
 from .common import ALIAS, _chunks, _county_q
@@ -102,6 +103,28 @@ class CalendarYear(StoredCalendarYear):
     meta = {"db_alias": ALIAS, "collection": "calendar_years"}
 
 
+def _reminder_q(
+    counties: tuple[str, ...],
+    state: str | None = None,
+    condition: str | None = None,
+    department: str | None = None,
+    created_from: date | None = None,
+    created_to: date | None = None,
+) -> Q:
+    q = _county_q(counties)
+    if state:
+        q &= Q(state=state)
+    if condition:
+        q &= Q(condition_code=condition)
+    if department:
+        q &= Q(department=department)
+    if created_from:
+        q &= Q(created_on__gte=created_from.isoformat())
+    if created_to:
+        q &= Q(created_on__lte=created_to.isoformat())
+    return q
+
+
 class ReminderStore(Store):
     """Dossiers, reminders and the calendar in the store; part of ``ArchiveStore``."""
 
@@ -152,33 +175,17 @@ class ReminderStore(Store):
     def reminders_of(self, official_id: str, limit: int = 500) -> list[Reminder]:
         return list(Reminder.objects(official_id=official_id).order_by("id").limit(limit))
 
-    def reminders(
-        self,
-        counties: tuple[str, ...],
-        *,
-        state: str | None = None,
-        condition: str | None = None,
-        department: str | None = None,
-        created_from: date | None = None,
-        created_to: date | None = None,
-        after: str = "",
-        limit: int = 50,
-    ) -> list[Reminder]:
-        """A department's worklist or the reminder side of a search, cursor-paged by id."""
-        q = _county_q(counties)
-        if state:
-            q &= Q(state=state)
-        if condition:
-            q &= Q(condition_code=condition)
-        if department:
-            q &= Q(department=department)
-        if created_from:
-            q &= Q(created_on__gte=created_from.isoformat())
-        if created_to:
-            q &= Q(created_on__lte=created_to.isoformat())
+    def reminders(self, counties: tuple[str, ...], *, after: str = "", limit: int = 50, **filters) -> list[Reminder]:
+        """The reminder side of a search (``_reminder_q``'s filters), by id after ``after``."""
+        q = _reminder_q(counties, **filters)
         if after:
             q &= Q(id__gt=after)
         return list(Reminder.objects(q).order_by("id").limit(limit))
+
+    def reminder_page(self, counties: tuple[str, ...], page: dict, **filters) -> Page:
+        """A page of a department's worklist (``state``, ``condition``, ``department``,
+        ``created_from``, ``created_to``), by key."""
+        return self.paged(Reminder.objects(_reminder_q(counties, **filters)), page)
 
     def reminders_due(self, today: date, limit: int = 500) -> list[Reminder]:
         """Open reminders whose current step is past due and not yet escalated (the timer's scan,

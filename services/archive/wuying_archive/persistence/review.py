@@ -14,6 +14,7 @@ from mongoengine import (
 )
 from mongoengine.queryset.visitor import Q
 
+from wuying_common.paging import Page
 from wuying_common.store import Store, VersionedDocument
 
 from .common import ALIAS, _chunks, _county_q, entry_key, head_key
@@ -74,6 +75,8 @@ class AccessLog(Document):
     subject = StringField(required=True)
     county = StringField(default="")
     purpose = StringField(default="")
+    outcome = StringField(default="allowed", choices=("allowed", "denied"))
+    code = StringField(null=True)  # the refusal's code when denied
 
 
 class ReviewStore(Store):
@@ -137,12 +140,12 @@ class ReviewStore(Store):
         self.add(entry)
 
     def access_log(
-        self, counties: tuple[str, ...], *, subject: str | None = None, by: str | None = None, limit: int = 100
-    ) -> list[AccessLog]:
-        """The newest reads first (a list for people: indexed on MongoDB, a scan on the embedded store)."""
+        self, counties: tuple[str, ...], page: dict, *, subject: str | None = None, by: str | None = None
+    ) -> Page:
+        """A page of reads, the newest first (indexed on MongoDB, a scan on the embedded store)."""
         q = _county_q(counties)
         if subject:
             q &= Q(subject=subject)
         if by:
             q &= Q(by=by)
-        return list(AccessLog.objects(q).order_by("-at", "id").limit(limit))
+        return self.paged(AccessLog.objects(q), page, order="-at")

@@ -18,6 +18,7 @@ from mongoengine import (
 from mongoengine.queryset.visitor import Q
 
 from wuying_common.outbox import OutboxDocument
+from wuying_common.paging import Page
 from wuying_common.store import Store, VersionedDocument
 
 from .common import ALIAS, _county_q
@@ -189,14 +190,14 @@ class SupervisionStore(Store):
             )
 
     def report_checks(
-        self, counties: tuple[str, ...], *, year: int | None = None, state: str | None = None, limit: int = 200
-    ) -> list[ReportCheck]:
+        self, counties: tuple[str, ...], page: dict, *, year: int | None = None, state: str | None = None
+    ) -> Page:
         q = _county_q(counties)
         if year:
             q &= Q(year=year)
         if state:
             q &= Q(state=state)
-        return list(ReportCheck.objects(q).order_by("id").limit(limit))
+        return self.paged(ReportCheck.objects(q), page)
 
     def inquiries_of(self, official_id: str, limit: int = 200) -> list[Inquiry]:
         return list(Inquiry.objects(official_id=official_id).order_by("id").limit(limit))
@@ -212,8 +213,8 @@ class SupervisionStore(Store):
         )
         return list(query.order_by("on", "id").limit(1000))
 
-    def supervisors(self, counties: tuple[str, ...], limit: int = 500) -> list[Supervisor]:
-        return list(Supervisor.objects(_county_q(counties)).order_by("id").limit(limit))
+    def supervisors(self, counties: tuple[str, ...], page: dict) -> Page:
+        return self.paged(Supervisor.objects(_county_q(counties)), page)
 
     def supervisor_reports(self, supervisor_id: str, limit: int = 500) -> list[SupervisionRecord]:
         query = SupervisionRecord.objects(kind="supervisor_report", details__supervisor_id=supervisor_id)

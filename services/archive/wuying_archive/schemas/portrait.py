@@ -72,7 +72,6 @@ class PortraitQuerySchema(Schema):
 class AccessLogQuerySchema(Schema):
     subject = fields.String(load_default=None)
     by = fields.String(load_default=None)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
 ACTIONS_ZH = {
@@ -82,6 +81,10 @@ ACTIONS_ZH = {
     "review.read": "查阅廉政审核报告",
     "review.pdf": "打印廉政审核报告",
     "export.files": "导出档案（审计核验）",
+    "official_file.read": "查阅人员廉政档案",
+    "official_file.verify": "校验人员档案哈希链",
+    "unit_file.read": "查阅单位档案",
+    "unit_file.verify": "校验单位档案哈希链",
 }
 
 
@@ -95,6 +98,9 @@ class AccessLogSchema(Schema):
     subject = fields.String()
     county = fields.String()
     purpose = fields.String()
+    outcome = fields.String(metadata={"description": "allowed 或 denied（被拒绝的查阅也留痕）"})
+    outcome_zh = fields.Function(lambda e: "已拒绝" if e.outcome == "denied" else "已查阅")
+    code = fields.String(allow_none=True, metadata={"description": "拒绝的错误码"})
 
 
 # -- the one-click integrity review (廉政审核, issue 11 item 5) ---------------------------------------

@@ -69,7 +69,6 @@ class RegisterResultSchema(Schema):
 class OfficialQuerySchema(Schema):
     county = fields.String(required=True, validate=COUNTY_CODE)
     name = fields.String(load_default=None)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
 class SearchQuerySchema(Schema):

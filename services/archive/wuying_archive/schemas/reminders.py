@@ -92,8 +92,6 @@ class ReminderQuerySchema(Schema):
     department = fields.String(load_default=None, validate=validate.OneOf(list(DEPARTMENTS_ZH)))
     created_from = fields.Date(load_default=None)
     created_to = fields.Date(load_default=None)
-    after = fields.String(load_default="")
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
 class FiguresSchema(Schema):

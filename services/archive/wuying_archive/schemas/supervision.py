@@ -97,7 +97,6 @@ class NoteInSchema(Schema):
 class ReportCheckQuerySchema(Schema):
     year = fields.Integer(load_default=None)
     state = fields.String(load_default=None, validate=validate.OneOf(list(CHECK_STATES_ZH)))
-    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
 
 
 class ReportCheckSchema(Schema):

@@ -10,6 +10,7 @@ from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock
 from wuying_common.errors import Conflict
 from wuying_common.outbox import new_id
+from wuying_common.paging import Page
 
 from ..domain.findings import DISPOSITIONS_ZH, SEVERITIES_ZH, disposition_for, tally
 from ..domain.plans import Round, plan_rounds
@@ -105,9 +106,9 @@ def get_plan(store: InspectionStore, principal: Principal, plan_id: str) -> Plan
     return plan
 
 
-def list_plans(store: InspectionStore, principal: Principal, query: dict) -> list[Plan]:
-    principal.require_county(query["county"])
-    return store.plans(query["county"], query.get("year"), query.get("limit", 200))
+def list_plans(store: InspectionStore, principal: Principal, query: dict) -> Page:
+    """A division's plans: a city or province rolls up over its counties."""
+    return store.plans(principal.counties_in(query["county"]), query, query.get("year"))
 
 
 def assign_cross_inspection(

@@ -3,6 +3,9 @@ writes its documents."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from wuying_common.paging import Page
 from wuying_common.store import Store
 
 from .base import region_prefix
@@ -41,11 +44,12 @@ class InspectionStore(Store):
     def plan_for(self, unit_id: str, year: int) -> Plan | None:
         return self.get(Plan, Plan.key_for(unit_id, year))
 
-    def plans(self, county: str, year: int | None = None, limit: int = 200) -> list[Plan]:
-        query = Plan.objects(county=county)
+    def plans(self, counties: Iterable[str], page: dict, year: int | None = None) -> Page:
+        """A page of the plans of some counties (of one year), by key (``<unit>:<year>``)."""
+        query = Plan.objects(county__in=list(counties))
         if year is not None:
             query = query(year=year)
-        return list(query.order_by("year", "unit_id").limit(limit))
+        return self.paged(query, page)
 
     def zones_in(self, region: str) -> list[str]:
         """Cooperation zones of the units registered in a region."""

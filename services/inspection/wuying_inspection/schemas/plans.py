@@ -103,7 +103,6 @@ class PlanSchema(Schema):
 class PlanQuerySchema(Schema):
     county = fields.String(required=True, validate=COUNTY_CODE)
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100))
-    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
 
 
 class CrossAssignmentRequestSchema(Schema):

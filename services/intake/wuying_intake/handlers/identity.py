@@ -14,6 +14,7 @@ from typing import NoReturn
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, naive_utc
 from wuying_common.errors import Forbidden
+from wuying_common.paging import Page, page_of
 
 from ..domain.identity import (
     ACCESSED,
@@ -34,7 +35,6 @@ from ..domain.protection import Keyring
 from ..exceptions import EncryptionUnavailable, IdentityRequestNotFound
 from ..persistence import IdentityRequest, IntakeStore, Petition, SealedReporter
 from .common import find_petition
-from .queries import rolled_up
 
 log = logging.getLogger(__name__)
 
@@ -187,22 +187,24 @@ def decide_identity_request(
     return request
 
 
-def awaiting_decision(store: IntakeStore, principal: Principal, county: str, limit: int) -> list[IdentityRequest]:
+# Pending requests read for one worklist (a commission decides a handful a week).
+PENDING_READ = 1000
+
+
+def awaiting_decision(store: IntakeStore, principal: Principal, query: dict) -> Page:
     """The pending requests of a scope that this supervisor may decide, oldest first: not their
     own, not about them (four eyes, recusal — the same rule as the decision itself). A city or
     province rolls up over its counties."""
-    principal.require_county(county)
+    counties = principal.counties_in(query["county"])
     actor = _actor(principal)
     found = []
-    for one in rolled_up(county):
-        for request in store.identity_requests(one, PENDING, limit):
-            petition = store.get_petition(request.petition_id)
-            if petition is not None and may_decide(
-                actor, request.requested_by, request.status, petition.subject_official_ids(), petition.subject_names()
-            ):
-                found.append(request)
-    found.sort(key=lambda r: (r.requested_at, r.id))
-    return found[:limit]
+    for request in store.identity_requests(counties, PENDING, PENDING_READ):
+        petition = store.get_petition(request.petition_id)
+        if petition is not None and may_decide(
+            actor, request.requested_by, request.status, petition.subject_official_ids(), petition.subject_names()
+        ):
+            found.append(request)
+    return page_of(found, query, key=lambda r: (r.requested_at, r.id))
 
 
 def open_identity(
@@ -230,12 +232,18 @@ def open_identity(
     return OpenedIdentity(request.id, petition.id, details)
 
 
-def audit_log(store: IntakeStore, principal: Principal, query: dict) -> list[dict]:
-    principal.require_county(query["county"])
+def audit_log(store: IntakeStore, principal: Principal, query: dict) -> Page:
+    """A page of the identity audit of a division, the newest first (a city or province rolls up)."""
+    counties = principal.counties_in(query["county"])
     since = datetime.combine(query["since"], datetime.min.time()) if query.get("since") else None
     until = datetime.combine(query["until"] + timedelta(days=1), datetime.min.time()) if query.get("until") else None
-    entries = store.audit_entries(query["county"], since, until, query.get("limit", 100), query.get("offset", 0))
-    return [{k: v for k, v in e.items() if k != "key"} for e in entries]
+    entries = page_of(store.audit_entries(counties, since, until), query, key=_newest_first)
+    return Page([{k: v for k, v in e.items() if k != "key"} for e in entries], entries.next)
+
+
+def _newest_first(row: dict) -> tuple[float, int]:
+    """An audit row's position, the newest first: its time, then its ObjectId key (later first)."""
+    return (-row["at"].timestamp(), -int(row["key"], 16))
 
 
 def reseal_reporters(store: IntakeStore, keyring: Keyring | None, limit: int = 500) -> dict:

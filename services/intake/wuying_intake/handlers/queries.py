@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wuying_common.access import divisions
 from wuying_common.auth import Principal
 from wuying_common.clock import beijing_date
+from wuying_common.paging import Page
 from wuying_common.rules import WorkingDays
 
 from ..domain.statistics import durations, tally
@@ -45,46 +45,27 @@ def get_attachment(store: IntakeStore, principal: Principal, petition_id: str, n
     return stored
 
 
-def rolled_up(county: str) -> list[str]:
-    """The counties a division code stands for: a city or province rolls up over its loaded
-    counties (issue 9 item 5); a county is itself."""
-    return divisions().counties_under(county) or [county]
-
-
-def list_reports(store: IntakeStore, principal: Principal, query: dict) -> list[Petition]:
-    principal.require_county(query["county"])
-    limit, offset = query.get("limit", 100), query.get("offset", 0)
-    counties = rolled_up(query["county"])
-    found: list[Petition] = []
-    for county in counties:
-        found.extend(
-            store.search(
-                county,
-                status=query.get("status"),
-                channel=query.get("channel"),
-                category=query.get("category"),
-                # One county pages in the store; several merge their first offset+limit each.
-                limit=limit if len(counties) == 1 else offset + limit,
-                offset=offset if len(counties) == 1 else 0,
-                not_about=principal.subject,
-                not_named=principal.name or None,
-            )
-        )
-    if len(counties) == 1:
-        return found
-    found.sort(key=lambda p: p.id)
-    found.sort(key=lambda p: p.received_at, reverse=True)
-    return found[offset : offset + limit]
+def list_reports(store: IntakeStore, principal: Principal, query: dict) -> Page:
+    """A page of a division's reports, the newest first (a city or province rolls up over its
+    counties, issue 9 item 5); reports about the caller are left out (recusal)."""
+    return store.search(
+        principal.counties_in(query["county"]),
+        query,
+        status=query.get("status"),
+        channel=query.get("channel"),
+        category=query.get("category"),
+        not_about=principal.subject,
+        not_named=principal.name or None,
+    )
 
 
 def statistics(store: IntakeStore, principal: Principal, query: dict, calendar: WorkingDays) -> dict:
     """Counts, plus working days from receipt to acceptance (triage) and to closure, for the
     scope; a city or province also answers each county's total and durations (``counties``),
     so a dashboard draws every county from one read (seeds/002 篇5 三(二): 定期通报)."""
-    principal.require_county(query["county"])
     per_county = {
         county: store.tally_rows(county, query.get("since"), query.get("until"))
-        for county in rolled_up(query["county"])
+        for county in principal.counties_in(query["county"])
     }
 
     def working_days(row, key):

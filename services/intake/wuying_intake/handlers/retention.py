@@ -13,6 +13,7 @@ from datetime import date
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, naive_utc
 from wuying_common.errors import Conflict
+from wuying_common.paging import Page
 
 from ..domain.retention import PURGED_TEXT, RETENTION_VERSION, check_hold, retain_until
 from ..persistence import IntakeStore, LegalHoldChange, Petition, PurgeRecord, PurgeState
@@ -129,6 +130,5 @@ def _purge_content(petition: Petition) -> None:
             d.extension_reason = PURGED_TEXT
 
 
-def purge_log(store: IntakeStore, principal: Principal, query: dict) -> list[PurgeRecord]:
-    principal.require_county(query["county"])
-    return store.purge_records(query["county"], query.get("limit", 100), query.get("offset", 0))
+def purge_log(store: IntakeStore, principal: Principal, query: dict) -> Page:
+    return store.purge_records(principal.counties_in(query["county"]), query)

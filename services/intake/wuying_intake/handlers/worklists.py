@@ -9,37 +9,39 @@ import secrets
 
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, naive_utc
+from wuying_common.paging import Page, page_of
 from wuying_common.rules import WorkingDays
 
-from ..domain.worklists import DueItem, check_note, due_items
+from ..domain.worklists import check_note, due_items
 from ..persistence import IntakeStore, InternalNote, Petition, recusal_keys
 from .common import load_petition
 
 log = logging.getLogger(__name__)
 
 
+# Reports read for one worklist, the earliest received first (before paging by due date).
+WORKLIST_READ = 1000
+
+
 def deadline_worklist(
     store: IntakeStore, clock: SystemClock, calendar: WorkingDays, principal: Principal, query: dict
-) -> list[DueItem]:
+) -> Page:
     """Open deadlines due within ``within`` working days (0: today) or overdue, in the counties
     under ``county`` (a county, city or province code the caller's token covers), optionally of
     one assignee; reports the caller is recused from are left out."""
-    principal.require_county(query["county"])
+    counties = principal.counties_in(query["county"])
     today = clock.today()
     cutoff = calendar.add_working_days(today, query["within"]).date
     petitions = store.due_for_worklist(
-        query["county"],
-        cutoff,
-        query.get("assignee"),
-        query["limit"],
-        recusal_keys(principal.subject, principal.name or None),
+        counties, cutoff, query.get("assignee"), WORKLIST_READ, recusal_keys(principal.subject, principal.name or None)
     )
     rows = [(p, [d for d in p.deadlines if d.open and d.watched]) for p in petitions]
 
     def between(a, b):
         return calendar.working_days_between(a, b)[0]
 
-    return due_items(rows, today, cutoff, between)[: query["limit"]]
+    items = due_items(rows, today, cutoff, between)
+    return page_of(items, query, key=lambda i: (i.due.isoformat(), i.petition_id, i.key))
 
 
 def add_note(store: IntakeStore, clock: SystemClock, principal: Principal, petition_id: str, text: str) -> Petition:

@@ -3,15 +3,16 @@ the lists for people, the clock's and the timers' sweeps, start-up migration."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, time
 
 from bson import ObjectId
 
 from wuying_common.errors import Conflict
+from wuying_common.paging import Page
 from wuying_common.store import Store
 
 from ..domain.screening import normalize_name
-from ..domain.worklists import covered_prefix
 from .deadlines import CalendarYear
 from .identity import AuditEntry, AuditRecord, IdentityRequest, audit_between, audit_row
 from .legacy import migrate_legacy
@@ -39,9 +40,9 @@ class IntakeStore(Store):
     def get_request(self, request_id: str) -> IdentityRequest | None:
         return self.get(IdentityRequest, request_id)
 
-    def identity_requests(self, county: str, status: str, limit: int) -> list[IdentityRequest]:
-        """A county's identity requests in one status, oldest first (a worklist read)."""
-        query = IdentityRequest.objects(county=county, status=status).exclude("audit")
+    def identity_requests(self, counties: Iterable[str], status: str, limit: int) -> list[IdentityRequest]:
+        """Some counties' identity requests in one status, oldest first (a worklist read)."""
+        query = IdentityRequest.objects(county__in=list(counties), status=status).exclude("audit")
         return list(query.order_by("requested_at").limit(limit))
 
     def attachment(self, petition_id: str, n: int) -> Attachment | None:
@@ -91,24 +92,24 @@ class IntakeStore(Store):
     # -- lists for people and the clock's sweep ------------------------------------------------
     def search(
         self,
-        county: str,
+        counties: Iterable[str],
+        page: dict,
         *,
         status: str | None = None,
         channel: str | None = None,
         category: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
         not_about: str | None = None,
         not_named: str | None = None,
-    ) -> list[Petition]:
-        query = Petition.objects(county=county)
+    ) -> Page:
+        """A page of the reports of some counties, the newest first."""
+        query = Petition.objects(county__in=list(counties))
         recused = recusal_keys(not_about, not_named)
         if recused:  # a subject never sees reports about themselves, by id or by name (recusal)
             query = query(subject_keys__nin=recused)
         for key, value in (("status", status), ("channel", channel), ("category", category)):
             if value:
                 query = query(**{key: value})
-        return list(query.exclude("outbox").order_by("-received_at", "id").skip(offset).limit(limit))
+        return self.paged(query.exclude("outbox"), page, order="-received_at")
 
     def by_receipt_prefix(self, prefix: str, limit: int = 50) -> list[Petition]:
         return list(Petition.objects(receipt__prefix=prefix).exclude("outbox").limit(limit))
@@ -149,16 +150,19 @@ class IntakeStore(Store):
         return list(Petition.objects(__raw__=query).order_by("received_at", "id"))
 
     def due_for_worklist(
-        self, scope: str, cutoff, assignee: str | None = None, limit: int = 200, recused: list[str] | None = None
+        self,
+        counties: Iterable[str],
+        cutoff,
+        assignee: str | None = None,
+        limit: int = 200,
+        recused: list[str] | None = None,
     ) -> list[Petition]:
-        """Open reports of the counties under ``scope`` (a county, city or province code) with an
+        """Open reports of some counties (a county, city or province rolled up) with an
         unmet, watched deadline due on or before ``cutoff``, the earliest received first; bounded by ``limit``
         (indexed on MongoDB: county prefix, deadlines; a scan on the embedded store)."""
         due = datetime.combine(cutoff, time())
         match = {"met_on": None, "waived": {"$ne": True}, "watched": {"$ne": False}, "due": {"$lte": due}}
-        query = Petition.objects(__raw__={"deadlines": {"$elemMatch": match}})
-        prefix = covered_prefix(scope)
-        query = query(county=scope) if prefix == scope else query(county__startswith=prefix)
+        query = Petition.objects(__raw__={"deadlines": {"$elemMatch": match}}, county__in=list(counties))
         if assignee:
             query = query(assignee=assignee)
         if recused:
@@ -177,10 +181,9 @@ class IntakeStore(Store):
         """The purge's audit record, by the report's id (written again by a resumed purge)."""
         self.add_or_replace(record)
 
-    def purge_records(self, scope: str, limit: int = 100, offset: int = 0) -> list[PurgeRecord]:
-        prefix = covered_prefix(scope)
-        query = PurgeRecord.objects(county=scope) if prefix == scope else PurgeRecord.objects(county__startswith=prefix)
-        return list(query.order_by("-completed_at", "id").skip(offset).limit(limit))
+    def purge_records(self, counties: Iterable[str], page: dict) -> Page:
+        """A page of the purge records of some counties, the latest first."""
+        return self.paged(PurgeRecord.objects(county__in=list(counties)), page, order="-completed_at")
 
     def calendar_year(self, year: int) -> CalendarYear | None:
         return self.get(CalendarYear, year)
@@ -201,23 +204,24 @@ class IntakeStore(Store):
             query = query(id__gt=after)
         return list(query.order_by("id").limit(limit))
 
-    def audit_entries(self, county: str, since=None, until=None, limit: int = 100, offset: int = 0) -> list[dict]:
+    def audit_entries(self, counties: Iterable[str], since=None, until=None) -> list[dict]:
         """Both sources, newest first: refused request attempts and every request's own trail."""
         rows = []
-        query = AuditEntry.objects(county=county)
+        counties = list(counties)
+        query = AuditEntry.objects(county__in=counties)
         if since:
             query = query(at__gte=since)
         if until:
             query = query(at__lt=until)
         for e in query:
             rows.append(audit_row(str(e.id), e, e.petition_id, e.request_id, e.county))
-        requests = IdentityRequest.objects(county=county)
+        requests = IdentityRequest.objects(county__in=counties)
         if since:
             requests = requests(audit__at__gte=since)
         for r in requests.only("id", "petition_id", "county", "audit"):
             rows.extend(audit_row(a.id, a, r.petition_id, r.id, r.county) for a in audit_between(r, since, until))
         rows.sort(key=lambda row: (row["at"], row["key"]), reverse=True)
-        return rows[offset : offset + limit]
+        return rows
 
     def about_official(self, official_id: str, limit: int = 500) -> list[Petition]:
         """Reports naming an official (as reported or as resolved at triage), oldest first."""

@@ -25,13 +25,10 @@ class AuditQuerySchema(Strict):
     county = fields.String(required=True, validate=COUNTY_CODE)
     since = fields.Date(load_default=None, data_key="from")
     until = fields.Date(load_default=None, data_key="to")
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
 
 
 class PendingQuerySchema(Strict):
     county = fields.String(required=True, validate=COUNTY_CODE)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 
 class IdentityRequestOutSchema(OutSchema):

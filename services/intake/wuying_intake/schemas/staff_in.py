@@ -182,8 +182,10 @@ class ReportQuerySchema(Strict):
     )
     channel = fields.String(load_default=None, validate=validate.OneOf(list(CHANNELS)))
     category = fields.String(load_default=None, validate=validate.OneOf(list(CATEGORIES)))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    # Paged by ``cursor`` (``paging``); ``offset=0`` is still accepted for callers that sent it.
+    offset = fields.Integer(
+        load_default=0, validate=validate.Equal(0), metadata={"description": "已停用：请用 cursor 翻页（仅接受 0）"}
+    )
 
 
 class StatisticsQuerySchema(Strict):
@@ -222,7 +224,6 @@ class WorklistQuerySchema(Strict):
     assignee = fields.String(
         load_default=None, validate=validate.Length(min=1, max=64), metadata={"description": "承办人"}
     )
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 
 class NoteInSchema(Strict):
@@ -241,5 +242,3 @@ class LegalHoldSchema(Strict):
 
 class PurgeQuerySchema(Strict):
     county = fields.String(required=True, validate=COUNTY_CODE)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))

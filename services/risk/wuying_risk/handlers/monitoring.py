@@ -20,11 +20,12 @@ from datetime import date
 
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, beijing_date, naive_utc
+from wuying_common.paging import Page
 
 from ..domain.monitoring import RULES_ZH, AnomalyRules, RowError, check_row, read_rows, scan
 from ..domain.scoring import Entry
 from ..exceptions import HitNotFound
-from ..persistence import BusinessRecord, MonitoringHit, RiskStore, SupplierTie
+from ..persistence import MonitoringHit, RiskStore, SupplierTie
 from .profiles import SignalInput, add_signal, add_unit_signal, signal_key
 from .rules import in_force
 
@@ -187,14 +188,13 @@ def feed_profiles(store: RiskStore, clock: SystemClock, hit: MonitoringHit):
 
 
 # -- read-only queries (inspection teams: 向区委巡察组提供查询账号) -----------------------------
-def query_records(store: RiskStore, principal: Principal, query: dict) -> list[BusinessRecord]:
-    principal.require_county(query["county"])
-    return store.records(query["county"], query["unit_id"], query["supplier_id"], query["limit"])
+def query_records(store: RiskStore, principal: Principal, query: dict) -> Page:
+    counties = principal.counties_in(query["county"])
+    return store.records(counties, query, query["unit_id"], query["supplier_id"])
 
 
-def query_hits(store: RiskStore, principal: Principal, query: dict) -> list[MonitoringHit]:
-    principal.require_county(query["county"])
-    return store.hits(query["county"], query["unit_id"], query["limit"])
+def query_hits(store: RiskStore, principal: Principal, query: dict) -> Page:
+    return store.hits(principal.counties_in(query["county"]), query, query["unit_id"])
 
 
 def get_hit(store: RiskStore, principal: Principal, hit_id: str) -> MonitoringHit:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, naive_utc
 from wuying_common.outbox import new_id
+from wuying_common.paging import Page
 
 from ..exceptions import PowerNotFound
 from ..persistence import PowerItem, PowerRevision, PowerStep, RiskPoint, RiskStore
@@ -102,9 +103,9 @@ def publish_power(store: RiskStore, clock: SystemClock, principal: Principal, po
     return power
 
 
-def history(store: RiskStore, principal: Principal, power_id: str) -> list[PowerRevision]:
+def history(store: RiskStore, principal: Principal, power_id: str, query: dict) -> Page:
     get_power(store, principal, power_id)
-    return store.power_revisions(power_id)
+    return store.power_revisions(power_id, query)
 
 
 def delete_power(store: RiskStore, principal: Principal, power_id: str) -> Deleted:
@@ -120,9 +121,8 @@ def get_power(store: RiskStore, principal: Principal, power_id: str) -> PowerIte
     return power
 
 
-def list_powers(store: RiskStore, principal: Principal, query: dict) -> list[PowerItem]:
-    principal.require_county(query["county"])
-    return store.powers(query["county"], query["unit_id"], query["post"])
+def list_powers(store: RiskStore, principal: Principal, query: dict) -> Page:
+    return store.powers(principal.counties_in(query["county"]), query, query["unit_id"], query["post"])
 
 
 # -- the public library (no sign-in, no personal data) ------------------------------------------

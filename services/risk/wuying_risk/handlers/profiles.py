@@ -18,6 +18,7 @@ from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, beijing_date, naive_utc
 from wuying_common.errors import Conflict
 from wuying_common.outbox import new_id
+from wuying_common.paging import Page
 
 from ..domain.scoring import (
     LEVEL_ZH,
@@ -345,17 +346,16 @@ def unit_profile_view(store: RiskStore, principal: Principal, unit_id: str) -> U
     return profile
 
 
-def signals_view(store: RiskStore, principal: Principal, official_id: str) -> list[SignalRecord]:
+def signals_view(store: RiskStore, principal: Principal, official_id: str, query: dict) -> Page:
     """Every signal ever recorded about an official (the profile keeps only the recent ones)."""
     profile_view(store, principal, official_id)
-    return store.signals_of(official_id)
+    return store.signals_of(official_id, query)
 
 
-def top_profiles(store: RiskStore, principal: Principal, county: str, limit: int) -> list[Profile]:
-    principal.require_county(county)
-    return store.top_profiles(county, limit)
+def top_profiles(store: RiskStore, principal: Principal, query: dict) -> Page:
+    """A division's profiles, the highest score first (a city or province rolls up)."""
+    return store.top_profiles(principal.counties_in(query["county"]), query)
 
 
-def top_unit_profiles(store: RiskStore, principal: Principal, county: str, limit: int) -> list[UnitProfile]:
-    principal.require_county(county)
-    return store.top_unit_profiles(county, limit)
+def top_unit_profiles(store: RiskStore, principal: Principal, query: dict) -> Page:
+    return store.top_unit_profiles(principal.counties_in(query["county"]), query)

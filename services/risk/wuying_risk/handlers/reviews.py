@@ -14,6 +14,7 @@ from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock, beijing_date, naive_utc
 from wuying_common.errors import Conflict
+from wuying_common.paging import Page
 
 from ..domain.cadence import STAGE_ZH, next_review, stage_due, stages_to_take
 from ..domain.identification import NotYetDecided
@@ -63,11 +64,10 @@ def record_review(
     return point
 
 
-def overdue_queue(store: RiskStore, clock: SystemClock, principal: Principal, county: str) -> list[RiskPoint]:
-    """Risk points of a county whose review is overdue, longest overdue first."""
-    principal.require_county(county)
-    today = beijing_date(clock.now())
-    return [p for p in store.reviews_due(today.isoformat(), county) if p.next_review_on < today.isoformat()]
+def overdue_queue(store: RiskStore, clock: SystemClock, principal: Principal, query: dict) -> Page:
+    """Risk points of a division whose review is overdue, longest overdue first."""
+    counties = principal.counties_in(query["county"])
+    return store.overdue_page(counties, beijing_date(clock.now()).isoformat(), query)
 
 
 @dataclass

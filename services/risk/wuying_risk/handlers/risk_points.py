@@ -16,6 +16,7 @@ from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock, beijing_date, naive_utc
 from wuying_common.outbox import new_id
+from wuying_common.paging import Page, page_of
 
 from ..domain.cadence import next_review
 from ..domain.evaluation import (
@@ -215,26 +216,26 @@ def _schedule_review(store: RiskStore, point: RiskPoint, from_day: date, calenda
     point.review_stage = ""
 
 
-def ranking(store: RiskStore, principal: Principal, query: dict) -> list[dict]:
+def ranking(store: RiskStore, principal: Principal, query: dict) -> Page:
     """风险排序 (篇1 ⑵③): a county's (or a department's) evaluated risk points, highest index
-    first, with the acceptable baseline of the rules in force."""
-    principal.require_county(query["county"])
+    first, with the acceptable baseline of the rules in force; paged by rank."""
+    counties = principal.counties_in(query["county"])
     rules: EvaluationRules = in_force(store, "evaluation", query["county"]).rules
-    points = {p.id: p for p in store.risk_points(query["county"], query["unit_id"]) if p.evaluation is not None}
+    points = {p.id: p for p in store.risk_points(counties, query["unit_id"]) if p.evaluation is not None}
     rows = rank(((p.id, p.evaluation.index, p.evaluation.level) for p in points.values()), rules)
-    return [
+    ranked = [
         {"rank": r.rank, "acceptable": r.acceptable, "baseline": rules.acceptable_baseline, "point": points[r.key]}
         for r in rows
     ]
+    return page_of(ranked, query, key=lambda row: (row["rank"], row["point"].id))
 
 
 def get_risk_point(store: RiskStore, principal: Principal, risk_id: str) -> RiskPoint:
     return _risk_point(store, principal, risk_id)
 
 
-def list_risk_points(store: RiskStore, principal: Principal, query: dict) -> list[RiskPoint]:
-    principal.require_county(query["county"])
-    return store.risk_points(query["county"], query["unit_id"])
+def list_risk_points(store: RiskStore, principal: Principal, query: dict) -> Page:
+    return store.risk_point_page(principal.counties_in(query["county"]), query, query["unit_id"])
 
 
 def _risk_point(store: RiskStore, principal: Principal, risk_id: str) -> RiskPoint:

@@ -18,6 +18,7 @@ from typing import Any
 
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, naive_utc
+from wuying_common.paging import Page
 
 from ..domain.cadence import DEFAULT_CADENCE, CadenceRules
 from ..domain.evaluation import DEFAULT_EVALUATION, EvaluationRules
@@ -128,11 +129,12 @@ def correct_version(
     return version
 
 
-def versions(store: RiskStore, principal: Principal, kind: str, commission: str) -> list[RuleVersion]:
+def versions(store: RiskStore, principal: Principal, kind: str, query: dict) -> Page:
     """A commission's versions of one kind, oldest first (the history)."""
+    commission = query["commission"]
     if commission != DEFAULT_COMMISSION:
         principal.require_county(commission, field="commission")
-    return store.rule_versions(kind, commission)
+    return store.rule_versions(kind, commission, query)
 
 
 def version_view(store: RiskStore, principal: Principal, kind: str, county: str) -> dict:

@@ -3,6 +3,8 @@ high-risk tally: their documents and the store's methods for them (seeds/000 A, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from mongoengine import (
     BooleanField,
     DateTimeField,
@@ -16,6 +18,7 @@ from mongoengine import (
 )
 
 from wuying_common.outbox import OutboxDocument
+from wuying_common.paging import Page
 from wuying_common.store import Store, VersionedDocument
 
 from ..domain.identification import next_step
@@ -186,13 +189,14 @@ class CatalogueStore(Store):
     def get_power(self, power_id: str) -> PowerItem | None:
         return self.get(PowerItem, power_id)
 
-    def powers(self, county: str, unit_id: str | None = None, post: str | None = None) -> list[PowerItem]:
-        query = PowerItem.objects(county=county)
+    def powers(self, counties: Iterable[str], page: dict, unit_id: str | None = None, post: str | None = None) -> Page:
+        """A page of the power lists of some counties, by key."""
+        query = PowerItem.objects(county__in=list(counties))
         if unit_id:
             query = query(unit_id=unit_id)
         if post:
             query = query(post=post)
-        return list(query.order_by("unit_id", "post", "name").limit(1000))
+        return self.paged(query, page)
 
     def save_power(self, power: PowerItem) -> PowerItem:
         """Write a changed power list entry, if nobody changed it since it was read (else
@@ -205,8 +209,8 @@ class CatalogueStore(Store):
         revision, so a retry rewrites the same document)."""
         self.add_or_replace(revision)
 
-    def power_revisions(self, power_id: str) -> list[PowerRevision]:
-        return list(PowerRevision.objects(power_id=power_id).order_by("revision").limit(500))
+    def power_revisions(self, power_id: str, page: dict) -> Page:
+        return self.paged(PowerRevision.objects(power_id=power_id), page, order="revision")
 
     def published_powers(self, county: str, limit: int = 500) -> list[PowerItem]:
         return list(
@@ -222,11 +226,23 @@ class CatalogueStore(Store):
         self.save(point)
         return point
 
-    def risk_points(self, county: str, unit_id: str | None = None) -> list[RiskPoint]:
-        query = RiskPoint.objects(county=county)
+    def risk_points(self, counties: Iterable[str], unit_id: str | None = None) -> list[RiskPoint]:
+        """Every risk point of some counties (or a unit) to rank, at most 1,000."""
+        query = RiskPoint.objects(county__in=list(counties))
         if unit_id:
             query = query(unit_id=unit_id)
         return list(query.exclude("outbox").order_by("unit_id", "-evaluation.index", "id").limit(1000))
+
+    def risk_point_page(self, counties: Iterable[str], page: dict, unit_id: str | None = None) -> Page:
+        query = RiskPoint.objects(county__in=list(counties))
+        if unit_id:
+            query = query(unit_id=unit_id)
+        return self.paged(query.exclude("outbox"), page)
+
+    def overdue_page(self, counties: Iterable[str], before: str, page: dict) -> Page:
+        """Risk points whose review was due before a date, the longest overdue first."""
+        query = RiskPoint.objects(county__in=list(counties), next_review_on__lt=before).exclude("outbox")
+        return self.paged(query, page, order="next_review_on")
 
     def published_risk_points(self, county: str, limit: int = 1000) -> list[RiskPoint]:
         return list(

@@ -9,6 +9,7 @@ from mongoengine import DateTimeField, DictField, Document, FloatField, ListFiel
 from pymongo import ReplaceOne
 from pymongo.errors import DuplicateKeyError
 
+from wuying_common.paging import Page
 from wuying_common.store import Store, embedded_documents
 
 from .common import ALIAS
@@ -111,14 +112,15 @@ class MonitoringStore(Store):
         return list(cursor.limit(limit))
 
     def records(
-        self, county: str, unit_id: str | None = None, supplier_id: str | None = None, limit: int = 200
-    ) -> list[BusinessRecord]:
-        query = BusinessRecord.objects(county=county)
+        self, counties: Iterable[str], page: dict, unit_id: str | None = None, supplier_id: str | None = None
+    ) -> Page:
+        """A page of business records of some counties, the latest award first."""
+        query = BusinessRecord.objects(county__in=list(counties))
         if unit_id:
             query = query(buyer_unit_id=unit_id)
         if supplier_id:
             query = query(supplier_id=supplier_id)
-        return list(query.order_by("-awarded_on", "id").limit(limit))
+        return self.paged(query, page, order="-awarded_on")
 
     def write_ties(self, ties: list[SupplierTie]) -> int:
         for tie in ties:
@@ -142,8 +144,8 @@ class MonitoringStore(Store):
     def get_hit(self, hit_id: str) -> MonitoringHit | None:
         return self.get(MonitoringHit, hit_id)
 
-    def hits(self, county: str, unit_id: str | None = None, limit: int = 200) -> list[MonitoringHit]:
-        query = MonitoringHit.objects(county=county)
+    def hits(self, counties: Iterable[str], page: dict, unit_id: str | None = None) -> Page:
+        query = MonitoringHit.objects(county__in=list(counties))
         if unit_id:
             query = query(unit_id=unit_id)
-        return list(query.order_by("-found_at", "id").limit(limit))
+        return self.paged(query, page, order="-found_at")

@@ -7,6 +7,7 @@ from datetime import datetime
 from mongoengine import BooleanField, DateTimeField, DictField, Document, StringField
 
 from wuying_common.clock import naive_utc
+from wuying_common.paging import Page
 from wuying_common.store import Store, VersionedDocument
 
 from ..domain.rulebook import commission_chain
@@ -56,8 +57,8 @@ class RuleStore(Store):
         self.save(version)
         return version
 
-    def rule_versions(self, kind: str, commission: str) -> list[RuleVersion]:
-        return list(RuleVersion.objects(kind=kind, commission=commission).order_by("created_at").limit(500))
+    def rule_versions(self, kind: str, commission: str, page: dict) -> Page:
+        return self.paged(RuleVersion.objects(kind=kind, commission=commission), page, order="created_at")
 
     def put_in_force(self, kind: str, commission: str, rule_version: str, body: dict, by: str, now: datetime) -> None:
         self.add_or_replace(

@@ -10,6 +10,7 @@ from pymongo import UpdateOne
 from pymongo.errors import DuplicateKeyError
 
 from wuying_common.clock import naive_utc
+from wuying_common.paging import Page
 from wuying_common.store import embedded_documents
 
 from .calendar import CalendarStore, CalendarYear
@@ -89,9 +90,9 @@ class RiskStore(CatalogueStore, RuleStore, MonitoringStore, CalendarStore):
     def get_signal(self, key: str) -> SignalRecord | None:
         return self.get(SignalRecord, key)
 
-    def signals_of(self, subject_id: str, limit: int = 500) -> list[SignalRecord]:
-        """Every signal of a subject, newest first (a list for people)."""
-        return list(SignalRecord.objects(subject_id=subject_id).order_by("-occurred_at").limit(limit))
+    def signals_of(self, subject_id: str, page: dict) -> Page:
+        """A page of every signal of a subject, newest first (a list for people)."""
+        return self.paged(SignalRecord.objects(subject_id=subject_id), page, order="-occurred_at")
 
     def get_profile(self, official_id: str) -> Profile | None:
         return self.get(Profile, official_id)
@@ -105,11 +106,12 @@ class RiskStore(CatalogueStore, RuleStore, MonitoringStore, CalendarStore):
         profile.recent_keys = list(profile.recent_keys)[-RECENT_KEYS_KEPT:]
         self.save(profile)
 
-    def top_profiles(self, county: str, limit: int = 50) -> list[Profile]:
-        return list(Profile.objects(county=county).exclude("outbox").order_by("-score", "id").limit(limit))
+    def top_profiles(self, counties: Iterable[str], page: dict) -> Page:
+        """A page of the profiles of some counties, the highest score first."""
+        return self.paged(Profile.objects(county__in=list(counties)).exclude("outbox"), page, order="-score")
 
-    def top_unit_profiles(self, county: str, limit: int = 50) -> list[UnitProfile]:
-        return list(UnitProfile.objects(county=county).exclude("outbox").order_by("-score", "id").limit(limit))
+    def top_unit_profiles(self, counties: Iterable[str], page: dict) -> Page:
+        return self.paged(UnitProfile.objects(county__in=list(counties)).exclude("outbox"), page, order="-score")
 
     # -- the batch recompute -----------------------------------------------------------------
     def profile_batches(self, county_prefix: str, batch_size: int = 5000) -> Iterator[list[dict]]:

@@ -74,7 +74,6 @@ class RecordQuerySchema(Schema):
     county = fields.String(required=True, validate=COUNTY_CODE)
     unit_id = fields.String(load_default=None)
     supplier_id = fields.String(load_default=None)
-    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
 
 
 class BusinessRecordSchema(Schema):
@@ -102,7 +101,6 @@ class BusinessRecordSchema(Schema):
 class HitQuerySchema(Schema):
     county = fields.String(required=True, validate=COUNTY_CODE)
     unit_id = fields.String(load_default=None)
-    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
 
 
 class HitSchema(Schema):

@@ -101,7 +101,6 @@ class ProfileSummarySchema(Schema):
 
 class ProfileQuerySchema(Schema):
     county = fields.String(required=True, validate=COUNTY_CODE)
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
 
 
 # -- signals imported over HTTP: assessments and integrity credit ------------------------------

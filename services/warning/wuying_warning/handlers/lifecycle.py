@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from wuying_common.access import divisions
 from wuying_common.auth import Principal, covers
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock, naive_utc
 from wuying_common.errors import Conflict
+from wuying_common.paging import Page, keyset_page
 
 from ..domain.authority import approval_refusal
 from ..domain.deadlines import RuleSet, deadlines_for
@@ -51,11 +51,11 @@ def visible_to_official(warning: WarningRecord) -> bool:
     return warning.status not in HIDDEN_FROM_OFFICIAL
 
 
-def list_warnings(store: WarningStore, principal: Principal, query: dict) -> list[WarningRecord]:
+def list_warnings(store: WarningStore, principal: Principal, query: dict) -> Page:
     """A division's warnings, newest first: a city or province code rolls up over its loaded
     counties; an official (scope ``own``) gets only their own issued warnings."""
-    principal.require_county(query["county"])
-    status, lvl, limit = query["status"], query["level"], query["limit"]
+    counties = principal.counties_in(query["county"])
+    status, lvl = query["status"], query["level"]
     if principal.own_only:
         found = [
             w
@@ -65,13 +65,8 @@ def list_warnings(store: WarningStore, principal: Principal, query: dict) -> lis
             and (not status or w.status == status)
             and (not lvl or w.level == lvl)
         ]
-    else:
-        found = []
-        for county in divisions().counties_under(query["county"]) or [query["county"]]:
-            found.extend(store.find(county, status=status, level=lvl, limit=limit))
-    found.sort(key=lambda w: w.id)
-    found.sort(key=lambda w: w.proposed_at, reverse=True)
-    return found[:limit]
+        return keyset_page(found, query, order="-proposed_at", key=lambda w: w.id)
+    return store.find(counties, query, status=status, level=lvl)
 
 
 def read_warning(store: WarningStore, principal: Principal, warning_id: str) -> WarningRecord:

@@ -16,6 +16,7 @@ from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, naive_utc
 from wuying_common.errors import ValidationFailed
 from wuying_common.http import marshmallow_fields
+from wuying_common.paging import Page
 
 from ..domain.delivery import (
     LEAD_RANKS,
@@ -217,9 +218,9 @@ def clarification_from_event(store: WarningStore, clock: SystemClock, envelope: 
     return "processed" if delivered or not data["official_ids"] else "duplicate"
 
 
-def inbox(store: WarningStore, principal: Principal) -> list[InboxMessage]:
-    """The official's own messages only (篇1: they answer through the platform)."""
-    return store.inbox(principal.subject)
+def inbox(store: WarningStore, principal: Principal, query: dict) -> Page:
+    """The official's own messages only (篇1: they answer through the platform), a page."""
+    return store.inbox(principal.subject, query)
 
 
 def read_inbox_message(store: WarningStore, clock: SystemClock, principal: Principal, message_id: str) -> InboxMessage:

@@ -8,6 +8,7 @@ from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock, naive_utc
 from wuying_common.errors import Conflict, Forbidden
+from wuying_common.paging import Page
 
 from ..domain.escalation import MissedStep
 from ..domain.organisational import MEASURES, check_open, task_id
@@ -79,10 +80,10 @@ def get_task(store: WarningStore, principal: Principal, key: str) -> Organisatio
     return task
 
 
-def list_tasks(store: WarningStore, principal: Principal, query: dict) -> list[OrganisationalTask]:
+def list_tasks(store: WarningStore, principal: Principal, query: dict) -> Page:
     """The worklist of organisational-handling tasks of the caller's counties, due first."""
     scopes = _scopes(principal, query.get("county"))
-    return store.tasks(scopes, query.get("status"), query["limit"])
+    return store.task_page(scopes, query.get("status"), query)
 
 
 def record_outcome(

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
-from wuying_common.access import divisions
 from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import beijing_date
@@ -22,6 +22,7 @@ from ..domain.results import (
     answer_times,
     quarter_bounds,
 )
+from ..exceptions import UnitNotFound
 from ..persistence import WarningRecord, WarningStore
 from .calendar import refresh_calendar
 
@@ -70,7 +71,24 @@ class QuarterlyReport:
     answer_times: AnswerTimes
 
 
-def advanced_eligibility(store: WarningStore, principal: Principal, unit_id: str, year: int) -> Eligibility:
+class UnitRegistry(Protocol):
+    """archive's registry of units (``get_unit``: id, name, county, kind; None if unknown);
+    raises ``RegistryUnavailable`` (503) when archive cannot answer."""
+
+    def get_unit(self, unit_id: str) -> dict | None: ...
+
+
+def advanced_eligibility(
+    store: WarningStore, principal: Principal, unit_id: str, year: int, registry: UnitRegistry | None = None
+) -> Eligibility:
+    """篇5 七(二): 一年内两次及以上红色预警的不得评先. Asked over HTTP (``registry`` given), the
+    unit must exist in archive's registry (else 404) and be in the caller's counties (else 403),
+    whether or not it has warnings; other services ask over RPC for any unit."""
+    if registry is not None:
+        unit = registry.get_unit(unit_id)
+        if unit is None:
+            raise UnitNotFound(fields={"unit_id": unit_id})
+        principal.require_county(unit["county"], field="unit_id")
     reds = store.red_issued_in_year(unit_id, year)
     visible = [w for w in reds if principal.can_see(w.county)]
     if reds and not visible:
@@ -83,18 +101,15 @@ def quarterly_report(
 ) -> QuarterlyReport:
     """The quarter's warnings of one county, counted (篇5 三(二): 每季度 … 梳理分析)."""
     county, year, quarter = query["county"], query["year"], query["quarter"]
-    principal.require_county(county)
+    counties = principal.counties_in(county)
     first, last = quarter_bounds(year, quarter)
 
     def inside(day: str | None) -> bool:
         return day is not None and first.isoformat() <= day <= last.isoformat()
 
     refresh_calendar(store, calendar)
-    # A city or province code rolls up over its loaded counties.
-    everything = []
-    for one in divisions().counties_under(county) or [county]:
-        everything.extend(store.touching_period(one, first, last))
-    everything.sort(key=lambda w: (w.proposed_at, w.id))
+    # A city or province code rolls up over its loaded counties; only the quarter is read.
+    everything = sorted(store.touching_period(counties, first, last), key=lambda w: (w.proposed_at, w.id))
     period = [w for w in everything if inside(w.issued_on) or inside(beijing_date(w.proposed_at).isoformat())]
     by_level = {LEVELS[n].colour: 0 for n in (3, 2, 1)}
     by_status: dict[str, int] = {}

@@ -158,7 +158,6 @@ class OutcomeSchema(Schema):
 class TaskQuerySchema(Schema):
     county = fields.String(load_default=None, validate=COUNTY_CODE)
     status = fields.String(load_default="open", validate=validate.OneOf(list(organisational.STATUSES)))
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 
 class WorklistQuerySchema(Schema):
@@ -206,4 +205,3 @@ class WarningQuerySchema(Schema):
     county = fields.String(required=True, validate=COUNTY_CODE)
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     level = fields.Integer(load_default=None, validate=LEVEL)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))

@@ -32,19 +32,20 @@ from wuying_archive.persistence import (
     SupervisionRecord,
     Supervisor,
     Unit,
-    county_prefixes,
     entry_key,
     head_key,
     recorded_key,
 )
+from wuying_common.auth import counties_covered
 from wuying_common.errors import Conflict
+from wuying_common.paging import Page
 
 from .memory import MemoryStore
 
 
 def _in_counties(county: str, scopes: Iterable[str]) -> bool:
-    prefixes = county_prefixes(scopes)
-    return prefixes is None or any(county.startswith(p) for p in prefixes)
+    counties = counties_covered(scopes)
+    return counties is None or county in counties
 
 
 class FakeArchiveStore(MemoryStore, FileChain):
@@ -185,6 +186,9 @@ class FakeArchiveStore(MemoryStore, FileChain):
         ]
         return found[:limit]
 
+    def reminder_page(self, counties, page: dict, **filters) -> Page:
+        return self.paged(self.reminders(counties, limit=10**9, **filters), page)
+
     def reminders_due(self, today: date, limit: int = 500) -> list[Reminder]:
         due = [r for r in self._sorted(Reminder) if r.escalate_on and r.escalate_on < today.isoformat()]
         return sorted(due, key=lambda r: (r.escalate_on, r.id))[:limit]
@@ -195,7 +199,7 @@ class FakeArchiveStore(MemoryStore, FileChain):
     def log_access(self, entry: AccessLog) -> None:
         self.add(entry)
 
-    def access_log(self, counties, *, subject=None, by=None, limit: int = 100) -> list[AccessLog]:
+    def access_log(self, counties, page: dict, *, subject=None, by=None) -> Page:
         found = [
             e
             for e in self.all(AccessLog)
@@ -203,7 +207,7 @@ class FakeArchiveStore(MemoryStore, FileChain):
             and (subject is None or e.subject == subject)
             and (by is None or e.by == by)
         ]
-        return sorted(found, key=lambda e: (-e.at.timestamp(), e.id))[:limit]
+        return self.paged(found, page, order="-at")
 
     # -- the integrity review --------------------------------------------------------------------
     def officials_named(self, names) -> dict[str, list[dict]]:
@@ -242,8 +246,8 @@ class FakeArchiveStore(MemoryStore, FileChain):
     def education_sessions(self, unit_id: str, year: int) -> list[SupervisionRecord]:
         return [r for r in self.records_of("unit", unit_id) if r.kind == "education" and r.on[:4] == str(year)]
 
-    def supervisors(self, counties, limit: int = 500) -> list[Supervisor]:
-        return [s for s in self._sorted(Supervisor) if _in_counties(s.county, counties)][:limit]
+    def supervisors(self, counties, page: dict) -> Page:
+        return self.paged([s for s in self._sorted(Supervisor) if _in_counties(s.county, counties)], page)
 
     def supervisor_reports(self, supervisor_id: str, limit: int = 500) -> list[SupervisionRecord]:
         found = [
@@ -277,14 +281,15 @@ class FakeArchiveStore(MemoryStore, FileChain):
                 inquiry.version += 1
                 self._put(inquiry)
 
-    def report_checks(self, counties, *, year=None, state=None, limit: int = 200) -> list[ReportCheck]:
-        return [
+    def report_checks(self, counties, page: dict, *, year=None, state=None) -> Page:
+        found = [
             c
             for c in self._sorted(ReportCheck)
             if _in_counties(c.county, counties)
             and (year is None or c.year == year)
             and (state is None or c.state == state)
-        ][:limit]
+        ]
+        return self.paged(found, page)
 
     def inquiries_of(self, official_id: str, limit: int = 200) -> list[Inquiry]:
         return [i for i in self._sorted(Inquiry) if i.official_id == official_id][:limit]
@@ -320,6 +325,9 @@ class FakeArchiveStore(MemoryStore, FileChain):
             if (not county or o.county == county) and (not name or o.name == name)
         ]
         return found[:limit]
+
+    def official_list(self, counties, page: dict, name: str | None = None) -> Page:
+        return self.paged([o for o in self.officials(name=name, limit=10**9) if o.county in counties], page)
 
     def head(self, kind: str, subject_id: str) -> FileHead | None:
         return self.get(FileHead, head_key(kind, subject_id))

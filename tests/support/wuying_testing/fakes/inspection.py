@@ -10,6 +10,7 @@ stale copy's ``save`` is a ``Conflict`` exactly as on MongoDB.
 
 from __future__ import annotations
 
+from wuying_common.paging import Page
 from wuying_inspection.persistence import (
     CalendarYear,
     InspectionStore,
@@ -25,9 +26,10 @@ from .memory import MemoryStore
 
 class FakeInspectionStore(MemoryStore, InspectionStore):
     # -- the list queries ------------------------------------------------------------------
-    def plans(self, county: str, year: int | None = None, limit: int = 200) -> list[Plan]:
-        found = [p for p in self.all(Plan) if p.county == county and (year is None or p.year == year)]
-        return sorted(found, key=lambda p: (p.year, p.unit_id))[:limit]
+    def plans(self, counties, page: dict, year: int | None = None) -> Page:
+        return self.paged(
+            (p for p in self.all(Plan) if p.county in counties and (year is None or p.year == year)), page
+        )
 
     def zones_in(self, region: str) -> list[str]:
         prefix = region_prefix(region)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from bson import ObjectId
 
-from wuying_intake.domain.worklists import covered_prefix
+from wuying_common.paging import Page
 from wuying_intake.persistence import (
     Attachment,
     AuditEntry,
@@ -89,25 +89,23 @@ class FakeIntakeStore(MemoryStore):
     # -- lists -----------------------------------------------------------------------------------
     def search(
         self,
-        county: str,
+        counties,
+        page: dict,
         *,
         status: str | None = None,
         channel: str | None = None,
         category: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
         not_about: str | None = None,
         not_named: str | None = None,
-    ) -> list[Petition]:
+    ) -> Page:
         recused = set(recusal_keys(not_about, not_named))
         found = [
             p
+            for county in counties
             for p in self._petitions(county=county, status=status, channel=channel, category=category)
             if not recused & set(p.subject_keys)
         ]
-        found.sort(key=lambda p: p.id)
-        found.sort(key=lambda p: p.received_at, reverse=True)
-        return found[offset : offset + limit]
+        return self.paged(found, page, order="-received_at")
 
     def by_receipt_prefix(self, prefix: str, limit: int = 50) -> list[Petition]:
         return [p for p in self.all(Petition) if p.receipt and p.receipt.prefix == prefix][:limit]
@@ -146,14 +144,11 @@ class FakeIntakeStore(MemoryStore):
         ]
         return sorted(found, key=lambda p: (p.received_at, p.id))
 
-    def due_for_worklist(
-        self, scope: str, cutoff: date, assignee=None, limit: int = 200, recused=None
-    ) -> list[Petition]:
-        prefix = covered_prefix(scope)
+    def due_for_worklist(self, counties, cutoff: date, assignee=None, limit: int = 200, recused=None) -> list[Petition]:
         found = [
             p
             for p in self.all(Petition)
-            if p.county.startswith(prefix)
+            if p.county in counties
             and (not assignee or p.assignee == assignee)
             and not set(recused or ()) & set(p.subject_keys)
             and any(
@@ -174,12 +169,8 @@ class FakeIntakeStore(MemoryStore):
     def record_purge(self, record: PurgeRecord) -> None:
         self.add_or_replace(record)
 
-    def purge_records(self, scope: str, limit: int = 100, offset: int = 0) -> list[PurgeRecord]:
-        prefix = covered_prefix(scope)
-        found = [r for r in self.all(PurgeRecord) if r.county.startswith(prefix)]
-        found.sort(key=lambda r: r.id)
-        found.sort(key=lambda r: r.completed_at, reverse=True)
-        return found[offset : offset + limit]
+    def purge_records(self, counties, page: dict) -> Page:
+        return self.paged([r for r in self.all(PurgeRecord) if r.county in counties], page, order="-completed_at")
 
     def calendar_year(self, year: int):
         return self.get(CalendarYear, year)
@@ -199,19 +190,17 @@ class FakeIntakeStore(MemoryStore):
         ]
         return sorted(found, key=lambda p: p.id)[:limit]
 
-    def audit_entries(
-        self, county: str, since: datetime | None = None, until: datetime | None = None, limit=100, offset=0
-    ) -> list[dict]:
+    def audit_entries(self, counties, since: datetime | None = None, until: datetime | None = None) -> list[dict]:
         rows = [
             audit_row(str(e.id), e, e.petition_id, e.request_id, e.county)
             for e in self.all(AuditEntry)
-            if e.county == county and (not since or e.at >= since) and (not until or e.at < until)
+            if e.county in counties and (not since or e.at >= since) and (not until or e.at < until)
         ]
         for r in self.all(IdentityRequest):
-            if r.county == county:
+            if r.county in counties:
                 rows.extend(audit_row(a.id, a, r.petition_id, r.id, r.county) for a in audit_between(r, since, until))
         rows.sort(key=lambda row: (row["at"], row["key"]), reverse=True)
-        return rows[offset : offset + limit]
+        return rows
 
     def about_official(self, official_id: str, limit: int = 500) -> list[Petition]:
         found = [p for p in self.all(Petition) if f"official:id:{official_id}" in p.subject_keys]

@@ -18,6 +18,7 @@ from mongoengine import Document
 
 from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument
+from wuying_common.paging import Page, keyset_page
 from wuying_common.store import VersionedDocument
 
 
@@ -115,3 +116,7 @@ class MemoryStore:
     def get_many(self, cls: type[Document], keys: Iterable) -> list[Document]:
         table = self._table(cls)
         return [self._from(cls, table[k]) for k in dict.fromkeys(keys) if k in table]
+
+    def paged(self, found: Iterable, query: dict, order: str | None = None) -> Page:
+        """``Store.paged`` over documents a fake's repository method has filtered."""
+        return keyset_page(found, query, order)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from wuying_common.clock import naive_utc
+from wuying_common.paging import Page
 from wuying_risk.domain.rulebook import commission_chain
 from wuying_risk.persistence import (
     RECENT_KEYS_KEPT,
@@ -45,19 +46,19 @@ class FakeRiskStore(MemoryStore):
     def save_power(self, power: PowerItem) -> PowerItem:
         return self.save(power)
 
-    def powers(self, county: str, unit_id: str | None = None, post: str | None = None) -> list[PowerItem]:
+    def powers(self, counties, page: dict, unit_id: str | None = None, post: str | None = None) -> Page:
         found = [
             p
             for p in self.all(PowerItem)
-            if p.county == county and (not unit_id or p.unit_id == unit_id) and (not post or p.post == post)
+            if p.county in counties and (not unit_id or p.unit_id == unit_id) and (not post or p.post == post)
         ]
-        return sorted(found, key=lambda p: (p.unit_id, p.post, p.name))[:1000]
+        return self.paged(found, page)
 
     def add_power_revision(self, revision: PowerRevision) -> None:
         self.add_or_replace(revision)
 
-    def power_revisions(self, power_id: str) -> list[PowerRevision]:
-        return sorted((r for r in self.all(PowerRevision) if r.power_id == power_id), key=lambda r: r.revision)
+    def power_revisions(self, power_id: str, page: dict) -> Page:
+        return self.paged((r for r in self.all(PowerRevision) if r.power_id == power_id), page, order="revision")
 
     def published_powers(self, county: str, limit: int = 500) -> list[PowerItem]:
         found = [p for p in self.all(PowerItem) if p.status == "published" and p.county == county]
@@ -91,8 +92,16 @@ class FakeRiskStore(MemoryStore):
     def save_risk_point(self, point: RiskPoint) -> RiskPoint:
         return self.save(point)
 
-    def risk_points(self, county: str, unit_id: str | None = None) -> list[RiskPoint]:
-        found = [p for p in self.all(RiskPoint) if p.county == county and (not unit_id or p.unit_id == unit_id)]
+    def risk_point_page(self, counties, page: dict, unit_id: str | None = None) -> Page:
+        found = [p for p in self.all(RiskPoint) if p.county in counties and (not unit_id or p.unit_id == unit_id)]
+        return self.paged(found, page)
+
+    def overdue_page(self, counties, before: str, page: dict) -> Page:
+        found = [p for p in self.all(RiskPoint) if p.county in counties and (p.next_review_on or "~") < before]
+        return self.paged(found, page, order="next_review_on")
+
+    def risk_points(self, counties, unit_id: str | None = None) -> list[RiskPoint]:
+        found = [p for p in self.all(RiskPoint) if p.county in counties and (not unit_id or p.unit_id == unit_id)]
 
         # MongoDB's order: unit, then index descending with unevaluated points last, then id.
         def order(p: RiskPoint):
@@ -169,9 +178,8 @@ class FakeRiskStore(MemoryStore):
     def get_signal(self, key: str) -> SignalRecord | None:
         return self.get(SignalRecord, key)
 
-    def signals_of(self, subject_id: str, limit: int = 500) -> list[SignalRecord]:
-        found = [s for s in self.all(SignalRecord) if s.subject_id == subject_id]
-        return sorted(found, key=lambda s: s.occurred_at, reverse=True)[:limit]
+    def signals_of(self, subject_id: str, page: dict) -> Page:
+        return self.paged((s for s in self.all(SignalRecord) if s.subject_id == subject_id), page, order="-occurred_at")
 
     def get_profile(self, official_id: str) -> Profile | None:
         return self.get(Profile, official_id)
@@ -183,13 +191,11 @@ class FakeRiskStore(MemoryStore):
         profile.recent_keys = list(profile.recent_keys)[-RECENT_KEYS_KEPT:]
         self.save(profile)
 
-    def top_profiles(self, county: str, limit: int = 50) -> list[Profile]:
-        found = [p for p in self.all(Profile) if p.county == county]
-        return sorted(found, key=lambda p: (-p.score, p.id))[:limit]
+    def top_profiles(self, counties, page: dict) -> Page:
+        return self.paged((p for p in self.all(Profile) if p.county in counties), page, order="-score")
 
-    def top_unit_profiles(self, county: str, limit: int = 50) -> list[UnitProfile]:
-        found = [p for p in self.all(UnitProfile) if p.county == county]
-        return sorted(found, key=lambda p: (-p.score, p.id))[:limit]
+    def top_unit_profiles(self, counties, page: dict) -> Page:
+        return self.paged((p for p in self.all(UnitProfile) if p.county in counties), page, order="-score")
 
     def profile_batches(self, county_prefix: str, batch_size: int = 5000) -> Iterator[list[dict]]:
         rows = [
@@ -226,9 +232,9 @@ class FakeRiskStore(MemoryStore):
     def save_rule_version(self, version: RuleVersion) -> RuleVersion:
         return self.save(version)
 
-    def rule_versions(self, kind: str, commission: str) -> list[RuleVersion]:
+    def rule_versions(self, kind: str, commission: str, page: dict) -> Page:
         found = [v for v in self.all(RuleVersion) if v.kind == kind and v.commission == commission]
-        return sorted(found, key=lambda v: v.created_at)
+        return self.paged(found, page, order="created_at")
 
     def put_in_force(self, kind: str, commission: str, rule_version: str, body: dict, by: str, now: datetime) -> None:
         self.add_or_replace(
@@ -270,15 +276,15 @@ class FakeRiskStore(MemoryStore):
                 rows.append(row)
         return rows[:limit]
 
-    def records(self, county: str, unit_id=None, supplier_id=None, limit: int = 200) -> list[BusinessRecord]:
+    def records(self, counties, page: dict, unit_id=None, supplier_id=None) -> Page:
         found = [
             r
             for r in self.all(BusinessRecord)
-            if r.county == county
+            if r.county in counties
             and (not unit_id or r.buyer_unit_id == unit_id)
             and (not supplier_id or r.supplier_id == supplier_id)
         ]
-        return sorted(found, key=lambda r: (r.awarded_on, r.id), reverse=True)[:limit]
+        return self.paged(found, page, order="-awarded_on")
 
     def write_ties(self, ties: list[SupplierTie]) -> int:
         for tie in ties:
@@ -298,9 +304,9 @@ class FakeRiskStore(MemoryStore):
     def get_hit(self, hit_id: str) -> MonitoringHit | None:
         return self.get(MonitoringHit, hit_id)
 
-    def hits(self, county: str, unit_id=None, limit: int = 200) -> list[MonitoringHit]:
-        found = [h for h in self.all(MonitoringHit) if h.county == county and (not unit_id or h.unit_id == unit_id)]
-        return sorted(found, key=lambda h: (h.found_at, h.id), reverse=True)[:limit]
+    def hits(self, counties, page: dict, unit_id=None) -> Page:
+        found = [h for h in self.all(MonitoringHit) if h.county in counties and (not unit_id or h.unit_id == unit_id)]
+        return self.paged(found, page, order="-found_at")
 
     # -- the province's calendar ------------------------------------------------------------
     def calendar_year(self, year: int) -> CalendarYear | None:

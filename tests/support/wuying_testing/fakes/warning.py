@@ -16,6 +16,7 @@ from mongoengine import Document
 
 from wuying_common.auth import covers
 from wuying_common.errors import Conflict
+from wuying_common.paging import Page
 from wuying_warning.persistence import (
     CalendarYear,
     InboxMessage,
@@ -58,15 +59,13 @@ class FakeWarningStore(MemoryStore):
             found = [w for w in found if w.status in wanted]
         return sorted(found, key=lambda w: (w.proposed_at, w.id))
 
-    def find(self, county: str, status: str | None = None, level: int | None = None, limit: int = 100) -> list:
+    def find(self, counties, page: dict, status: str | None = None, level: int | None = None) -> Page:
         found = [
             w
             for w in self.all(WarningRecord)
-            if w.county == county and (not status or w.status == status) and (not level or w.level == level)
+            if w.county in counties and (not status or w.status == status) and (not level or w.level == level)
         ]
-        found.sort(key=lambda w: w.id)
-        found.sort(key=lambda w: w.proposed_at, reverse=True)
-        return found[:limit]
+        return self.paged(found, page, order="-proposed_at")
 
     def red_issued_in_year(self, unit_id: str, year: int) -> list:
         found = [
@@ -80,7 +79,7 @@ class FakeWarningStore(MemoryStore):
         ]
         return sorted(found, key=lambda w: (w.issued_on, w.id))
 
-    def touching_period(self, county: str, first: date, last: date) -> list:
+    def touching_period(self, counties, first: date, last: date) -> list:
         since = datetime.combine(first - timedelta(days=1), time())
         until = datetime.combine(last + timedelta(days=2), time())
 
@@ -90,7 +89,7 @@ class FakeWarningStore(MemoryStore):
         found = [
             w
             for w in self.all(WarningRecord)
-            if w.county == county and (inside(w.issued_on) or inside(w.lifted_on) or since <= w.proposed_at < until)
+            if w.county in counties and (inside(w.issued_on) or inside(w.lifted_on) or since <= w.proposed_at < until)
         ]
         return sorted(found, key=lambda w: (w.proposed_at, w.id))
 
@@ -127,6 +126,9 @@ class FakeWarningStore(MemoryStore):
             if _in_scope(t.county, scopes) and (not status or t.status == status)
         ]
         return sorted(found, key=lambda t: (t.due_on, t.id))[:limit]
+
+    def task_page(self, scopes: Iterable[str], status: str | None, page: dict) -> Page:
+        return self.paged(self.tasks(scopes, status, 10**9), page, order="due_on")
 
     def overdue_candidates(self, today: str, limit: int = 500) -> list:
         warnings = self.all(WarningRecord)
@@ -168,11 +170,10 @@ class FakeWarningStore(MemoryStore):
     def record_sms(self, sms: SmsDelivery) -> bool:
         return self._add_once(sms)
 
-    def inbox(self, official_id: str, limit: int = 200) -> list:
-        found = [m for m in self.all(InboxMessage) if m.official_id == official_id]
-        found.sort(key=lambda m: m.id)
-        found.sort(key=lambda m: m.delivered_at, reverse=True)
-        return found[:limit]
+    def inbox(self, official_id: str, page: dict) -> Page:
+        return self.paged(
+            [m for m in self.all(InboxMessage) if m.official_id == official_id], page, order="-delivered_at"
+        )
 
     def inbox_message(self, message_id: str) -> InboxMessage | None:
         return self.get(InboxMessage, message_id)
