@@ -849,11 +849,21 @@ export interface components {
             /** Format: date-time */
             at?: string;
             by?: string;
+            /** @description 拒绝的错误码 */
+            code?: string | null;
             county?: string;
             id?: string;
+            /** @description allowed 或 denied（被拒绝的查阅也留痕） */
+            outcome?: string;
+            readonly outcome_zh?: unknown;
             purpose?: string;
             roles?: string[];
             subject?: string;
+        };
+        AccessLogPage: {
+            items: components["schemas"]["AccessLog"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         ChainCheck: {
             entries?: number;
@@ -1009,6 +1019,11 @@ export interface components {
             overdue?: number;
             total?: number;
         };
+        FiguresPage: {
+            items: components["schemas"]["Figures"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         File: {
             county?: string;
             entries?: components["schemas"]["FileEntry"][];
@@ -1049,6 +1064,11 @@ export interface components {
             readonly occupancy?: unknown;
             readonly official_id?: unknown;
         };
+        HolderPage: {
+            items: components["schemas"]["Holder"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         ImportChunk: {
             /**
              * Format: date
@@ -1063,8 +1083,11 @@ export interface components {
             first_line: number | null;
             /** @enum {string} */
             format: "csv" | "jsonl";
-            /** @enum {string} */
-            kind: "officials" | "units";
+            /**
+             * @description matters: family and interests, JSON lines, each with its official_id
+             * @enum {string}
+             */
+            kind: "officials" | "units" | "matters";
             /** @description the lines; a CSV chunk starts with its header */
             text: string;
         };
@@ -1125,6 +1148,11 @@ export interface components {
             reason: string;
             /** @default  */
             ref: string;
+        };
+        InquiryPage: {
+            items: components["schemas"]["Inquiry"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         InquiryStepIn: {
             /** @default  */
@@ -1271,6 +1299,11 @@ export interface components {
             readonly tags_zh?: unknown;
             unit_id: string;
         };
+        OfficialPage: {
+            items: components["schemas"]["Official"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         Portrait: {
             /** @description 当前符合的预警条件 */
             conditions?: components["schemas"]["ConditionHit"][];
@@ -1368,6 +1401,11 @@ export interface components {
             steps?: components["schemas"]["Step"][];
             unit_id?: string;
         };
+        ReminderPage: {
+            items: components["schemas"]["Reminder"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         ReminderStepIn: {
             /** @default  */
             note: string;
@@ -1396,6 +1434,11 @@ export interface components {
             readonly state_zh?: unknown;
             trail?: components["schemas"]["TrailStep"][];
             year?: number;
+        };
+        ReportCheckPage: {
+            items: components["schemas"]["ReportCheck"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         Review: {
             /** Format: date-time */
@@ -1492,6 +1535,11 @@ export interface components {
             subject_kind?: string;
             trail?: components["schemas"]["TrailStep"][];
         };
+        SupervisionRecordPage: {
+            items: components["schemas"]["SupervisionRecord"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         Supervisor: {
             appointed_on?: string;
             county?: string;
@@ -1521,6 +1569,11 @@ export interface components {
              * @default null
              */
             term_to: string | null;
+        };
+        SupervisorPage: {
+            items: components["schemas"]["Supervisor"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         Tag: {
             category?: string;
@@ -1562,7 +1615,10 @@ export interface operations {
             query?: {
                 subject?: string | null;
                 by?: string | null;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1576,7 +1632,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AccessLog"][];
+                    "application/json": components["schemas"]["AccessLogPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -2525,7 +2581,10 @@ export interface operations {
             query: {
                 county: string;
                 name?: string | null;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -2539,7 +2598,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Official"][];
+                    "application/json": components["schemas"]["OfficialPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -2796,7 +2855,12 @@ export interface operations {
     };
     inquiries_of: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 official_id: string;
@@ -2811,7 +2875,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Inquiry"][];
+                    "application/json": components["schemas"]["InquiryPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -3217,7 +3281,12 @@ export interface operations {
     };
     supervision_records: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 official_id: string;
@@ -3232,7 +3301,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SupervisionRecord"][];
+                    "application/json": components["schemas"]["SupervisionRecordPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -3464,6 +3533,10 @@ export interface operations {
                 unit_id: string;
                 post?: string | null;
                 on: string;
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -3477,7 +3550,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Holder"][];
+                    "application/json": components["schemas"]["HolderPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -4181,8 +4254,10 @@ export interface operations {
                 department?: "cadre_supervision" | "supervision_inspection" | null;
                 created_from?: string | null;
                 created_to?: string | null;
-                after?: string;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -4196,7 +4271,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Reminder"][];
+                    "application/json": components["schemas"]["ReminderPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -4248,7 +4323,12 @@ export interface operations {
     };
     reminder_figures: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4261,7 +4341,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Figures"][];
+                    "application/json": components["schemas"]["FiguresPage"];
+                };
+            };
+            /** @description 请求格式错误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description 未认证 */
@@ -4275,6 +4364,15 @@ export interface operations {
             };
             /** @description 无权限 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求的地址不存在 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4581,7 +4679,10 @@ export interface operations {
             query?: {
                 year?: number | null;
                 state?: "open" | "resulted" | "closed" | null;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -4595,7 +4696,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportCheck"][];
+                    "application/json": components["schemas"]["ReportCheckPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -5140,7 +5241,12 @@ export interface operations {
     };
     supervisor_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5153,7 +5259,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Supervisor"][];
+                    "application/json": components["schemas"]["SupervisorPage"];
+                };
+            };
+            /** @description 请求格式错误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description 未认证 */
@@ -5167,6 +5282,15 @@ export interface operations {
             };
             /** @description 无权限 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求的地址不存在 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5293,7 +5417,12 @@ export interface operations {
     };
     supervisor_reports: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 supervisor_id: string;
@@ -5308,7 +5437,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SupervisionRecord"][];
+                    "application/json": components["schemas"]["SupervisionRecordPage"];
                 };
             };
             /** @description 请求格式错误 */

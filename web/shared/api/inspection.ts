@@ -760,6 +760,11 @@ export interface components {
             unit_name?: string;
             year?: number;
         };
+        MyAssignmentPage: {
+            items: components["schemas"]["MyAssignment"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         OverrideOut: {
             /** Format: date-time */
             at?: string;
@@ -810,6 +815,11 @@ export interface components {
             rounds_planned?: number;
             standing?: string;
             readonly standing_zh?: string;
+        };
+        PlanPage: {
+            items: components["schemas"]["Plan"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         PlanRequest: {
             /**
@@ -930,6 +940,11 @@ export interface components {
             team?: string[];
             unit_id?: string;
             unit_name?: string;
+        };
+        UpcomingPage: {
+            items: components["schemas"]["Upcoming"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         Weights: {
             age_mix?: number;
@@ -1882,6 +1897,10 @@ export interface operations {
         parameters: {
             query: {
                 year: number;
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1895,7 +1914,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MyAssignment"][];
+                    "application/json": components["schemas"]["MyAssignmentPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -1950,7 +1969,10 @@ export interface operations {
             query: {
                 county: string;
                 year?: number | null;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1964,7 +1986,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Plan"][];
+                    "application/json": components["schemas"]["PlanPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -2781,6 +2803,10 @@ export interface operations {
                 region: string;
                 /** @description 工作日 */
                 within?: number | null;
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -2794,7 +2820,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Upcoming"][];
+                    "application/json": components["schemas"]["UpcomingPage"];
                 };
             };
             /** @description 请求格式错误 */

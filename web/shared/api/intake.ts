@@ -690,6 +690,11 @@ export interface components {
             sha256?: string;
             size?: number;
         };
+        AttachmentOutPage: {
+            items: components["schemas"]["AttachmentOut"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         AuditOut: {
             /** @description requested, approved, refused or accessed */
             action?: string;
@@ -702,6 +707,11 @@ export interface components {
             outcome?: string;
             petition_id?: string;
             request_id?: string | null;
+        };
+        AuditOutPage: {
+            items: components["schemas"]["AuditOut"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         ClarificationOut: {
             /** Format: date-time */
@@ -836,6 +846,11 @@ export interface components {
             /** @description 距到期（或已逾期）的工作日数 */
             working_days?: number;
         };
+        DueItemOutPage: {
+            items: components["schemas"]["DueItemOut"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         DuplicateCandidate: {
             petition_id?: string;
             similarity?: number;
@@ -906,6 +921,11 @@ export interface components {
             status?: string;
             status_zh?: string;
         };
+        IdentityRequestOutPage: {
+            items: components["schemas"]["IdentityRequestOut"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         InternalNoteOut: {
             /** Format: date-time */
             at?: string;
@@ -965,6 +985,11 @@ export interface components {
             retain_until?: string;
             retention_version?: string | null;
             status?: string;
+        };
+        PurgeRecordOutPage: {
+            items: components["schemas"]["PurgeRecordOut"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         ReceiptLookup: {
             receipt_code: string;
@@ -1080,6 +1105,11 @@ export interface components {
             subjects?: components["schemas"]["SubjectOut"][];
             triage?: (Record<string, never> | null) | components["schemas"]["TriageOut"];
             verification?: (Record<string, never> | null) | components["schemas"]["VerificationOut"];
+        };
+        ReportOutPage: {
+            items: components["schemas"]["ReportOut"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         ReportedSubject: {
             /**
@@ -1478,8 +1508,10 @@ export interface operations {
                 county: string;
                 from?: string | null;
                 to?: string | null;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
-                offset?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1493,7 +1525,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditOut"][];
+                    "application/json": components["schemas"]["AuditOutPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -1547,7 +1579,10 @@ export interface operations {
         parameters: {
             query: {
                 county: string;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1561,7 +1596,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IdentityRequestOut"][];
+                    "application/json": components["schemas"]["IdentityRequestOutPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -1898,8 +1933,10 @@ export interface operations {
         parameters: {
             query: {
                 county: string;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
-                offset?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1913,7 +1950,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PurgeRecordOut"][];
+                    "application/json": components["schemas"]["PurgeRecordOutPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -2146,8 +2183,12 @@ export interface operations {
                 status?: "received" | "triaged" | "closed" | "sent_up" | "merged" | null;
                 channel?: "public_portal" | "letter" | "visit" | "hotline" | "special_supervisor" | "info_officer" | "inspection" | "audit" | "case_handling" | "assessment" | "online_opinion" | null;
                 category?: "public_opinion" | "policy_reaction" | "law_abiding" | "work_style" | "integrity_self_discipline" | "administrative_affairs" | "key_sectors" | "sector_malpractice" | "harm_to_public_interest" | "policy_implementation" | "emerging_tendency" | "found_in_inspection_or_cases" | "other" | null;
+                /** @description 已停用：请用 cursor 翻页（仅接受 0） */
+                offset?: 0;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
-                offset?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -2161,7 +2202,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ReportOut"][];
+                    "application/json": components["schemas"]["ReportOutPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -2651,7 +2692,12 @@ export interface operations {
     };
     list_attachments: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 petition_id: string;
@@ -2666,7 +2712,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentOut"][];
+                    "application/json": components["schemas"]["AttachmentOutPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -4266,7 +4312,10 @@ export interface operations {
                 within?: number;
                 /** @description 承办人 */
                 assignee?: string | null;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -4280,7 +4329,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DueItemOut"][];
+                    "application/json": components["schemas"]["DueItemOutPage"];
                 };
             };
             /** @description 请求格式错误 */

@@ -579,6 +579,11 @@ export interface components {
             supplier_id?: string;
             supplier_name?: string;
         };
+        BusinessRecordPage: {
+            items: components["schemas"]["BusinessRecord"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         CapException: {
             /** Format: date-time */
             at?: string;
@@ -683,6 +688,11 @@ export interface components {
             supplier_id?: string;
             unit_id?: string;
         };
+        HitPage: {
+            items: components["schemas"]["Hit"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         ImportReport: {
             applied?: number;
             duplicates?: number;
@@ -718,6 +728,11 @@ export interface components {
             readonly updated_at?: string;
             readonly version?: number;
         };
+        PowerPage: {
+            items: components["schemas"]["Power"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         PowerRevision: {
             /** @description created, updated, published */
             change?: string;
@@ -728,6 +743,11 @@ export interface components {
             snapshot?: {
                 [key: string]: unknown;
             };
+        };
+        PowerRevisionPage: {
+            items: components["schemas"]["PowerRevision"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         PowerStep: {
             control_measures?: string[];
@@ -764,6 +784,11 @@ export interface components {
             proposed_levels?: number[];
             score?: number;
             unit_id?: string;
+        };
+        ProfileSummaryPage: {
+            items: components["schemas"]["ProfileSummary"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         Proposal: {
             colour?: string;
@@ -815,6 +840,11 @@ export interface components {
             baseline?: number;
             point?: components["schemas"]["RiskPoint"];
             rank?: number;
+        };
+        RankingRowPage: {
+            items: components["schemas"]["RankingRow"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         Recompute: {
             /**
@@ -900,6 +930,11 @@ export interface components {
             power_id: string | null;
             unit_id: string;
         };
+        RiskPointPage: {
+            items: components["schemas"]["RiskPoint"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         RowError: {
             field?: string;
             line?: number;
@@ -938,6 +973,11 @@ export interface components {
             /** @default  */
             note: string;
             version: string;
+        };
+        RuleVersionPage: {
+            items: components["schemas"]["RuleVersion"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         RulesInForce: {
             body?: {
@@ -1006,6 +1046,11 @@ export interface components {
             subject_kind?: string;
             unit_id?: string;
         };
+        SignalRecordPage: {
+            items: components["schemas"]["SignalRecord"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         Step: {
             /** @default  */
             content: string;
@@ -1038,6 +1083,11 @@ export interface components {
             unit_id?: string;
             /** Format: date-time */
             updated_at?: string;
+        };
+        UnitProfilePage: {
+            items: components["schemas"]["UnitProfile"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
     };
     responses: never;
@@ -1208,7 +1258,10 @@ export interface operations {
             query: {
                 county: string;
                 unit_id?: string | null;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1222,7 +1275,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Hit"][];
+                    "application/json": components["schemas"]["HitPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -1345,7 +1398,10 @@ export interface operations {
                 county: string;
                 unit_id?: string | null;
                 supplier_id?: string | null;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1359,7 +1415,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BusinessRecord"][];
+                    "application/json": components["schemas"]["BusinessRecordPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -1703,6 +1759,10 @@ export interface operations {
                 county: string;
                 unit_id?: string | null;
                 post?: string | null;
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1716,7 +1776,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Power"][];
+                    "application/json": components["schemas"]["PowerPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -2125,7 +2185,12 @@ export interface operations {
     };
     power_history: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 power_id: string;
@@ -2140,7 +2205,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PowerRevision"][];
+                    "application/json": components["schemas"]["PowerRevisionPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -2270,7 +2335,10 @@ export interface operations {
         parameters: {
             query: {
                 county: string;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -2284,7 +2352,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProfileSummary"][];
+                    "application/json": components["schemas"]["ProfileSummaryPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -2509,7 +2577,12 @@ export interface operations {
     };
     get_profile_signals: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
+            };
             header?: never;
             path: {
                 official_id: string;
@@ -2524,7 +2597,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SignalRecord"][];
+                    "application/json": components["schemas"]["SignalRecordPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -2579,6 +2652,10 @@ export interface operations {
             query: {
                 county: string;
                 unit_id?: string | null;
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -2592,7 +2669,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RiskPoint"][];
+                    "application/json": components["schemas"]["RiskPointPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -2752,6 +2829,10 @@ export interface operations {
         parameters: {
             query: {
                 county: string;
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -2765,7 +2846,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RiskPoint"][];
+                    "application/json": components["schemas"]["RiskPointPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -2820,6 +2901,10 @@ export interface operations {
             query: {
                 county: string;
                 unit_id?: string | null;
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -2833,7 +2918,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RankingRow"][];
+                    "application/json": components["schemas"]["RankingRowPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -3278,6 +3363,10 @@ export interface operations {
         parameters: {
             query: {
                 commission: string;
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path: {
@@ -3293,7 +3382,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RuleVersion"][];
+                    "application/json": components["schemas"]["RuleVersionPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -3634,7 +3723,10 @@ export interface operations {
         parameters: {
             query: {
                 county: string;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -3648,7 +3740,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UnitProfile"][];
+                    "application/json": components["schemas"]["UnitProfilePage"];
                 };
             };
             /** @description 请求格式错误 */

@@ -590,6 +590,11 @@ export interface components {
             title?: string;
             warning_id?: string | null;
         };
+        InboxMessagePage: {
+            items: components["schemas"]["InboxMessage"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         Interview: {
             /** @description 谈话人员（人员登记库编号） */
             interviewers: string[];
@@ -730,6 +735,11 @@ export interface components {
             version?: number;
             warning_id?: string;
         };
+        TaskPage: {
+            items: components["schemas"]["Task"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
+        };
         TaskSection: {
             items?: components["schemas"]["Task"][];
             truncated?: boolean;
@@ -747,6 +757,11 @@ export interface components {
             code?: string;
             count?: number;
             label?: string;
+        };
+        TriggerPage: {
+            items: components["schemas"]["Trigger"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         Warning: {
             readonly action_zh?: unknown;
@@ -828,6 +843,11 @@ export interface components {
             readonly status_zh?: string;
             unit_id?: string;
             warning_id?: string;
+        };
+        WarningPage: {
+            items: components["schemas"]["Warning"][];
+            /** @description 下一页的游标（不透明），没有更多时为 null */
+            next: string | null;
         };
         WorkItem: {
             answer_due?: string | null;
@@ -1066,7 +1086,12 @@ export interface operations {
     };
     inbox: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1079,7 +1104,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InboxMessage"][];
+                    "application/json": components["schemas"]["InboxMessagePage"];
+                };
+            };
+            /** @description 请求格式错误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description 未认证 */
@@ -1093,6 +1127,15 @@ export interface operations {
             };
             /** @description 无权限 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求的地址不存在 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1192,7 +1235,10 @@ export interface operations {
             query?: {
                 county?: string | null;
                 status?: "open" | "closed";
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1206,7 +1252,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Task"][];
+                    "application/json": components["schemas"]["TaskPage"];
                 };
             };
             /** @description 请求格式错误 */
@@ -1504,7 +1550,12 @@ export interface operations {
     };
     triggers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 每页条数，默认 100，至多 1000 */
+                limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1517,7 +1568,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Trigger"][];
+                    "application/json": components["schemas"]["TriggerPage"];
+                };
+            };
+            /** @description 请求格式错误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description 未认证 */
@@ -1531,6 +1591,15 @@ export interface operations {
             };
             /** @description 无权限 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求的地址不存在 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1624,7 +1693,10 @@ export interface operations {
                 county: string;
                 status?: "answered" | "appealed" | "issued" | "lifted" | "proposed" | "rectified" | "rectifying" | "rejected" | "revisited" | "revoked" | "superseded" | "transferred_as_case_clue" | null;
                 level?: 3 | 2 | 1 | null;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -1638,7 +1710,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Warning"][];
+                    "application/json": components["schemas"]["WarningPage"];
                 };
             };
             /** @description 请求格式错误 */
