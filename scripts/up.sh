@@ -60,6 +60,8 @@ fi
 # Secrets added after a clone's first `make up` (older .run/secrets.env files lack them).
 grep -q '^WUYING_INTAKE_ACK_KEY=' "$RUN/secrets.env" ||
   echo "WUYING_INTAKE_ACK_KEY=$($BIN/python -c 'import secrets; print(secrets.token_hex(32))')" >> "$RUN/secrets.env"
+grep -q '^WUYING_INTAKE_RECEIPT_KEYS=' "$RUN/secrets.env" ||
+  echo "WUYING_INTAKE_RECEIPT_KEYS=r1:$($BIN/python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" >> "$RUN/secrets.env"
 grep -q '^ARCHIVE_CHECKPOINT_KEY=' "$RUN/secrets.env" ||
   echo "ARCHIVE_CHECKPOINT_KEY=$($BIN/python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" >> "$RUN/secrets.env"
 set -a; . "$RUN/secrets.env"; set +a

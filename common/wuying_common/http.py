@@ -90,6 +90,17 @@ class RouteSpec:
     description: str = ""
     errors: tuple[int, ...] = field(default=(400, 401, 403, 404))
     consumes: tuple[str, ...] = JSON_TYPES
+    # The scope of the service's admission check (``Admission``; intake's rate limit), run
+    # before the token, the query or the body is read: a refused request costs no parsing.
+    admit: str | None = None
+
+
+class Admission:
+    """A dependency provider that can refuse a request before anything of it is read (a
+    ``WuyingError``, e.g. 429 with a ``headers`` attribute for ``Retry-After``)."""
+
+    def admit(self, scope: str, request) -> None:  # pragma: no cover - the interface
+        raise NotImplementedError
 
 
 def _instance(schema):
@@ -259,6 +270,11 @@ class JsonHttp(HttpRequestHandler):
                 "neither JWT_JWKS_URL/JWT_JWKS_FILE nor JWT_SECRET is configured (set WUYING_JWT_SECRET for "
                 "development); refusing to serve staff endpoints"
             )
+        self.admission = None
+        if self.spec.admit is not None:
+            self.admission = next((d for d in self.container.dependencies if isinstance(d, Admission)), None)
+            if self.admission is None:
+                raise RuntimeError(f"route {self.url} admits by {self.spec.admit!r} but the service has no Admission")
 
     def _authorise(self, request):
         """The matrix's check for this route: roles, the token's breadth, own records."""
@@ -321,6 +337,8 @@ class JsonHttp(HttpRequestHandler):
         request.principal = None
         request.denial = None
         request.payload = None
+        if self.admission is not None:
+            self.admission.admit(self.spec.admit, request)  # before a byte of the body is read
         try:
             request.principal = self._authorise(request)
         except (Unauthorized, Forbidden) as exc:
@@ -392,7 +410,7 @@ class JsonHttp(HttpRequestHandler):
 
     def response_from_exception(self, exc):
         if isinstance(exc, WuyingError):
-            return error_response(exc)
+            return error_response(exc, getattr(exc, "headers", None))
         if isinstance(exc, RuleBroken):
             return error_response(rule_error(exc))
         if isinstance(exc, ValidationError):
@@ -422,6 +440,7 @@ def route(
     description: str = "",
     errors: tuple[int, ...] = (400, 401, 403, 404),
     consumes: tuple[str, ...] = JSON_TYPES,
+    admit: str | None = None,
 ):
     """Declare an HTTP entrypoint with its schemas; the OpenAPI document is built from these."""
     spec = RouteSpec(
@@ -440,6 +459,7 @@ def route(
         description=description,
         errors=errors,
         consumes=consumes,
+        admit=admit,
     )
 
     def decorator(fn):

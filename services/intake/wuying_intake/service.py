@@ -19,6 +19,7 @@ from .dependencies import (
     AcknowledgementKey,
     ArchiveRegistry,
     RateLimiter,
+    ReceiptKeys,
     ReporterKeyring,
     ReporterNotifier,
     intake_outbox,
@@ -92,7 +93,9 @@ DEADLINE_CHECK_SECONDS = 300
 RETENTION_PURGE_SECONDS = 3600
 CALENDAR_REFRESH_SECONDS = 60
 IDENTITY_ROLES = ("intake_clerk", "intake_supervisor")
-# The public routes go through the rate limiter: they can answer 429 too.
+# The public routes go through the rate limiter (``admit=``: before the body is read; the client
+# address is only hashed, under a per-process salt, in memory, never stored or logged): they can
+# answer 429 too.
 RATE_LIMITED = (400, 404, 429)
 # Who may handle a report: the clerks, and for a report about the commission's leaders only the
 # principal leader (主要负责人, seeds/000 H; the handlers check which, ``domain/routing.py``).
@@ -113,6 +116,7 @@ class IntakeService(WuyingService):
     clock = Clock()
     calendar = StoredYearsCalendar()
     keyring = ReporterKeyring()
+    receipt_keys = ReceiptKeys()
     limiter = RateLimiter()
     ack_key = AcknowledgementKey()
     notifier = ReporterNotifier()
@@ -145,11 +149,9 @@ class IntakeService(WuyingService):
         tags=("public",),
         max_body=MAX_REPORT_BODY,
         errors=RATE_LIMITED,
+        admit="reports",
     )
     def submit_public(self, request):
-        # The client address is only hashed, under a per-process salt, for rate limiting in
-        # memory; it is never stored or logged (reporter protection).
-        self.limiter.check("reports", request)
         result = receiving.submit_report(
             self.store,
             self.clock,
@@ -159,6 +161,7 @@ class IntakeService(WuyingService):
             channel=PUBLIC_CHANNEL,
             limits=self.attachment_limits,
             signer=self.ack_key,
+            receipts=self.receipt_keys,
         )
         self._count_received(PUBLIC_CHANNEL, request.payload["county"])
         return result
@@ -173,10 +176,10 @@ class IntakeService(WuyingService):
         tags=("public",),
         max_body=1024,
         errors=RATE_LIMITED,
+        admit="lookups",
     )
     def lookup_receipt(self, request):
-        self.limiter.check("lookups", request)
-        return receipts.lookup_receipt(self.store, request.payload["receipt_code"])
+        return receipts.lookup_receipt(self.store, request.payload["receipt_code"], self.receipt_keys)
 
     @route(
         "POST",
@@ -189,11 +192,13 @@ class IntakeService(WuyingService):
         tags=("public",),
         max_body=MAX_ADDITION_BODY,
         errors=RATE_LIMITED,
+        admit="lookups",
     )
     def add_information(self, request):
-        self.limiter.check("lookups", request)
         payload = request.payload
-        return receipts.add_information(self.store, self.clock, payload["receipt_code"], payload["content"])
+        return receipts.add_information(
+            self.store, self.clock, payload["receipt_code"], payload["content"], self.receipt_keys
+        )
 
     @route(
         "POST",
@@ -204,10 +209,12 @@ class IntakeService(WuyingService):
         tags=("public",),
         max_body=1024,
         errors=RATE_LIMITED,
+        admit="lookups",
     )
     def download_acknowledgement(self, request):
-        self.limiter.check("lookups", request)
-        printable = acknowledgements.printable_for_reporter(self.store, request.payload, self.ack_key)
+        printable = acknowledgements.printable_for_reporter(
+            self.store, request.payload, self.ack_key, self.receipt_keys
+        )
         return _pdf(printable)
 
     @route(
@@ -220,9 +227,9 @@ class IntakeService(WuyingService):
         tags=("public",),
         max_body=1024,
         errors=RATE_LIMITED,
+        admit="lookups",
     )
     def verify_acknowledgement(self, request):
-        self.limiter.check("lookups", request)
         payload = request.payload
         return acknowledgements.verify_code(
             self.ack_key, payload["petition_id"], payload["date"], payload["verification_code"]
@@ -254,6 +261,7 @@ class IntakeService(WuyingService):
             registry=self.registry,
             limits=self.attachment_limits,
             signer=self.ack_key,
+            receipts=self.receipt_keys,
         )
         self._count_received(payload["channel"], payload["county"])
         return result

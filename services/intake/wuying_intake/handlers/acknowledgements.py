@@ -18,7 +18,7 @@ from wuying_common.clock import SystemClock, naive_utc
 
 from ..domain.acknowledgement import AcknowledgementRuleError, AckSigner, acknowledgement_text, check_sendable
 from ..domain.deadlines import ON_ACKNOWLEDGED, REPORT_KINDS_ZH
-from ..domain.protection import Keyring
+from ..domain.protection import Keyring, ReceiptHasher
 from ..domain.routing import ACKNOWLEDGE
 from ..exceptions import AcknowledgementUnavailable, EncryptionUnavailable, PetitionNotFound
 from ..persistence import AckDelivery, IntakeStore, Petition
@@ -97,12 +97,14 @@ def printable_for_staff(
     return _printable(load_petition(store, principal, petition_id), signer)
 
 
-def printable_for_reporter(store: IntakeStore, payload: dict, signer: AckSigner | None) -> Printable:
+def printable_for_reporter(
+    store: IntakeStore, payload: dict, signer: AckSigner | None, receipts: ReceiptHasher | None = None
+) -> Printable:
     """For the reporter: an anonymous one with the receipt code (as the follow-up endpoints), a
     named one with the report number and the verification code they were given. A wrong pair is
     a generic 404."""
     if payload.get("receipt_code"):
-        return _printable(by_receipt(store, payload["receipt_code"]), signer)
+        return _printable(by_receipt(store, payload["receipt_code"], receipts), signer)
     if signer is None:
         raise AcknowledgementUnavailable()
     petition = store.get_petition(payload["petition_id"])

@@ -4,49 +4,49 @@ recorded or a guesser learning whether a code exists (seeds/003: reports must be
 
 from __future__ import annotations
 
-import functools
 import logging
 
 from wuying_common.clock import SystemClock, naive_utc
 
 from ..domain.petition import RECEIVED, TRIAGED
-from ..domain.protection import ReceiptHash, hash_receipt_code, lookup_prefix, verify_receipt_code
+from ..domain.protection import ReceiptHasher, lookup_prefix
 from ..exceptions import InvalidTransition, ReceiptNotFound
 from ..persistence import Addition, IntakeStore, Petition
 
 log = logging.getLogger(__name__)
 
 MAX_ADDITIONS = 20
+_KEYLESS = ReceiptHasher()  # verifies the scrypt records of before; used when no hasher is given
 
 
-@functools.cache
-def _decoy_receipt() -> ReceiptHash:
-    """Spent on a lookup whose prefix matches nothing, so response time does not reveal whether
-    a prefix exists."""
-    return hash_receipt_code("0000-0000-0000-0000")
-
-
-def by_receipt(store: IntakeStore, receipt_code: str) -> Petition:
+def by_receipt(store: IntakeStore, receipt_code: str, receipts: ReceiptHasher | None = None) -> Petition:
+    """The report a receipt code opens. Each candidate with the prefix is checked in its own
+    scheme (``hmac-sha256$<kid>`` or the older ``scrypt``); when none has the prefix, a decoy
+    of the current scheme is checked instead, so the time of a miss does not tell whether the
+    prefix exists."""
+    receipts = receipts or _KEYLESS
     prefix = lookup_prefix(receipt_code)
     candidates = store.by_receipt_prefix(prefix) if prefix else []
     if not candidates:
-        verify_receipt_code(receipt_code, _decoy_receipt())
+        receipts.verify(receipt_code, receipts.decoy)
     for petition in candidates:
-        if verify_receipt_code(receipt_code, petition.receipt.to_domain()):
+        if receipts.verify(receipt_code, petition.receipt.to_domain()):
             return petition
     raise ReceiptNotFound()
 
 
-def lookup_receipt(store: IntakeStore, receipt_code: str) -> Petition:
+def lookup_receipt(store: IntakeStore, receipt_code: str, receipts: ReceiptHasher | None = None) -> Petition:
     """What an anonymous reporter may see (``ReceiptStatusSchema``): status and replies, never
     the triage outcome."""
-    return by_receipt(store, receipt_code)
+    return by_receipt(store, receipt_code, receipts)
 
 
-def add_information(store: IntakeStore, clock: SystemClock, receipt_code: str, text: str) -> Petition:
+def add_information(
+    store: IntakeStore, clock: SystemClock, receipt_code: str, text: str, receipts: ReceiptHasher | None = None
+) -> Petition:
     """补充材料: with the receipt code an anonymous reporter adds information to an open report;
     appended to it and shown to staff. Nothing about the reporter is recorded."""
-    petition = by_receipt(store, receipt_code)
+    petition = by_receipt(store, receipt_code, receipts)
     if petition.status not in (RECEIVED, TRIAGED):
         raise InvalidTransition(
             "该件已办结或已转送，如有新的问题请重新举报", code="not_open", fields={"status": petition.status}

@@ -21,7 +21,7 @@ from ..domain.acknowledgement import AckSigner
 from ..domain.attachments import Limits, check_attachments
 from ..domain.deadlines import DISCIPLINE_REPORT, FROM_FORWARDED_RECEIVED, FROM_RECEIVED, RULES_VERSION
 from ..domain.petition import RECEIVED
-from ..domain.protection import Keyring, hash_receipt_code, new_receipt_code
+from ..domain.protection import Keyring, ReceiptHasher, new_receipt_code
 from ..domain.routing import is_commission_leader
 from ..domain.screening import DUPLICATE_WINDOW_DAYS, ROUTE_STANDARD, duplicate_candidates, route_for, subject_keys
 from ..exceptions import EncryptionUnavailable, RegistryUnavailable
@@ -73,8 +73,10 @@ def submit_report(
     registry: Registry | None = None,
     limits: Limits | None = None,
     signer: AckSigner | None = None,
+    receipts: ReceiptHasher | None = None,
 ) -> Submitted:
-    """Receive a report (受理登记); anonymous reporters get their receipt code, once.
+    """Receive a report (受理登记); anonymous reporters get their receipt code, once, kept as a
+    hash by ``receipts`` (the service's keyed ``ReceiptHasher``; without one, scrypt).
 
     With a ``registry`` (staff entry) subjects given by id must be registered officials, and a
     subject given by name only is resolved when exactly one registered official matches."""
@@ -92,7 +94,7 @@ def submit_report(
     petition.duplicate_candidates = _duplicates(store, petition, payload["content"])
     start_deadlines(petition, FROM_RECEIVED, received_on, calendar)
     start_deadlines(petition, FROM_FORWARDED_RECEIVED, received_on, calendar)
-    receipt_code = _protect_reporter(petition, payload.get("reporter"), keyring)
+    receipt_code = _protect_reporter(petition, payload.get("reporter"), keyring, receipts or ReceiptHasher())
     envelope = petition.record_event(
         PETITION_RECEIVED,
         {
@@ -204,11 +206,13 @@ def _duplicates(store: IntakeStore, petition: Petition, content: str) -> list[Du
     ]
 
 
-def _protect_reporter(petition: Petition, reporter: dict | None, keyring: Keyring | None) -> str | None:
+def _protect_reporter(
+    petition: Petition, reporter: dict | None, keyring: Keyring | None, receipts: ReceiptHasher
+) -> str | None:
     """Seal a named reporter's details; give an anonymous one a receipt code (returned once)."""
     if petition.anonymous:
         receipt_code = new_receipt_code()
-        petition.receipt = Receipt.from_domain(hash_receipt_code(receipt_code))
+        petition.receipt = Receipt.from_domain(receipts.hash(receipt_code))
         return receipt_code
     if keyring is None or reporter is None:  # refused on arrival already; never stored in clear
         raise EncryptionUnavailable(fields={"reporter": "实名举报人信息无法加密保存"})
