@@ -37,6 +37,11 @@ web/%/dist/index.html: web/%/package-lock.json web/%/index.html $$(shell find we
 
 web: web/console/dist/index.html web/portal/dist/index.html
 
+# The browser tests' OpenID Connect provider (panva's oidc-provider, tests/browser/oidc), from its lock file.
+OIDC_PROVIDER := tests/browser/oidc/node_modules/.package-lock.json
+$(OIDC_PROVIDER): tests/browser/oidc/package-lock.json tests/browser/oidc/package.json
+	cd tests/browser/oidc && npm ci --no-audit --no-fund --loglevel=error
+
 up: install web
 	scripts/up.sh
 
@@ -48,7 +53,7 @@ status:
 
 # Unit tests need no broker; the other rings use the real local RabbitMQ, started here and
 # stopped again if this run started it.
-test: install lint system-tools web
+test: install lint system-tools web $(OIDC_PROVIDER)
 	scripts/with-broker.sh $(PYTEST) tests -q
 
 # Debian packages the tests need, installed when missing: promtool (prometheus, nothing is
@@ -61,7 +66,7 @@ system-tools:
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 \
 	  $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi
 
-test-browser: install system-tools web
+test-browser: install system-tools web $(OIDC_PROVIDER)
 	scripts/with-broker.sh $(PYTEST) tests/browser --confcutdir=tests/browser -q
 
 test-unit: install

@@ -98,12 +98,35 @@ def ensure_built(app: str) -> Path:
     return dist
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test does)")
-    dists = {app: ensure_built(app) for app in ("console", "portal")}
-    vhost = f"wuying-browser-{uuid.uuid4().hex[:8]}"
+class Processes:
+    """The processes a fixture starts, each in a session of its own with its log file; stopped
+    by their pid at teardown (SIGTERM, then SIGKILL)."""
+
+    def __init__(self, logs: Path):
+        self.logs = logs
+        self.procs: list[tuple[subprocess.Popen, object]] = []
+
+    def spawn(self, name: str, args: list[str], env: dict, cwd: Path = ROOT) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "a")  # noqa: SIM115 - closed in stop_all
+        proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs.append((proc, log))
+        return proc
+
+    def stop_all(self) -> None:
+        for proc, log in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=5)
+            log.close()
+
+
+def make_vhost(prefix: str) -> str:
+    """A throw-away vhost of the local RabbitMQ for one fixture's services."""
+    vhost = f"{prefix}-{uuid.uuid4().hex[:8]}"
     requests.put(f"{MGMT}/vhosts/{vhost}", auth=AUTH, timeout=10).raise_for_status()
     requests.put(
         f"{MGMT}/permissions/{vhost}/guest",
@@ -111,40 +134,47 @@ def stack(tmp_path_factory):
         auth=AUTH,
         timeout=10,
     ).raise_for_status()
+    return vhost
+
+
+def service_process(svc: str, vhost: str, port: int, **settings: str) -> tuple[list[str], dict]:
+    """The arguments and environment of one service as a process on ``vhost``."""
+    env = dict(
+        os.environ,
+        AMQP_URI=f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
+        WUYING_INTAKE_KEYS="br1:" + base64.b64encode(os.urandom(32)).decode(),
+        EVENT_RETRY_DELAY="0.1",
+        WUYING_INTAKE_ACK_KEY=base64.b64encode(os.urandom(32)).decode(),  # signs printable acknowledgements
+        INTAKE_CLIENT_ADDRESS_HEADER="X-Wuying-Client",  # the portal's per-client pseudonym
+        **{f"{svc.upper()}_HTTP_ADDRESS": f"127.0.0.1:{port}"},
+        **settings,
+    )
+    nameko = str(Path(sys.executable).parent / "nameko")
+    args = [nameko, "run", "--config", f"services/{svc}/config.yml", f"wuying_{svc}.service:{CLASSES[svc]}"]
+    return args, env
+
+
+def gateway_process(app: str, port: int, dist: Path) -> list[str]:
+    return [sys.executable, "-m", "wuying_gateway", app, "--listen", f"127.0.0.1:{port}", "--static", str(dist)]
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test does)")
+    dists = {app: ensure_built(app) for app in ("console", "portal")}
+    vhost = make_vhost("wuying-browser")
     secret = "browser-" + uuid.uuid4().hex
     logs = tmp_path_factory.mktemp("logs")
-    bin_dir = Path(sys.executable).parent
-    procs: list[tuple[subprocess.Popen, object]] = []
+    processes = Processes(logs)
     urls: dict[str, str] = {}
-
-    def spawn(name, args, env):
-        log = open(logs / f"{name}.log", "a")  # noqa: SIM115 - closed at teardown
-        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        procs.append((proc, log))
-        return proc
 
     try:
         started = {}
-        for svc, cls in CLASSES.items():
+        for svc in CLASSES:
             port = free_port()
-            env = dict(
-                os.environ,
-                AMQP_URI=f"amqp://guest:guest@127.0.0.1:5672/{vhost}",
-                WUYING_JWT_SECRET=secret,
-                WUYING_INTAKE_KEYS="br1:" + base64.b64encode(os.urandom(32)).decode(),
-                EVENT_RETRY_DELAY="0.1",
-                WUYING_INTAKE_ACK_KEY=base64.b64encode(os.urandom(32)).decode(),  # signs printable acknowledgements
-                INTAKE_CLIENT_ADDRESS_HEADER="X-Wuying-Client",  # the portal's per-client pseudonym
-                **{f"{svc.upper()}_HTTP_ADDRESS": f"127.0.0.1:{port}"},
-            )
-            args = [
-                str(bin_dir / "nameko"),
-                "run",
-                "--config",
-                f"services/{svc}/config.yml",
-                f"wuying_{svc}.service:{cls}",
-            ]
-            started[svc] = spawn(svc, args, env)
+            args, env = service_process(svc, vhost, port, WUYING_JWT_SECRET=secret)
+            started[svc] = processes.spawn(svc, args, env)
             urls[svc] = f"http://127.0.0.1:{port}"
         for svc, proc in started.items():
             wait_http(f"{urls[svc]}/health", proc, logs / f"{svc}.log")
@@ -158,34 +188,16 @@ def stack(tmp_path_factory):
             env = dict(gateway_env)
             if app == "portal":
                 env.pop("WUYING_DEV_SIGNIN")
-            args = [
-                sys.executable,
-                "-m",
-                "wuying_gateway",
-                app,
-                "--listen",
-                f"127.0.0.1:{port}",
-                "--static",
-                str(dists[app]),
-            ]
-            proc = spawn(f"gateway-{app}", args, env)
+            proc = processes.spawn(f"gateway-{app}", gateway_process(app, port, dists[app]), env)
             urls[app] = f"http://127.0.0.1:{port}"
             wait_http(f"{urls[app]}/healthz", proc, logs / f"gateway-{app}.log")
 
         province = generate(seed=2026, counties=14)
         staff = Staff(secret)
         load_registry(province, urls, staff)
-        yield {"urls": urls, "staff": staff, "province": province, "secret": secret, "logs": logs}
+        yield {"urls": urls, "staff": staff, "province": province, "secret": secret, "logs": logs, "dists": dists}
     finally:
-        for proc, log in procs:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=5)
-            log.close()
+        processes.stop_all()
         requests.delete(f"{MGMT}/vhosts/{vhost}", auth=AUTH, timeout=10)
 
 
