@@ -105,6 +105,8 @@ def test_the_dashboard_draws_its_charts_for_a_city(stack, page, shot, sign_in, p
     expect(charts).to_have_count(6)
     expect(page.locator('[data-rendered="true"]')).to_have_count(6, timeout=20000)
     expect(page.get_by_text(re.compile(r"蓝色预警 [1-9]\d* 件$"))).to_be_visible()
+    # Coverage from inspection's one read for the city: the demo units of its counties.
+    expect(page.get_by_text(re.compile(r"应巡察单位 [1-9]\d* 个，已完成 \d+ 个，覆盖率 \d+%"))).to_be_visible()
     for name in ("在办预警（按颜色）", "逾期未办结的期限", "办结用时", "内部巡察覆盖", "廉政风险信息预警专报"):
         expect(page.get_by_role("heading", name=name)).to_be_visible()
     assert accessible_name_missing(page) == []
