@@ -77,10 +77,16 @@ def settle(platform: Platform, since: float, timeout: float = 3600, quiet: float
     last_change, last, stable_since = since, None, None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        counts, now = counters(platform), time.monotonic()
+        try:
+            counts, now = counters(platform), time.monotonic()
+            quiet_now = idle(platform, queues)
+        except OSError:  # a service too busy to answer /metrics in time is not idle
+            stable_since = None
+            time.sleep(1)
+            continue
         if counts != last:
             last_change, last, stable_since = now, counts, None
-        if idle(platform, queues):
+        if quiet_now:
             stable_since = stable_since or now
             if now - stable_since >= quiet:
                 return last_change

@@ -640,12 +640,14 @@ def load(
 
     def publish() -> dict:
         officials = manifest["files"]["officials.csv"]["lines"]
-        wait_for(
-            "risk to learn every official",
-            lambda: consumed(urls["risk"], "risk", "wuying.archive.official.changed.v1") >= officials,
-            timeout=wait_seconds,
-            interval=2,
-        )
+
+        def learnt() -> bool:
+            try:
+                return consumed(urls["risk"], "risk", "wuying.archive.official.changed.v1") >= officials
+            except requests.RequestException:  # too busy to answer /metrics in time: ask again
+                return False
+
+        wait_for("risk to learn every official", learnt, timeout=wait_seconds, interval=2)
         exchange = Exchange("intake.events", type="topic", durable=True)
         sent = 0
         with Connection(amqp_uri) as conn:
