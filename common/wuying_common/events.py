@@ -132,6 +132,20 @@ class EventRegistry:
 
 registry = EventRegistry()
 
+#: The envelope's schema, made once: building a marshmallow schema costs more than the
+#: validation itself (~0.2 ms against ~0.1 ms), and every event in or out is validated.
+ENVELOPE = CloudEventSchema()
+_SCHEMAS: dict[type[Schema], Schema] = {}
+
+
+def schema_of(schema_cls: type[Schema]) -> Schema:
+    """The one instance of an event's data schema (made on first use, then reused: a schema
+    keeps no state between ``dump``/``validate`` calls)."""
+    schema = _SCHEMAS.get(schema_cls)
+    if schema is None:
+        schema = _SCHEMAS[schema_cls] = schema_cls()
+    return schema
+
 
 def build_event(
     event_type: EventType,
@@ -146,8 +160,9 @@ def build_event(
 
     ``data`` is dumped through the event's schema, so only declared fields leave the service.
     """
-    schema = event_type.schema()
-    errors = schema.validate(schema.dump(data))
+    schema = schema_of(event_type.schema)
+    dumped = schema.dump(data)
+    errors = schema.validate(dumped)
     if errors:
         raise ValidationError(errors)
     when = (now or datetime.now(UTC)).astimezone(UTC)
@@ -161,9 +176,9 @@ def build_event(
         "datacontenttype": DATA_CONTENT_TYPE,
         "dataschema": event_type.dataschema,
         "county": county,
-        "data": schema.dump(data),
+        "data": dumped,
     }
-    CloudEventSchema().load(envelope)  # raises on a malformed envelope (bad county code, ...)
+    ENVELOPE.load(envelope)  # raises on a malformed envelope (bad county code, ...)
     for check in ENVELOPE_CHECKS:
         check(event_type, envelope)
     return envelope
@@ -176,7 +191,7 @@ ENVELOPE_CHECKS: list = []
 
 def parse_event(envelope: dict) -> dict:
     """Validate an incoming envelope; raises ``marshmallow.ValidationError`` when malformed."""
-    CloudEventSchema().load(envelope)
+    ENVELOPE.load(envelope)
     return envelope
 
 
