@@ -232,23 +232,19 @@ class FileStore(FileChain, Store):
         return self.get(RecordedEvent, recorded_key(event_id, subject.kind, subject.id)) is not None
 
     def insert_entry(self, entry: FileEntry) -> bool:
-        try:
-            entry.save(force_insert=True)
-        except NotUniqueError:
-            return False
-        return True
+        return self.insert(entry)
 
     def record(self, event_id: str, subject: FileSubject, seq: int) -> None:
-        try:
+        # False: recorded already (by a redelivery, or by an append that walked past it)
+        self.insert(
             RecordedEvent(
                 id=recorded_key(event_id, subject.kind, subject.id),
                 event_id=event_id,
                 subject_kind=subject.kind,
                 subject_id=subject.id,
                 seq=seq,
-            ).save(force_insert=True)
-        except NotUniqueError:
-            pass  # recorded already (by a redelivery, or by an append that walked past it)
+            )
+        )
 
     def advance_head(self, subject: FileSubject, seq: int, digest: str) -> None:
         if self._move_head(subject, seq, digest):
@@ -268,7 +264,8 @@ class FileStore(FileChain, Store):
 
     @staticmethod
     def _move_head(subject: FileSubject, seq: int, digest: str) -> bool:
-        moved = FileHead.objects(pk=head_key(subject.kind, subject.id), seq__lt=seq).update_one(
-            set__seq=seq, set__hash=digest, set__pending=True
+        moved = FileHead._get_collection().update_one(
+            {"_id": head_key(subject.kind, subject.id), "seq": {"$lt": seq}},
+            {"$set": {"seq": seq, "hash": digest, "pending": True}},
         )
-        return bool(moved)
+        return bool(moved.matched_count)
