@@ -8,6 +8,9 @@ the state is saved and its event is not, and no multi-document transaction is ne
 ``OutboxRelay`` publishes pending events to ``<service>.events`` with publisher confirms and
 only then removes them from the document. A crash between publishing and removing publishes
 the event again: delivery is at-least-once, and consumers are idempotent on the event id.
+Events are sent in batches on one channel in confirm mode and the broker's confirms awaited once
+per batch (``ConfirmedPublisher``), not one round trip per event; nothing of a batch is removed
+until every event of it is confirmed, and one aggregate's events go out in their order.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import eventlet
+from kombu import Connection, Producer
 from mongoengine import (
     BooleanField,
     DateTimeField,
@@ -28,8 +32,7 @@ from mongoengine import (
     ListField,
     StringField,
 )
-from nameko.amqp.publish import Publisher
-from nameko.constants import AMQP_URI_CONFIG_KEY
+from nameko.constants import AMQP_URI_CONFIG_KEY, PERSISTENT
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
 
@@ -140,6 +143,97 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+class Unconfirmed(Exception):
+    """The broker refused (nack) or did not confirm in time an event of a batch."""
+
+
+class ConfirmedPublisher:
+    """The relay's own connection and channel, in publisher-confirm mode.
+
+    ``publish`` sends without waiting; ``wait_for_confirms`` returns once the broker confirmed
+    every message sent so far (RabbitMQ confirms several deliveries in one frame), or raises
+    (nack, timeout, connection lost) after dropping the connection, so the next batch starts on
+    a fresh one. Messages are those nameko's ``Publisher`` makes: JSON, persistent.
+    """
+
+    def __init__(self, amqp_uri: str, exchange, timeout: float = 30.0) -> None:
+        self.amqp_uri, self.exchange, self.timeout = amqp_uri, exchange, timeout
+        self._conn: Connection | None = None
+        self._producer: Producer | None = None
+        self._sent = 0
+        self._unconfirmed: set[int] = set()
+        self._refused = False
+
+    def _open(self) -> Producer:
+        conn = Connection(self.amqp_uri)
+        try:
+            channel = conn.channel()
+            channel.confirm_select()
+            channel.events["basic_ack"].add(self._on_ack)
+            channel.events["basic_nack"].add(self._on_nack)
+            producer = Producer(channel, exchange=self.exchange, serializer="json")  # declares the exchange
+        except BaseException:
+            conn.release()
+            raise
+        self._conn, self._producer = conn, producer
+        self._sent, self._unconfirmed, self._refused = 0, set(), False
+        return producer
+
+    def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
+        if multiple:
+            self._unconfirmed = {t for t in self._unconfirmed if t > delivery_tag}
+        else:
+            self._unconfirmed.discard(delivery_tag)
+
+    def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
+        self._refused = True
+        self._on_ack(delivery_tag, multiple)
+
+    def publish(self, payload: dict, *, routing_key: str, message_id: str, type: str) -> None:
+        try:
+            producer = self._producer or self._open()
+            producer.publish(
+                payload,
+                routing_key=routing_key,
+                message_id=message_id,
+                type=type,
+                delivery_mode=PERSISTENT,
+                headers={},
+                retry=False,
+            )
+        except BaseException:
+            self.close()
+            raise
+        self._sent += 1  # delivery tags count from 1 on a channel in confirm mode
+        self._unconfirmed.add(self._sent)
+
+    def wait_for_confirms(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        try:
+            while self._unconfirmed and not self._refused:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self._conn is None:
+                    raise Unconfirmed(f"{len(self._unconfirmed)} events not confirmed in {self.timeout} s")
+                try:
+                    self._conn.drain_events(timeout=remaining)
+                except TimeoutError:
+                    continue
+            if self._refused:
+                raise Unconfirmed("the broker refused an event (nack)")
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        conn, self._conn, self._producer = self._conn, None, None
+        self._unconfirmed, self._refused = set(), False
+        if conn is not None:
+            try:
+                conn.release()
+            except Exception:  # noqa: BLE001 - a dead connection: nothing left to close
+                log.debug("outbox relay connection closed uncleanly", exc_info=True)
+
+
 class OutboxRelay(DependencyProvider):
     """Publishes pending outbox events of the given document classes.
 
@@ -161,9 +255,7 @@ class OutboxRelay(DependencyProvider):
     def setup(self) -> None:
         config = self.container.config
         self.exchange = get_event_exchange(self.container.service_name, config)
-        self.publisher = Publisher(
-            config[AMQP_URI_CONFIG_KEY], serializer="json", declare=[self.exchange], use_confirms=True
-        )
+        self.publisher = ConfirmedPublisher(config[AMQP_URI_CONFIG_KEY], self.exchange)
         self.sweep_interval = float(config.get("OUTBOX_SWEEP_INTERVAL", 30))
         self.metrics = service_metrics(self.container)
         self._wake = eventlet.event.Event()
@@ -180,6 +272,7 @@ class OutboxRelay(DependencyProvider):
         if self._gt is not None:
             self._gt.kill()
             self._gt = None
+        self.publisher.close()
 
     kill = stop
 
@@ -211,7 +304,13 @@ class OutboxRelay(DependencyProvider):
         return found
 
     def flush(self, limit: int = 200) -> int:
-        """Publish what is pending; returns how many events were published."""
+        """Publish what is pending; returns how many events were published.
+
+        Per document class, the outboxes of up to ``limit`` aggregates are read by key (raw:
+        what is published is the stored envelope), all their events sent in order, the
+        confirms awaited once, and only then the events removed: when anything of the batch is
+        not confirmed, every event of it stays pending and goes out again (at least once).
+        """
         if time.monotonic() >= getattr(self, "_next_sweep", 0.0):
             self.sweep()
             self._next_sweep = time.monotonic() + getattr(self, "sweep_interval", 30.0)
@@ -223,23 +322,36 @@ class OutboxRelay(DependencyProvider):
             keys = PENDING.keys(doc_cls, limit)
             if not keys:
                 continue
-            for doc in doc_cls.objects(pk__in=list(keys)).only("id", "outbox"):
-                for entry in doc.outbox:
+            collection = doc_cls._get_collection()
+            docs = list(collection.find({"_id": {"$in": list(keys)}}, {"outbox": 1}))
+            for doc in docs:
+                for entry in doc.get("outbox") or ():
+                    envelope = entry["envelope"]
                     self.publisher.publish(
-                        entry.envelope,
-                        exchange=self.exchange,
-                        routing_key=entry.routing_key,
-                        message_id=entry.id,
-                        type=entry.envelope["type"],
+                        envelope, routing_key=entry["routing_key"], message_id=entry["id"], type=envelope["type"]
                     )
-                    doc_cls._get_collection().update_one({"_id": doc.pk}, {"$pull": {"outbox": {"id": entry.id}}})
-                    self.metrics.events_published.labels(entry.envelope["type"], entry.envelope["county"]).inc()
-                    published += 1
-                # Cleared only if nothing new was pushed meanwhile (a new push sets it again).
-                doc_cls._get_collection().update_one(
-                    {"_id": doc.pk, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}}
-                )
+            self.publisher.wait_for_confirms()
+            for doc in docs:
+                entries = doc.get("outbox") or ()
+                _forget(collection, doc["_id"], [entry["id"] for entry in entries])
+                for entry in entries:
+                    self.metrics.events_published.labels(entry["envelope"]["type"], entry["envelope"]["county"]).inc()
+                published += len(entries)
             for key, marks in keys.items():
                 PENDING.done(doc_cls, key, marks)
         self.metrics.outbox_pending.set(PENDING.count(self.documents))
         return published
+
+
+def _forget(collection, key, ids: list[str]) -> None:
+    """Remove published events from an aggregate's outbox; clear ``outbox_pending`` only if
+    nothing new was pushed meanwhile (a new push sets it again)."""
+    if not ids:
+        collection.update_one({"_id": key, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}})
+        return
+    # The usual case in one write: the outbox holds exactly the events just published.
+    exactly = {"_id": key, "outbox": {"$size": len(ids)}, "outbox.id": {"$all": ids}}
+    if collection.update_one(exactly, {"$set": {"outbox": [], "outbox_pending": False}}).matched_count:
+        return
+    collection.update_one({"_id": key}, {"$pull": {"outbox": {"id": {"$in": ids}}}})
+    collection.update_one({"_id": key, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}})

@@ -24,13 +24,21 @@ class Thing(OutboxDocument):
 
 
 class FakePublisher:
-    def __init__(self, fail_on=None):
-        self.sent, self.fail_on = [], fail_on
+    """Sends into a list; ``unconfirmed`` makes the broker's confirms of a batch never come."""
+
+    def __init__(self, fail_on=None, unconfirmed=False):
+        self.sent, self.fail_on, self.unconfirmed = [], fail_on, unconfirmed
+        self.confirmed = 0
 
     def publish(self, payload, **kwargs):
         if payload["data"]["thing_id"] == self.fail_on and payload["subject"].endswith("2"):
             raise ConnectionError("broker gone")
         self.sent.append((kwargs["routing_key"], payload))
+
+    def wait_for_confirms(self):
+        if self.unconfirmed:
+            raise TimeoutError("no confirms")
+        self.confirmed = len(self.sent)
 
 
 def relay(publisher):
@@ -67,18 +75,36 @@ def test_the_relay_publishes_in_order_and_then_forgets(things):
     publisher = FakePublisher()
     assert relay(publisher).flush() == 2
     assert [p["subject"] for _, p in publisher.sent] == ["thing/t1/1", "thing/t1/2"]
+    assert publisher.confirmed == 2  # forgotten only once confirmed
     stored = Thing.objects.get(id="t1")
     assert stored.outbox == [] and stored.outbox_pending is False
     assert relay(publisher).flush() == 0
 
 
 def test_an_event_that_could_not_be_published_stays_pending(things):
+    """Nothing of a batch is forgotten before the broker confirmed all of it: the events sent
+    before the failure go out again, in their order (at least once)."""
     make_thing()
     publisher = FakePublisher(fail_on="t1")
     with pytest.raises(ConnectionError):
         relay(publisher).flush()
     stored = Thing.objects.get(id="t1")
-    assert [e.envelope["subject"] for e in stored.outbox] == ["thing/t1/2"]
+    assert [e.envelope["subject"] for e in stored.outbox] == ["thing/t1/1", "thing/t1/2"]
+    assert stored.outbox_pending is True
+    working = FakePublisher()
+    assert relay(working).flush() == 2
+    assert [p["subject"] for _, p in working.sent] == ["thing/t1/1", "thing/t1/2"]
+    assert Thing.objects.get(id="t1").outbox == []
+
+
+def test_a_batch_the_broker_did_not_confirm_stays_pending(things):
+    make_thing()
+    publisher = FakePublisher(unconfirmed=True)
+    with pytest.raises(TimeoutError):
+        relay(publisher).flush()
+    assert len(publisher.sent) == 2
+    stored = Thing.objects.get(id="t1")
+    assert [e.envelope["subject"] for e in stored.outbox] == ["thing/t1/1", "thing/t1/2"]
     assert stored.outbox_pending is True
 
 
