@@ -5,10 +5,15 @@
     process: both rates and their ratio (goal ≥ 0.8).
 (c) sustained intake: archive, risk, warning, inspection and intake as real ``nameko run``
     processes on a throw-away vhost (as ``benchmarks/drain.py`` starts them), anonymous portal
-    reports ``POST /api/v1/reports`` at a target 200/s for a bounded 30 s; the achieved rate,
+    reports ``POST /api/v1/reports`` at a target rate (``--intake-rate``, 200/s) for a bounded
+    time (``--intake-seconds``, 120 s), each about an official of the demo province by name in
+    that official's county (a province's reports, not one body 24,000 times); the achieved rate,
     intake's ``wuying_intake_events_published_total`` for ``petition.received`` against the
     reports accepted (a probe queue bound to ``petition.received`` counts what reached the
     broker), and the depth of every queue of the vhost over time (passive ``queue_declare``).
+    Then every accepted report is triaged by a clerk (``case_clue``, the only way a portal report
+    goes on to archive) and archive's ``events_consumed_total{type=petition.triaged}`` must
+    reach the number triaged: nothing lost from the portal to the archive.
 (d) report → archive latency: ``petition.triaged`` envelopes published at 100/s for 20 s with the
     publish time as the envelope's ``time``; for a sample of 200, archive's file entry
     ``recorded_at`` (read from the auditor's export, ``GET /api/v1/audit/export``, the HTTP
@@ -97,6 +102,8 @@ class Platform:
             WUYING_JWT_SECRET=self.secret,
             LOG_LEVEL="WARNING",
             WUYING_INTAKE_KEYS="k1:" + base64.b64encode(os.urandom(32)).decode(),
+            # receipt codes as HMAC-SHA256 (as deployed); without it intake falls back to scrypt
+            WUYING_INTAKE_RECEIPT_KEYS="r1:" + base64.b64encode(os.urandom(32)).decode(),
             # one client sends everything here: the per-client limit (10/3600) would refuse it
             INTAKE_RATE_LIMIT_REPORTS="1000000/1",
         )
@@ -191,7 +198,52 @@ class Sampler(threading.Thread):
 
 
 # -- (c) ------------------------------------------------------------------------------------------
-def sustained_intake(platform: Platform, rate: float = 200, seconds: float = 30, workers: int = 40) -> dict:
+#: what a portal reporter writes about an official (the name and unit filled in per report)
+CONTENTS = (
+    "{name}长期在工作日中午饮酒，并多次公车私用接送家人。",
+    "{name}在项目招标中指定施工单位，涉嫌围标串标，请组织核查。",
+    "{name}违规收受管理服务对象礼金，逢年过节由下属代收。",
+    "{name}以虚列会议费方式套取资金，用于单位聚餐和发放补贴。",
+)
+
+
+class Poster:
+    """POSTs on one keep-alive connection; a failed request reopens it."""
+
+    def __init__(self, port: int, timeout: float) -> None:
+        self.port, self.timeout = port, timeout
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+
+    def post(self, path: str, body: bytes, headers: dict) -> tuple[str, bytes]:
+        try:
+            self.conn.request("POST", path, body=body, headers=headers)
+            response = self.conn.getresponse()
+            return str(response.status), response.read()
+        except (OSError, http.client.HTTPException) as error:
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+            return type(error).__name__, b""
+
+
+def portal_bodies(province, count: int, seed: int) -> list[bytes]:
+    """Anonymous portal reports about the province's officials, by name, in their counties."""
+    rng = random.Random(seed)
+    bodies = []
+    for _ in range(count):
+        official = rng.choice(province.officials)
+        report = dict(
+            ANONYMOUS,
+            county=official.county,
+            content=rng.choice(CONTENTS).format(name=official.name),
+            subjects=[{"kind": "official", "name": official.name, "unit_name": official.unit_id}],
+        )
+        bodies.append(json.dumps(report, ensure_ascii=False).encode())
+    return bodies
+
+
+def sustained_intake(
+    platform: Platform, province=None, rate: float = 200, seconds: float = 120, workers: int = 40, seed: int = 2026
+) -> dict:
     port = platform.ports["intake"]
     probe_name = f"bench-received-{uuid.uuid4().hex[:6]}"
     intake_events = Exchange("intake.events", type="topic", durable=True)
@@ -200,11 +252,12 @@ def sustained_intake(platform: Platform, rate: float = 200, seconds: float = 30,
             conn.default_channel
         ).declare()
     published_before = metric_sum(port, "wuying_intake_events_published_total", type=RECEIVED)
-    body = json.dumps(ANONYMOUS, ensure_ascii=False).encode()
+    bodies = portal_bodies(province or drain.generate(seed), 997, seed)
     total = int(rate * seconds)
     counter = itertools.count()
     statuses: dict[str, int] = {}
     latencies: list[float] = []
+    accepted_ids: list[str] = []
     lock = threading.Lock()
     started = time.monotonic()
     hard_stop = started + seconds + 15
@@ -212,7 +265,7 @@ def sustained_intake(platform: Platform, rate: float = 200, seconds: float = 30,
     sampler.start()
 
     def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        poster = Poster(port, 30)
         while True:
             i = next(counter)
             if i >= total:
@@ -224,19 +277,13 @@ def sustained_intake(platform: Platform, rate: float = 200, seconds: float = 30,
             if due > now:
                 time.sleep(due - now)
             t0 = time.monotonic()
-            try:
-                conn.request("POST", "/api/v1/reports", body=body, headers={"Content-Type": "application/json"})
-                response = conn.getresponse()
-                response.read()
-                status = str(response.status)
-            except (OSError, http.client.HTTPException) as error:
-                status = type(error).__name__
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            status, raw = poster.post("/api/v1/reports", bodies[i % len(bodies)], {"Content-Type": "application/json"})
             with lock:
                 statuses[status] = statuses.get(status, 0) + 1
                 latencies.append(time.monotonic() - t0)
-        conn.close()
+                if status == "201":
+                    accepted_ids.append(json.loads(raw)["petition_id"])
+        poster.conn.close()
 
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
     for t in threads:
@@ -283,6 +330,63 @@ def sustained_intake(platform: Platform, rate: float = 200, seconds: float = 30,
         "depth_second_half_max": max(during[half:], default=0),
         "probe_series": probe_during[::5],  # petition.received on the broker, every 5 s
         "depth_series": during[::5],
+        "to_archive": triage_to_archive(platform, accepted_ids),
+    }
+
+
+def triage_to_archive(platform: Platform, petition_ids: list[str], workers: int = 20) -> dict:
+    """A clerk triages every accepted report (``case_clue``: no registry check, the report goes
+    on to case handling); archive must consume one ``petition.triaged`` for each."""
+    intake, archive = platform.ports["intake"], platform.ports["archive"]
+    before = metric_sum(archive, "wuying_archive_events_consumed_total", type=TRIAGED)
+    tokens: dict[str, str] = {}
+    queue = list(petition_ids)
+    statuses: dict[str, int] = {}
+    lock = threading.Lock()
+    body = json.dumps(
+        {"outcome": "case_clue", "severity": "medium", "subjects": [], "note": "基准测试：移送审查调查"},
+        ensure_ascii=False,
+    ).encode()
+    started = time.monotonic()
+
+    def worker() -> None:
+        poster = Poster(intake, 60)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                petition_id = queue.pop()
+            county = petition_id[2:8]
+            with lock:
+                token = tokens.get(county) or tokens.setdefault(
+                    county, issue_token(platform.secret, "bench-clerk", ["intake_clerk"], [county])
+                )
+            headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+            status, _ = poster.post(f"/api/v1/reports/{petition_id}/triage", body, headers)
+            with lock:
+                statuses[status] = statuses.get(status, 0) + 1
+        poster.conn.close()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    triage_seconds = time.monotonic() - started
+    triaged = statuses.get("200", 0)
+
+    def reached() -> float:
+        return metric_sum(archive, "wuying_archive_events_consumed_total", type=TRIAGED) - before
+
+    deadline = time.monotonic() + 900
+    while reached() < triaged and time.monotonic() < deadline:
+        time.sleep(1)
+    return {
+        "triaged": triaged,
+        "statuses": statuses,
+        "triage_per_second": round(triaged / triage_seconds, 1) if triage_seconds else None,
+        "reached_archive": int(reached()),
+        "all_in_archive_after_seconds": round(time.monotonic() - started, 2),
     }
 
 
