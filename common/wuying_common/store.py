@@ -13,6 +13,8 @@ errors: a lost update or a unique clash is a ``Conflict``.
 
 from __future__ import annotations
 
+import bisect
+import copy
 import functools
 import itertools
 import logging
@@ -98,6 +100,25 @@ def _iter_documents_by_key(self, filter) -> Iterator[dict]:
 
 
 _SCAN = _MockCollection._iter_documents
+
+
+def _embedded_key_page(queryset, limit: int, after) -> Page:
+    """``Store.paged`` by ``_id`` on the embedded store: the collection's keys in order from the
+    cursor on, each document tested against the query until ``limit + 1`` match. mongomock would
+    test and sort every document of the collection for every page; this reads as far as the page
+    reaches. Projections are not applied (whole documents are loaded, as a read by key does)."""
+    documents = queryset._collection._store._documents
+    spec = queryset._query
+    keys = sorted(documents)
+    start = bisect.bisect_right(keys, after) if after is not None else 0
+    rows = []
+    for key in itertools.islice(keys, start, None):
+        document = documents[key]
+        if filtering.filter_applies(spec, document):
+            rows.append(queryset._document._from_son(copy.deepcopy(document)))
+            if len(rows) > limit:
+                break
+    return page_from(rows, limit, lambda doc: (doc.pk,))
 
 
 def embedded_documents(doc_cls) -> dict:
@@ -300,9 +321,12 @@ class Store:
         as ``limit + 1`` rows, never counted. ``query`` holds the loaded ``limit`` and ``cursor``."""
         limit, after = query.get("limit", DEFAULT_LIMIT), query.get("cursor")
         if order is None:
+            if after is not None and len(after) != 1:
+                raise cursor_mismatch()
+            if self.mode == "embedded":
+                after_key = _id_value(queryset._document, after[0]) if after else None
+                return _embedded_key_page(queryset, limit, after_key)
             if after is not None:
-                if len(after) != 1:
-                    raise cursor_mismatch()
                 queryset = queryset.filter(pk__gt=after[0])
             return page_from(list(queryset.order_by("pk").limit(limit + 1)), limit, lambda doc: (doc.pk,))
         name = order.lstrip("-")

@@ -149,3 +149,44 @@ def test_a_principal_reads_the_counties_of_a_division_it_covers_and_nothing_else
         city.counties_in("130000")
     with pytest.raises(Forbidden):
         city.counties_in("130102")
+
+
+@pytest.fixture
+def embedded():
+    from wuying_common.store import Store, connect_store
+
+    connect_store("paging-test", "paging_test", None)
+    yield Store("paging-test", "embedded")
+    import mongoengine
+
+    mongoengine.disconnect("paging-test")
+
+
+def test_the_embedded_store_pages_by_key_from_the_cursor_with_string_and_objectid_keys(embedded):
+    from bson import ObjectId
+    from mongoengine import Document, ObjectIdField, StringField
+
+    class Named(Document):
+        meta = {"db_alias": "paging-test", "collection": "named"}
+        id = StringField(primary_key=True)
+        county = StringField()
+
+    class Auto(Document):
+        meta = {"db_alias": "paging-test", "collection": "auto"}
+        id = ObjectIdField(primary_key=True, default=ObjectId)
+        county = StringField()
+
+    for n in (7, 3, 11, 1, 5, 9, 2):  # inserted out of key order
+        Named(id=f"k{n:02d}", county="130402" if n % 2 else "130403").save(force_insert=True)
+        Auto(county="130402" if n % 2 else "130403").save(force_insert=True)
+    for cls in (Named, Auto):
+        wanted = sorted(d.pk for d in cls.objects(county="130402"))
+        seen, cursor = [], None
+        while True:
+            page = embedded.paged(cls.objects(county__in=["130402"]), {"limit": 2, "cursor": cursor})
+            assert len(page) <= 2
+            seen += [d.pk for d in page]
+            if page.next is None:
+                break
+            cursor = decode_cursor(page.next)
+        assert seen == wanted and len(seen) == 6
