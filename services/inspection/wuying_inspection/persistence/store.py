@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from wuying_common.auth import counties_covered
 from wuying_common.paging import Page
 from wuying_common.store import Store
 
@@ -90,11 +91,12 @@ class InspectionStore(Store):
         return list(InspectorMember.objects(county__startswith=region_prefix(region)).order_by("id"))
 
     def units_in(self, region: str) -> list[Unit]:
-        return list(Unit.objects(county__startswith=region_prefix(region)).order_by("county", "id"))
+        """A region's units (a city or province rolled up by the platform's one helper)."""
+        return list(Unit.objects(county__in=_counties(region)).order_by("county", "id"))
 
     def plans_in(self, region: str, year: int) -> list[Plan]:
         """A region's plans for a year (coverage, a campaign's commit): one query per request."""
-        return list(Plan.objects(county__startswith=region_prefix(region), year=year).order_by("county", "unit_id"))
+        return list(Plan.objects(county__in=_counties(region), year=year).order_by("county", "unit_id"))
 
     def plans_of_inspector(self, inspector_id: str, year: int) -> list[Plan]:
         return list(Plan.objects(year=year, inspector_ids=inspector_id).order_by("unit_id").limit(500))
@@ -114,3 +116,7 @@ class InspectionStore(Store):
     def put_calendar_year(self, year: CalendarYear) -> None:
         """A year written whole by key (a later load of the same year replaces it)."""
         self.add_or_replace(year)
+
+
+def _counties(region: str) -> list[str]:
+    return list(counties_covered((region,)) or ())

@@ -10,6 +10,7 @@ stale copy's ``save`` is a ``Conflict`` exactly as on MongoDB.
 
 from __future__ import annotations
 
+from wuying_common.auth import counties_covered
 from wuying_common.paging import Page
 from wuying_inspection.persistence import (
     CalendarYear,
@@ -48,12 +49,12 @@ class FakeInspectionStore(MemoryStore, InspectionStore):
         return sorted((m for m in self.all(InspectorMember) if m.county.startswith(prefix)), key=lambda m: m.id)
 
     def units_in(self, region: str) -> list[Unit]:
-        prefix = region_prefix(region)
-        return sorted((u for u in self.all(Unit) if u.county.startswith(prefix)), key=lambda u: (u.county, u.id))
+        counties = counties_covered((region,))
+        return sorted((u for u in self.all(Unit) if u.county in counties), key=lambda u: (u.county, u.id))
 
     def plans_in(self, region: str, year: int) -> list[Plan]:
-        prefix = region_prefix(region)
-        found = [p for p in self.all(Plan) if p.county.startswith(prefix) and p.year == year]
+        counties = counties_covered((region,))
+        found = [p for p in self.all(Plan) if p.county in counties and p.year == year]
         return sorted(found, key=lambda p: (p.county, p.unit_id))
 
     def plans_of_inspector(self, inspector_id: str, year: int) -> list[Plan]:
