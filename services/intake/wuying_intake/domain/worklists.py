@@ -35,16 +35,6 @@ class DueItem:
     working_days: int  # left (≥ 0) or overdue (> 0, with ``overdue``)
 
 
-def covered_prefix(scope: str) -> str:
-    """The county-code prefix a division code covers (GB/T 2260): a province ``130000`` → ``13``,
-    a city ``130400`` → ``1304``, a county itself."""
-    if scope.endswith("0000"):
-        return scope[:2]
-    if scope.endswith("00"):
-        return scope[:4]
-    return scope
-
-
 def due_items(
     rows: Iterable[tuple],
     today: date,
