@@ -237,7 +237,7 @@ def test_search_pages_inside_the_tokens_counties_and_a_file_is_verified_on_deman
         archive.register([], [OFFICIAL, dict(OFFICIAL, id="off-2", name="李娜", county="130102")])
     headers = {"Authorization": token("archive_keeper", county="130400")}
     page = web_session.get("/api/v1/search/officials?post=局长", headers=headers).json()
-    assert ([o["id"] for o in page["items"]], page["next_after"]) == (["off-1"], None)
+    assert ([o["id"] for o in page["items"]], page["next"]) == (["off-1"], None)
     assert page["items"][0]["postings"][0]["end"] is None
     forbidden = web_session.get("/api/v1/search/officials?county=130102", headers=headers)
     assert forbidden.status_code == 403

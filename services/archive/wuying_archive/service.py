@@ -86,7 +86,6 @@ from .schemas import (
     ReviewRowsQuerySchema,
     ReviewRowsSchema,
     ReviewSchema,
-    SearchPageSchema,
     SearchQuerySchema,
     SupervisionRecordSchema,
     SupervisorInSchema,
@@ -399,7 +398,8 @@ class ArchiveService(WuyingService):
         "/api/v1/search/officials",
         summary="精准检索：按姓名、单位、职务、职级、标签、预警条件、提醒状态和时间范围",
         query=SearchQuerySchema,
-        response=SearchPageSchema,
+        response=OfficialSchema,
+        many=True,
         tags=("registry",),
     )
     def search_officials(self, request):

@@ -11,6 +11,7 @@ from wuying_archive.handlers import matters, search
 from wuying_archive.handlers.conditions import Evaluator
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.errors import Forbidden
+from wuying_common.paging import decode_cursor
 from wuying_testing.fakes.archive import FakeArchiveStore
 
 BASE = {"county": "130402", "unit_id": "u-1", "post": "科员", "rank": "科员"}
@@ -40,9 +41,9 @@ def ids(page):
 def test_search_stays_inside_the_callers_counties_and_pages_by_cursor(store, person):
     city = person("s", "archive_keeper", county="130400")
     first = search.search(store, city, {"limit": 2})
-    assert (ids(first), first.next_after) == (["o-1", "o-2"], "o-2")
-    second = search.search(store, city, {"limit": 2, "after": first.next_after})
-    assert (ids(second), second.next_after) == (["o-3"], None)
+    assert (ids(first), decode_cursor(first.next)) == (["o-1", "o-2"], ("o-2",))
+    second = search.search(store, city, {"limit": 2, "cursor": decode_cursor(first.next)})
+    assert (ids(second), second.next) == (["o-3"], None)
     with pytest.raises(Forbidden):
         search.search(store, city, {"county": "130102"})
 

@@ -4,23 +4,17 @@ counties (a narrower ``county`` is checked against them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from wuying_common.auth import Principal
+from wuying_common.paging import DEFAULT_LIMIT, Page, page_from
 
-from ..persistence import ArchiveStore, Official, OfficialQuery
+from ..persistence import ArchiveStore, OfficialQuery
 
 #: How many reminders the condition/state side of a search reads at most (a list for people).
 MAX_REMINDER_MATCHES = 5000
 
 
-@dataclass(frozen=True)
-class SearchPage:
-    items: list[Official]
-    next_after: str | None
-
-
-def search(store: ArchiveStore, principal: Principal, q: dict) -> SearchPage:
+def search(store: ArchiveStore, principal: Principal, q: dict) -> Page:
+    """A page of the officials found, by id from the cursor on (``paging``)."""
     counties = principal.counties
     if q.get("county"):
         principal.require_county(q["county"])
@@ -37,7 +31,7 @@ def search(store: ArchiveStore, principal: Principal, q: dict) -> SearchPage:
             limit=MAX_REMINDER_MATCHES,
         )
         official_ids = tuple(sorted({r.official_id for r in found}))
-    limit = q.get("limit", 50)
+    limit = q.get("limit", DEFAULT_LIMIT)
     query = OfficialQuery(
         counties=counties,
         name=q.get("name"),
@@ -49,10 +43,7 @@ def search(store: ArchiveStore, principal: Principal, q: dict) -> SearchPage:
         # With a condition or reminder state, the range is when the reminder was raised.
         held_from=None if by_reminder else q.get("date_from"),
         held_to=None if by_reminder else q.get("date_to"),
-        after=q.get("after") or "",
+        after=q["cursor"][0] if q.get("cursor") else "",
         limit=limit + 1,
     )
-    items = store.search_officials(query)
-    more = len(items) > limit
-    items = items[:limit]
-    return SearchPage(items, items[-1].id if more else None)
+    return page_from(store.search_officials(query), limit, lambda official: (official.id,))

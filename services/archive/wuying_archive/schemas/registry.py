@@ -82,13 +82,6 @@ class SearchQuerySchema(Schema):
     reminder_state = fields.String(load_default=None, validate=validate.OneOf(list(STATES_ZH)))
     date_from = fields.Date(load_default=None, metadata={"description": "held a post (or reminder raised) from"})
     date_to = fields.Date(load_default=None)
-    after = fields.String(load_default="", metadata={"description": "cursor: next_after of the previous page"})
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-
-
-class SearchPageSchema(Schema):
-    items = fields.List(fields.Nested(OfficialSchema))
-    next_after = fields.String(allow_none=True)
 
 
 class HoldersQuerySchema(Schema):
