@@ -1505,10 +1505,6 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
-        SearchPage: {
-            items?: components["schemas"]["Official"][];
-            next_after?: string | null;
-        };
         Step: {
             by?: string;
             note?: string;
@@ -5173,9 +5169,10 @@ export interface operations {
                 /** @description held a post (or reminder raised) from */
                 date_from?: string | null;
                 date_to?: string | null;
-                /** @description cursor: next_after of the previous page */
-                after?: string;
+                /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
+                /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
+                cursor?: string | null;
             };
             header?: never;
             path?: never;
@@ -5189,7 +5186,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SearchPage"];
+                    "application/json": components["schemas"]["OfficialPage"];
                 };
             };
             /** @description 请求格式错误 */
