@@ -21,6 +21,7 @@ from wuying_warning.exceptions import (
     InvalidInterview,
     NotOwnWarning,
     RegistryUnavailable,
+    UnitNotFound,
     WarningStateConflict,
 )
 from wuying_warning.notifiers import build_notifiers
@@ -430,6 +431,29 @@ def test_a_unit_with_two_red_warnings_in_the_year_is_not_eligible_as_advanced(st
     assert handlers.advanced_eligibility(store, OFFICER, "unit-1", 2025).eligible is True
     with pytest.raises(Forbidden):
         handlers.advanced_eligibility(store, Principal("x", frozenset({"auditor"}), ("130102",)), "unit-1", 2026)
+
+
+class UnitRegistry:
+    """archive's ``get_unit`` over two registered units."""
+
+    units = {"unit-1": {"id": "unit-1", "county": "130402"}, "unit-sjz": {"id": "unit-sjz", "county": "130102"}}
+
+    def get_unit(self, unit_id):
+        return self.units.get(unit_id)
+
+
+def test_eligibility_over_http_needs_a_registered_unit_in_the_callers_counties(store, clock):
+    """Issue 9 item 5: no answer for a unit that does not exist (404) or of another county (403),
+    even when it has no warnings at all."""
+    registry = UnitRegistry()
+    with pytest.raises(UnitNotFound) as missing:
+        handlers.advanced_eligibility(store, OFFICER, "unit-nowhere", 2026, registry=registry)
+    assert missing.value.status == 404 and missing.value.fields == {"unit_id": "unit-nowhere"}
+    with pytest.raises(Forbidden) as elsewhere:
+        handlers.advanced_eligibility(store, OFFICER, "unit-sjz", 2026, registry=registry)
+    assert elsewhere.value.fields == {"unit_id": "不在令牌授权的地区范围内"}
+    answer = handlers.advanced_eligibility(store, OFFICER, "unit-1", 2026, registry=registry)
+    assert (answer.eligible, answer.red_warnings) == (True, 0)
 
 
 def test_the_quarterly_report_counts_levels_statuses_triggers_and_answer_times(store, clock, calendar):
