@@ -21,6 +21,7 @@ from wuying_common.auth import Principal
 from wuying_common.calendar import CalendarDataError, WorkingDayCalendar, YearArrangement
 from wuying_common.clock import SystemClock, naive_utc
 from wuying_common.errors import Conflict, ValidationFailed
+from wuying_common.events import schema_of
 from wuying_common.http import marshmallow_fields
 
 from ..domain.deadlines import Pause, recomputed_answer_due, recomputed_fix_due
@@ -113,7 +114,7 @@ def year_loaded_from_event(
     id: it is kept on the year's record after the recount (a recount is itself repeatable: a
     date that is no longer provisional is not counted again)."""
     try:
-        data = CalendarYearLoadedReader().load(envelope.get("data") or {})
+        data = schema_of(CalendarYearLoadedReader).load(envelope.get("data") or {})
     except ValidationError as exc:
         raise ValidationFailed("节假日安排事件的数据不完整", fields=marshmallow_fields(exc.messages)) from None
     arrangement = _arrangement(data)

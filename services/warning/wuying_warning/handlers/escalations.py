@@ -23,6 +23,7 @@ from marshmallow import ValidationError
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, beijing_date, naive_utc, parse_rfc3339
 from wuying_common.errors import Conflict, ValidationFailed
+from wuying_common.events import schema_of
 from wuying_common.http import marshmallow_fields
 
 from ..domain.escalation import ESCALATION_TRIGGERS, MissedStep, VerifiedReport, next_level
@@ -138,7 +139,7 @@ def report_from_triage(store: WarningStore, clock: SystemClock, envelope: dict) 
     the same write as the attachment; a redelivery after a crash between two warnings' writes
     attaches the ones still missing."""
     try:
-        data = PetitionTriagedReader().load(envelope.get("data") or {})
+        data = schema_of(PetitionTriagedReader).load(envelope.get("data") or {})
     except ValidationError as exc:
         raise ValidationFailed("研判事件的数据不完整", fields=marshmallow_fields(exc.messages)) from None
     if data["outcome"] != "integrity_information":

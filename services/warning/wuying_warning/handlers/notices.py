@@ -15,6 +15,7 @@ from marshmallow import ValidationError
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, naive_utc
 from wuying_common.errors import ValidationFailed
+from wuying_common.events import schema_of
 from wuying_common.http import marshmallow_fields
 from wuying_common.paging import Page
 
@@ -192,7 +193,7 @@ def clarification_from_event(store: WarningStore, clock: SystemClock, envelope: 
     official gets a system message saying so. Idempotent on the event id, by key: each
     message's id is the event id and the official's id, so a redelivery delivers nothing new."""
     try:
-        data = PetitionClarifiedReader().load(envelope.get("data") or {})
+        data = schema_of(PetitionClarifiedReader).load(envelope.get("data") or {})
     except ValidationError as exc:
         raise ValidationFailed("澄清正名事件的数据不完整", fields=marshmallow_fields(exc.messages)) from None
     event_id = envelope["id"]

@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, naive_utc
 from wuying_common.errors import Conflict, ValidationFailed
+from wuying_common.events import schema_of
 from wuying_common.http import marshmallow_fields
 
 from ..domain.deadlines import RuleSet
@@ -36,7 +37,7 @@ def proposal_from_event(
     if store.warning(warning_id) is not None:
         return "duplicate", None
     try:
-        data = WarningProposedReader().load(envelope.get("data") or {})
+        data = schema_of(WarningProposedReader).load(envelope.get("data") or {})
     except ValidationError as exc:
         # Retried, then dead-lettered where an operator sees it (wuying_event_handler).
         raise ValidationFailed("预警建议事件的数据不完整", fields=marshmallow_fields(exc.messages)) from None
