@@ -178,7 +178,7 @@ def keyset_page(items: Iterable, query: dict, order: str | None = None, key: Cal
     order (``order`` then the key, or the key alone) and the same positions."""
     limit, after = query.get("limit", DEFAULT_LIMIT), query.get("cursor")
     name = order.lstrip("-") if order else None
-    descending = bool(order) and order.startswith("-")
+    descending = order is not None and order.startswith("-")
     rows = sorted(items, key=key)
     if name is not None:
         rows.sort(key=lambda item: value_at(item, name), reverse=descending)
