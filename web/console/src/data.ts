@@ -40,19 +40,17 @@ export async function warningsIn(scope: string, query: Query = {}): Promise<any[
   return [...parts.values()].flat()
 }
 
-/** A scope's reports, newest first, page by page up to `most`: by the answer's `next` cursor
- * when it has one, else by offset. */
+/** A scope's reports, newest first, page by page up to `most`, following the answer's `next`
+ * cursor (every list answers `{items, next}`; `next` is null on the last page). */
 export async function reportsIn(scope: string, query: Query = {}, most = REPORT_PAGE): Promise<any[]> {
   const found: any[] = []
   let cursor: string | undefined
-  while (found.length < most) {
-    const paging = cursor ? { cursor } : { offset: found.length }
+  do {
+    const paging = cursor ? { cursor } : {}
     const answer: any = await api('intake.list_reports', { query: { ...query, county: scope, limit: REPORT_PAGE, ...paging } })
-    const page = items(answer)
-    found.push(...page)
+    found.push(...items(answer))
     cursor = answer && !Array.isArray(answer) ? (answer.next ?? undefined) : undefined
-    if (!page.length || (page.length < REPORT_PAGE && !cursor)) break
-  }
+  } while (cursor && found.length < most)
   return found
 }
 
