@@ -99,6 +99,35 @@ def queue_depths(amqp_uri: str, names: list[str]) -> int:
     return total
 
 
+def handler_queues(services: dict[str, str]) -> list[str]:
+    """The queue nameko declares for every event handler of the services ``{name: class}``
+    (``evt-<source>-<event>--<service>.<method>``)."""
+    import importlib
+
+    from nameko.events import EventHandler
+
+    names = []
+    for svc, cls_name in services.items():
+        cls = getattr(importlib.import_module(f"wuying_{svc}.service"), cls_name)
+        for attr in dir(cls):
+            for entrypoint in getattr(getattr(cls, attr), "nameko_entrypoints", ()):
+                if isinstance(entrypoint, EventHandler):
+                    names.append(f"evt-{entrypoint.source_service}-{entrypoint.event_type}--{cls.name}.{attr}")
+    return names
+
+
+def consumers_ready(amqp_uri: str, names: list[str]) -> bool:
+    """Every queue declared and consumed: ``/health`` answers before nameko's queue consumer
+    has declared them all, and an event published before its queue is bound is not routed to it
+    (under load a service's first events were lost for itself that way)."""
+    try:
+        with Connection(amqp_uri) as conn:
+            channel = conn.channel()
+            return all(channel.queue_declare(queue=q, passive=True).consumer_count >= 1 for q in names)
+    except Exception:  # a queue not declared yet closes the channel (NotFound)
+        return False
+
+
 def triaged(official, now: datetime, rng: random.Random) -> dict:
     """A ``petition.triaged`` v1 envelope as intake's relay publishes it (CloudEvents 1.0)."""
     petition_id = uuid.uuid4().hex
@@ -124,7 +153,41 @@ def triaged(official, now: datetime, rng: random.Random) -> dict:
     }
 
 
-def run(reports: int, seed: int) -> dict:
+def profilers(pids: dict[str, int], directory: str) -> list[subprocess.Popen]:
+    """``py-spy record`` on each service process for the measured part (the burst), one
+    collapsed-stack file per service in ``directory``; py-spy must be on ``PATH``."""
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    return [
+        subprocess.Popen(
+            ["py-spy", "record", "--pid", str(pid), "--rate", "200", "--format", "raw", "--nonblocking"]
+            + ["--output", str(Path(directory) / f"{svc}.txt")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for svc, pid in pids.items()
+    ]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) jiffies of all CPUs since boot (Linux ``/proc/stat``)."""
+    try:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return 0.0, 0.0
+    idle = values[3] + values[4]  # idle + iowait
+    return float(sum(values) - idle), float(sum(values))
+
+
+def run(reports: int, seed: int, profile: str | None = None, logs: str | None = None) -> dict:
     vhost = f"wuying-bench-{uuid.uuid4().hex[:8]}"
     quoted = urllib.parse.quote(vhost, safe="")
     management("PUT", f"/vhosts/{quoted}")
@@ -136,6 +199,8 @@ def run(reports: int, seed: int) -> dict:
     for svc, port in ports.items():
         env[f"{svc.upper()}_HTTP_ADDRESS"] = f"127.0.0.1:{port}"
     procs: dict[str, subprocess.Popen] = {}
+    if logs:
+        Path(logs).mkdir(parents=True, exist_ok=True)
     try:
         for svc, cls in SERVICES.items():
             procs[svc] = subprocess.Popen(
@@ -143,7 +208,7 @@ def run(reports: int, seed: int) -> dict:
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=open(Path(logs) / f"{svc}.log", "wb") if logs else subprocess.DEVNULL,  # noqa: SIM115
             )
 
         def healthy(port: int) -> bool:
@@ -154,6 +219,8 @@ def run(reports: int, seed: int) -> dict:
 
         for svc, port in ports.items():
             wait(f"{svc} to be healthy", lambda port=port: healthy(port), 60)
+        expected = handler_queues(SERVICES)
+        wait("every event handler's queue to be consumed", lambda: consumers_ready(amqp_uri, expected), 120)
 
         province = generate(seed)
         token = issue_token(secret, "bench-operator", ["operator"], ["130000"])
@@ -185,6 +252,9 @@ def run(reports: int, seed: int) -> dict:
         )
 
         exchange = Exchange("intake.events", type="topic", durable=True)
+        spies = profilers({svc: proc.pid for svc, proc in procs.items()}, profile) if profile else []
+        cpu_before = {svc: cpu_seconds(proc.pid) for svc, proc in procs.items()}
+        busy_before = machine_busy()
         started = time.monotonic()
         with Connection(amqp_uri) as conn:
             producer = conn.Producer(serializer="json")
@@ -220,6 +290,12 @@ def run(reports: int, seed: int) -> dict:
             time.sleep(0.2)
         else:
             raise SystemExit("the burst did not drain within 30 minutes")
+        cpu = {svc: round(cpu_seconds(proc.pid) - cpu_before[svc], 2) for svc, proc in procs.items()}
+        busy_after = machine_busy()
+        for spy in spies:
+            spy.send_signal(signal.SIGINT)  # py-spy writes its file on SIGINT
+        for spy in spies:
+            spy.wait(timeout=30)
         elapsed = last_change - started
         events = {svc: last_counts[i] - before[svc] for i, svc in enumerate(ports)}
         return {
@@ -231,6 +307,10 @@ def run(reports: int, seed: int) -> dict:
             "reports_per_second": round(reports / elapsed, 1),
             "risk_reports_per_second": round(reports / (risk_done - started), 1),
             "events_consumed": events,
+            # CPU seconds each service spent from the first publish until it went idle, and how
+            # busy the whole machine was meanwhile (every core, every process: the broker too)
+            "cpu_seconds": cpu,
+            "machine_busy": round((busy_after[0] - busy_before[0]) / max(1.0, busy_after[1] - busy_before[1]), 2),
             "store": "mongodb" if os.environ.get("MONGODB_URI") else "embedded",
         }
     finally:
@@ -248,8 +328,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--profile", metavar="DIR", help="py-spy record each service during the burst (collapsed stacks in DIR)"
+    )
+    parser.add_argument("--logs", metavar="DIR", help="each service's log (warnings and errors) in DIR")
     args = parser.parse_args(argv)
-    result = run(args.reports, args.seed)
+    result = run(args.reports, args.seed, args.profile, args.logs)
     print(json.dumps(result, ensure_ascii=False))
     print(
         f"drain of {result['reports']} triaged reports through risk, warning and archive "
