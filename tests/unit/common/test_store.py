@@ -1,13 +1,15 @@
 """The store is the only door to mongoengine; the embedded store answers key lookups by key."""
 
+import gc
 import re
+import weakref
 
 import mongomock
 import pytest
-from mongoengine import IntField, StringField
+from mongoengine import Document, IntField, StringField, ValidationError
 
 from wuying_common.errors import Conflict
-from wuying_common.store import Store, VersionedDocument, install_id_fast_path, keys_of
+from wuying_common.store import Store, SurvivorFreezer, VersionedDocument, install_id_fast_path, keys_of
 
 
 class Item(VersionedDocument):
@@ -94,3 +96,55 @@ def test_a_broken_rule_is_answered_400_or_409_or_its_own_status_naming_the_field
     )
     large = rule_error(TooLarge("attachments.0", "单个附件过大"))
     assert (large.status, large.code, large.fields) == (413, "attachment_too_large", {"attachments.0": "单个附件过大"})
+
+
+class Plain(Document):
+    meta = {"db_alias": "store_test", "collection": "plain"}
+    id = StringField(primary_key=True)
+    n = IntField(required=True, min_value=0)
+
+
+def test_insert_validates_writes_once_and_says_when_the_key_is_taken(store):
+    Plain.drop_collection()
+    assert store.insert(Plain(id="p", n=1)) is True
+    assert store.insert(Plain(id="p", n=2)) is False
+    assert store.get(Plain, "p").n == 1
+    with pytest.raises(ValidationError):
+        store.insert(Plain(id="q", n=-1))
+    assert store.get(Plain, "q") is None
+
+
+def test_mongomock_version_checks_are_parsed_once_and_answer_the_same():
+    from mongomock import collection as mongomock_collection
+    from packaging import version
+
+    install_id_fast_path()
+    parsed = mongomock_collection.version
+    assert parsed.parse("4.0") is parsed.parse("4.0")  # remembered
+    assert parsed.parse("4.0") == version.parse("4.0") and parsed.Version is version.Version
+
+
+def test_what_survives_a_full_collection_is_frozen_and_new_garbage_still_collected():
+    freezer = SurvivorFreezer()
+    try:
+        freezer.install()  # collects and freezes what the process holds now
+        assert freezer.frozen >= 1 and gc.get_freeze_count() > 0
+        before = freezer.frozen
+        cycle = [None]
+        cycle[0] = cycle  # garbage only a cyclic collection frees
+        probe = weakref.ref(Holder(cycle))
+        del cycle
+        gc.collect()
+        assert probe() is None  # collected: it was not frozen
+        assert freezer.frozen == before + 1
+    finally:
+        freezer.uninstall()
+        gc.unfreeze()
+    gc.collect()
+    assert freezer.frozen == before + 1  # uninstalled: no more freezing
+
+
+class Holder:
+    def __init__(self, cycle) -> None:
+        self.cycle = cycle
+        cycle.append(self)
