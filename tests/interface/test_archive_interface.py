@@ -62,6 +62,40 @@ def test_registering_an_official_publishes_official_changed(container_factory, s
     assert seen[0]["county"] == "130402"
 
 
+def test_an_import_publishes_officials_imported_and_each_change_lands_in_its_file(
+    container_factory, service_config, event_listener, web_session, token
+):
+    """Issue 15: an import announces its changes 500 to an event, and each still reaches its file."""
+    container = container_factory(ArchiveService, service_config)
+    container.start()
+    listener, seen = event_listener(service_config, "archive", "officials.imported")
+    text = "\n".join(
+        [
+            "id,name,county,unit_id,post,rank,status,since,commission_staff,seconded_to,tags",
+            "off-1,张伟,130402,unit-1,局长,正处级,serving,,0,,",
+            "off-2,李娜,130402,unit-1,科长,正科级,serving,,0,,",
+        ]
+    )
+    keeper = {"Authorization": token("archive_keeper")}
+    with entrypoint_waiter(container, "on_officials_imported", timeout=10) as recorded:
+        with entrypoint_waiter(listener, "on", timeout=10):
+            response = web_session.post(
+                "/api/v1/imports/chunks", json={"kind": "officials", "format": "csv", "text": text}, headers=keeper
+            )
+    assert response.status_code == 200, response.text
+    assert (response.json()["created"], response.json()["events"]) == (2, 2)
+    assert recorded.get() == "processed"
+    (event,) = seen
+    assert (event["type"], event["county"], event["data"]["count"]) == (
+        "wuying.archive.officials.imported.v1",
+        "130402",
+        2,
+    )
+    assert [c["official_id"] for c in event["data"]["changes"]] == ["off-1", "off-2"]
+    file = web_session.get("/api/v1/officials/off-2/file", headers=keeper).json()
+    assert [(e["kind"], e["source_event_id"]) for e in file["entries"]] == [("official.changed", event["id"])]
+
+
 def test_the_same_event_delivered_twice_appears_once_in_the_file(
     container_factory, service_config, web_session, token, publish_event
 ):

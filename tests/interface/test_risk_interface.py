@@ -124,6 +124,29 @@ def test_a_triaged_report_raises_the_profile_and_proposes_a_blue_warning(
     assert proposed["data"]["cause_event_ids"] == [event["id"]]
 
 
+def test_an_import_batch_teaches_risk_its_officials_and_is_counted(
+    container_factory, service_config, publish_event, web_session, token
+):
+    """Issue 15: archive's ``officials.imported`` (500 changes to an event) as its official.changed would."""
+    container = container_factory(RiskService, service_config)
+    container.start()
+    batch = official_event()
+    batch["type"] = "wuying.archive.officials.imported.v1"
+    changes = [official_event(f"off-{n}", f"unit-{n}")["data"] for n in (1, 2)]
+    batch["data"] = {"import_id": "b-1", "county": "130402", "count": 2, "changes": changes}
+    with entrypoint_waiter(container, "on_officials_imported", timeout=10) as learnt:
+        publish_event(service_config, "archive", "officials.imported", batch)
+    assert learnt.get() == "processed"
+    with entrypoint_waiter(container, "on_petition_triaged", timeout=10):
+        publish_event(service_config, "intake", "petition.triaged", triaged_event("off-2"))
+    assert web_session.get("/metrics").text.count("wuying_risk_registry_imported_total 2.0") == 1
+    profile = web_session.get("/api/v1/profiles/off-2", headers={"Authorization": token("risk_officer")}).json()
+    assert (profile["unit_id"], profile["county"]) == ("unit-2", "130402")  # the registry copy's unit
+    with entrypoint_waiter(container, "on_officials_imported", timeout=10) as again:
+        publish_event(service_config, "archive", "officials.imported", batch)
+    assert again.get() == "duplicate"
+
+
 def test_the_same_report_delivered_twice_counts_once(container_factory, service_config, publish_event):
     container = container_factory(RiskService, service_config)
     container.start()

@@ -570,7 +570,7 @@ def load(
     from kombu import Connection, Exchange
 
     from .cli import import_file
-    from .scenario import consumed, post, wait_for
+    from .scenario import consumed, metric_total, post, wait_for
 
     out = out or sys.stderr
     manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
@@ -642,8 +642,11 @@ def load(
         officials = manifest["files"]["officials.csv"]["lines"]
 
         def learnt() -> bool:
+            # The import announces its officials 500 to an ``officials.imported`` (risk counts
+            # the officials it applied); a single registration as ``official.changed``.
             try:
-                return consumed(urls["risk"], "risk", "wuying.archive.official.changed.v1") >= officials
+                imported = metric_total(urls["risk"], "wuying_risk_registry_imported_total")
+                return imported + consumed(urls["risk"], "risk", "wuying.archive.official.changed.v1") >= officials
             except requests.RequestException:  # too busy to answer /metrics in time: ask again
                 return False
 

@@ -15,6 +15,7 @@ from .persistence import (
     Checkpoint,
     Dossier,
     Draw,
+    ImportBatch,
     Inquiry,
     Official,
     Reminder,
@@ -30,7 +31,9 @@ def archive_store() -> StoreProvider:
 
 
 def archive_outbox() -> OutboxRelay:
-    return OutboxRelay(Official, Reminder, Dossier, Checkpoint, Draw, ReportCheck, Inquiry, SupervisionRecord)
+    return OutboxRelay(
+        Official, ImportBatch, Reminder, Dossier, Checkpoint, Draw, ReportCheck, Inquiry, SupervisionRecord
+    )
 
 
 class ConditionRulesProvider(DependencyProvider):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -10,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from wuying_common.clock import CST, Clock
 from wuying_common.consumers import wuying_event_handler
-from wuying_common.http import denial, route
+from wuying_common.http import content_disposition, denial, route
 from wuying_common.paging import page_of
 from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
@@ -27,6 +28,7 @@ from .handlers import (
     matters,
     portrait,
     records,
+    registry,
     reminders,
     review,
     search,
@@ -133,6 +135,11 @@ class ArchiveService(WuyingService):
     @wuying_event_handler("archive", "official.changed")
     def on_official_changed(self, event):
         return handlers.record_event(self.store, self.clock, event)
+
+    # An import's changes, 500 to an event (``registry.apply_officials``): each lands in its file.
+    @wuying_event_handler("archive", "officials.imported")
+    def on_officials_imported(self, event):
+        return registry.record_imported(self.store, self.clock, event)
 
     @wuying_event_handler("archive", "archive.reminder_created")
     def on_reminder_created(self, event):
@@ -602,7 +609,9 @@ class ArchiveService(WuyingService):
             self.store, self.clock, request.principal, "export.files", q["county"], q["county"], q["purpose"]
         )
         lines, next_after = checkpoints.export_page(self.store, (q["county"],), q["after"], q["limit"])
-        return ndjson_response(lines, {"X-Next-After": next_after or ""})
+        # A header holds Latin-1 only: a key with other characters is percent-encoded (ASCII keys
+        # are sent as they are), which ``?after=`` decodes again.
+        return ndjson_response(lines, {"X-Next-After": quote(next_after or "", safe=":/-_.~@+=,;")})
 
     # -- records in the file (issue 11 item 3) -------------------------------------------------------
     @route(
@@ -1017,6 +1026,7 @@ class ArchiveService(WuyingService):
     def supervise(self):
         """Escalate overdue reminders; once a day after SWEEP_HOUR, sweep every official's conditions."""
         escalated = reminders.escalate_overdue(self.store, self.clock)
+        registry.finish_stale_batches(self.store, self.clock)  # an import a crash left unannounced
         if self.clock.now().astimezone(CST).hour >= SWEEP_HOUR:
             conditions.nightly_sweep(self.store, self.clock, self.evaluator)
         return escalated
@@ -1028,7 +1038,7 @@ def pdf_response(body: bytes, filename: str) -> Response:
         body,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f"attachment; filename={filename}",
+            "Content-Disposition": content_disposition(filename),
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
         },

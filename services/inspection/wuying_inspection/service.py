@@ -21,6 +21,7 @@ from .exceptions import UnitsInvalid
 from .schemas import (
     CALENDAR_YEAR_LOADED_IN,
     OFFICIAL_CHANGED_IN,
+    OFFICIALS_IMPORTED_IN,
     AssignmentQuerySchema,
     CampaignProgressSchema,
     CampaignRequestSchema,
@@ -90,6 +91,11 @@ class InspectionService(WuyingService):
     def on_official_changed(self, event):
         """A pool member or a relative of one moved (任职回避, 亲属回避 stay current)."""
         return handlers.official_changed(self.store, event, OFFICIAL_CHANGED_IN.load(event["data"]))
+
+    @wuying_event_handler("archive", "officials.imported")
+    def on_officials_imported(self, event):
+        """A registry import's changes, up to 500 in one event (each as ``official.changed``)."""
+        return handlers.officials_imported(self.store, event, OFFICIALS_IMPORTED_IN.load(event["data"]))
 
     @wuying_event_handler("warning", "calendar.year_loaded")
     def on_calendar_year_loaded(self, event):

@@ -102,6 +102,13 @@ class RiskService(WuyingService):
     def on_official_changed(self, event):
         return registry.record_official(self.store, self.clock, event)
 
+    @wuying_event_handler("archive", "officials.imported")
+    def on_officials_imported(self, event):
+        """A registry import's changes, up to 500 in one event (the same as ``official.changed``)."""
+        outcome, applied = registry.record_imported(self.store, self.clock, event)
+        self.metrics.counter("registry_imported", "Officials learnt from archive's officials.imported").inc(applied)
+        return outcome
+
     @wuying_event_handler("intake", "petition.triaged")
     def on_petition_triaged(self, event):
         return self._counted(signals.on_petition_triaged(self.store, self.clock, event))

@@ -3,7 +3,7 @@ re-importing any valid file is a no-op (a property test), only real changes beco
 
 import json
 import string
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from wuying_archive.handlers.conditions import Evaluator
 from wuying_archive.handlers.importing import import_chunk, import_stream
-from wuying_archive.persistence import Official, Reminder, Unit
-from wuying_archive.schemas import OFFICIAL_CHANGED, OfficialChangedEnvelopes
+from wuying_archive.handlers.registry import finish_stale_batches, record_imported
+from wuying_archive.persistence import ImportBatch, Official, Reminder, Unit
+from wuying_archive.schemas import OFFICIAL_CHANGED, OFFICIALS_IMPORTED, OfficialChangedEnvelopes
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.events import build_event
 from wuying_testing import FixedClock
@@ -76,13 +77,98 @@ def test_a_csv_chunk_names_file_lines_from_its_first_data_line(store, clock):
     assert (summary.errors[0].line, summary.errors[0].field) == (4001, "status")
 
 
+def test_a_since_no_calendar_can_count_from_is_a_line_error_not_a_crash(store, clock):
+    chunk = [HEADER, "o-9,张伟,130402,u-1,局长,正处级,serving,9990-01-01,0,,"]
+    summary = import_chunk(store, clock, Evaluator(CAL), "officials", "csv", chunk)
+    assert (summary.failed, summary.errors[0].field, summary.created) == (1, "since", 0)
+
+
 def test_a_reimport_with_a_change_emits_only_that_change(store, clock):
     rows = [HEADER] + [f"o-{i},张{i},130402,u-1,科员,科员,serving,2020-01-01,0,," for i in range(5)]
     import_stream(store, clock, None, "officials", "csv", rows)
     rows[3] = "o-2,张2,130402,u-1,科长,正科级,serving,2026-11-01,0,,"
     summary = import_stream(store, clock, None, "officials", "csv", rows)
     assert (summary.changed, summary.unchanged, summary.events) == (1, 4, 1)
-    assert store.get(Official, "o-2").outbox[-1].envelope["data"]["change"] == "promoted"
+    last = announced(store)[-1]
+    assert [(c["official_id"], c["change"]) for c in last["data"]["changes"]] == [("o-2", "promoted")]
+    assert store.get(Official, "o-2").outbox == []  # an import announces in batches, not per official
+
+
+def announced(store) -> list[dict]:
+    """The ``officials.imported`` envelopes of the ready import batches, in write order."""
+    return [e.envelope for b in store.all(ImportBatch) for e in b.outbox]
+
+
+def test_an_import_announces_each_countys_changes_500_to_an_event(store, clock):
+    rows = [HEADER] + [f"o-{i:04d},张{i},{'130402' if i < 1200 else '130403'},u-1,科员,科员,,,0,," for i in range(1300)]
+    summary = import_stream(store, clock, None, "officials", "csv", rows, batch=2000)
+    assert (summary.created, summary.events) == (1300, 1300)
+    envelopes = announced(store)
+    assert [(e["type"], e["county"], e["data"]["count"]) for e in envelopes] == [
+        (OFFICIALS_IMPORTED.type, "130402", 500),
+        (OFFICIALS_IMPORTED.type, "130402", 500),
+        (OFFICIALS_IMPORTED.type, "130402", 200),
+        (OFFICIALS_IMPORTED.type, "130403", 100),
+    ]
+    ids = [c["official_id"] for e in envelopes for c in e["data"]["changes"]]
+    assert ids == [f"o-{i:04d}" for i in range(1300)]  # each change once, in the file's order
+    assert {c["change"] for e in envelopes for c in e["data"]["changes"]} == {"registered"}
+    batch_of = {c["official_id"]: e["data"]["import_id"] for e in envelopes for c in e["data"]["changes"]}
+    assert all(o.import_batch == batch_of[o.id] and o.outbox == [] for o in store.all(Official))
+    assert all(b.ready and b.changes == [] for b in store.all(ImportBatch))
+
+
+def test_each_imported_change_lands_in_its_officials_file_once(store, clock):
+    rows = [HEADER, "o-1,张伟,130402,u-1,局长,正处级,,,0,,", "o-2,李娜,130402,u-1,科长,正科级,,,0,,"]
+    import_stream(store, clock, None, "officials", "csv", rows)
+    (envelope,) = announced(store)
+    assert record_imported(store, clock, envelope) == "processed"
+    assert record_imported(store, clock, envelope) == "duplicate"  # a redelivery
+    for oid, post in (("o-1", "局长"), ("o-2", "科长")):
+        (entry,) = store.entries("official", oid)
+        assert (entry.kind, entry.source_event_id, entry.data["official_id"]) == (
+            "official.changed",
+            envelope["id"],
+            oid,
+        )
+        assert entry.summary.startswith("人员信息变动：") and post in entry.summary
+
+
+def test_a_batch_a_crash_left_unready_announces_only_what_was_written(store, clock):
+    begun = {"_id": "b-1", "county": "130402", "created_at": clock.now().replace(tzinfo=None)}
+    changes = [{**CHANGE, "official_id": oid} for oid in ("o-1", "o-2")]
+    store.begin_batches([{**begun, "changes": changes}])
+    rows = [HEADER, "o-1,张伟,130402,u-1,局长,正处级,,,0,,"]
+    import_stream(store, clock, None, "officials", "csv", rows)  # o-1 written, by another batch
+    store.rows[Official]["o-1"]["import_batch"] = "b-1"  # as if b-1 had written it, then crashed
+    assert finish_stale_batches(store, clock) == 0  # too recent: its writer may still be at work
+    clock.advance(days=1)
+    assert finish_stale_batches(store, clock) == 1
+    (envelope,) = store.get(ImportBatch, "b-1").outbox
+    assert [c["official_id"] for c in envelope.envelope["data"]["changes"]] == ["o-1"]
+    assert finish_stale_batches(store, clock) == 0
+    store.begin_batches([{**begun, "_id": "b-2", "changes": changes[1:]}])
+    clock.advance(days=1)
+    assert finish_stale_batches(store, clock) == 1
+    assert store.get(ImportBatch, "b-2") is None  # nothing of it was written: dropped
+
+
+CHANGE = {
+    "county": "130402",
+    "unit_id": "u-1",
+    "post": "局长",
+    "rank": "正处级",
+    "status": "serving",
+    "change": "registered",
+    "commission_staff": False,
+    "effective_on": "2026-01-01",
+    "previous_unit_id": None,
+    "previous_post": None,
+    "previous_rank": None,
+    "previous_status": None,
+    "seconded_to_unit_id": "",
+    "tags": [],
+}
 
 
 def test_an_imported_long_tenure_raises_a_reminder(store, clock):
@@ -132,7 +218,7 @@ ROW = st.fixed_dictionaries(
         "post": st.sampled_from(["局长", "副局长", "科长", "科员"]),
         "rank": st.sampled_from(["科员", "副科级", "正科级", "副处级", "正处级"]),
         "status": st.sampled_from(["serving", "seconded", "left", "retired", "deceased"]),
-        "since": st.one_of(st.none(), st.dates().filter(lambda d: d.year > 1990).map(lambda d: d.isoformat())),
+        "since": st.one_of(st.none(), st.dates(date(1991, 1, 1), date(2100, 12, 31)).map(lambda d: d.isoformat())),
         "commission_staff": st.booleans(),
         "seconded_to": st.sampled_from(["u-8", "u-9"]),
         "tags": st.lists(st.sampled_from(["key_minority", "finance", "reserve_cadre"]), max_size=3),
@@ -170,10 +256,12 @@ def test_reimporting_any_valid_file_is_a_no_op(rows, fmt):
     first = import_stream(store, clock, Evaluator(CAL), "officials", fmt, lines, batch=7)
     assert first.failed == 0
     before = {o.id: (o.version, len(o.outbox)) for o in store.all(Official)}
+    batches = len(announced(store))
     reminders = len(store.all(Reminder))
     clock.advance(days=3)  # another day: the re-import must still change nothing
     second = import_stream(store, clock, Evaluator(CAL), "officials", fmt, lines, batch=5)
     assert (second.created, second.changed, second.events, second.failed) == (0, 0, 0, 0)
     assert second.unchanged == len(rows)
     assert {o.id: (o.version, len(o.outbox)) for o in store.all(Official)} == before
+    assert len(announced(store)) == batches
     assert len(store.all(Reminder)) == reminders

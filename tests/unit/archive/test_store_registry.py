@@ -10,7 +10,7 @@ from wuying_archive import handlers
 from wuying_archive.handlers import conditions, matters
 from wuying_archive.handlers.conditions import Evaluator
 from wuying_archive.handlers.importing import import_stream
-from wuying_archive.persistence import ALIAS, ArchiveStore, Official, OfficialQuery, Reminder
+from wuying_archive.persistence import ALIAS, ArchiveStore, ImportBatch, Official, OfficialQuery, Reminder
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.store import PENDING
 from wuying_testing import FixedClock
@@ -32,16 +32,23 @@ def clock():
     return FixedClock(datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
 
 
-def test_an_import_writes_each_official_with_its_event_and_tells_the_relay_by_key(store, clock):
+def test_an_import_writes_each_official_and_its_batch_event_and_tells_the_relay_by_key(store, clock):
     rows = [HEADER] + [f"o-{i},张{i},130402,u-1,科员,科员,serving,2020-01-01,0,,finance" for i in range(250)]
     summary = import_stream(store, clock, None, "officials", "csv", rows, batch=100)
     assert (summary.created, summary.events) == (250, 250)
     official = store.get(Official, "o-7")
-    assert (official.version, official.outbox_pending, official.tags) == (1, True, ["finance"])
-    assert official.outbox[0].envelope["data"]["change"] == "registered"
-    assert "o-249" in PENDING.keys(Official, 100000)
+    assert (official.version, official.outbox_pending, official.tags) == (1, False, ["finance"])
+    batch = store.get(ImportBatch, official.import_batch)
+    assert (batch.ready, batch.outbox_pending, batch.changes) == (True, True, [])
+    (entry,) = batch.outbox
+    assert [c["official_id"] for c in entry.envelope["data"]["changes"]] == [f"o-{i}" for i in range(100)]
+    assert batch.id in PENDING.keys(ImportBatch, 100000)
     again = import_stream(store, clock, None, "officials", "csv", rows, batch=100)
     assert (again.unchanged, again.events) == (250, 0)
+    store.begin_batches([{"_id": "b-left", "county": "130402", "changes": [], "created_at": datetime(2026, 1, 1)}])
+    assert [b["_id"] for b in store.stale_batches(datetime(2026, 1, 2))] == ["b-left"]
+    store.finish_batch("b-left", None)
+    assert store.stale_batches(datetime(2026, 1, 2)) == [] and store.get(ImportBatch, "b-left") is None
 
 
 def test_a_stale_update_is_lost_not_written(store, clock):

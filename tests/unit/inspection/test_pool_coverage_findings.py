@@ -13,6 +13,7 @@ from wuying_inspection.domain import RuleViolation
 from wuying_inspection.domain.coverage import RoundState, coverage, unit_status
 from wuying_inspection.domain.findings import FindingRuleBroken, evaluate
 from wuying_inspection.persistence import InspectorMember, Plan
+from wuying_inspection.schemas import OFFICIALS_IMPORTED_IN
 from wuying_testing.fakes.inspection import FakeInspectionStore
 
 CALENDAR = WorkingDayCalendar.official()
@@ -66,6 +67,16 @@ def test_leaving_takes_a_member_out_of_assignment_and_strangers_are_ignored(stor
     handlers.official_changed(store, *changed("e3", "p1", "u-a", county="130402", status="retired"))
     assert store.get(InspectorMember, "p1").active is False
     assert handlers.official_changed(store, *changed("e4", "nobody", "u-x")) == "processed"
+
+
+def test_an_import_batch_moves_members_and_relatives_as_its_official_changed_events_would(store):
+    envelope = {"id": "b1"}
+    data = OFFICIALS_IMPORTED_IN.load({"changes": [changed("b1", "p1", "u-c")[1], changed("b1", "o-wife", "u-d")[1]]})
+    assert handlers.officials_imported(store, envelope, data) == "processed"
+    member = store.get(InspectorMember, "p1")
+    assert (member.unit_id, member.former_unit_ids) == ("u-c", ["u-a"])
+    assert [r.unit_id for r in member.relatives] == ["u-d"]
+    assert handlers.officials_imported(store, envelope, data) == "duplicate"
 
 
 def test_registration_refuses_values_the_rules_cannot_read(store):

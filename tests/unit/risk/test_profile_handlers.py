@@ -10,7 +10,7 @@ from wuying_risk.domain.scoring import UnknownSeverity
 from wuying_risk.exceptions import ProfileNotFound
 from wuying_risk.handlers import profiles
 from wuying_risk.handlers import signals as handlers
-from wuying_risk.handlers.registry import record_official
+from wuying_risk.handlers.registry import record_imported, record_official
 from wuying_risk.persistence import Profile
 from wuying_risk.schemas import ProfileSchema
 from wuying_testing.fakes.risk import FakeRiskStore
@@ -135,6 +135,21 @@ def test_a_registered_official_gets_the_registry_unit_and_county(store, clock):
     profile = store.get_profile("off-1")
     assert profile.unit_id == "unit-7"
     assert profile.outbox[0].envelope["data"]["unit_id"] == "unit-7"
+
+
+def test_an_import_batch_is_learnt_like_its_official_changed_events_and_validated(store, clock):
+    changes = [official_changed(f"off-{n}", f"unit-{n}")["data"] for n in (1, 2)]
+    event = {**official_changed(), "type": "wuying.archive.officials.imported.v1", "data": {"county": "130402"}}
+    event["data"] |= {"import_id": "b1", "count": 2, "changes": changes}
+    assert record_imported(store, clock, event) == ("processed", 2)
+    assert record_imported(store, clock, event) == ("duplicate", 0)
+    handlers.on_petition_triaged(store, clock, triaged("off-2"))
+    assert store.get_profile("off-2").unit_id == "unit-2"
+    bad = {**event, "id": str(uuid.uuid4()), "data": {**event["data"], "changes": [{**changes[0], "county": "13"}]}}
+    with pytest.raises(ValidationError):
+        record_imported(store, clock, bad)
+    with pytest.raises(ValidationError):  # an empty batch is not an import
+        record_imported(store, clock, {**bad, "data": {**event["data"], "changes": []}})
 
 
 def test_official_changed_twice_is_applied_once(store, clock):

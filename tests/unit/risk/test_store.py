@@ -276,6 +276,25 @@ def test_official_changed_is_recorded_once_and_remembers_recent_event_ids(store)
     assert "e1" not in official.seen_event_ids
 
 
+def test_an_imported_batch_is_recorded_once_per_official_and_moves_their_profiles(store):
+    add_profile(store, "off-2")
+    store.record_official({"official_id": "off-3", "county": "130402", "unit_id": "unit-1"}, "b1", NOW)
+    changes = [
+        {"official_id": f"off-{n}", "county": "130403", "unit_id": f"unit-{n}", "post": "科员", "status": "serving"}
+        for n in (1, 2, 3)
+    ]
+    applied = store.record_officials(changes, "b1", NOW)
+    assert [d["official_id"] for d in applied] == ["off-1", "off-2"]  # off-3 had this event already
+    assert (store.get_official("off-1").unit_id, store.get_official("off-1").seen_event_ids) == ("unit-1", ["b1"])
+    assert store.get_official("off-3").county == "130402"
+    profile = store.get_profile("off-2")
+    assert (profile.unit_id, profile.county, profile.version) == ("unit-2", "130403", 2)
+    assert store.record_officials(changes, "b1", NOW) == []  # a redelivery changes nothing
+    assert store.get_profile("off-2").version == 2
+    assert store.record_officials([{**changes[0], "unit_id": "unit-9"}], "b2", NOW)[0]["unit_id"] == "unit-9"
+    assert store.get_official("off-1").seen_event_ids == ["b1", "b2"]
+
+
 # -- catalogue -----------------------------------------------------------------------------
 def test_a_power_changed_since_it_was_read_is_a_conflict(store):
     created = store.add(power())

@@ -67,6 +67,10 @@ class LineError:
     message: str
 
 
+#: The dates a ``since`` may take: a registry's, not a calendar's whole range.
+SINCE_FIRST, SINCE_LAST = date(1900, 1, 1), date(2100, 12, 31)
+
+
 def _text(raw: dict, key: str, required: bool = True) -> str:
     value = raw.get(key)
     value = "" if value is None else str(value).strip()
@@ -120,6 +124,9 @@ def check_official(raw: dict, tags: TagVocabulary) -> dict:
             row["since"] = date.fromisoformat(str(since).strip())
         except ValueError:
             raise RowInvalid("since", "必须是日期 YYYY-MM-DD") from None
+        if not SINCE_FIRST <= row["since"] <= SINCE_LAST:
+            # a tenure's deadlines are counted from it: year 9990 has no month to add (was a 500)
+            raise RowInvalid("since", f"日期须在 {SINCE_FIRST.year} 至 {SINCE_LAST.year} 年之间")
     else:
         row["since"] = None
     row["commission_staff"] = _bool(raw, "commission_staff")

@@ -8,18 +8,20 @@ nothing and emits nothing. The same code serves a registration request and a pro
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from wuying_common.clock import SystemClock, beijing_date
+from wuying_common.clock import SystemClock, beijing_date, naive_utc
 from wuying_common.errors import Conflict
 from wuying_common.rules import InvalidInput
 
+from ..domain.file import FileSubject, summarise
 from ..domain.importing import LineError, RowInvalid, check_official, check_unit
 from ..domain.personnel import Occupancy, Posting, apply_change, personnel_change
 from ..domain.tags import CURRENT_VERSION, vocabulary
 from ..persistence import ArchiveStore, Official, Unit
-from ..schemas import OfficialChangedEnvelopes
+from ..schemas import IMPORTED_MAX, OFFICIAL_CHANGED, OfficialChangedEnvelopes, officials_imported_entry
 
 
 @dataclass(frozen=True)
@@ -112,16 +114,24 @@ def diff_official(before: dict | None, row: dict, today: date) -> tuple[str, dic
 
 
 def apply_officials(
-    store: ArchiveStore, clock: SystemClock, rows: list[tuple[int, dict]], *, today: date | None = None
+    store: ArchiveStore,
+    clock: SystemClock,
+    rows: list[tuple[int, dict]],
+    *,
+    today: date | None = None,
+    batched: bool = False,
 ) -> Applied:
     """Write a batch of checked official rows: read the stored ones by key, diff, write the
     changed ones in bulk (each one document with its events), diff again the few a concurrent
-    writer took, and report those that still lost as line errors (nothing half-written)."""
+    writer took, and report those that still lost as line errors (nothing half-written).
+
+    ``batched`` (an import): the changes are announced as ``officials.imported``, one event per
+    county and 500 changes (``ImportBatch``), instead of one ``official.changed`` each."""
     today = today or beijing_date(clock.now())
     applied = Applied()
     pending = rows
     for _ in range(2):
-        lost = _apply_once(store, clock, pending, today, applied)
+        lost = _apply_once(store, clock, pending, today, applied, batched)
         if not lost:
             return applied
         pending = [(line, row) for line, row in pending if row["id"] in lost]
@@ -129,11 +139,14 @@ def apply_officials(
     return applied
 
 
-def _apply_once(store: ArchiveStore, clock: SystemClock, rows, today: date, applied: Applied) -> set[str]:
+def _apply_once(
+    store: ArchiveStore, clock: SystemClock, rows, today: date, applied: Applied, batched: bool = False
+) -> set[str]:
     stored = store.official_rows(dict.fromkeys(row["id"] for _, row in rows))
     envelopes = OfficialChangedEnvelopes(clock.now())
     inserts: dict[str, dict] = {}
     updates: dict[str, tuple[str, int, dict, list[dict]]] = {}
+    changes: list[dict] = []  # batched: the changes' data, in order
     for _, row in rows:
         key = row["id"]
         before = inserts.get(key) or (_merged(stored[key], updates[key]) if key in updates else stored.get(key))
@@ -142,16 +155,32 @@ def _apply_once(store: ArchiveStore, clock: SystemClock, rows, today: date, appl
             applied.unchanged += 1
             continue
         _, what = diff
-        entry = envelopes.outbox_entry(what["data"])
+        if batched:
+            changes.append(what["data"])
+            entries = []
+        else:
+            entries = [envelopes.outbox_entry(what["data"])]
         if key in inserts:
             inserts[key].update(what["sets"])
-            inserts[key]["outbox"].append(entry)
+            inserts[key]["outbox"].extend(entries)
         elif key in stored:
             _, version, sets, events = updates.get(key, (key, stored[key]["version"], {}, []))
-            updates[key] = (key, version, dict(sets, **what["sets"]), [*events, entry])
+            updates[key] = (key, version, dict(sets, **what["sets"]), [*events, *entries])
         else:
-            inserts[key] = {"_id": key, "version": 1, "outbox_pending": True, "outbox": [entry], **what["sets"]}
+            inserts[key] = {"_id": key, "version": 1, "outbox_pending": bool(entries), "outbox": entries}
+            inserts[key].update(what["sets"])
+    batches = _batches(changes, clock) if batched else []
+    if batches:
+        for batch in batches:  # each official names the batch of its (last) change, in its own write
+            for change in batch["changes"]:
+                key = change["official_id"]
+                (inserts[key] if key in inserts else updates[key][2])["import_batch"] = batch["_id"]
+        store.begin_batches(batches)
     lost = store.write_officials(list(inserts.values()), list(updates.values()))
+    for batch in batches:
+        finish_batch(store, clock, batch, lambda change: change["official_id"] not in lost)
+    if batched:
+        applied.events += sum(1 for change in changes if change["official_id"] not in lost)
     for key, son in inserts.items():
         if key not in lost:
             applied.created.append(key)
@@ -167,6 +196,44 @@ def _apply_once(store: ArchiveStore, clock: SystemClock, rows, today: date, appl
 
 def _merged(son: dict, update: tuple[str, int, dict, list[dict]]) -> dict:
     return dict(son, **update[2])
+
+
+def _batches(changes: list[dict], clock: SystemClock) -> list[dict]:
+    """The import batches of some changes: by county, at most ``IMPORTED_MAX`` each, in order."""
+    by_county: dict[str, list[dict]] = {}
+    for change in changes:
+        by_county.setdefault(change["county"], []).append(change)
+    created = naive_utc(clock.now())
+    return [
+        {"_id": uuid.uuid4().hex, "county": county, "changes": items[i : i + IMPORTED_MAX], "created_at": created}
+        for county, items in by_county.items()
+        for i in range(0, len(items), IMPORTED_MAX)
+    ]
+
+
+def finish_batch(store: ArchiveStore, clock: SystemClock, batch: dict, written) -> None:
+    """Announce the changes of a begun batch whose officials were written (``written(change)``)."""
+    changes = [c for c in batch["changes"] if written(c)]
+    entry = officials_imported_entry(batch["_id"], batch["county"], changes, clock.now()) if changes else None
+    store.finish_batch(batch["_id"], entry)
+
+
+#: An import batch still unready this long after it began was left by a crash between its writes.
+STALE_BATCH = timedelta(minutes=5)
+
+
+def finish_stale_batches(store: ArchiveStore, clock: SystemClock) -> int:
+    """Finish the batches a crash left unready: announce the changes whose officials carry the
+    batch's id (they were written), drop the others. Returns how many batches it finished."""
+    stale = store.stale_batches(naive_utc(clock.now() - STALE_BATCH))
+    for batch in stale:
+        carried = {
+            key
+            for key, row in store.official_rows(c["official_id"] for c in batch["changes"]).items()
+            if row.get("import_batch") == batch["_id"]
+        }
+        finish_batch(store, clock, batch, lambda c, carried=carried: c["official_id"] in carried)
+    return len(stale)
 
 
 def apply_units(store: ArchiveStore, rows: list[tuple[int, dict]]) -> tuple[int, int]:
@@ -185,6 +252,20 @@ def apply_units(store: ArchiveStore, rows: list[tuple[int, dict]]) -> tuple[int,
         changed[row["id"]] = son
     store.write_units(list(changed.values()))
     return len(changed), unchanged
+
+
+def record_imported(store: ArchiveStore, clock: SystemClock, envelope: dict) -> str:
+    """archive's own ``officials.imported``: each change lands in its official's file as the
+    ``official.changed`` it stands for (same title and summary; the entry names the batch event
+    as its source). Idempotent per (event, official), as every file append is."""
+    now = clock.now()
+    appended = False
+    for change in envelope["data"]["changes"]:
+        event = {"id": envelope["id"], "type": envelope["type"], "time": envelope["time"], "data": change}
+        subject = FileSubject("official", change["official_id"], change["county"])
+        summary = summarise(OFFICIAL_CHANGED.name, change)
+        appended |= store.append(subject, kind=OFFICIAL_CHANGED.name, summary=summary, event=event, now=now)
+    return "processed" if appended else "duplicate"
 
 
 def register(store: ArchiveStore, clock: SystemClock, units: list[dict], officials: list[dict]) -> Registered:

@@ -16,7 +16,7 @@ from .checkpoints import Checkpoint, CheckpointChain, CheckpointStore
 from .common import ALIAS, KEY_CHUNK, entry_key, head_key, recorded_key
 from .dossiers import Dossier, MatterDoc, SignalDoc
 from .files import APPEND_ATTEMPTS, FileChain, FileEntry, FileHead, FileStore, RecordedEvent
-from .registry import OccupancyDoc, Official, OfficialQuery, RegistryStore, Unit
+from .registry import ImportBatch, OccupancyDoc, Official, OfficialQuery, RegistryStore, Unit
 from .reminders import CalendarYear, Reminder, ReminderStore, StepDoc, SweepRun
 from .review import AccessLog, Review, ReviewPage, ReviewStore
 from .store import ArchiveStore
@@ -47,6 +47,7 @@ __all__ = [
     "FileEntry",
     "FileHead",
     "FileStore",
+    "ImportBatch",
     "Inquiry",
     "InquiryTally",
     "MatterDoc",

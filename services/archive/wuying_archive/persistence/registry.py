@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from mongoengine import (
+    BooleanField,
+    DateTimeField,
+    DictField,
     Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
@@ -80,9 +83,29 @@ class Official(OutboxDocument):
     postings = ListField(EmbeddedDocumentField(OccupancyDoc))
     tags = ListField(StringField())
     tag_version = StringField(null=True)
+    #: the import batch that last wrote this official (``ImportBatch``), in the same write
+    import_batch = StringField(null=True)
 
     def occupancies(self) -> tuple[Occupancy, ...]:
         return tuple(p.to_domain() for p in self.postings)
+
+
+class ImportBatch(OutboxDocument):
+    """One ``officials.imported`` of a registry import (one county, at most 500 changes),
+    written BEFORE its officials (``ready`` False, the changes kept here), then made ready with
+    the changes whose officials were written (each of them carries ``import_batch`` = this id
+    in its own write) and its event in the outbox. A batch left unready by a crash in between is
+    finished by ``finish_stale_batches`` from the officials that carry its id, so no written
+    change goes unannounced and no unwritten one is announced. ``changes`` is emptied when the
+    event is built (it then lives in the outbox until published)."""
+
+    meta = {"db_alias": ALIAS, "collection": "import_batches", "indexes": ["ready", "outbox_pending"]}
+    subject_kind = "import"
+    id = StringField(primary_key=True)
+    county = StringField(required=True, regex=r"^\d{6}$")
+    changes = ListField(DictField(), max_length=500)
+    ready = BooleanField(default=False)
+    created_at = DateTimeField(required=True)
 
 
 @dataclass(frozen=True)
@@ -177,6 +200,36 @@ class RegistryStore(Store):
             if key not in lost and events:
                 self.events_written(Official, key)
         return lost
+
+    # -- import batches (``officials.imported``) ----------------------------------------------
+    def begin_batches(self, batches: list[dict]) -> None:
+        """Insert import batches, unready (``{_id, county, changes, created_at}``)."""
+        if batches:
+            ImportBatch._get_collection().insert_many(
+                [dict(b, version=1, ready=False, outbox=[], outbox_pending=False) for b in batches]
+            )
+
+    def finish_batch(self, batch_id: str, entry: dict | None) -> None:
+        """Make a batch ready with its event (``entry``, an outbox entry), or drop it when none
+        of its changes was written (``entry`` None)."""
+        collection = ImportBatch._get_collection()
+        if entry is None:
+            collection.delete_one({"_id": batch_id})
+            return
+        collection.update_one(
+            {"_id": batch_id, "ready": False},
+            {
+                "$set": {"ready": True, "changes": [], "outbox_pending": True},
+                "$push": {"outbox": entry},
+                "$inc": {"version": 1},
+            },
+        )
+        self.events_written(ImportBatch, batch_id)
+
+    def stale_batches(self, before: datetime, limit: int = 100) -> list[dict]:
+        """Unready batches begun before ``before`` (a crash between their writes)."""
+        rows = ImportBatch._get_collection().find({"ready": False, "created_at": {"$lt": before}})
+        return list(rows.limit(limit))
 
     def write_units(self, rows: list[dict]) -> None:
         """Units are reference data: written whole (no events)."""

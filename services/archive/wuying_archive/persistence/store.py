@@ -5,7 +5,7 @@ from __future__ import annotations
 from .checkpoints import Checkpoint, CheckpointChain, CheckpointStore
 from .dossiers import Dossier
 from .files import FileEntry, FileHead, FileStore, RecordedEvent
-from .registry import Official, RegistryStore, Unit
+from .registry import ImportBatch, Official, RegistryStore, Unit
 from .reminders import CalendarYear, Reminder, ReminderStore, SweepRun
 from .review import AccessLog, Review, ReviewPage, ReviewStore
 from .supervision import Draw, Inquiry, InquiryTally, ReportCheck, SupervisionRecord, SupervisionStore, Supervisor
@@ -17,6 +17,7 @@ class ArchiveStore(RegistryStore, ReminderStore, CheckpointStore, SupervisionSto
     documents = (
         Unit,
         Official,
+        ImportBatch,
         FileEntry,
         FileHead,
         RecordedEvent,

@@ -46,6 +46,38 @@ OFFICIAL_CHANGED = registry.register(
 )
 
 
+#: At most this many changes in one ``officials.imported`` (about 200 KB of JSON).
+IMPORTED_MAX = 500
+
+
+class OfficialsImportedV1Schema(Schema):
+    """批量人员信息变动: what a registry import changed for one county, in one event. Each item of
+    ``changes`` is exactly an ``official.changed`` v1 ``data`` and means what that event means;
+    a consumer applies them in order, idempotent per (event id, official). A province import
+    (200,000 officials) is 400 of these instead of 200,000 ``official.changed``: one publish and
+    one delivery per consumer per 500 officials. Single registrations still publish
+    ``official.changed``; a consumer of the registry reads both."""
+
+    import_id = fields.String(required=True, metadata={"description": "the import batch (its id in archive)"})
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    count = fields.Integer(required=True, validate=validate.Range(min=1, max=IMPORTED_MAX))
+    changes = fields.List(
+        fields.Nested(OfficialChangedV1Schema),
+        required=True,
+        validate=validate.Length(min=1, max=IMPORTED_MAX),
+        metadata={"description": "official.changed v1 data, in the import's order, all of this county"},
+    )
+
+
+OFFICIALS_IMPORTED = registry.register(
+    SERVICE,
+    "officials.imported",
+    1,
+    OfficialsImportedV1Schema,
+    "A registry import's official changes for one county, up to 500 in one event (批量人员信息变动).",
+)
+
+
 class ReminderCreatedV1Schema(Schema):
     """监督提醒任务生成: a warning condition hit one official; the task went to a department."""
 
@@ -286,6 +318,25 @@ class FastEnvelopes:
 
 class OfficialChangedEnvelopes(FastEnvelopes):
     """``official.changed`` for an import batch."""
+
+
+def officials_imported_entry(import_id: str, county: str, changes: list[dict], now: datetime) -> dict:
+    """The outbox entry carrying one ``officials.imported`` (validated whole by ``build_event``:
+    ~25 ms for 500 changes, once per 500 officials)."""
+    envelope = build_event(
+        OFFICIALS_IMPORTED,
+        {"import_id": import_id, "county": county, "count": len(changes), "changes": changes},
+        subject=f"import/{import_id}",
+        county=county,
+        now=now,
+    )
+    return {
+        "id": envelope["id"],
+        "service": SERVICE,
+        "routing_key": OFFICIALS_IMPORTED.name,
+        "envelope": envelope,
+        "created_at": naive_utc(now),
+    }
 
 
 class ReminderCreatedEnvelopes(FastEnvelopes):

@@ -42,7 +42,7 @@ from .plans import (
     register_units,
     schedule_plan,
 )
-from .pool import get_inspector, official_changed, register_inspectors
+from .pool import get_inspector, official_changed, officials_imported, register_inspectors
 
 __all__ = [
     "add_disposition",
@@ -60,6 +60,7 @@ __all__ = [
     "list_plans",
     "my_assignments",
     "official_changed",
+    "officials_imported",
     "open_round",
     "override_visit",
     "record_evaluation",

@@ -133,3 +133,10 @@ def official_changed(store: InspectionStore, envelope: dict, data: dict) -> str:
     if not applied and (member is not None or link is not None):
         return "duplicate"
     return "processed"
+
+
+def officials_imported(store: InspectionStore, envelope: dict, data: dict) -> str:
+    """archive's ``officials.imported``: each change as its ``official.changed`` (idempotent per
+    member and link on the batch event's id)."""
+    outcomes = [official_changed(store, envelope, change) for change in data["changes"]]
+    return "processed" if "processed" in outcomes else "duplicate"

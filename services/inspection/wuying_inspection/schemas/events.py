@@ -203,7 +203,14 @@ class OfficialChangedInSchema(ConsumedEventData):
     status = fields.String(load_default="serving")
 
 
+class OfficialsImportedInSchema(ConsumedEventData):
+    """archive's ``officials.imported`` v1: a registry import's changes, each an ``official.changed``."""
+
+    changes = fields.List(fields.Nested(OfficialChangedInSchema), required=True, validate=validate.Length(min=1))
+
+
 OFFICIAL_CHANGED_IN = OfficialChangedInSchema()
+OFFICIALS_IMPORTED_IN = OfficialsImportedInSchema()
 
 
 class CalendarYearLoadedIn(ConsumedEventData):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from wuying_common.clock import SystemClock
 
 from ..persistence import RiskStore
-from ..schemas import OFFICIAL_CHANGED_IN
+from ..schemas import OFFICIAL_CHANGED_IN, OFFICIALS_IMPORTED_IN
 
 
 def record_official(store: RiskStore, clock: SystemClock, envelope: dict) -> str:
@@ -16,3 +16,12 @@ def record_official(store: RiskStore, clock: SystemClock, envelope: dict) -> str
         return "duplicate"
     store.move_profile(data["official_id"], data["unit_id"], data["county"])
     return "processed"
+
+
+def record_imported(store: RiskStore, clock: SystemClock, envelope: dict) -> tuple[str, int]:
+    """archive's ``officials.imported``: each change as an ``official.changed`` (the same copy,
+    the same profile move), in one bulk write; idempotent per (event id, official). Returns the
+    outcome and how many officials it applied."""
+    data = OFFICIALS_IMPORTED_IN.load(envelope.get("data", {}))
+    applied = store.record_officials(data["changes"], envelope["id"], clock.now())
+    return ("processed" if applied else "duplicate"), len(applied)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from pymongo import UpdateOne
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from wuying_common.clock import naive_utc
 from wuying_common.paging import Page
@@ -19,6 +19,17 @@ from .common import RECENT_KEYS_KEPT, SEEN_EVENTS_KEPT
 from .monitoring import BusinessRecord, MonitoringHit, MonitoringStore, SupplierTie
 from .profiles import Profile, RegisteredOfficial, SignalRecord, UnitProfile, _ProfileBase
 from .rules import RuleInForce, RuleStore, RuleVersion
+
+
+def _registry_fields(data: dict, stamp: datetime) -> dict:
+    """What risk's registry copy keeps of an ``official.changed``."""
+    return {
+        "county": data["county"],
+        "unit_id": data.get("unit_id", ""),
+        "post": data.get("post", ""),
+        "status": data.get("status", "serving"),
+        "updated_at": stamp,
+    }
 
 
 class RiskStore(CatalogueStore, RuleStore, MonitoringStore, CalendarStore):
@@ -53,13 +64,7 @@ class RiskStore(CatalogueStore, RuleStore, MonitoringStore, CalendarStore):
             RegisteredOfficial._get_collection().update_one(
                 {"_id": data["official_id"], "seen_event_ids": {"$ne": event_id}},
                 {
-                    "$set": {
-                        "county": data["county"],
-                        "unit_id": data.get("unit_id", ""),
-                        "post": data.get("post", ""),
-                        "status": data.get("status", "serving"),
-                        "updated_at": naive_utc(now),
-                    },
+                    "$set": _registry_fields(data, naive_utc(now)),
                     "$push": {"seen_event_ids": {"$each": [event_id], "$slice": -SEEN_EVENTS_KEPT}},
                     "$inc": {"version": 1},
                     "$setOnInsert": {"outbox": [], "outbox_pending": False},
@@ -69,6 +74,68 @@ class RiskStore(CatalogueStore, RuleStore, MonitoringStore, CalendarStore):
         except DuplicateKeyError:
             return False
         return True
+
+    def record_officials(self, changes: list[dict], event_id: str, now: datetime) -> list[dict]:
+        """``record_official`` for the changes of one ``officials.imported``, in bulk: the
+        changes not applied before under ``event_id`` are written (the same fields, the same
+        idempotency record) and their officials' profiles moved. Returns those applied."""
+        applied: list[dict] = []
+        stamp = naive_utc(now)
+        if self.mode == "embedded":
+            # The embedded store's documents, written in place (as ``write_recomputed``): two
+            # mongomock update calls per official cost more than the consumer's whole budget.
+            # Nothing yields to another green thread in this loop.
+            officials, profiles = embedded_documents(RegisteredOfficial), embedded_documents(Profile)
+            for data in changes:
+                key = data["official_id"]
+                doc = officials.get(key)
+                if doc is None:
+                    doc = officials[key] = {"_id": key, "version": 0, "seen_event_ids": [], "outbox": []}
+                    doc["outbox_pending"] = False
+                elif event_id in doc.get("seen_event_ids", ()):
+                    continue
+                doc.update(_registry_fields(data, stamp))
+                doc["seen_event_ids"] = [*doc.get("seen_event_ids", []), event_id][-SEEN_EVENTS_KEPT:]
+                doc["version"] = doc.get("version", 0) + 1
+                profile = profiles.get(key)
+                if profile is not None:
+                    profile.update(unit_id=data["unit_id"], county=data["county"], version=profile["version"] + 1)
+                applied.append(data)
+            return applied
+        ops = [
+            UpdateOne(
+                {"_id": data["official_id"], "seen_event_ids": {"$ne": event_id}},
+                {
+                    "$set": _registry_fields(data, stamp),
+                    "$push": {"seen_event_ids": {"$each": [event_id], "$slice": -SEEN_EVENTS_KEPT}},
+                    "$inc": {"version": 1},
+                    "$setOnInsert": {"outbox": [], "outbox_pending": False},
+                },
+                upsert=True,
+            )
+            for data in changes
+        ]
+        refused: set[int] = set()
+        try:
+            RegisteredOfficial._get_collection().bulk_write(ops, ordered=False)
+        except BulkWriteError as exc:  # 11000: applied under this event id already
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != 11000 for e in errors):
+                raise
+            refused = {e["index"] for e in errors}
+        applied = [data for i, data in enumerate(changes) if i not in refused]
+        if applied:
+            Profile._get_collection().bulk_write(
+                [
+                    UpdateOne(
+                        {"_id": d["official_id"]},
+                        {"$set": {"unit_id": d["unit_id"], "county": d["county"]}, "$inc": {"version": 1}},
+                    )
+                    for d in applied
+                ],
+                ordered=False,
+            )
+        return applied
 
     def move_profile(self, official_id: str, unit_id: str, county: str) -> None:
         """Keep an existing profile's unit and county in step with the registry."""

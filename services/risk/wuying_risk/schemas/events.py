@@ -174,6 +174,14 @@ class OfficialChangedInSchema(ConsumedEventData):
     status = fields.String(load_default="serving")
 
 
+class OfficialsImportedInSchema(ConsumedEventData):
+    """archive's ``officials.imported`` v1: a registry import's changes of one county, each read
+    as an ``official.changed`` (only what risk keeps)."""
+
+    county = fields.String(required=True, validate=COUNTY_CODE)
+    changes = fields.List(fields.Nested(OfficialChangedInSchema), required=True, validate=validate.Length(min=1))
+
+
 class _WarningRefIn(ConsumedEventData):
     warning_id = fields.String(required=True, validate=validate.Length(min=1))
     official_id = fields.String(required=True, validate=validate.Length(min=1))
@@ -262,6 +270,7 @@ class CalendarYearLoadedInSchema(ConsumedEventData):
 PETITION_TRIAGED_IN = PetitionTriagedInSchema()
 FINDING_RECORDED_IN = FindingRecordedInSchema()
 OFFICIAL_CHANGED_IN = OfficialChangedInSchema()
+OFFICIALS_IMPORTED_IN = OfficialsImportedInSchema()
 WARNING_ISSUED_IN = WarningIssuedInSchema()
 WARNING_ESCALATED_IN = WarningEscalatedInSchema()
 WARNING_LIFTED_IN = WarningLiftedInSchema()

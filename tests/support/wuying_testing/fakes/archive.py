@@ -22,6 +22,7 @@ from wuying_archive.persistence import (
     FileChain,
     FileEntry,
     FileHead,
+    ImportBatch,
     Inquiry,
     Official,
     OfficialQuery,
@@ -83,6 +84,28 @@ class FakeArchiveStore(MemoryStore, FileChain):
             if events:
                 self.events_written(Official, key)
         return lost
+
+    def begin_batches(self, batches: list[dict]) -> None:
+        for batch in batches:
+            son = dict(copy.deepcopy(batch), version=1, ready=False, outbox=[], outbox_pending=False)
+            ImportBatch._from_son(copy.deepcopy(son)).validate()
+            self._table(ImportBatch)[batch["_id"]] = son
+
+    def finish_batch(self, batch_id: str, entry: dict | None) -> None:
+        table = self._table(ImportBatch)
+        if entry is None:
+            table.pop(batch_id, None)
+            return
+        son = table.get(batch_id)
+        if son is None or son["ready"]:
+            return
+        son.update(ready=True, changes=[], outbox_pending=True, version=son["version"] + 1)
+        son["outbox"] = [*son["outbox"], copy.deepcopy(entry)]
+        self.events_written(ImportBatch, batch_id)
+
+    def stale_batches(self, before, limit: int = 100) -> list[dict]:
+        rows = self._table(ImportBatch).values()
+        return [copy.deepcopy(r) for r in rows if not r["ready"] and r["created_at"] < before][:limit]
 
     def write_units(self, rows) -> None:
         for row in rows:

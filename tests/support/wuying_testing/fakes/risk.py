@@ -161,6 +161,12 @@ class FakeRiskStore(MemoryStore):
         self._put(official)
         return True
 
+    def record_officials(self, changes: list[dict], event_id: str, now: datetime) -> list[dict]:
+        applied = [data for data in changes if self.record_official(data, event_id, now)]
+        for data in applied:
+            self.move_profile(data["official_id"], data["unit_id"], data["county"])
+        return applied
+
     def move_profile(self, official_id: str, unit_id: str, county: str) -> None:
         profile = self.get(Profile, official_id)
         if profile is not None:
