@@ -28,7 +28,7 @@ def petition(pid, *, day=1, county="130402", status="received", subject="off-9",
         county=county,
         content="某镇在村道工程招标中指定施工单位。",
         subjects=[ReportedSubject(kind="official", id=subject)],
-        subject_keys=[f"official:id:{subject}"],
+        subject_keys=fields.pop("subject_keys", [f"official:id:{subject}"]),
         anonymous=True,
         received_on=received.date(),
         received_at=received,
@@ -139,6 +139,35 @@ def test_duplicates_merged_reports_and_reports_about_an_official_are_found_oldes
         ("C", "某镇在村道工程招标中指定施工单位。"),
     ]
     assert any_store.about_subjects_since("130402", [], since) == []
+
+
+def test_the_reports_compared_on_arrival_follow_the_subject_keys_as_triage_and_the_purge_change_them(any_store):
+    """Duplicates on arrival (seeds/001 黑龙江): the county's reports about a same subject, by id
+    or name, received inside the window, newest first (day, then id), at most ``limit``."""
+    any_store.add(petition("A", day=1, subject_keys=["official:name:王某"]))
+    any_store.add(petition("B", day=5, subject_keys=["official:name:王某", "official:id:off-9"]))
+    any_store.add(petition("C", day=5))
+    any_store.add(petition("D", day=9, county="130403", subject_keys=["official:name:王某"]))
+    name, ident = ["official:name:王某"], ["official:id:off-9"]
+    since = date(2026, 11, 1)
+    assert [pid for pid, _ in any_store.about_subjects_since("130402", name, since)] == ["B", "A"]
+    assert [pid for pid, _ in any_store.about_subjects_since("130402", name + ident, since)] == ["C", "B", "A"]
+    assert [pid for pid, _ in any_store.about_subjects_since("130402", name + ident, since, limit=2)] == ["C", "B"]
+    assert [pid for pid, _ in any_store.about_subjects_since("130402", name, date(2026, 11, 2))] == ["B"]
+    triaged = any_store.get_petition("A")  # triage resolved the name to a registered official
+    triaged.subject_keys = sorted({*triaged.subject_keys, "official:id:off-9"})
+    any_store.save(triaged)
+    assert [pid for pid, _ in any_store.about_subjects_since("130402", ident, since)] == ["C", "B", "A"]
+    purged = any_store.get_petition("B")  # the retention purge drops the names
+    purged.subject_keys = [k for k in purged.subject_keys if ":name:" not in k]
+    purged.content = "（已按保存期限删除）"
+    any_store.save(purged)
+    assert any_store.about_subjects_since("130402", name, since) == [("A", "某镇在村道工程招标中指定施工单位。")]
+    assert ("B", "（已按保存期限删除）") in any_store.about_subjects_since("130402", ident, since)
+    unchanged = any_store.get_petition("C")
+    unchanged.status = "triaged"
+    any_store.save(unchanged)
+    assert [pid for pid, _ in any_store.about_subjects_since("130402", ident, since)] == ["C", "B", "A"]
 
 
 def test_the_audit_reads_refused_attempts_and_request_trails_newest_first_by_period_and_page(any_store):

@@ -6,14 +6,18 @@
   who supervises the supervisors), so they are flagged from the first moment.
 - Duplicates (seeds/001 黑龙江: 对无实质内容、重复检举控告的问题线索，经过集体研判直接予以了结):
   a report about the same subject with nearly the same text within a window is *proposed* as a
-  duplicate; only the collective triage decides.
+  duplicate; only the collective triage decides. The earlier reports compared are those of the
+  county about any of the new report's subjects received on or after its day of receipt less
+  ``DUPLICATE_WINDOW_DAYS``, the newest ``DUPLICATE_LOOKBACK`` of them (by day of receipt, then
+  report id); the store finds them by key (``subject_index_key``, below).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 ROUTE_PRINCIPAL_LEADER = "principal_leader"  # 纪委主要领导
 ROUTE_COMMISSION_LEADERS = "commission_leaders"  # 纪委监委局领导
@@ -26,6 +30,7 @@ ROUTES_ZH = {
 
 DUPLICATE_WINDOW_DAYS = 180
 DUPLICATE_THRESHOLD = 0.6
+DUPLICATE_LOOKBACK = 200  # the newest earlier reports compared on arrival
 
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 
@@ -84,3 +89,40 @@ def duplicate_candidates(
     found = [DuplicateCandidate(pid, round(similarity(content, text), 3)) for pid, text in earlier]
     found = [c for c in found if c.similarity >= threshold]
     return sorted(found, key=lambda c: (-c.similarity, c.petition_id))[:limit]
+
+
+# -- the earlier reports a new one is compared with, by key --------------------------------------
+def is_earlier_about(
+    county: str, keys: Collection[str], since: date, report_county: str, report_keys: Iterable[str], received_on: date
+) -> bool:
+    """A stored report is compared with a new one of ``county`` about ``keys`` when it is of the
+    same county, about one of the same subjects and received on or after ``since``."""
+    return report_county == county and received_on >= since and not set(keys).isdisjoint(report_keys)
+
+
+def subject_index_key(county: str, key: str) -> str:
+    """The key of the list of a county's reports about one subject (``130402|official:id:o1``)."""
+    return f"{county}|{key}"
+
+
+def index_entry(received_on: date, petition_id: str) -> str:
+    """One report in a subject's list: ``"2026-11-20 XF130402-20261120-9F2C61AB"``. Entries sort
+    as (day of receipt, report id), the order in which the newest are compared."""
+    return f"{received_on.isoformat()} {petition_id}"
+
+
+def with_entry(entries: Iterable[str], entry: str, cap: int = DUPLICATE_LOOKBACK) -> list[str]:
+    """A subject's list with ``entry`` added once, newest first, the newest ``cap`` kept.
+
+    Dropping the older entries changes no answer: a report dropped had ``cap`` reports about
+    the same subject received on the same day or later, all inside any window it is inside,
+    so it was never among the newest ``cap`` compared."""
+    return sorted(set(entries) | {entry}, reverse=True)[:cap]
+
+
+def newest_in_window(lists: Iterable[Iterable[str]], since: date) -> list[str]:
+    """The report ids of some subjects' lists received on or after ``since``, newest first
+    (by day of receipt, then id), each once."""
+    floor = since.isoformat()
+    found = {entry for entries in lists for entry in entries if entry[:10] >= floor}
+    return [entry.split(" ", 1)[1] for entry in sorted(found, reverse=True)]

@@ -41,6 +41,7 @@ from .receiving import (
     Receipt,
     ReportedSubject,
     SealedReporter,
+    SubjectReports,
     attachment_key,
 )
 from .retention import LegalHoldChange, PurgeRecord, PurgeState
@@ -77,6 +78,7 @@ __all__ = [
     "ResolvedSubject",
     "SealedReporter",
     "SendUp",
+    "SubjectReports",
     "Triage",
     "Verification",
     "attachment_key",

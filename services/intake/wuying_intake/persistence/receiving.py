@@ -14,6 +14,7 @@ from mongoengine import (
     EmbeddedDocument,
     FloatField,
     IntField,
+    ListField,
     StringField,
 )
 
@@ -63,6 +64,20 @@ class Receipt(EmbeddedDocument):
 class DuplicateCandidate(EmbeddedDocument):
     petition_id = StringField(required=True)
     similarity = FloatField(required=True)
+
+
+class SubjectReports(Document):
+    """A county's reports about one subject, newest first: what the duplicate check on arrival
+    reads by key instead of querying every petition (``domain/screening.py``). At most
+    ``DUPLICATE_LOOKBACK`` entries ``"<received_on> <petition_id>"``, kept by the store with
+    every write of a petition that adds or removes a subject key (``IntakeStore``). An entry is
+    written before its petition and removed after it, and every read checks the petitions
+    themselves, so a crash between the two writes leaves an entry the reads skip, never a
+    report missing from its subjects' lists."""
+
+    meta = {"db_alias": ALIAS, "collection": "subject_reports"}
+    id = StringField(primary_key=True)  # "<county>|<subject key>" (``subject_index_key``)
+    entries = ListField(StringField())
 
 
 class AttachmentMeta(EmbeddedDocument):

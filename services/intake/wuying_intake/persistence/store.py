@@ -7,31 +7,43 @@ from collections.abc import Iterable
 from datetime import datetime, time
 
 from bson import ObjectId
+from mongoengine import Document
+from pymongo.errors import DuplicateKeyError
 
 from wuying_common.errors import Conflict
 from wuying_common.paging import Page
 from wuying_common.store import Store
 
-from ..domain.screening import normalize_name
+from ..domain.screening import (
+    DUPLICATE_LOOKBACK,
+    index_entry,
+    is_earlier_about,
+    newest_in_window,
+    normalize_name,
+    subject_index_key,
+)
 from .deadlines import CalendarYear
 from .identity import AuditEntry, AuditRecord, IdentityRequest, audit_between, audit_row
 from .legacy import migrate_legacy
 from .petition import Petition
-from .receiving import Attachment, attachment_key
+from .receiving import Attachment, SubjectReports, attachment_key
 from .retention import PurgeRecord
+
+#: in ``subject_reports``: the lists were built from the petitions stored before them
+SUBJECT_INDEX_BUILT = "built:v1"
 
 
 class IntakeStore(Store):
     """Intake's repository: the only code here that knows mongoengine.
 
     Per request and per event it reads and writes by ``_id`` (a petition by its id, a request
-    by its id, an attachment by ``<petition_id>/<n>``). The lists for people (search, receipts
-    by prefix, duplicates on arrival, statistics, audit, reports about an official, merged
-    reports) and the clock's sweep query other fields: indexed on MongoDB, scans on the
-    embedded store (README).
+    by its id, an attachment by ``<petition_id>/<n>``, the earlier reports about a subject by
+    ``<county>|<subject key>``). The lists for people (search, receipts by prefix, statistics,
+    audit, reports about an official, merged reports) and the clock's sweep query other
+    fields: indexed on MongoDB, scans on the embedded store (README).
     """
 
-    documents = (Petition, IdentityRequest, AuditEntry, Attachment, PurgeRecord, CalendarYear)
+    documents = (Petition, IdentityRequest, AuditEntry, Attachment, PurgeRecord, CalendarYear, SubjectReports)
 
     # -- by key ------------------------------------------------------------------------------
     def get_petition(self, petition_id: str) -> Petition | None:
@@ -49,6 +61,50 @@ class IntakeStore(Store):
         return self.get(Attachment, attachment_key(petition_id, n))
 
     # -- writes ------------------------------------------------------------------------------
+    def add(self, aggregate: Document) -> Document:
+        """``Store.add``; a petition is entered in its subjects' lists first."""
+        if isinstance(aggregate, Petition):
+            self._enter_subjects(aggregate, aggregate.subject_keys)
+        return super().add(aggregate)
+
+    def save(self, aggregate: Document) -> Document:
+        """``Store.save``; a petition whose subject keys changed (triage adds those resolved, the
+        purge drops the names) is entered in the new keys' lists before it is written and taken
+        out of the dropped keys' lists after."""
+        if not isinstance(aggregate, Petition):
+            return super().save(aggregate)
+        if aggregate._created or aggregate.pk is None:
+            return self.add(aggregate)
+        if not any(f.split(".", 1)[0] == "subject_keys" for f in aggregate._changed_fields):
+            return super().save(aggregate)
+        stored = Petition._get_collection().find_one({"_id": aggregate.pk}, {"subject_keys": 1}) or {}
+        before, after = set(stored.get("subject_keys") or ()), set(aggregate.subject_keys)
+        self._enter_subjects(aggregate, after - before)
+        saved = super().save(aggregate)
+        self._leave_subjects(aggregate, before - after)
+        return saved
+
+    def _enter_subjects(self, petition: Petition, keys: Iterable[str]) -> None:
+        """Add the petition to each key's list once (atomically: a ``$push`` kept sorted and
+        cut to the newest ``DUPLICATE_LOOKBACK``; an entry already there is a duplicate-key
+        answer to the upsert)."""
+        entry = index_entry(petition.received_on, petition.id)
+        push = {"$push": {"entries": {"$each": [entry], "$sort": -1, "$slice": DUPLICATE_LOOKBACK}}}
+        collection = SubjectReports._get_collection()
+        for key in keys:
+            try:
+                collection.update_one(
+                    {"_id": subject_index_key(petition.county, key), "entries": {"$ne": entry}}, push, upsert=True
+                )
+            except DuplicateKeyError:
+                pass  # entered already
+
+    def _leave_subjects(self, petition: Petition, keys: Iterable[str]) -> None:
+        entry = index_entry(petition.received_on, petition.id)
+        collection = SubjectReports._get_collection()
+        for key in keys:
+            collection.update_one({"_id": subject_index_key(petition.county, key)}, {"$pull": {"entries": entry}})
+
     def add_report(self, petition: Petition, attachments: list[dict]) -> None:
         """A new report with its attachments: the contents first, then the petition (with its
         ``petition.received`` event); if the petition is not stored, neither are they."""
@@ -114,12 +170,33 @@ class IntakeStore(Store):
     def by_receipt_prefix(self, prefix: str, limit: int = 50) -> list[Petition]:
         return list(Petition.objects(receipt__prefix=prefix).exclude("outbox").limit(limit))
 
-    def about_subjects_since(self, county: str, keys: list[str], since, limit: int = 200) -> list[tuple[str, str]]:
-        """(petition_id, content) of reports about any of these subjects received since ``since``."""
+    def about_subjects_since(
+        self, county: str, keys: list[str], since, limit: int = DUPLICATE_LOOKBACK
+    ) -> list[tuple[str, str]]:
+        """(petition_id, content) of the county's reports about any of these subjects received
+        on or after ``since``, the newest ``limit`` (by day of receipt, then id; the duplicate
+        check on arrival, ``domain/screening.py``). By key: the subjects' lists, then the
+        petitions listed, each checked against the rule itself (an entry left by a crash before
+        its petition was written, or after its key was dropped, is skipped)."""
         if not keys:
             return []
-        query = Petition.objects(county=county, subject_keys__in=keys, received_on__gte=since)
-        return [(p.id, p.content) for p in query.only("id", "content").order_by("-received_on").limit(limit)]
+        lists = self.get_many(SubjectReports, [subject_index_key(county, key) for key in keys])
+        ids = newest_in_window((s.entries for s in lists), since)
+        if not ids:
+            return []
+        fields = {"county": 1, "subject_keys": 1, "received_on": 1, "content": 1}
+        rows = {row["_id"]: row for row in Petition._get_collection().find({"_id": {"$in": ids}}, fields)}
+        found = []
+        for petition_id in ids:
+            row = rows.get(petition_id)
+            if row is None:
+                continue
+            received_on = row["received_on"].date()
+            if is_earlier_about(county, keys, since, row["county"], row.get("subject_keys") or (), received_on):
+                found.append((petition_id, row["content"]))
+                if len(found) == limit:
+                    break
+        return found
 
     def tally_rows(self, county: str, since=None, until=None) -> list[dict]:
         query = Petition.objects(county=county)
@@ -237,6 +314,23 @@ class IntakeStore(Store):
     def ensure_indexes(self) -> None:
         super().ensure_indexes()
         self.migrate_legacy_deadlines()
+        self.build_subject_lists()
+
+    def build_subject_lists(self, force: bool = False) -> int:
+        """Enter every stored petition in its subjects' lists (``SubjectReports``), once: at
+        start-up when they were never built (petitions stored before them), or when an operator
+        forces it (``force``: it only adds, so it can run beside arrivals). Returns how many
+        petitions were read."""
+        collection = SubjectReports._get_collection()
+        if not force and collection.find_one({"_id": SUBJECT_INDEX_BUILT}, {"_id": 1}):
+            return 0
+        read = 0
+        fields = ("id", "county", "subject_keys", "received_on")
+        for petition in Petition.objects(subject_keys__exists=True).only(*fields):
+            self._enter_subjects(petition, petition.subject_keys)
+            read += 1
+        collection.update_one({"_id": SUBJECT_INDEX_BUILT}, {"$set": {"entries": []}}, upsert=True)
+        return read
 
     def migrate_legacy_deadlines(self) -> int:
         """Reports stored before rules version default-2026.1 kept their deadlines in separate

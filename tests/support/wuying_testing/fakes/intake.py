@@ -16,6 +16,7 @@ from datetime import date, datetime
 from bson import ObjectId
 
 from wuying_common.paging import Page
+from wuying_intake.domain.screening import DUPLICATE_LOOKBACK, is_earlier_about
 from wuying_intake.persistence import (
     Attachment,
     AuditEntry,
@@ -110,14 +111,21 @@ class FakeIntakeStore(MemoryStore):
     def by_receipt_prefix(self, prefix: str, limit: int = 50) -> list[Petition]:
         return [p for p in self.all(Petition) if p.receipt and p.receipt.prefix == prefix][:limit]
 
-    def about_subjects_since(self, county: str, keys: list[str], since: date, limit: int = 200) -> list[tuple]:
+    def about_subjects_since(
+        self, county: str, keys: list[str], since: date, limit: int = DUPLICATE_LOOKBACK
+    ) -> list[tuple]:
+        """The rule as a scan of every petition (what ``IntakeStore`` answers by key)."""
         if not keys:
             return []
         found = [
-            p for p in self._petitions(county=county) if set(keys) & set(p.subject_keys) and p.received_on >= since
+            (son["received_on"].date(), son["_id"], son["content"])
+            for son in self._table(Petition).values()
+            if is_earlier_about(
+                county, keys, since, son["county"], son.get("subject_keys", ()), son["received_on"].date()
+            )
         ]
-        found.sort(key=lambda p: p.received_on, reverse=True)
-        return [(p.id, p.content) for p in found[:limit]]
+        found.sort(reverse=True)
+        return [(pid, content) for _, pid, content in found[:limit]]
 
     def tally_rows(self, county: str, since=None, until=None) -> list[dict]:
         return [
