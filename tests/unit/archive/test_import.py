@@ -13,7 +13,12 @@ from wuying_archive.handlers.conditions import Evaluator
 from wuying_archive.handlers.importing import import_chunk, import_stream
 from wuying_archive.handlers.registry import finish_stale_batches, record_imported
 from wuying_archive.persistence import ImportBatch, Official, Reminder, Unit
-from wuying_archive.schemas import OFFICIAL_CHANGED, OFFICIALS_IMPORTED, OfficialChangedEnvelopes
+from wuying_archive.schemas import (
+    OFFICIAL_CHANGED,
+    OFFICIALS_IMPORTED,
+    OfficialChangedEnvelopes,
+    officials_imported_entry,
+)
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.events import build_event
 from wuying_testing import FixedClock
@@ -132,6 +137,19 @@ def test_each_imported_change_lands_in_its_officials_file_once(store, clock):
             oid,
         )
         assert entry.summary.startswith("人员信息变动：") and post in entry.summary
+
+
+def test_the_batch_envelope_equals_what_build_event_makes_of_all_its_changes(store, clock):
+    rows = [HEADER] + [
+        f"o-{i},张{i},130402,u-{i % 3},科员,科员,serving,2020-0{i % 9 + 1}-01,{i % 2},,finance" for i in range(40)
+    ]
+    rows += ["o-1,张1,130402,u-1,科长,正科级,serving,2026-11-01,1,,"]  # a change of one already read
+    import_stream(store, clock, None, "officials", "csv", rows, batch=30)
+    for fast in announced(store):
+        whole = build_event(OFFICIALS_IMPORTED, fast["data"], subject=fast["subject"], county="130402", now=clock.now())
+        assert {k: v for k, v in whole.items() if k != "id"} == {k: v for k, v in fast.items() if k != "id"}
+    with pytest.raises(ValueError):
+        officials_imported_entry("b", "130403", fast["data"]["changes"], clock.now())  # another county's changes
 
 
 def test_a_batch_a_crash_left_unready_announces_only_what_was_written(store, clock):

@@ -37,30 +37,34 @@ def refresh_credit(
     store: ArchiveStore,
     clock: SystemClock,
     evaluator: Evaluator,
-    officials: Iterable[Official],
+    officials: Iterable[Official | dict],
     rules: CreditRules = CREDIT_RULES,
     dossiers: dict[str, Dossier] | None = None,
 ) -> int:
-    """Recompute the credit of ``officials``; returns how many changed (each one write + event).
-    ``dossiers`` (by official id) spares reading them again on the first try (a bulk import)."""
+    """Recompute the credit of ``officials`` (documents or their stored rows); returns how many
+    changed (each one write + event). ``dossiers`` (by official id) spares reading them again on
+    the first try (a bulk import)."""
     today = beijing_date(clock.now())
     changed = 0
     for official in officials:
+        oid, county = (
+            (official["_id"], official["county"]) if isinstance(official, dict) else (official.id, official.county)
+        )
         for attempt in range(3):
-            dossier = dossiers.get(official.id) if dossiers and not attempt else store.get(Dossier, official.id)
+            dossier = dossiers.get(oid) if dossiers and not attempt else store.get(Dossier, oid)
             credit = credit_of(evaluator, official, dossier, today, rules)
             stored = dict(dossier.credit) if dossier and dossier.credit else None
             fresh = _stored(credit)
             if stored == fresh or (stored is None and credit.score == rules.base and not credit.factors):
                 break
-            dossier = dossier or Dossier(id=official.id, county=official.county)
+            dossier = dossier or Dossier(id=oid, county=county)
             dossier.credit = fresh
             dossier.record_event(
                 INTEGRITY_CREDIT_CHANGED,
                 dict(
                     fresh,
-                    official_id=official.id,
-                    county=official.county,
+                    official_id=oid,
+                    county=county,
                     previous_score=stored["score"] if stored else rules.base,
                     computed_on=today.isoformat(),
                 ),

@@ -89,7 +89,7 @@ def import_matters(
         except ValueError as exc:
             fail(summary, LineError(number, *exc.args))
     ids = list(dict.fromkeys(oid for _, oid, _ in rows))
-    officials = {o.id: o for o in store.get_many(Official, ids)}
+    officials = store.official_rows(ids)  # raw rows: what the checks, conditions and credit read
     existing = {d.id: d for d in store.dossiers(ids)}
     today = beijing_date(clock.now()).isoformat()
     entered = naive_utc(clock.now())
@@ -100,7 +100,7 @@ def import_matters(
         if official is None:
             fail(summary, LineError(number, "official_id", "人员未登记"))
             continue
-        if counties is not None and not counties(official.county):
+        if counties is not None and not counties(official["county"]):
             fail(summary, LineError(number, "official_id", "不在令牌授权的地区范围内"))
             continue
         if oid not in on_file:
@@ -129,7 +129,7 @@ def import_matters(
     # New dossiers in one bulk insert, the others one conditional write each; a dossier written
     # meanwhile by another writer takes its records through the one-record path.
     fresh = [
-        {"_id": oid, "version": 1, "county": officials[oid].county, "records": on_file[oid]}
+        {"_id": oid, "version": 1, "county": officials[oid]["county"], "records": on_file[oid]}
         | {"next_record": len(on_file[oid]) + 1, "signals": [], "hits": {}}
         for oid in accepted
         if oid not in existing
@@ -146,21 +146,21 @@ def import_matters(
             except Conflict:
                 later.append(oid)
     bulk = [officials[oid] for oid in accepted if oid not in later]
-    summary.created += sum(len(accepted[o.id]) for o in bulk)
+    summary.created += sum(len(accepted[o["_id"]]) for o in bulk)
     for number, oid, record in (row for key in later for row in accepted[key]):
         dossier = store.get(Dossier, oid)
         if dossier is not None and any(_same(doc.to_mongo().to_dict(), record) for doc in dossier.records):
             summary.unchanged += 1
             continue
         try:  # evaluates the conditions and refreshes the credit itself
-            added = append_record(store, clock, evaluator, officials[oid], record, NOTED_BY)
+            added = append_record(store, clock, evaluator, store.get(Official, oid), record, NOTED_BY)
         except RuleBroken as exc:
             fail(summary, LineError(number, exc.field, exc.message))
             continue
         summary.created += 1
         summary.reminders += len(added.reminders)
     if bulk:
-        dossiers = {d.id: d for d in store.dossiers([o.id for o in bulk])}  # read once for both
+        dossiers = {d.id: d for d in store.dossiers([o["_id"] for o in bulk])}  # read once for both
         summary.reminders += len(evaluate(store, clock, evaluator, bulk, dossiers, documents=False))
         refresh_credit(store, clock, evaluator, bulk, dossiers=dossiers)
 

@@ -320,16 +320,24 @@ class OfficialChangedEnvelopes(FastEnvelopes):
     """``official.changed`` for an import batch."""
 
 
+_CHANGE_FIELDS = frozenset(OfficialChangedV1Schema._declared_fields)
+
+
 def officials_imported_entry(import_id: str, county: str, changes: list[dict], now: datetime) -> dict:
-    """The outbox entry carrying one ``officials.imported`` (validated whole by ``build_event``:
-    ~25 ms for 500 changes, once per 500 officials)."""
-    envelope = build_event(
-        OFFICIALS_IMPORTED,
-        {"import_id": import_id, "county": county, "count": len(changes), "changes": changes},
-        subject=f"import/{import_id}",
-        county=county,
-        now=now,
-    )
+    """The outbox entry carrying one ``officials.imported``.
+
+    As ``FastEnvelopes`` does for ``official.changed``: ``build_event`` validates the envelope
+    with the first change (the schema's every check), the other changes join it after a check of
+    their county and their fields; they are built by the same code (``registry.diff_official``)
+    from rows checked line by line. Validating all 500 through marshmallow cost ~50 ms a batch,
+    a third of a province import. A unit test keeps the two paths equal."""
+    for change in changes:
+        extra = set(change) - _CHANGE_FIELDS
+        if extra or change["county"] != county:
+            raise ValueError(f"officials.imported: a change of another county or with fields {sorted(extra)}")
+    data = {"import_id": import_id, "county": county, "count": len(changes), "changes": changes[:1]}
+    envelope = build_event(OFFICIALS_IMPORTED, data, subject=f"import/{import_id}", county=county, now=now)
+    envelope["data"] = dict(envelope["data"], changes=[dict(c) for c in changes])
     return {
         "id": envelope["id"],
         "service": SERVICE,
