@@ -27,7 +27,7 @@ from pathlib import Path
 
 from kombu import Connection, Exchange, Queue
 
-from benchmarks.drain import management, queue_depths, wait
+from benchmarks.drain import cpu_seconds, management, queue_depths, wait
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -102,6 +102,7 @@ def run(reports: int) -> dict:
         with Connection(amqp_uri) as conn:
             with conn.Consumer(queues=[done], accept=["json"], callbacks=[lambda b, m: on_done(seen, m)]):
                 producer = conn.Producer(serializer="json")
+                cpu_before = {cls: cpu_seconds(proc.pid) for cls, proc in procs.items()}
                 started = time.monotonic()
                 for payload in payloads:
                     producer.publish(payload, exchange=source, routing_key="petition.submitted", declare=[source])
@@ -112,6 +113,7 @@ def run(reports: int) -> dict:
                         conn.drain_events(timeout=1)
                     except TimeoutError:
                         pass
+        cpu = {cls: round(cpu_seconds(proc.pid) - cpu_before[cls], 2) for cls, proc in procs.items()}
         if len(seen) < reports:
             raise SystemExit(f"the bare chain recorded {len(seen)} of {reports} in 10 minutes")
         finished = seen[-1]
@@ -123,6 +125,8 @@ def run(reports: int) -> dict:
             "drain_seconds": round(elapsed, 2),
             "reports_per_second": round(reports / elapsed, 1),
             "left_in_queues": leftover,
+            # CPU seconds of each service process from the first publish to the last file.recorded
+            "cpu_seconds": cpu,
         }
     finally:
         for proc in procs.values():
