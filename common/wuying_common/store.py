@@ -133,6 +133,50 @@ def embedded_documents(doc_cls) -> dict:
     return doc_cls._get_collection()._store._documents
 
 
+class EmbeddedIndex:
+    """A by-value index of one field of an embedded collection, for a batch that reads the
+    collection slice by slice (a scan county by county): the embedded store has no indexes, so
+    each slice would otherwise read every document (100 counties x 100,000 records).
+
+    The store method that is the collection's only writer calls ``add`` for what it writes. The
+    index is rebuilt from the collection when it was not built from this collection object (a
+    new connection) or the collection's size moved without it; ``documents`` re-checks the
+    field of what it returns, so a document changed behind the index is never returned for a
+    value it no longer has. Only valid when the store is embedded, as ``embedded_documents``.
+    """
+
+    def __init__(self, doc_cls, field: str) -> None:
+        self.doc_cls, self.field = doc_cls, field
+        self._source: dict | None = None
+        self._keys: dict = {}  # value -> {_id: None}, in insertion order
+        self._size = 0
+
+    def _current(self) -> dict:
+        documents = embedded_documents(self.doc_cls)
+        if documents is not self._source or len(documents) != self._size:
+            self._keys = {}
+            for key, doc in documents.items():
+                self._keys.setdefault(doc.get(self.field), {})[key] = None
+            self._source, self._size = documents, len(documents)
+        return documents
+
+    def add(self, rows: Iterable[dict]) -> None:
+        """Index rows the collection's writer has just written (their ``_id`` and field)."""
+        documents = embedded_documents(self.doc_cls)
+        if documents is not self._source:
+            self._current()  # built from the collection, these rows included
+            return
+        for row in rows:
+            self._keys.setdefault(row.get(self.field), {})[row["_id"]] = None
+        self._size = len(documents)
+
+    def documents(self, value) -> list[dict]:
+        """The stored documents whose field is ``value`` (the collection's own dicts: read only)."""
+        documents = self._current()
+        found = (documents.get(key) for key in self._keys.get(value, ()))
+        return [doc for doc in found if doc is not None and doc.get(self.field) == value]
+
+
 class _ParsedVersions:
     """``packaging.version`` for mongomock's collection module, with ``parse`` remembered.
 

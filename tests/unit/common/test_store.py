@@ -9,7 +9,15 @@ import pytest
 from mongoengine import Document, IntField, StringField, ValidationError
 
 from wuying_common.errors import Conflict
-from wuying_common.store import Store, SurvivorFreezer, VersionedDocument, install_id_fast_path, keys_of
+from wuying_common.store import (
+    EmbeddedIndex,
+    Store,
+    SurvivorFreezer,
+    VersionedDocument,
+    embedded_documents,
+    install_id_fast_path,
+    keys_of,
+)
 
 
 class Item(VersionedDocument):
@@ -49,6 +57,25 @@ def test_the_fast_path_answers_exactly_what_a_scan_answers():
     assert collection.update_one({"_id": "k9", "n": 9}, {"$inc": {"n": 100}}).matched_count == 1
     assert collection.find_one({"_id": "k9"})["n"] == 109
     assert collection.count_documents({"n": {"$lt": 5}}) == 5  # not by key: still a scan
+
+
+def test_an_embedded_index_answers_what_a_scan_of_the_collection_answers(store):
+    index = EmbeddedIndex(Item, "n")
+    documents = embedded_documents(Item)
+    rows = [{"_id": f"i{k}", "code": f"c{k}", "n": k % 2, "version": 1} for k in range(6)]
+    for row in rows[:4]:
+        documents[row["_id"]] = row
+    assert [d["_id"] for d in index.documents(0)] == ["i0", "i2"]  # built from the collection
+    for row in rows[4:]:
+        documents[row["_id"]] = row
+    index.add(rows[4:])  # its writer tells it
+    assert [d["_id"] for d in index.documents(0)] == ["i0", "i2", "i4"]
+    documents["i2"] = {**rows[2], "n": 1}  # changed behind it: never answered for 0 again
+    assert [d["_id"] for d in index.documents(0)] == ["i0", "i4"]
+    store.add(Item(id="z", code="z", n=0))  # written by another path: the size moved, so it rebuilds
+    assert [d["_id"] for d in index.documents(0)] == ["i0", "i4", "z"]
+    assert [d["_id"] for d in index.documents(1)] == ["i1", "i2", "i3", "i5"]
+    assert index.documents(7) == []
 
 
 def test_add_save_and_delete_go_through_the_store(store):

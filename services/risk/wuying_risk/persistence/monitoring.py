@@ -10,7 +10,7 @@ from pymongo import ReplaceOne
 from pymongo.errors import DuplicateKeyError
 
 from wuying_common.paging import Page
-from wuying_common.store import Store, embedded_documents
+from wuying_common.store import EmbeddedIndex, Store, embedded_documents
 
 from .common import ALIAS
 
@@ -80,6 +80,10 @@ class MonitoringHit(Document):
     found_at = DateTimeField(required=True)
 
 
+#: The embedded store's records by county (``write_records`` is the collection's only writer).
+RECORDS_BY_COUNTY = EmbeddedIndex(BusinessRecord, "county")
+
+
 class MonitoringStore(Store):
     """Business records, supplier ties and anomaly hits (seeds/003)."""
 
@@ -92,6 +96,7 @@ class MonitoringStore(Store):
             documents = embedded_documents(BusinessRecord)
             for row in rows:
                 documents[row["_id"]] = dict(row)
+            RECORDS_BY_COUNTY.add(rows)
             return len(rows)
         BusinessRecord._get_collection().bulk_write(
             [ReplaceOne({"_id": row["_id"]}, row, upsert=True) for row in rows], ordered=False
@@ -100,12 +105,10 @@ class MonitoringStore(Store):
 
     def records_in_window(self, county: str, start: str, end: str, limit: int = 500_000) -> list[dict]:
         """Raw rows of a county's records awarded in [start, end] (a scan batch: plain dicts)."""
-        if self.mode == "embedded":
-            return [
-                dict(row)
-                for row in list(embedded_documents(BusinessRecord).values())
-                if row["county"] == county and start <= row["awarded_on"] <= end
-            ][:limit]
+        if self.mode == "embedded":  # the county's records only, by the index (no scan of the province)
+            return [dict(row) for row in RECORDS_BY_COUNTY.documents(county) if start <= row["awarded_on"] <= end][
+                :limit
+            ]
         cursor = BusinessRecord._get_collection().find(
             {"county": county, "awarded_on": {"$gte": start, "$lte": end}}, {"imported_at": 0}
         )
