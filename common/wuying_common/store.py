@@ -431,6 +431,19 @@ class SurvivorFreezer:
 
 
 FREEZER = SurvivorFreezer()
+
+
+def freeze_survivors(setting, *, embedded: bool) -> bool:
+    """Whether to install the freezer: ``true``/``false``, or ``embedded`` (the default in the
+    services' configs): only on the embedded store, whose heap holds every stored document. On
+    MongoDB the heap stays small, so a long-running process does not trade cyclic garbage that
+    is never freed for shorter pauses."""
+    value = str(setting or "").lower()
+    if value == "embedded":
+        return embedded
+    return value in ("1", "true", "yes")
+
+
 OLDEST = 2  # the cyclic GC's oldest generation: a full collection
 
 
@@ -456,7 +469,7 @@ class StoreProvider(DependencyProvider):
             document._collection = None
         self.store = self.store_cls(self.alias, mode)
         self.store.ensure_indexes()
-        if str(config.get("GC_FREEZE_SURVIVORS") or "").lower() in ("1", "true", "yes"):
+        if freeze_survivors(config.get("GC_FREEZE_SURVIVORS"), embedded=uri is None):
             FREEZER.install()
 
     def stop(self) -> None:

@@ -15,6 +15,7 @@ from wuying_common.store import (
     SurvivorFreezer,
     VersionedDocument,
     embedded_documents,
+    freeze_survivors,
     install_id_fast_path,
     keys_of,
 )
@@ -175,3 +176,17 @@ class Holder:
     def __init__(self, cycle) -> None:
         self.cycle = cycle
         cycle.append(self)
+
+
+@pytest.mark.parametrize(
+    ("setting", "embedded", "expected"),
+    [
+        ("embedded", True, True),
+        ("embedded", False, False),
+        ("true", False, True),
+        ("false", True, False),
+        (None, True, False),
+    ],
+)
+def test_the_freezer_is_on_by_default_only_on_the_embedded_store(setting, embedded, expected):
+    assert freeze_survivors(setting, embedded=embedded) is expected
