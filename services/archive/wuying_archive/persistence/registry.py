@@ -214,10 +214,13 @@ class RegistryStore(Store):
     # -- import batches (``officials.imported``) ----------------------------------------------
     def begin_batches(self, batches: list[dict]) -> None:
         """Insert import batches, unready (``{_id, county, changes, created_at}``)."""
-        if batches:
-            ImportBatch._get_collection().insert_many(
-                [dict(b, version=1, ready=False, outbox=[], outbox_pending=False) for b in batches]
-            )
+        rows = [dict(b, version=1, ready=False, outbox=[], outbox_pending=False) for b in batches]
+        if rows and self.mode == "embedded":
+            # Into the embedded store's dict: mongomock's insert copies and walks 500 changes each.
+            documents = embedded_documents(ImportBatch)
+            documents.update((row["_id"], row) for row in rows if row["_id"] not in documents)
+        elif rows:
+            ImportBatch._get_collection().insert_many(rows)
 
     def finish_batch(self, batch_id: str, entry: dict | None) -> None:
         """Make a batch ready with its event (``entry``, an outbox entry), or drop it when none
@@ -226,14 +229,19 @@ class RegistryStore(Store):
         if entry is None:
             collection.delete_one({"_id": batch_id})
             return
-        collection.update_one(
+        ready = {"ready": True, "changes": [], "outbox_pending": True}
+        if self.mode == "embedded":
+            # In place (as ``RiskStore.write_recomputed``): mongomock's ``$push`` walks the whole
+            # envelope. Nothing yields to another green thread between the check and the set.
+            doc = embedded_documents(ImportBatch).get(batch_id)
+            if doc is None or doc.get("ready"):
+                return
+            doc.update(ready, outbox=[*doc["outbox"], entry], version=doc["version"] + 1)
+        elif not collection.update_one(
             {"_id": batch_id, "ready": False},
-            {
-                "$set": {"ready": True, "changes": [], "outbox_pending": True},
-                "$push": {"outbox": entry},
-                "$inc": {"version": 1},
-            },
-        )
+            {"$set": ready, "$push": {"outbox": entry}, "$inc": {"version": 1}},
+        ).matched_count:
+            return
         self.events_written(ImportBatch, batch_id)
 
     def stale_batches(self, before: datetime, limit: int = 100) -> list[dict]:
@@ -243,7 +251,9 @@ class RegistryStore(Store):
 
     def write_units(self, rows: list[dict]) -> None:
         """Units are reference data: written whole (no events)."""
-        if rows:
+        if rows and self.mode == "embedded":  # into the dict: mongomock's upserts walk each one
+            embedded_documents(Unit).update((r["_id"], dict(r)) for r in rows)
+        elif rows:
             Unit._get_collection().bulk_write([ReplaceOne({"_id": r["_id"]}, r, upsert=True) for r in rows])
 
     def holders(self, unit_id: str, post: str | None, on: date) -> list[tuple[Official, Occupancy]]:
