@@ -257,7 +257,18 @@ class JsonHttp(HttpRequestHandler):
 
     def __init__(self, method, url, spec: RouteSpec, **kwargs):
         self.spec = spec
+        self._schemas: dict[str, Schema] = {}
         super().__init__(method, url, **kwargs)
+
+    def _schema(self, role: str) -> Schema:
+        """The route's ``query``, ``body`` or ``response`` schema, made once for this entrypoint
+        and used by every request: a marshmallow schema (its fields deep-copied, each nested
+        schema made again) costs more to build than to load or dump a small body, and holds no
+        state of a request (its context only says timestamps carry their offset)."""
+        schema = self._schemas.get(role)
+        if schema is None:
+            schema = self._schemas[role] = _instance(getattr(self.spec, role))
+        return schema
 
     def setup(self):
         super().setup()
@@ -350,7 +361,7 @@ class JsonHttp(HttpRequestHandler):
         check_divisions(request.path_values)
         if spec.query is not None:
             try:
-                request.payload = _instance(spec.query).load(request.args.to_dict())
+                request.payload = self._schema("query").load(request.args.to_dict())
             except ValidationError as exc:
                 raise ValidationFailed(fields=marshmallow_fields(exc.messages)) from None
             check_divisions(request.payload)
@@ -362,7 +373,7 @@ class JsonHttp(HttpRequestHandler):
                 )
             check_divisions(data)
             try:
-                request.payload = _instance(spec.body).load(data)
+                request.payload = self._schema("body").load(data)
             except ValidationError as exc:
                 raise ValidationFailed(fields=marshmallow_fields(exc.messages)) from None
 
@@ -398,7 +409,7 @@ class JsonHttp(HttpRequestHandler):
         if isinstance(result, tuple):
             status, result = result
         if self.spec.response is not None and result is not None:
-            schema = _instance(self.spec.response)
+            schema = self._schema("response")
             schema.context[UTC_CONTEXT] = True  # timestamps with their offset (messages_zh)
             if self.spec.many:
                 # A list route answers a page (``paging``): ``{"items", "next"}``.

@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from wuying_common.errors import Conflict
 from wuying_common.paging import Page
-from wuying_common.store import Store
+from wuying_common.store import Store, embedded_documents
 
 from ..domain.screening import (
     DUPLICATE_LOOKBACK,
@@ -184,8 +184,7 @@ class IntakeStore(Store):
         ids = newest_in_window((s.entries for s in lists), since)
         if not ids:
             return []
-        fields = {"county": 1, "subject_keys": 1, "received_on": 1, "content": 1}
-        rows = {row["_id"]: row for row in Petition._get_collection().find({"_id": {"$in": ids}}, fields)}
+        rows = self._petition_rows(ids, ("county", "subject_keys", "received_on", "content"))
         found = []
         for petition_id in ids:
             row = rows.get(petition_id)
@@ -197,6 +196,16 @@ class IntakeStore(Store):
                 if len(found) == limit:
                     break
         return found
+
+    def _petition_rows(self, ids: list[str], fields: tuple[str, ...]) -> dict[str, dict]:
+        """Some fields of petitions by ``_id``, as stored (read only). On the embedded store
+        straight from its key dict: mongomock's projection copies each document first, ~14 µs a
+        petition, and the duplicate check reads up to ``DUPLICATE_LOOKBACK`` of them per arrival."""
+        if self.mode == "embedded":
+            documents = embedded_documents(Petition)
+            return {pid: {f: documents[pid].get(f) for f in fields} for pid in ids if pid in documents}
+        projection = dict.fromkeys(fields, 1)
+        return {row["_id"]: row for row in Petition._get_collection().find({"_id": {"$in": ids}}, projection)}
 
     def tally_rows(self, county: str, since=None, until=None) -> list[dict]:
         query = Petition.objects(county=county)
