@@ -15,14 +15,17 @@ handler's job, done in the same single-document write as its state change).
 
 from __future__ import annotations
 
+import itertools
 import logging
 
 import eventlet
+from amqp.exceptions import AMQPError
 from kombu import Exchange, Queue
 from marshmallow import ValidationError
 from nameko.amqp.publish import Publisher
 from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.events import SERVICE_POOL, EventHandler
+from nameko.messaging import QueueConsumer
 
 from .errors import ValidationFailed, WuyingError
 from .events import parse_event
@@ -54,7 +57,101 @@ def _log_fields(body, queue: str) -> dict:
     }
 
 
+class CoalescingQueueConsumer(QueueConsumer):
+    """nameko's queue consumer for the event handlers, acking what is done in one ``basic.ack``.
+
+    nameko acks each message alone, right after its handler: one frame and one socket write per
+    event, a fifth of archive's CPU in the drain of a burst. This consumer still acks a message
+    only once its handler has finished (its own write made: nothing is acked early), but sends
+    the acks of the messages finished meanwhile together, in one ``basic.ack`` with
+    ``multiple`` set, from a greenthread scheduled by the first of them (it runs as soon as
+    that worker yields: an ack waits one turn of the event loop, never a timer).
+
+    ``multiple`` acks every unsettled delivery up to a tag, so it is used only for a prefix of
+    deliveries this consumer has seen and seen finished, with consecutive tags (no delivery on
+    the channel went past it). A finished message behind one still running is acked alone, so
+    a slow handler never holds the others' prefetch. A separate shared extension, hence its own
+    connection and channel: nameko's RPC entrypoints keep the plain consumer, and their
+    deliveries never share the tags acked here. An ack lost with its connection means a
+    redelivery, which handlers already treat as a duplicate (at least once, as before).
+    """
+
+    def __init__(self):
+        super().__init__()
+        # channel -> {delivery tag: finished}, in delivery order (the consumer thread's order)
+        self._unsettled: dict = {}
+        self._last_tag: dict = {}  # channel -> the last delivery tag seen
+        self._broken: set = set()  # channels where a delivery skipped a tag: no multiple acks
+        self._flush_scheduled = False
+        self.acked = self.acks_sent = 0  # messages acked, basic.ack frames sent
+
+    def handle_message(self, provider, body, message):
+        channel, tag = message.channel, message.delivery_tag
+        if tag != self._last_tag.get(channel, 0) + 1:
+            self._broken.add(channel)
+        self._last_tag[channel] = tag
+        self._unsettled.setdefault(channel, {})[tag] = False
+        super().handle_message(provider, body, message)
+
+    def ack_message(self, message):
+        pending = self._unsettled.get(message.channel)
+        if pending is None or message.delivery_tag not in pending:
+            super().ack_message(message)  # not delivered through handle_message
+            return
+        pending[message.delivery_tag] = True
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            eventlet.spawn_n(self._flush)
+
+    def requeue_message(self, message):
+        self._unsettled.get(message.channel, {}).pop(message.delivery_tag, None)
+        super().requeue_message(message)
+
+    def _flush(self):
+        """Ack what has finished, channel by channel, until nothing finished is left (acks of
+        messages finishing while a frame is written are sent by the same greenthread, in order)."""
+        try:
+            while self._flush_once():
+                pass
+        finally:
+            self._flush_scheduled = False
+
+    def _flush_once(self) -> bool:
+        sent = False
+        for channel in list(self._unsettled):
+            pending = self._unsettled[channel]
+            if not channel.connection:  # closed: the broker has taken its deliveries back
+                self._forget(channel)
+                continue
+            prefix = list(itertools.takewhile(pending.__getitem__, pending))
+            alone = [tag for tag in itertools.islice(pending, len(prefix), None) if pending[tag]]
+            for tag in itertools.chain(prefix, alone):
+                del pending[tag]
+            if channel in self._broken:
+                prefix, alone = [], prefix + alone
+            try:
+                if prefix:
+                    channel.basic_ack(prefix[-1], multiple=True)
+                for tag in alone:
+                    channel.basic_ack(tag)
+            except (AMQPError, OSError) as exc:
+                # The connection or channel is closing: the broker redelivers what was not acked.
+                log.warning("acks not sent (%s); the broker will redeliver", type(exc).__name__)
+                continue
+            self.acked += len(prefix) + len(alone)
+            self.acks_sent += bool(prefix) + len(alone)
+            sent = sent or bool(prefix or alone)
+        return sent
+
+    def _forget(self, channel) -> None:
+        del self._unsettled[channel]
+        self._last_tag.pop(channel, None)
+        self._broken.discard(channel)
+
+
 class WuyingEventHandler(EventHandler):
+    queue_consumer = CoalescingQueueConsumer()
+
     def __init__(self, source_service, event_type, **kwargs):
         kwargs.setdefault("handler_type", SERVICE_POOL)
         kwargs.setdefault("reliable_delivery", True)
