@@ -23,7 +23,7 @@ from wuying_common.calendar_years import StoredCalendarYear
 from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument
 from wuying_common.paging import Page
-from wuying_common.store import Store
+from wuying_common.store import Store, embedded_documents
 
 from .common import ALIAS, _chunks, _county_q
 from .dossiers import Dossier
@@ -150,10 +150,19 @@ class ReminderStore(Store):
         inserted = self._insert_new(Dossier, rows)
         return {r["_id"] for r in rows} - inserted
 
-    @staticmethod
-    def _insert_new(cls, rows: list[dict]) -> set[str]:
+    def _insert_new(self, cls, rows: list[dict]) -> set[str]:
         if not rows:
             return set()
+        if self.mode == "embedded":
+            # Into the embedded store's dict (no unique index but ``_id`` on either collection):
+            # mongomock's insert deep-copies and walks each reminder's envelope, a seventh of a
+            # province import. A key taken is skipped, as MongoDB's duplicate key is.
+            documents, inserted = embedded_documents(cls), set()
+            for row in rows:
+                if row["_id"] not in documents:
+                    documents[row["_id"]] = dict(row)
+                    inserted.add(row["_id"])
+            return inserted
         keys = {r["_id"] for r in rows}
         try:
             cls._get_collection().insert_many(rows, ordered=False)
