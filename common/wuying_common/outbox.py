@@ -40,7 +40,7 @@ from .clock import naive_utc
 from .errors import Conflict
 from .events import EventType, build_event
 from .metrics import service_metrics
-from .store import PENDING, VersionedDocument
+from .store import PENDING, VersionedDocument, flagged_keys
 
 log = logging.getLogger(__name__)
 
@@ -298,8 +298,8 @@ class OutboxRelay(DependencyProvider):
         """Find aggregates with pending events that no write of this process marked."""
         found = 0
         for doc_cls in self.documents:
-            for doc in doc_cls.objects(outbox_pending=True).only("id").limit(limit):
-                PENDING.mark(doc_cls, doc.pk)
+            for key in flagged_keys(doc_cls, "outbox_pending", limit):
+                PENDING.mark(doc_cls, key)
                 found += 1
         return found
 

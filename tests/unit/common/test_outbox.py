@@ -167,3 +167,21 @@ def test_a_key_marked_again_while_its_events_are_published_is_kept():
     assert list(keys.keys(Thing, 10)) == ["t1"]
     keys.done(Thing, "t1", keys.keys(Thing, 10)["t1"])
     assert keys.count((Thing,)) == 0
+
+
+def test_the_sweep_on_the_embedded_store_finds_what_the_query_finds(things):
+    from wuying_common.store import PENDING, flagged_keys
+
+    for n in range(5):
+        thing = Thing(id=f"t{n}", state="new")
+        if n % 2 == 0:
+            thing.record_event(EVENT, {"thing_id": thing.id}, subject=f"thing/t{n}", county="130402")
+        thing.save_versioned()
+    queried = [doc.pk for doc in Thing.objects(outbox_pending=True).only("id")]
+    assert queried == ["t0", "t2", "t4"]
+    assert flagged_keys(Thing, "outbox_pending", 10) == queried
+    assert flagged_keys(Thing, "outbox_pending", 2) == ["t0", "t2"]
+    for key, marks in PENDING.keys(Thing, 10).items():
+        PENDING.done(Thing, key, marks)
+    assert relay(FakePublisher()).sweep() == 3
+    assert list(PENDING.keys(Thing, 10)) == ["t0", "t2", "t4"]
