@@ -180,11 +180,11 @@ class IntakeStore(Store):
         its petition was written, or after its key was dropped, is skipped)."""
         if not keys:
             return []
-        lists = self.get_many(SubjectReports, [subject_index_key(county, key) for key in keys])
-        ids = newest_in_window((s.entries for s in lists), since)
+        lists = self._rows(SubjectReports, [subject_index_key(county, key) for key in keys], ("entries",))
+        ids = newest_in_window((row["entries"] or () for row in lists.values()), since)
         if not ids:
             return []
-        rows = self._petition_rows(ids, ("county", "subject_keys", "received_on", "content"))
+        rows = self._rows(Petition, ids, ("county", "subject_keys", "received_on", "content"))
         found = []
         for petition_id in ids:
             row = rows.get(petition_id)
@@ -197,15 +197,16 @@ class IntakeStore(Store):
                     break
         return found
 
-    def _petition_rows(self, ids: list[str], fields: tuple[str, ...]) -> dict[str, dict]:
-        """Some fields of petitions by ``_id``, as stored (read only). On the embedded store
-        straight from its key dict: mongomock's projection copies each document first, ~14 µs a
-        petition, and the duplicate check reads up to ``DUPLICATE_LOOKBACK`` of them per arrival."""
+    def _rows(self, doc_cls: type[Document], ids: list[str], fields: tuple[str, ...]) -> dict[str, dict]:
+        """Some fields of documents by ``_id``, as stored (read only, never changed). On the
+        embedded store straight from its key dict: mongomock's projection copies each document
+        first (~14 µs a petition) and a Document is slower still to build, and the duplicate check
+        reads up to ``DUPLICATE_LOOKBACK`` petitions per arrival."""
         if self.mode == "embedded":
-            documents = embedded_documents(Petition)
-            return {pid: {f: documents[pid].get(f) for f in fields} for pid in ids if pid in documents}
+            documents = embedded_documents(doc_cls)
+            return {key: {f: documents[key].get(f) for f in fields} for key in ids if key in documents}
         projection = dict.fromkeys(fields, 1)
-        return {row["_id"]: row for row in Petition._get_collection().find({"_id": {"$in": ids}}, projection)}
+        return {row["_id"]: row for row in doc_cls._get_collection().find({"_id": {"$in": ids}}, projection)}
 
     def tally_rows(self, county: str, since=None, until=None) -> list[dict]:
         query = Petition.objects(county=county)
