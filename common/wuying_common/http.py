@@ -22,9 +22,10 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import partial
+from urllib.parse import quote
 
 from eventlet.event import Event
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, WsgiApp
 from werkzeug.exceptions import HTTPException
@@ -84,6 +85,8 @@ class RouteSpec:
     response: type[Schema] | Schema | None = None
     many: bool = False
     status: int = 200
+    # Other success statuses with the same body (a create that finds the thing already there: 200).
+    also: tuple[int, ...] = ()
     roles: tuple[str, ...] | None = ()  # None: public; (): any staff; else any of these roles
     tags: tuple[str, ...] = ()
     max_body: int = DEFAULT_MAX_BODY
@@ -107,12 +110,50 @@ def _instance(schema):
     return schema() if isinstance(schema, type) else schema
 
 
+def json_types(schema: Schema, _seen: set[int] | None = None) -> Schema:
+    """A JSON body carries JSON types, as its OpenAPI schema says: an integer field takes no
+    ``"5"`` or ``5.5`` (marshmallow would coerce them) and a boolean no ``0``, ``1`` or ``"yes"``."""
+    seen = _seen if _seen is not None else set()
+    if id(schema) in seen:
+        return schema
+    seen.add(id(schema))
+    for field_ in schema.fields.values():
+        _json_field(field_, seen)
+    return schema
+
+
+def _json_field(field_, seen: set[int]) -> None:
+    if isinstance(field_, fields.Boolean):
+        field_.truthy, field_.falsy = {True}, {False}
+    elif isinstance(field_, fields.Integer):
+        field_.strict = True
+    elif isinstance(field_, fields.Nested) and isinstance(field_.schema, Schema):
+        json_types(field_.schema, seen)
+    elif isinstance(field_, fields.List):
+        _json_field(field_.inner, seen)
+    elif isinstance(field_, fields.Tuple):
+        for inner in field_.tuple_fields:
+            _json_field(inner, seen)
+    elif isinstance(field_, fields.Mapping) and field_.value_field is not None:
+        _json_field(field_.value_field, seen)
+
+
 def _json_default(value):
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=UTC).isoformat()  # stored as naive UTC: say so
     if isinstance(value, datetime | date):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+_UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with the name as ASCII and as RFC 5987 UTF-8: an id or a file name with
+    other characters (Chinese, control characters) in a header would drop the connection."""
+    ascii_name = _UNSAFE_FILENAME.sub("_", filename) or "download"
+    return f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def json_response(payload, status: int = 200, headers: dict | None = None) -> Response:
@@ -226,6 +267,21 @@ def check_divisions(value, path: str = "") -> None:
     walk(value, path, False)
 
 
+def allowed_methods(adapter, methods) -> list[str]:
+    """``Allow`` of a 405: the methods of the route the path names. Where a fixed path
+    (``/profiles/recompute``) and a template (``/profiles/<official_id>``) both match, the fixed
+    one is the route meant; werkzeug would list the template's methods too."""
+    arguments: dict[str, int] = {}
+    for method in methods or ():
+        try:
+            rule, _ = adapter.match(method=method, return_rule=True)
+        except HTTPException:
+            continue
+        arguments[method] = len(rule.arguments)
+    fewest = min(arguments.values(), default=0)
+    return sorted(m for m, n in arguments.items() if n == fewest)
+
+
 class JsonWsgiApp(WsgiApp):
     def __call__(self, environ, start_response):
         request = Request(environ, shallow=True)
@@ -236,8 +292,7 @@ class JsonWsgiApp(WsgiApp):
             response = provider.handle_request(request)
         except HTTPException as exc:
             code, message = HTTP_ERRORS_ZH.get(exc.code, ("http_error", exc.name))
-            headers = dict(exc.get_headers()) if exc.code == 405 else None
-            allow = headers.get("Allow") if headers else None
+            allow = ", ".join(allowed_methods(adapter, exc.valid_methods)) if exc.code == 405 else None
             response = json_response(
                 {"error": {"code": code, "message": message, "fields": {}}},
                 status=exc.code,
@@ -373,7 +428,7 @@ class JsonHttp(HttpRequestHandler):
                 )
             check_divisions(data)
             try:
-                request.payload = self._schema("body").load(data)
+                request.payload = json_types(self._schema("body")).load(data)
             except ValidationError as exc:
                 raise ValidationFailed(fields=marshmallow_fields(exc.messages)) from None
 
@@ -444,6 +499,7 @@ def route(
     response=None,
     many: bool = False,
     status: int = 200,
+    also: tuple[int, ...] = (),
     roles: tuple[str, ...] | None = (),
     public: bool = False,
     tags: tuple[str, ...] = (),
@@ -464,6 +520,7 @@ def route(
         response=response,
         many=many,
         status=status,
+        also=also,
         roles=None if public else roles,
         tags=tags,
         max_body=max_body,

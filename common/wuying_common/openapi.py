@@ -6,11 +6,11 @@ import inspect
 import re
 
 from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields
 
 from . import access
 from .http import HTTP_ERRORS_ZH, MAX_JSON_DEPTH, MAX_NUMBER_DIGITS, RouteSpec
+from .openapi_limits import LimitsPlugin, path_schema
 from .paging import page_schema
 
 ERROR_DESCRIPTIONS_ZH = {401: "未认证", 403: "无权限", 409: "状态冲突", 429: "请求过于频繁", 503: "服务暂不可用"}
@@ -78,7 +78,7 @@ def build_openapi(service_cls, *, title: str, version: str = "1.0.0", descriptio
         title=title,
         version=version,
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[LimitsPlugin()],
         info={"description": description},
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
@@ -91,7 +91,7 @@ def build_openapi(service_cls, *, title: str, version: str = "1.0.0", descriptio
                 "in": "path",
                 "name": name,
                 "required": True,
-                "schema": {"type": "integer"} if converter == "int" else {"type": "string", "minLength": 1},
+                "schema": path_schema(converter, name),
             }
             for converter, name in _PATH_CONVERTER.findall(route.path)
         ]
@@ -104,8 +104,11 @@ def build_openapi(service_cls, *, title: str, version: str = "1.0.0", descriptio
             ok["content"] = {"application/json": {"schema": schema}}
         for media, content in OTHER_CONTENT.get(operation_id, {}).items():
             ok.setdefault("content", {})[media] = content
-        responses[str(route.status)] = ok
-        for status in sorted(statuses(service, operation_id, route)):
+        for status in (route.status, *route.also):
+            responses[str(status)] = (
+                ok if status < 400 else dict(ok, description=ERROR_DESCRIPTIONS_ZH.get(status, "错误"))
+            )
+        for status in sorted(statuses(service, operation_id, route) - set(route.also)):
             responses[str(status)] = {
                 "description": HTTP_ERRORS_ZH.get(status, ("", ERROR_DESCRIPTIONS_ZH.get(status, "错误")))[1],
                 "content": {"application/json": {"schema": "Error"}},

@@ -34,7 +34,14 @@ class WuyingService:
     config = Config()
     metrics = Metrics()
 
-    @route("GET", "/health", summary="健康检查：消息队列与存储", public=True, tags=("operations",))
+    @route(
+        "GET",
+        "/health",
+        summary="健康检查：消息队列与存储",
+        public=True,
+        tags=("operations",),
+        also=(503,),  # readiness: the same body, status "unavailable", while a dependency is down
+    )
     def health_endpoint(self, request):
         checks, healthy = {}, True
         try:

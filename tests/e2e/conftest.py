@@ -3,7 +3,6 @@
 import base64
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,25 +12,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from wuying_testing.platform import BROKER_ADMIN, CLASSES, MANAGEMENT, free_port
 from wuying_tools.demo import generate
 from wuying_tools.scenario import Staff, load_province
 
 ROOT = Path(__file__).resolve().parents[2]
-CLASSES = {
-    "archive": "ArchiveService",
-    "risk": "RiskService",
-    "warning": "WarningService",
-    "inspection": "InspectionService",
-    "intake": "IntakeService",
-}
-MGMT = "http://127.0.0.1:15672/api"
-AUTH = ("guest", "guest")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+MGMT, AUTH = MANAGEMENT, BROKER_ADMIN
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from nameko.rpc import rpc
 from nameko.timer import timer
@@ -10,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from wuying_common.clock import CST, Clock
 from wuying_common.consumers import wuying_event_handler
-from wuying_common.http import denial, route
+from wuying_common.http import content_disposition, denial, route
 from wuying_common.paging import page_of
 from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
@@ -608,7 +609,9 @@ class ArchiveService(WuyingService):
             self.store, self.clock, request.principal, "export.files", q["county"], q["county"], q["purpose"]
         )
         lines, next_after = checkpoints.export_page(self.store, (q["county"],), q["after"], q["limit"])
-        return ndjson_response(lines, {"X-Next-After": next_after or ""})
+        # A header holds Latin-1 only: a key with other characters is percent-encoded (ASCII keys
+        # are sent as they are), which ``?after=`` decodes again.
+        return ndjson_response(lines, {"X-Next-After": quote(next_after or "", safe=":/-_.~@+=,;")})
 
     # -- records in the file (issue 11 item 3) -------------------------------------------------------
     @route(
@@ -1035,7 +1038,7 @@ def pdf_response(body: bytes, filename: str) -> Response:
         body,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f"attachment; filename={filename}",
+            "Content-Disposition": content_disposition(filename),
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
         },

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
-from wuying_common.http import denial, route
+from wuying_common.http import content_disposition, denial, route
 from wuying_common.paging import page_of
 from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
@@ -448,7 +448,7 @@ class IntakeService(WuyingService):
             return Response(
                 "\ufeff" + statistics_csv(stats),  # BOM: spreadsheet software then reads UTF-8
                 mimetype="text/csv",
-                headers={"Content-Disposition": f"attachment; filename={filename}"},
+                headers={"Content-Disposition": content_disposition(filename)},
             )
         return stats
 
@@ -711,7 +711,7 @@ def _pdf(printable) -> Response:
         acknowledgement_pdf(printable),
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f"attachment; filename=acknowledgement-{printable.petition.id}.pdf",
+            "Content-Disposition": content_disposition(f"acknowledgement-{printable.petition.id}.pdf"),
             "Cache-Control": "no-store",
             "X-Content-Type-Options": "nosniff",
         },

@@ -129,6 +129,7 @@ class WarningService(WuyingService):
         body=ProposeSchema,
         response=WarningSchema,
         status=201,
+        also=(200,),  # 一事一例: attached to, or suppressed under, an open warning
         roles=("warning_officer",),
         tags=("warnings",),
     )

@@ -11,3 +11,10 @@ class RuleViolation(InvalidInput):
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(field, message)
+
+
+class StateViolation(RuleViolation):
+    """A seed rule the stored state breaks, not the input (too few zones registered, no free
+    specialist): 409, as for every rule about the state of things (``errors.rule_error``)."""
+
+    invalid = False

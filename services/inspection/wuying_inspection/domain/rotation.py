@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from . import RuleViolation
+from . import StateViolation
 
 REPEAT_LAST_YEAR = 1000  # the pairing of last year: rotation is the point
 REPEAT_OLDER = 100  # pairings of earlier years, divided by their age
@@ -41,7 +41,7 @@ def pair_zones(zones: Sequence[str], history: Sequence[Mapping[str, str]] = ()) 
     """
     zones = sorted(set(zones))
     if len(zones) < 2:
-        raise RuleViolation("zones", "交叉检查至少需要两个协作区：本区域内已登记协作区的单位不足两个协作区")
+        raise StateViolation("zones", "交叉检查至少需要两个协作区：本区域内已登记协作区的单位不足两个协作区")
     model = cp_model.CpModel()
     x = {(a, b): model.new_bool_var(f"{a}->{b}") for a in zones for b in zones if a != b}
     for z in zones:

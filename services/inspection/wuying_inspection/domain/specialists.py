@@ -17,7 +17,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
-from . import RuleViolation
+from . import StateViolation
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def choose_specialists(
     bookings: Iterable[Booking] = (),
     already: Iterable[str] = (),
 ) -> list[tuple[str, Specialist]]:
-    """One specialist per needed field for one round; raises ``RuleViolation`` on
+    """One specialist per needed field for one round; raises ``StateViolation`` on
     ``expertise.<i>`` when nobody is free."""
     bookings = list(bookings)
     load: dict[str, int] = {}
@@ -70,7 +70,7 @@ def choose_specialists(
     }
     for i, field in enumerate(needed):
         if not free[i]:
-            raise RuleViolation(f"expertise.{i}", f"专家库中没有可在 {starts_on}—{ends_on} 参加的“{field}”专业人员")
+            raise StateViolation(f"expertise.{i}", f"专家库中没有可在 {starts_on}—{ends_on} 参加的“{field}”专业人员")
     # One model for every field at once (not a greedy pick per field: a pool of {eng, proc} and
     # {eng} covers [eng, proc] only if the first goes to proc): one specialist per field, one
     # field per specialist, the least used this year first, then the lowest id.
@@ -89,7 +89,7 @@ def choose_specialists(
     solver.parameters.max_time_in_seconds = 5.0
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         short = ", ".join(f"expertise.{i}" for i in free)
-        raise RuleViolation(
+        raise StateViolation(
             "expertise", f"专家库在 {starts_on}—{ends_on} 无法为每个专业各安排一名不同的机动组员（{short}）"
         )
     by_id = {s.id: s for s in candidates}

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from wuying_common.events import COUNTY_CODE
 
+from ..domain.campaigns import MIN_ROUNDS_PER_YEAR
 from ..domain.plans import METHODS_ZH
 from ..domain.ruledata import HARD_RULES
 from .labels import Label
@@ -51,7 +52,14 @@ class AssignmentRulesSchema(Schema):
 class CampaignRequestSchema(Schema):
     region = fields.String(required=True, validate=COUNTY_CODE, metadata={"description": "省、市或县的行政区划代码"})
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
-    rounds = fields.Integer(load_default=None, strict=True, metadata={"description": "每个单位的巡察次数（≥2）"})
+    # At least two a year (000/E, refused by the domain with its rule); at most one a month, as
+    # ``round``: an unbounded count would keep the solver busy for nothing.
+    rounds = fields.Integer(
+        load_default=None,
+        strict=True,
+        validate=validate.Range(min=MIN_ROUNDS_PER_YEAR, max=12),
+        metadata={"description": "每个单位的巡察次数（2–12）"},
+    )
     round = fields.Integer(
         load_default=None,
         strict=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from ..domain.findings import DISPOSITIONS_ZH, SEVERITIES_ZH, STANDINGS_ZH
+from ..domain.findings import DISPOSITIONS_BY_SEVERITY, DISPOSITIONS_ZH, SEVERITIES_ZH, STANDINGS_ZH
 from .labels import Label
 
 
@@ -47,9 +47,18 @@ class PlanEvaluationSchema(Schema):
 
 class FindingRequestSchema(Schema):
     round = fields.Integer(required=True, strict=True)
-    # Severity and disposition are checked by the domain, so the 400 cites 000/E.
-    severity = fields.String(required=True, metadata={"description": "early_sign, general, serious"})
+    # Severity and disposition are checked by the domain, so the 400 cites 000/E; the OpenAPI
+    # states the same table: each severity with the dispositions 000/E allows for it.
+    severity = fields.String(
+        required=True, metadata={"description": "early_sign, general, serious", "enum": list(DISPOSITIONS_BY_SEVERITY)}
+    )
     disposition = fields.String(load_default=None, metadata={"description": "默认：按问题性质的首选处置方式"})
+    OPENAPI_EXTRA = {
+        "anyOf": [
+            {"properties": {"severity": {"enum": [severity]}, "disposition": {"enum": [*allowed, None]}}}
+            for severity, allowed in DISPOSITIONS_BY_SEVERITY.items()
+        ]
+    }
     official_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
     summary = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 

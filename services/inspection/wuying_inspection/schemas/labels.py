@@ -9,6 +9,7 @@ class Label(fields.String):
     """The Chinese label of a code the object keeps in ``source`` (dump only)."""
 
     def __init__(self, labels, source: str, **kwargs) -> None:
+        kwargs.setdefault("allow_none", True)  # no code, no label: null
         super().__init__(dump_only=True, **kwargs)
         self.labels = labels
         self.source = source

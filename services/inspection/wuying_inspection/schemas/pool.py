@@ -35,14 +35,18 @@ class InspectorSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
     county = fields.String(required=True, validate=COUNTY_CODE)
     zone = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
-    level = fields.String(required=True, metadata={"description": "province, city, county"})
+    level = fields.String(required=True, metadata={"description": "province, city, county", "enum": list(LEVELS_ZH)})
     unit_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
     former_unit_ids = fields.List(fields.String(validate=validate.Length(min=1, max=64)), load_default=list)
     relatives = fields.List(fields.Nested(RelativeSchema), load_default=None, allow_none=True)
     skills = fields.List(fields.String(validate=validate.Length(min=1, max=40)), load_default=list)
-    gender = fields.String(load_default=None, allow_none=True, metadata={"description": "female, male"})
+    gender = fields.String(
+        load_default=None, allow_none=True, metadata={"description": "female, male", "enum": [*GENDERS_ZH, None]}
+    )
     age_band = fields.String(
-        load_default=None, allow_none=True, metadata={"description": "under_35, 35_44, 45_54, 55_plus"}
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "under_35, 35_44, 45_54, 55_plus", "enum": [*AGE_BANDS_ZH, None]},
     )
     unavailable = fields.List(fields.Nested(UnavailablePeriodSchema), load_default=list)
     leader = fields.Boolean(load_default=False, metadata={"description": "具备组长资格"})

@@ -59,7 +59,9 @@ class WarningSchema(Schema):
     escalated_from = fields.String(allow_none=True)
     escalation = fields.Dict(allow_none=True)
     escalation_reason_zh = fields.Function(
-        lambda w: REASON_ZH.get((w.escalation or {}).get("reason", "")), metadata={"type": "string"}
+        lambda w: REASON_ZH.get((w.escalation or {}).get("reason", "")),
+        allow_none=True,  # null when the warning was not escalated
+        metadata={"type": "string"},
     )
     decision = fields.Dict(allow_none=True)
     superseded_by = fields.String(allow_none=True)
