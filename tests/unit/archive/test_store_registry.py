@@ -10,7 +10,7 @@ from wuying_archive import handlers
 from wuying_archive.handlers import conditions, matters
 from wuying_archive.handlers.conditions import Evaluator
 from wuying_archive.handlers.importing import import_stream
-from wuying_archive.persistence import ALIAS, ArchiveStore, ImportBatch, Official, OfficialQuery, Reminder
+from wuying_archive.persistence import ALIAS, ArchiveStore, FileEntry, ImportBatch, Official, OfficialQuery, Reminder
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.store import PENDING
 from wuying_testing import FixedClock
@@ -49,6 +49,51 @@ def test_an_import_writes_each_official_and_its_batch_event_and_tells_the_relay_
     assert [b["_id"] for b in store.stale_batches(datetime(2026, 1, 2))] == ["b-left"]
     store.finish_batch("b-left", None)
     assert store.stale_batches(datetime(2026, 1, 2)) == [] and store.get(ImportBatch, "b-left") is None
+
+
+def test_new_files_started_in_bulk_are_what_appending_one_by_one_writes(store, clock):
+    from wuying_archive.domain.file import FileSubject
+    from wuying_archive.persistence import FileHead, RecordedEvent
+
+    def items(event_id, ids):
+        event = {"id": event_id, "type": "wuying.archive.officials.imported.v1", "time": "2026-11-20T02:00:00Z"}
+        return [
+            (
+                FileSubject("official", oid, "130402"),
+                "official.changed",
+                f"人员信息变动：{oid}",
+                {**event, "data": {"n": oid}},
+            )
+            for oid in ids
+        ]
+
+    old, _, _, first = items("e0", ["o-old"])[0]
+    store.append(old, kind="official.changed", summary="人员信息变动", event=first, now=clock.now())
+    bulk = items("e1", ["o-1", "o-2", "o-old", "o-1"])  # o-old has a file; o-1 twice
+    assert store.append_many(bulk, clock.now()) == 3  # o-1's second is the same event: once
+    assert store.append_many(bulk[:3], clock.now()) == 0  # a redelivery
+    for oid, seqs in (("o-1", [1]), ("o-2", [1]), ("o-old", [1, 2])):
+        entries = store.entries("official", oid)
+        assert [e.seq for e in entries] == seqs and handlers.verify_file(store, None, "official", oid).intact
+        head = store.get(FileHead, f"official/{oid}")
+        assert (head.seq, head.hash, head.pending) == (seqs[-1], entries[-1].hash, True)
+    assert store.get(RecordedEvent, "e1/official/o-2").seq == 1
+    (subject, kind, summary, event), (bulk_subject, *_) = items("e2", ["o-3"])[0], items("e2", ["o-4"])[0]
+    store.append(subject, kind=kind, summary=summary, event=event, now=clock.now())
+    store.append_many(items("e2", ["o-4"]), clock.now())
+    (by_one,), (in_bulk,) = store.entries("official", "o-3"), store.entries("official", "o-4")
+    fields = ("seq", "kind", "source_event_id", "source_event_type", "occurred_at", "recorded_at", "prev_hash")
+    assert [getattr(by_one, f) for f in fields] == [getattr(in_bulk, f) for f in fields]
+    chained = FileEntry.chained(
+        bulk_subject,
+        1,
+        in_bulk.prev_hash,
+        kind=kind,
+        summary=in_bulk.summary,
+        event={**event, "data": in_bulk.data},
+        now=clock.now(),
+    )
+    assert in_bulk.hash == chained.hash  # hashed as an append hashes
 
 
 def test_a_stale_update_is_lost_not_written(store, clock):

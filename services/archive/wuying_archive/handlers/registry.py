@@ -258,14 +258,16 @@ def record_imported(store: ArchiveStore, clock: SystemClock, envelope: dict) -> 
     """archive's own ``officials.imported``: each change lands in its official's file as the
     ``official.changed`` it stands for (same title and summary; the entry names the batch event
     as its source). Idempotent per (event, official), as every file append is."""
-    now = clock.now()
-    appended = False
-    for change in envelope["data"]["changes"]:
-        event = {"id": envelope["id"], "type": envelope["type"], "time": envelope["time"], "data": change}
-        subject = FileSubject("official", change["official_id"], change["county"])
-        summary = summarise(OFFICIAL_CHANGED.name, change)
-        appended |= store.append(subject, kind=OFFICIAL_CHANGED.name, summary=summary, event=event, now=now)
-    return "processed" if appended else "duplicate"
+    items = [
+        (
+            FileSubject("official", change["official_id"], change["county"]),
+            OFFICIAL_CHANGED.name,
+            summarise(OFFICIAL_CHANGED.name, change),
+            {"id": envelope["id"], "type": envelope["type"], "time": envelope["time"], "data": change},
+        )
+        for change in envelope["data"]["changes"]
+    ]
+    return "processed" if store.append_many(items, clock.now()) else "duplicate"
 
 
 def register(store: ArchiveStore, clock: SystemClock, units: list[dict], officials: list[dict]) -> Registered:

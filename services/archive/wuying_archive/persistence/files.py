@@ -15,8 +15,9 @@ from mongoengine import (
     StringField,
 )
 from mongoengine.errors import NotUniqueError
+from pymongo.errors import BulkWriteError
 
-from wuying_common.store import Store
+from wuying_common.store import Store, embedded_documents
 
 from ..domain.file import GENESIS_HASH, FileSubject, entry_hash
 from .common import ALIAS, entry_key, head_key, recorded_key
@@ -185,6 +186,11 @@ class FileChain:
             return True
         raise RuntimeError(f"could not append to the file after {APPEND_ATTEMPTS} concurrent attempts")
 
+    def append_many(self, items: list[tuple[FileSubject, str, str, dict]], now: datetime) -> int:
+        """``append`` each ``(subject, kind, summary, event)``; returns how many were appended
+        (a redelivery appends none). ``FileStore`` starts the files that are new in bulk."""
+        return sum(self.append(s, kind=k, summary=m, event=e, now=now) for s, k, m, e in items)
+
     def entries(self, kind: str, subject_id: str) -> list[FileEntry]:
         """The whole file in seq order, by key: 1..head, then any entry past a lagging head.
 
@@ -262,6 +268,61 @@ class FileStore(FileChain, Store):
             # It exists: at or past seq already (nothing to do), or created just now behind us.
             self._move_head(subject, seq, digest)
 
+    def append_many(self, items: list[tuple[FileSubject, str, str, dict]], now: datetime) -> int:
+        """Files that do not exist yet (no head, no first entry: an import's new officials) are
+        started in bulk, in ``append``'s order of writes: every first entry, then every
+        idempotency record, then every head; the others, and any first entry a concurrent append
+        took, go through ``append`` one by one. 200,000 officials' first entries cost ~6 store
+        calls and three mongoengine documents each through ``append``."""
+        heads = {h["_id"] for h in _rows(FileHead, [head_key(s.kind, s.id) for s, *_ in items])}
+        firsts = {e["_id"] for e in _rows(FileEntry, [entry_key(s.kind, s.id, 1) for s, *_ in items])}
+        fresh: dict[str, tuple[int, dict]] = {}  # entry key -> (the item's index, the first entry)
+        for i, (subject, kind, summary, event) in enumerate(items):
+            key = entry_key(subject.kind, subject.id, 1)
+            if head_key(subject.kind, subject.id) not in heads and key not in firsts and key not in fresh:
+                fresh[key] = (i, _first_entry(subject, kind, summary, event, now))
+        taken = self._insert_files(FileEntry, [son for _, son in fresh.values()])
+        started = [son for key, (_, son) in fresh.items() if key not in taken]
+        done = {i for key, (i, _) in fresh.items() if key not in taken}
+        rest = [item for i, item in enumerate(items) if i not in done]  # in their order
+        self._insert_files(
+            RecordedEvent,
+            [
+                {
+                    "_id": recorded_key(e["source_event_id"], e["subject_kind"], e["subject_id"]),
+                    "event_id": e["source_event_id"],
+                    "subject_kind": e["subject_kind"],
+                    "subject_id": e["subject_id"],
+                    "seq": 1,
+                }
+                for e in started
+            ],
+        )
+        heads_taken = self._insert_files(FileHead, [_first_head(e) for e in started])
+        for e in started:  # a head made meanwhile by a concurrent append: move it, never backwards
+            if head_key(e["subject_kind"], e["subject_id"]) in heads_taken:
+                subject = FileSubject(e["subject_kind"], e["subject_id"], e["county"])
+                self.advance_head(subject, 1, e["hash"])
+        return len(started) + sum(self.append(s, kind=k, summary=m, event=e, now=now) for s, k, m, e in rest)
+
+    def _insert_files(self, cls, rows: list[dict]) -> set[str]:
+        """Insert raw rows; returns the keys that were taken (not written)."""
+        if not rows:
+            return set()
+        if self.mode == "embedded":  # into the dict: nothing yields between the check and the set
+            documents, taken = embedded_documents(cls), set()
+            for row in rows:
+                if row["_id"] in documents:
+                    taken.add(row["_id"])
+                else:
+                    documents[row["_id"]] = row
+            return taken
+        try:
+            cls._get_collection().insert_many(rows, ordered=False)
+        except BulkWriteError as exc:
+            return {rows[e["index"]]["_id"] for e in exc.details.get("writeErrors", [])}
+        return set()
+
     @staticmethod
     def _move_head(subject: FileSubject, seq: int, digest: str) -> bool:
         moved = FileHead._get_collection().update_one(
@@ -269,3 +330,46 @@ class FileStore(FileChain, Store):
             {"$set": {"seq": seq, "hash": digest, "pending": True}},
         )
         return bool(moved.matched_count)
+
+
+def _rows(cls, keys: list[str]) -> list[dict]:
+    """Raw documents by key (their ``_id`` only)."""
+    return list(cls._get_collection().find({"_id": {"$in": keys}}, {"_id": 1})) if keys else []
+
+
+def _first_entry(subject: FileSubject, kind: str, summary: str, event: dict, now: datetime) -> dict:
+    """A file's first entry in its stored form, hashed as ``FileEntry.chained`` hashes it."""
+    content = {
+        "subject_kind": subject.kind,
+        "subject_id": subject.id,
+        "county": subject.county,
+        "seq": 1,
+        "kind": kind,
+        "summary": summary,
+        "source_event_id": event["id"],
+        "source_event_type": event["type"],
+        "occurred_at": event["time"],
+        "data": event.get("data", {}),
+    }
+    return {
+        "_id": entry_key(subject.kind, subject.id, 1),
+        **content,
+        "recorded_at": now.replace(tzinfo=None),
+        "prev_hash": GENESIS_HASH,
+        "hash": entry_hash(GENESIS_HASH, content),
+    }
+
+
+def _first_head(entry: dict) -> dict:
+    return {
+        "_id": head_key(entry["subject_kind"], entry["subject_id"]),
+        "subject_kind": entry["subject_kind"],
+        "subject_id": entry["subject_id"],
+        "county": entry["county"],
+        "seq": 1,
+        "hash": entry["hash"],
+        "pending": True,
+        "signed_seq": 0,
+        "signed_hash": GENESIS_HASH,
+        "broken": False,
+    }
