@@ -79,6 +79,14 @@ def test_an_embedded_index_answers_what_a_scan_of_the_collection_answers(store):
     assert index.documents(7) == []
 
 
+def test_rows_inserted_in_bulk_never_overwrite_and_name_the_keys_taken(store):
+    store.add(Item(id="a", code="A"))
+    taken = store.insert_rows(Item, [{"_id": "a", "code": "X", "version": 9}, {"_id": "b", "code": "B", "version": 1}])
+    assert taken == {"a"}
+    assert (store.get(Item, "a").code, store.get(Item, "b").code) == ("A", "B")
+    assert store.insert_rows(Item, []) == set()
+
+
 def test_add_save_and_delete_go_through_the_store(store):
     item = store.add(Item(id="a", code="A"))
     assert item.version == 1

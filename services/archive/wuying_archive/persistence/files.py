@@ -15,9 +15,8 @@ from mongoengine import (
     StringField,
 )
 from mongoengine.errors import NotUniqueError
-from pymongo.errors import BulkWriteError
 
-from wuying_common.store import Store, embedded_documents
+from wuying_common.store import Store
 
 from ..domain.file import GENESIS_HASH, FileSubject, entry_hash
 from .common import ALIAS, entry_key, head_key, recorded_key
@@ -281,11 +280,11 @@ class FileStore(FileChain, Store):
             key = entry_key(subject.kind, subject.id, 1)
             if head_key(subject.kind, subject.id) not in heads and key not in firsts and key not in fresh:
                 fresh[key] = (i, _first_entry(subject, kind, summary, event, now))
-        taken = self._insert_files(FileEntry, [son for _, son in fresh.values()])
+        taken = self.insert_rows(FileEntry, [son for _, son in fresh.values()])
         started = [son for key, (_, son) in fresh.items() if key not in taken]
         done = {i for key, (i, _) in fresh.items() if key not in taken}
         rest = [item for i, item in enumerate(items) if i not in done]  # in their order
-        self._insert_files(
+        self.insert_rows(
             RecordedEvent,
             [
                 {
@@ -298,30 +297,12 @@ class FileStore(FileChain, Store):
                 for e in started
             ],
         )
-        heads_taken = self._insert_files(FileHead, [_first_head(e) for e in started])
+        heads_taken = self.insert_rows(FileHead, [_first_head(e) for e in started])
         for e in started:  # a head made meanwhile by a concurrent append: move it, never backwards
             if head_key(e["subject_kind"], e["subject_id"]) in heads_taken:
                 subject = FileSubject(e["subject_kind"], e["subject_id"], e["county"])
                 self.advance_head(subject, 1, e["hash"])
         return len(started) + sum(self.append(s, kind=k, summary=m, event=e, now=now) for s, k, m, e in rest)
-
-    def _insert_files(self, cls, rows: list[dict]) -> set[str]:
-        """Insert raw rows; returns the keys that were taken (not written)."""
-        if not rows:
-            return set()
-        if self.mode == "embedded":  # into the dict: nothing yields between the check and the set
-            documents, taken = embedded_documents(cls), set()
-            for row in rows:
-                if row["_id"] in documents:
-                    taken.add(row["_id"])
-                else:
-                    documents[row["_id"]] = row
-            return taken
-        try:
-            cls._get_collection().insert_many(rows, ordered=False)
-        except BulkWriteError as exc:
-            return {rows[e["index"]]["_id"] for e in exc.details.get("writeErrors", [])}
-        return set()
 
     @staticmethod
     def _move_head(subject: FileSubject, seq: int, digest: str) -> bool:

@@ -20,7 +20,6 @@ from mongoengine import (
 )
 from mongoengine.queryset.visitor import Q
 from pymongo import ReplaceOne
-from pymongo.errors import BulkWriteError
 
 from wuying_common.outbox import OutboxDocument
 from wuying_common.paging import Page
@@ -180,22 +179,7 @@ class RegistryStore(Store):
         changed since they were read; the caller diffs them again.
         """
         collection = Official._get_collection()
-        lost: set[str] = set()
-        if inserts and self.mode == "embedded":
-            # Into the embedded store's dict (as ``write_records`` does): mongomock's insert
-            # copies and walks every document, a third of a province import. A key taken is
-            # lost, as a duplicate key is on MongoDB; nothing yields inside this loop.
-            documents = embedded_documents(Official)
-            for son in inserts:
-                if son["_id"] in documents:
-                    lost.add(son["_id"])
-                else:
-                    documents[son["_id"]] = dict(son)
-        elif inserts:
-            try:
-                collection.insert_many(inserts, ordered=False)
-            except BulkWriteError as exc:
-                lost |= {inserts[e["index"]]["_id"] for e in exc.details.get("writeErrors", [])}
+        lost: set[str] = self.insert_rows(Official, inserts)
         for key, version, sets, events in updates:
             update: dict = {"$set": dict(sets, version=version + 1)}
             if events:
@@ -214,13 +198,9 @@ class RegistryStore(Store):
     # -- import batches (``officials.imported``) ----------------------------------------------
     def begin_batches(self, batches: list[dict]) -> None:
         """Insert import batches, unready (``{_id, county, changes, created_at}``)."""
-        rows = [dict(b, version=1, ready=False, outbox=[], outbox_pending=False) for b in batches]
-        if rows and self.mode == "embedded":
-            # Into the embedded store's dict: mongomock's insert copies and walks 500 changes each.
-            documents = embedded_documents(ImportBatch)
-            documents.update((row["_id"], row) for row in rows if row["_id"] not in documents)
-        elif rows:
-            ImportBatch._get_collection().insert_many(rows)
+        self.insert_rows(
+            ImportBatch, [dict(b, version=1, ready=False, outbox=[], outbox_pending=False) for b in batches]
+        )
 
     def finish_batch(self, batch_id: str, entry: dict | None) -> None:
         """Make a batch ready with its event (``entry``, an outbox entry), or drop it when none

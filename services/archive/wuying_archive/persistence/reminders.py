@@ -17,13 +17,12 @@ from mongoengine import (
     StringField,
 )
 from mongoengine.queryset.visitor import Q
-from pymongo.errors import BulkWriteError
 
 from wuying_common.calendar_years import StoredCalendarYear
 from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument
 from wuying_common.paging import Page
-from wuying_common.store import Store, embedded_documents
+from wuying_common.store import Store
 
 from .common import ALIAS, _chunks, _county_q
 from .dossiers import Dossier
@@ -151,24 +150,8 @@ class ReminderStore(Store):
         return {r["_id"] for r in rows} - inserted
 
     def _insert_new(self, cls, rows: list[dict]) -> set[str]:
-        if not rows:
-            return set()
-        if self.mode == "embedded":
-            # Into the embedded store's dict (no unique index but ``_id`` on either collection):
-            # mongomock's insert deep-copies and walks each reminder's envelope, a seventh of a
-            # province import. A key taken is skipped, as MongoDB's duplicate key is.
-            documents, inserted = embedded_documents(cls), set()
-            for row in rows:
-                if row["_id"] not in documents:
-                    documents[row["_id"]] = dict(row)
-                    inserted.add(row["_id"])
-            return inserted
-        keys = {r["_id"] for r in rows}
-        try:
-            cls._get_collection().insert_many(rows, ordered=False)
-        except BulkWriteError as exc:
-            keys -= {rows[e["index"]]["_id"] for e in exc.details.get("writeErrors", [])}
-        return keys
+        """The keys of ``rows`` written (a key taken is skipped; no unique index but ``_id``)."""
+        return {r["_id"] for r in rows} - self.insert_rows(cls, rows)
 
     def add_reminders(self, reminders: Iterable[Reminder]) -> list[Reminder]:
         """Insert new reminders, each with its event; one whose key exists (raised already, before
