@@ -29,7 +29,6 @@ from mongoengine import (
     DictField,
     EmbeddedDocument,
     EmbeddedDocumentField,
-    ListField,
     StringField,
 )
 from nameko.constants import AMQP_URI_CONFIG_KEY, PERSISTENT
@@ -40,7 +39,7 @@ from .clock import naive_utc
 from .errors import Conflict
 from .events import EventType, build_event
 from .metrics import service_metrics
-from .store import PENDING, VersionedDocument, flagged_keys
+from .store import PENDING, ValueListField, VersionedDocument, flagged_keys
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +56,7 @@ class OutboxDocument(VersionedDocument):
     """Base for aggregates that emit events."""
 
     meta: dict[str, Any] = {"abstract": True}
-    outbox = ListField(EmbeddedDocumentField(OutboxEntry))
+    outbox = ValueListField(EmbeddedDocumentField(OutboxEntry))
     outbox_pending = BooleanField(default=False)
 
     #: "<kind>/{id}": the CloudEvents ``subject`` of this aggregate's events.

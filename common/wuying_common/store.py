@@ -25,7 +25,8 @@ from typing import Any
 
 import mongoengine
 import mongomock
-from mongoengine import Document, IntField, Q
+from mongoengine import Document, IntField, ListField, Q
+from mongoengine.base.datastructures import BaseList
 from mongoengine.errors import NotUniqueError, SaveConditionError
 from mongomock import collection as mongomock_collection
 from mongomock import filtering
@@ -254,6 +255,26 @@ PENDING = PendingKeys()
 
 
 # -- aggregates ------------------------------------------------------------------------------
+class ValueListField(ListField):
+    """A ``ListField`` of values or embedded documents without references, never dereferenced.
+
+    mongoengine runs its dereferencer over a list field on every read through the attribute
+    whose list it has not walked yet (each load, each assignment), whatever the list holds:
+    for a profile's 64 embedded signals and 200 recent keys, 8% of risk's CPU per event for
+    nothing to find. Same storage, validation and change tracking as ``ListField``; only for
+    fields whose items can hold no ``ReferenceField`` (nor a DBRef in a dict).
+    """
+
+    def __get__(self, instance, owner):
+        if instance is not None:
+            value = instance._data.get(self.name)
+            if isinstance(value, list):
+                if not isinstance(value, BaseList):
+                    value = instance._data[self.name] = BaseList(value, instance, self.name)
+                value._dereferenced = True
+        return super().__get__(instance, owner)
+
+
 class VersionedDocument(Document):
     """Optimistic concurrency: a save only writes if nobody wrote in between.
 

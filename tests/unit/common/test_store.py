@@ -6,13 +6,22 @@ import weakref
 
 import mongomock
 import pytest
-from mongoengine import Document, IntField, StringField, ValidationError
+from mongoengine import (
+    Document,
+    EmbeddedDocument,
+    EmbeddedDocumentField,
+    IntField,
+    ListField,
+    StringField,
+    ValidationError,
+)
 
 from wuying_common.errors import Conflict
 from wuying_common.store import (
     EmbeddedIndex,
     Store,
     SurvivorFreezer,
+    ValueListField,
     VersionedDocument,
     embedded_documents,
     freeze_survivors,
@@ -198,3 +207,45 @@ class Holder:
 )
 def test_the_freezer_is_on_by_default_only_on_the_embedded_store(setting, embedded, expected):
     assert freeze_survivors(setting, embedded=embedded) is expected
+
+
+class Mark(EmbeddedDocument):
+    label = StringField(required=True)
+
+
+class Marked(VersionedDocument):
+    meta = {"db_alias": "store_test", "collection": "marked"}
+    id = StringField(primary_key=True)
+    marks = ValueListField(EmbeddedDocumentField(Mark), max_length=3)
+    keys = ValueListField(StringField())
+    plain = ListField(StringField())
+
+
+def test_a_value_list_is_never_dereferenced_and_tracks_and_validates_as_a_list(store, monkeypatch):
+    from mongoengine.base import fields as base_fields
+
+    walked = []
+    real = base_fields.ComplexBaseField._lazy_load_refs
+    monkeypatch.setattr(
+        base_fields.ComplexBaseField,
+        "_lazy_load_refs",
+        staticmethod(
+            lambda instance, name, ref_values, *, max_depth: walked.append(name)
+            or real(instance, name, ref_values, max_depth=max_depth)
+        ),
+    )
+    Marked.drop_collection()
+    store.add(Marked(id="m", marks=[Mark(label="a")], keys=["k1"], plain=["p1"]))
+    doc = store.get(Marked, "m")
+    assert "k1" in doc.keys and [m.label for m in doc.marks] == ["a"] and doc.plain == ["p1"]
+    assert walked == ["plain"]  # the plain ListField is walked for references; the value lists are not
+    doc.keys.append("k2")
+    doc.marks[0].label = "b"
+    doc.keys = [*doc.keys, "k3"]
+    assert {"keys", "marks.0.label"} <= set(doc._get_changed_fields())
+    store.save(doc)
+    again = store.get(Marked, "m")
+    assert again.keys == ["k1", "k2", "k3"] and again.marks[0].label == "b"
+    again.marks = [Mark(label=str(n)) for n in range(4)]
+    with pytest.raises(ValidationError):
+        store.save(again)  # max_length kept

@@ -16,6 +16,7 @@ from mongoengine import (
 )
 
 from wuying_common.outbox import OutboxDocument
+from wuying_common.store import ValueListField
 
 from ..domain.scoring import Entry, FactorSummary, factor_breakdown
 from .common import ALIAS, SIGNALS_KEPT
@@ -112,8 +113,8 @@ class _ProfileBase(OutboxDocument):
     score = IntField(default=0)
     level = StringField(default="low")
     rule_version = StringField(required=True)
-    signals = ListField(EmbeddedDocumentField(Signal), max_length=SIGNALS_KEPT)
-    recent_keys = ListField(StringField())
+    signals = ValueListField(EmbeddedDocumentField(Signal), max_length=SIGNALS_KEPT)
+    recent_keys = ValueListField(StringField())
     scored_on = StringField(default="")  # the Beijing date the points were computed for
     created_at = DateTimeField()
     updated_at = DateTimeField()
@@ -142,7 +143,7 @@ class Profile(_ProfileBase):
         "indexes": [{"fields": ["county", "-score"]}, "unit_id", "outbox_pending"],
     }
     subject_kind = "official"
-    proposals = ListField(EmbeddedDocumentField(ProposalRecord))
+    proposals = ValueListField(EmbeddedDocumentField(ProposalRecord))
 
     @property
     def official_id(self) -> str:
