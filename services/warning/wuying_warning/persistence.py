@@ -248,8 +248,10 @@ class WarningStore(Store):
         official's list does not show.
         """
         if isinstance(aggregate, WarningRecord):
-            OfficialWarnings.objects(official_id=aggregate.official_id).update_one(
-                add_to_set__warning_ids=aggregate.pk, upsert=True
+            # On the collection, as the queryset would write it: a queryset is built, cloned and
+            # transformed for each call, twice the cost of the update itself on the embedded store.
+            OfficialWarnings._get_collection().update_one(
+                {"_id": aggregate.official_id}, {"$addToSet": {"warning_ids": aggregate.pk}}, upsert=True
             )
         return super().add(aggregate)
 
