@@ -45,7 +45,19 @@ from datetime import UTC, datetime
 from kombu import Connection, Exchange, Queue
 
 from benchmarks import bare_chain, drain
-from benchmarks.drain import BIN, ROOT, consumed, consumers_ready, free_port, management, metric_sum, triaged, wait
+from benchmarks.drain import (
+    BIN,
+    ROOT,
+    consumed,
+    consumers_ready,
+    cpu_seconds,
+    free_port,
+    machine_busy,
+    management,
+    metric_sum,
+    triaged,
+    wait,
+)
 from wuying_common.auth import issue_token
 from wuying_common.clock import rfc3339
 
@@ -266,6 +278,8 @@ def sustained_intake(
     latencies: list[float] = []
     accepted_ids: list[str] = []
     lock = threading.Lock()
+    intake_pid = platform.procs["intake"].pid
+    cpu_before, busy_before, client_before = cpu_seconds(intake_pid), machine_busy(), time.process_time()
     started = time.monotonic()
     hard_stop = started + seconds + 15
     sampler = Sampler(platform, probe_name, started)
@@ -300,6 +314,11 @@ def sustained_intake(
     sent_seconds = time.monotonic() - started
     accepted = statuses.get("201", 0)
     sent = sum(statuses.values())
+    # Where the time went while sending: intake's own CPU (per accepted report, and the share of
+    # one core 200/s would need), this load generator's, and how busy the whole machine was.
+    intake_cpu, client_cpu = cpu_seconds(intake_pid) - cpu_before, time.process_time() - client_before
+    busy_after = machine_busy()
+    busy = (busy_after[0] - busy_before[0]) / max(1.0, busy_after[1] - busy_before[1])
 
     def published() -> float:
         return metric_sum(port, "wuying_intake_events_published_total", type=RECEIVED) - published_before
@@ -328,6 +347,11 @@ def sustained_intake(
         "accepted_per_second": round(accepted / sent_seconds, 1),
         "http_p50_ms": round(latencies[len(latencies) // 2] * 1000, 1) if latencies else None,
         "http_p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 1) if latencies else None,
+        "intake_cpu_seconds": round(intake_cpu, 2),
+        "intake_cpu_ms_per_report": round(intake_cpu / accepted * 1000, 2) if accepted else None,
+        "client_cpu_seconds": round(client_cpu, 2),
+        "machine_busy": round(busy, 3),
+        "load_average": [round(v, 2) for v in os.getloadavg()],
         "received_published": int(published()),
         "received_on_broker": probe_count,
         "all_published_after_seconds": round(all_published, 2),
@@ -523,7 +547,9 @@ def main(argv: list[str] | None = None) -> None:
                     f"petition.received published {c['received_published']}, on the broker "
                     f"{c['received_on_broker']}, all after {c['all_published_after_seconds']} s; max queue depth "
                     f"{c['max_queue_depth']} ({'flat' if flat else 'growing'}; series {c['depth_series']}; "
-                    f"relay probe {c['probe_series']})",
+                    f"relay probe {c['probe_series']}); intake CPU {c['intake_cpu_seconds']} s "
+                    f"({c['intake_cpu_ms_per_report']} ms a report), this client's {c['client_cpu_seconds']} s, "
+                    f"machine busy {c['machine_busy']:.0%}, load {c['load_average']}",
                     flush=True,
                 )
                 a = c["to_archive"]
