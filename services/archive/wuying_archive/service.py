@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
+import eventlet
 from nameko.rpc import rpc
 from nameko.timer import timer
 from werkzeug.wrappers import Response
@@ -1028,7 +1029,8 @@ class ArchiveService(WuyingService):
         escalated = reminders.escalate_overdue(self.store, self.clock)
         registry.finish_stale_batches(self.store, self.clock)  # an import a crash left unannounced
         if self.clock.now().astimezone(CST).hour >= SWEEP_HOUR:
-            conditions.nightly_sweep(self.store, self.clock, self.evaluator)
+            # yielding after each page: the consumers go on while a province is swept
+            conditions.nightly_sweep(self.store, self.clock, self.evaluator, between_pages=eventlet.sleep)
         return escalated
 
 

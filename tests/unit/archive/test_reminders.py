@@ -191,3 +191,12 @@ def test_the_nightly_sweep_finds_what_time_made_true_and_runs_once_a_day(store, 
     assert conditions.nightly_sweep(store, clock, evaluator)["claimed"] is False
     assert [r.condition_code for r in store.all(Reminder)] == ["long_tenure"]
     assert date.fromisoformat(store.all(Reminder)[0].created_on) == date(2026, 11, 21)
+
+
+def test_the_sweep_lets_the_service_yield_after_each_page(store, clock, evaluator, monkeypatch):
+    monkeypatch.setattr(conditions, "SWEEP_PAGE", 2)
+    officials = [dict(ZHANG, id=f"off-{n}") for n in range(5)]
+    handlers.register(store, clock, [], officials)
+    pauses = []
+    run = conditions.nightly_sweep(store, clock, evaluator, between_pages=lambda: pauses.append(1))
+    assert (run["evaluated"], run["finished"], len(pauses)) == (5, True, 3)  # pages of 2, 2 and 1

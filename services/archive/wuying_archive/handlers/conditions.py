@@ -9,7 +9,7 @@ closure only when the hit shows evidence the closed one did not cover.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -302,10 +302,18 @@ def learn(store: ArchiveStore, official_id: str, county: str, signal: Signal) ->
 SWEEP_PAGE = 500
 
 
-def nightly_sweep(store: ArchiveStore, clock: SystemClock, evaluator: Evaluator, max_pages: int | None = None) -> dict:
+def nightly_sweep(
+    store: ArchiveStore,
+    clock: SystemClock,
+    evaluator: Evaluator,
+    max_pages: int | None = None,
+    between_pages: Callable[[], object] | None = None,
+) -> dict:
     """Evaluate every official once a day (time makes some conditions true). One replica claims
     the day (``SweepRun`` keyed by the date); it walks the officials in id order and records
-    where it is, so a stopped sweep resumes where it was."""
+    where it is, so a stopped sweep resumes where it was. ``between_pages`` is called after each
+    page (the service yields there: a province's 400 pages take minutes of CPU, during which the
+    service's event consumers would otherwise not run at all)."""
     today = beijing_date(clock.now()).isoformat()
     run = store.get(SweepRun, today)
     if run is None:
@@ -329,6 +337,8 @@ def nightly_sweep(store: ArchiveStore, clock: SystemClock, evaluator: Evaluator,
         run.after = page[-1].id
         store.add_or_replace(run)
         pages += 1
+        if between_pages is not None:
+            between_pages()
     store.add_or_replace(run)
     return {
         "day": today,
