@@ -45,7 +45,7 @@ from .errors import (
 )
 from .messages_zh import UTC_CONTEXT
 from .metrics import service_metrics
-from .paging import Page, paged_query
+from .paging import Page, bind_cursor, check_cursor, cursor_scope, paged_query
 from .rules import RuleBroken
 
 log = logging.getLogger(__name__)
@@ -328,6 +328,8 @@ class JsonHttp(HttpRequestHandler):
     def setup(self):
         super().setup()
         self.verifier = TokenVerifier.from_config(self.container.config)
+        # A list's cursors are bound to it: a cursor of another list or ordering is a 400.
+        self.cursor_scope = cursor_scope(self.container.service_name, self.spec.method, self.spec.path)
         self.rule = access.rule_for(self.container.service_name, self.method_name)
         if self.rule is None:
             log.error("route %s %s is not in the authorisation matrix: it answers 403", self.spec.method, self.url)
@@ -420,6 +422,8 @@ class JsonHttp(HttpRequestHandler):
             except ValidationError as exc:
                 raise ValidationFailed(fields=marshmallow_fields(exc.messages)) from None
             check_divisions(request.payload)
+            if spec.many:
+                check_cursor(request.payload.get("cursor"), self.cursor_scope)
         if spec.body is not None:
             data = parse_json(self._read_body(request))
             if not isinstance(data, dict):
@@ -469,7 +473,10 @@ class JsonHttp(HttpRequestHandler):
             if self.spec.many:
                 # A list route answers a page (``paging``): ``{"items", "next"}``.
                 page = result if isinstance(result, Page) else Page(list(result))
-                result = {"items": schema.dump(page.items, many=True), "next": page.next}
+                result = {
+                    "items": schema.dump(page.items, many=True),
+                    "next": bind_cursor(page.next, self.cursor_scope),
+                }
             else:
                 result = schema.dump(result, many=False)
         return json_response(result, status=status)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -74,24 +75,59 @@ def _typed(value):
     return value
 
 
-def encode_cursor(position: Iterable) -> str:
-    """The opaque token of a position (URL-safe base64 of a small versioned JSON array)."""
-    body = json.dumps([CURSOR_VERSION, [_plain(v) for v in position]], separators=(",", ":"), ensure_ascii=True)
-    return base64.urlsafe_b64encode(body.encode("ascii")).decode("ascii").rstrip("=")
+class Cursor(tuple):
+    """A decoded position, with the ``scope`` of the list that issued it (None: not bound)."""
+
+    scope: str | None = None
 
 
-def decode_cursor(token: str) -> Position:
-    """The position a token names; ``ValueError`` for anything this module did not make."""
+def cursor_scope(*names: str) -> str:
+    """The scope a list binds its cursors to: a short digest of what names the list and its
+    ordering (the service, the method and the route's path; every list has one fixed order)."""
+    return hashlib.sha256(" ".join(names).encode("utf-8")).hexdigest()[:12]
+
+
+def encode_cursor(position: Iterable, scope: str | None = None) -> str:
+    """The opaque token of a position (URL-safe base64 of a small versioned JSON array), bound
+    to ``scope`` when given (``bind_cursor``)."""
+    body = [CURSOR_VERSION, [_plain(v) for v in position]]
+    if scope is not None:
+        body.append(scope)
+    text = json.dumps(body, separators=(",", ":"), ensure_ascii=True)
+    return base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii").rstrip("=")
+
+
+def decode_cursor(token: str) -> Cursor:
+    """The position a token names (its ``scope`` too); ``ValueError`` for anything this module
+    did not make."""
     if not token or len(token) > MAX_CURSOR:
         raise ValueError("empty or too long")
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        version, values = json.loads(raw.decode("ascii"))
+        version, values, *scope = json.loads(raw.decode("ascii"))
     except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as exc:
         raise ValueError("not a cursor") from exc
-    if version != CURSOR_VERSION or not isinstance(values, list) or not values:
+    if version != CURSOR_VERSION or not isinstance(values, list) or not values or len(scope) > 1:
         raise ValueError("not a cursor")
-    return tuple(_typed(v) for v in values)
+    if scope and not isinstance(scope[0], str):
+        raise ValueError("not a cursor")
+    cursor = Cursor(_typed(v) for v in values)
+    cursor.scope = scope[0] if scope else None
+    return cursor
+
+
+def bind_cursor(token: str | None, scope: str) -> str | None:
+    """``token`` (a ``Page.next``) bound to the list that answers it: the HTTP layer binds
+    every ``next`` to its route, and a cursor of another list or ordering is then refused with
+    400 naming ``cursor`` (``check_cursor``) instead of being compared with positions of
+    another kind."""
+    return None if token is None else encode_cursor(decode_cursor(token), scope)
+
+
+def check_cursor(cursor, scope: str) -> None:
+    """A loaded ``cursor`` must come from the list (route) it is sent to."""
+    if cursor is not None and getattr(cursor, "scope", None) != scope:
+        raise cursor_mismatch()
 
 
 class CursorField(fields.String):

@@ -9,6 +9,7 @@ import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from wuying_archive.service import ArchiveService
+from wuying_common.paging import encode_cursor
 from wuying_inspection.service import InspectionService
 from wuying_risk.service import RiskService
 
@@ -119,3 +120,27 @@ def test_a_malformed_cursor_never_reaches_a_handler(container_factory, service_c
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_failed" and "cursor" in response.json()["error"]["fields"]
+
+
+def test_a_cursor_of_another_list_is_refused_naming_it(container_factory, service_config, web_session, token):
+    """A well-formed cursor is bound to the list (route and ordering) that answered it: one of
+    ``/powers`` (ordered by id) or a hand-made unbound position sent to ``/profiles`` (ordered by
+    score) used to be compared with scores and answer 500."""
+    container_factory(RiskService, service_config).start()
+    headers = {"Authorization": token("risk_officer", county="130000")}
+    for n, county in enumerate(COUNTIES[:3]):
+        power = {"county": county, "unit_id": f"unit-{n}", "post": "审批科科长", "name": f"规划许可{n}"}
+        power |= {"content": "核发许可证", "holder": "审批科", "legal_basis": "第四十条", "procedure": "受理—决定"}
+        power |= {"time_limit": "20个工作日", "risk_points": ["降低标准"], "control_measures": ["双人审核"]}
+        assert web_session.post("/api/v1/powers", json=power, headers=headers).status_code == 201
+    first = web_session.get("/api/v1/powers", params={"county": "130000", "limit": 1}, headers=headers).json()
+    assert first["next"]
+    again = web_session.get("/api/v1/powers", params={"county": "130000", "cursor": first["next"]}, headers=headers)
+    assert again.status_code == 200 and len(again.json()["items"]) == 2
+    foreign = [first["next"], encode_cursor(("2026-01-01", "x")), encode_cursor(("a", "b"), scope="elsewhere")]
+    for path in ("/api/v1/profiles", "/api/v1/unit-profiles"):
+        for cursor in foreign:
+            response = web_session.get(path, params={"county": "130000", "cursor": cursor}, headers=headers)
+            assert response.status_code == 400, (path, response.text)
+            assert response.json()["error"]["code"] == "invalid_cursor"
+            assert list(response.json()["error"]["fields"]) == ["cursor"]

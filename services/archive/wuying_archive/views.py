@@ -70,7 +70,9 @@ class Builder:
             return
         data = [[Paragraph(self._esc(h), self.small) for h in header]]
         data += [[Paragraph(self._esc(c), self.small) for c in row] for row in rows]
-        table = Table(data, colWidths=widths, repeatRows=1)
+        # splitInRow: a cell taller than a page (a long unresolved input, a long name) goes on
+        # over the next page instead of failing the whole report (LayoutError, a 500).
+        table = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)
         table.setStyle(
             TableStyle(
                 [

@@ -177,3 +177,12 @@ def test_the_review_pdf_is_watermarked_with_the_requester_and_time(
     text = pdf_text(pdf)
     assert "廉政审核报告" in text and "张伟" in text and "无名" in text and "尚未办结" in text
     assert "keeper-1  2026-11-20 10:00" in text
+
+
+def test_an_input_longer_than_a_page_goes_on_over_the_next_page_not_a_500(store, clock, evaluator, keeper, history):
+    """A listed-back input of 2,000 characters (the longest ``people`` accepts) used to be one
+    table cell taller than a page: reportlab's LayoutError, a 500 from report.pdf."""
+    found = review.create_review(store, clock, evaluator, keeper, purpose="干部选拔任用征求意见", people=["张" * 2000])
+    assert [u["reason"] for u in found.unknown] == ["not_found"]
+    pdf = views.review_pdf(found, review.all_rows(store, found), "keeper-1", clock.now())
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") >= 2
