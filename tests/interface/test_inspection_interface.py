@@ -1,5 +1,7 @@
 """Inspection as a real nameko container on the real local RabbitMQ."""
 
+import time
+
 import eventlet
 import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
@@ -442,6 +444,57 @@ def test_an_impossible_campaign_answers_the_blocking_rules_not_a_500(
     assert answer["blocking"] and all(b["rule_zh"] and b["source"] for b in answer["blocking"])
     refused = web_session.post(f"/api/v1/campaigns/{created['campaign_id']}/commit", headers=auth)
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "campaign_state"
+
+
+def slow_solve(seconds: float):
+    """A real CP-SAT search that runs ``seconds`` (a 60 x 60 assignment with random costs, one
+    worker, not proved optimal in that time), then the real team assignment."""
+    import random
+
+    from ortools.sat.python import cp_model
+
+    from wuying_inspection.domain.assignment import assign_teams
+
+    def run(problem, rules, progress=None):
+        model, n, rnd = cp_model.CpModel(), 60, random.Random(1)
+        x = [[model.new_bool_var(f"{i}.{j}") for j in range(n)] for i in range(n)]
+        for i in range(n):
+            model.add_exactly_one(x[i])
+            model.add_exactly_one(x[j][i] for j in range(n))
+        model.minimize(sum(rnd.randint(0, 1000) * x[i][j] for i in range(n) for j in range(n)))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.num_workers = 1
+        solver.solve(model)
+        return assign_teams(problem, rules, progress)
+
+    return run
+
+
+def test_the_service_answers_health_while_a_solve_runs(
+    container_factory, service_config, web_session, token, monkeypatch
+):
+    """The CP-SAT search runs in an OS thread (``eventlet.tpool``), not in the service's event
+    loop: while a campaign is solving, /health and reads answer at once."""
+    from wuying_inspection.handlers.campaigns import planning
+
+    monkeypatch.setattr(planning, "assign_teams", slow_solve(3.0))
+    start(container_factory, service_config, units=CAMPAIGN_UNITS)
+    auth = {"Authorization": token("inspector", counties=["130000"])}
+    web_session.post("/api/v1/inspectors", json={"inspectors": POOL}, headers=auth)
+    body = {"region": "130000", "year": 2027, "assignment_rules": {"team_min": 2, "team_max": 3}}
+    campaign = web_session.post("/api/v1/campaigns", json=body, headers=auth).json()
+    began = time.monotonic()
+    assert web_session.post(f"/api/v1/campaigns/{campaign['campaign_id']}/solve", headers=auth).status_code == 202
+    waits, status = [], "solving"
+    while status == "solving" and time.monotonic() - began < 60:
+        asked = time.monotonic()
+        assert web_session.get("/health").status_code == 200
+        waits.append(time.monotonic() - asked)
+        status = web_session.get(f"/api/v1/campaigns/{campaign['campaign_id']}", headers=auth).json()["status"]
+        eventlet.sleep(0.05)
+    assert status == "solved" and time.monotonic() - began >= 2.5  # the search ran its time
+    assert len(waits) >= 10 and max(waits) < 1.0, waits
 
 
 def test_the_pool_follows_archives_official_changed(

@@ -46,7 +46,12 @@ class AssignmentRulesSchema(Schema):
     team_max = fields.Integer(validate=validate.Range(min=1, max=30))
     weights = fields.Nested(WeightsSchema)
     candidates_per_slot = fields.Integer(validate=validate.Range(min=5, max=500))
-    max_time_seconds = fields.Float(validate=validate.Range(min=1, max=600))
+    # The search runs in an OS thread (eventlet.tpool), the service keeps answering; still one
+    # solve holds a core: two minutes bound it (a block may take three times its share when its
+    # candidates are not enough, see TeamAssigner._solve_block).
+    max_time_seconds = fields.Float(
+        validate=validate.Range(min=1, max=120), metadata={"description": "求解时间上限（秒），至多 120"}
+    )
 
 
 class CampaignRequestSchema(Schema):
