@@ -5,6 +5,7 @@ import random
 from datetime import date, timedelta
 
 from wuying_intake.domain.screening import (
+    CACHED_TEXT,
     DUPLICATE_LOOKBACK,
     ROUTE_COMMISSION_LEADERS,
     ROUTE_PRINCIPAL_LEADER,
@@ -120,3 +121,14 @@ def test_the_lists_cut_to_the_lookback_give_what_a_scan_of_every_report_gives():
             expected = scan(reports, county, keys, since, cap)
             assert by_lists(reports, county, keys, since, cap, cap) == expected
     assert any(len(scan(reports, "130402", [s], start, 400)) > 20 for s in subjects)  # the cut was exercised
+
+
+def test_remembered_bigrams_give_the_same_similarities_for_short_and_long_texts():
+    long_text = TEXT * (CACHED_TEXT // len(TEXT) + 2)  # beyond what is remembered
+    assert len(long_text) > CACHED_TEXT
+    for a, b in [(TEXT, TEXT + "请查处"), (long_text, TEXT), (TEXT, "局长饮酒。")]:
+        expected = len(set(bigrams(a)) & set(bigrams(b))) / len(set(bigrams(a)) | set(bigrams(b)))
+        assert similarity(a, b) == similarity(a, b) == expected
+        [found] = duplicate_candidates(a, [("P", b)], threshold=0.0)
+        assert found.similarity == round(expected, 3)
+    assert bigrams(long_text) > bigrams(TEXT)  # one copy's bigrams and the one across copies

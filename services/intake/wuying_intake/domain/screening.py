@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -61,19 +62,35 @@ def subject_keys(subjects: Iterable[dict]) -> list[str]:
 
 
 def bigrams(text: str) -> frozenset[str]:
-    """Character bigrams: Chinese needs no word segmentation for this to work."""
+    """Character bigrams: Chinese needs no word segmentation for this to work. A text of at most
+    ``CACHED_TEXT`` characters is remembered among the last ``CACHED_TEXTS`` (an immutable set):
+    each arrival compares its text with the earlier reports about its subjects, the same texts
+    the last arrival about them was compared with."""
+    return _cached_bigrams(text) if len(text) <= CACHED_TEXT else _bigrams(text)
+
+
+CACHED_TEXT, CACHED_TEXTS = 500, 2048  # at most ~2,048 sets of ≤ 500 bigrams held
+
+
+def _bigrams(text: str) -> frozenset[str]:
     cleaned = _NOISE.sub("", text.lower())
     if len(cleaned) < 2:
         return frozenset({cleaned}) if cleaned else frozenset()
     return frozenset(cleaned[i : i + 2] for i in range(len(cleaned) - 1))
 
 
-def similarity(a: str, b: str) -> float:
-    """Jaccard similarity of character bigrams, 0..1."""
-    x, y = bigrams(a), bigrams(b)
+_cached_bigrams = functools.lru_cache(maxsize=CACHED_TEXTS)(_bigrams)
+
+
+def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:
     if not x or not y:
         return 0.0
     return len(x & y) / len(x | y)
+
+
+def similarity(a: str, b: str) -> float:
+    """Jaccard similarity of character bigrams, 0..1."""
+    return _jaccard(bigrams(a), bigrams(b))
 
 
 @dataclass(frozen=True)
@@ -86,7 +103,8 @@ def duplicate_candidates(
     content: str, earlier: Iterable[tuple[str, str]], threshold: float = DUPLICATE_THRESHOLD, limit: int = 5
 ) -> list[DuplicateCandidate]:
     """``earlier``: (petition_id, content) of reports about the same subject in the window."""
-    found = [DuplicateCandidate(pid, round(similarity(content, text), 3)) for pid, text in earlier]
+    mine = bigrams(content)
+    found = [DuplicateCandidate(pid, round(_jaccard(mine, bigrams(text)), 3)) for pid, text in earlier]
     found = [c for c in found if c.similarity >= threshold]
     return sorted(found, key=lambda c: (-c.similarity, c.petition_id))[:limit]
 
