@@ -122,9 +122,17 @@ def json_types(schema: Schema, _seen: set[int] | None = None) -> Schema:
     return schema
 
 
+class _JsonBool(frozenset):
+    """``{True}`` or ``{False}`` that holds a JSON boolean only: ``0 in {False}`` is true in
+    Python (``0 == False``), so a plain set let ``0`` and ``1`` through as booleans."""
+
+    def __contains__(self, value) -> bool:
+        return type(value) is bool and frozenset.__contains__(self, value)
+
+
 def _json_field(field_, seen: set[int]) -> None:
     if isinstance(field_, fields.Boolean):
-        field_.truthy, field_.falsy = {True}, {False}
+        field_.truthy, field_.falsy = _JsonBool({True}), _JsonBool({False})
     elif isinstance(field_, fields.Integer):
         field_.strict = True
     elif isinstance(field_, fields.Nested) and isinstance(field_.schema, Schema):

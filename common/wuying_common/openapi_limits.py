@@ -46,6 +46,27 @@ def path_schema(converter: str, name: str) -> dict:
 NULL_ONLY = {"type": "object", "nullable": True, "enum": [None]}
 
 
+def non_blank(minimum: int = 1) -> str:
+    """A JSON Schema ``pattern`` (a search, not a full match) for "at least ``minimum``
+    characters once surrounding blanks are stripped", the rule ``len(text.strip()) >= minimum``
+    of the validators: a run of ``minimum`` characters that starts and ends with a non-blank."""
+    return r"\S" if minimum <= 1 else rf"\S[\s\S]{{{minimum - 2},}}\S"
+
+
+NOT_NULL = {"not": {"enum": [None]}}
+
+
+def present(*names: str) -> dict:
+    """Every one of ``names`` is sent and is not null (a branch of ``anyOf``/``oneOf``)."""
+    return {"required": list(names), "properties": {name: NOT_NULL for name in names}}
+
+
+def absent(*names: str) -> dict:
+    """None of ``names`` is sent with a value (left out or null: what ``data.get(name)`` reads as
+    missing)."""
+    return {"not": {"anyOf": [present(name) for name in names]}}
+
+
 def nullable_nested(converter, field: fields.Field, ret: dict, **kwargs) -> dict:
     """``anyOf: [{"$ref": ...}, null]`` instead of ``[{"$ref": ...}, any object]``."""
     branches = ret.get("anyOf")

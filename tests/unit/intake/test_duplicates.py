@@ -126,9 +126,9 @@ def test_a_repeat_without_new_facts_is_closed_after_collective_review_seeds_001(
     assert view["collective_review"]["participants"] == ["甲", "乙", "丙"]
     [event] = [e.envelope for e in store.get_petition(second).outbox if e.envelope["type"].endswith("closed.v1")]
     assert event["data"]["outcome"] == "repeated_no_new_facts"
-    with pytest.raises(RuleBroken) as exc:  # the first report has no earlier duplicate
+    with pytest.raises(RuleBroken) as exc:  # the first report has no earlier duplicate: its state, 409
         handlers.close_repeated(store, clock, CLERK, first, payload)
-    assert isinstance(rule_error(exc.value), ValidationFailed)
+    assert isinstance(rule_error(exc.value), Conflict) and exc.value.code == "not_repeated"
 
 
 # -- nothing closes unreviewed (seeds/001 黑龙江; issue 8 item 5) -----------------------------------------

@@ -30,7 +30,7 @@ CLOSE_OUTCOMES_ZH = {MERGED_OUTCOME: "与此前举报合并办理", REPEATED_OUT
 
 
 # Refusals about the state of a report (409); the others are about the input (400).
-STATE_CODES = frozenset({"not_open", "verification_open", "merged_already"})
+STATE_CODES = frozenset({"not_open", "verification_open", "merged_already", "not_repeated"})
 
 
 class DuplicateRuleError(RuleBroken):

@@ -11,6 +11,7 @@ from types import MappingProxyType
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates, validates_schema
 
 from wuying_common.events import COUNTY_CODE
+from wuying_common.openapi_limits import NOT_NULL, absent, non_blank, present
 
 from ..domain.attachments import ALLOWED_TYPES, MAX_ATTACHMENTS
 from ..domain.catalog import (
@@ -24,6 +25,7 @@ from ..domain.deadlines import (
     REPORT_KINDS_ZH,
 )
 from ..domain.petition import (
+    CONTENT_MIN,
     MAX_SUBJECTS,
     content_problem,
     id_number_ok,
@@ -43,6 +45,8 @@ class PublicSubjectSchema(Strict):
     id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
     name = fields.String(load_default=None, validate=validate.Length(min=1, max=50))
     unit_name = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+
+    OPENAPI_EXTRA = {"anyOf": [present("id"), present("name")]}  # subject_problem
 
     @validates_schema
     def identifiable(self, data, **kwargs):
@@ -110,7 +114,7 @@ class AttachmentInSchema(Strict):
 class SubmitReportSchema(Strict):
     category = fields.String(required=True, validate=validate.OneOf(list(CATEGORIES)))
     county = fields.String(required=True, validate=COUNTY_CODE)
-    content = fields.String(required=True)
+    content = fields.String(required=True, metadata={"pattern": non_blank(CONTENT_MIN)})  # content_problem
     subjects = fields.List(
         fields.Nested(PublicSubjectSchema), required=True, validate=validate.Length(min=1, max=MAX_SUBJECTS)
     )
@@ -125,6 +129,13 @@ class SubmitReportSchema(Strict):
         problem = content_problem(value)
         if problem:
             raise ValidationError(problem)
+
+    OPENAPI_EXTRA = {  # reporter_problem: a named report carries its reporter, an anonymous one none
+        "anyOf": [
+            {"properties": {"anonymous": {"enum": [True]}}, **absent("reporter")},
+            {"properties": {"anonymous": {"enum": [False]}, "reporter": NOT_NULL}, "required": ["reporter"]},
+        ]
+    }
 
     @validates_schema
     def reporter_matches_anonymity(self, data, **kwargs):
@@ -216,6 +227,13 @@ class AcknowledgementRequestSchema(Strict):
     receipt_code = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
     petition_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
     verification_code = fields.String(load_default=None, validate=validate.Length(min=1, max=40))
+
+    OPENAPI_EXTRA = {
+        "oneOf": [
+            {**present("receipt_code"), **absent("petition_id", "verification_code")},
+            {**present("petition_id", "verification_code"), **absent("receipt_code")},
+        ]
+    }
 
     @validates_schema
     def one_way_in(self, data, **kwargs):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from marshmallow import RAISE, ValidationError, fields, validate, validates, validates_schema
 
 from wuying_common.events import COUNTY_CODE
+from wuying_common.openapi_limits import NOT_NULL, absent, non_blank, present
 
 from ..domain.catalog import (
     CATEGORIES,
@@ -25,6 +26,8 @@ from ..domain.worklists import MAX_WITHIN, NOTE_MAX
 from .common import Strict
 from .events import OUTCOME_CODES, REPORT_KINDS, TriagedSubjectSchema
 from .public import ReportedSubjectSchema, SubmitReportSchema
+
+FORWARDED = {"forwarded": {"enum": [True]}, "forwarded_from": NOT_NULL, "forwarded_on": NOT_NULL}
 
 
 class StaffReportSchema(SubmitReportSchema):
@@ -48,6 +51,18 @@ class StaffReportSchema(SubmitReportSchema):
         load_default=None, validate=validate.Length(min=2, max=100), metadata={"description": "转来机关"}
     )
     forwarded_on = fields.Date(load_default=None, metadata={"description": "转出机关的转办日期"})
+
+    OPENAPI_EXTRA = {
+        "allOf": [
+            SubmitReportSchema.OPENAPI_EXTRA,
+            {  # a forwarded report names where from and when; another names neither
+                "anyOf": [
+                    {**present("forwarded", "forwarded_from", "forwarded_on"), "properties": FORWARDED},
+                    {"properties": {"forwarded": {"enum": [False]}}, **absent("forwarded_from", "forwarded_on")},
+                ]
+            },
+        ]
+    }
 
     @validates_schema
     def forwarded_needs_its_origin(self, data, **kwargs):
@@ -82,6 +97,13 @@ class TriageSchema(Strict):
         if len(value.strip()) < 2:
             raise ValidationError("研判须写明理由")
 
+    OPENAPI_EXTRA = {
+        "anyOf": [
+            {"properties": {"outcome": {"not": {"enum": ["integrity_information"]}}}},
+            {"required": ["subjects"], "properties": {"subjects": {"minItems": 1}}},
+        ]
+    }
+
     @validates_schema
     def subjects_for_integrity_information(self, data, **kwargs):
         if data.get("outcome") == "integrity_information" and not data.get("subjects"):
@@ -99,7 +121,9 @@ class CollectiveReviewSchema(Strict):
 
 
 class CloseSchema(Strict):
-    answer = fields.String(required=True, validate=validate.Length(max=5000))
+    answer = fields.String(
+        required=True, validate=validate.Length(max=5000), metadata={"pattern": non_blank(2)}
+    )  # close_problem
     note = fields.String(load_default="", validate=validate.Length(max=2000))
     collective_review = fields.Nested(
         CollectiveReviewSchema,
@@ -140,6 +164,13 @@ class VerificationSchema(Strict):
         validate=validate.Length(max=2000),
         metadata={"description": "认定恶意举报时对被反映人的澄清正名"},
     )
+
+    OPENAPI_EXTRA = {
+        "anyOf": [
+            {"properties": {"confirmed": {"enum": [False]}}},
+            {"required": ["clarification"], "properties": {"clarification": {"pattern": non_blank(4)}}},
+        ]
+    }
 
     @validates_schema
     def clarified_when_confirmed(self, data, **kwargs):
