@@ -121,10 +121,11 @@ def check_official(raw: dict, tags: TagVocabulary) -> dict:
     since = raw.get("since")
     if since:
         try:
-            row["since"] = date.fromisoformat(str(since).strip())
+            since_day = date.fromisoformat(str(since).strip())
         except ValueError:
             raise RowInvalid("since", "必须是日期 YYYY-MM-DD") from None
-        if not SINCE_FIRST <= row["since"] <= SINCE_LAST:
+        row["since"] = since_day
+        if not SINCE_FIRST <= since_day <= SINCE_LAST:
             # a tenure's deadlines are counted from it: year 9990 has no month to add (was a 500)
             raise RowInvalid("since", f"日期须在 {SINCE_FIRST.year} 至 {SINCE_LAST.year} 年之间")
     else:

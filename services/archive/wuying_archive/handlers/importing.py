@@ -76,6 +76,8 @@ def import_chunk(
     if kind == "matters":  # family and interests (issue 15): JSON lines only
         if fmt != "jsonl":
             raise InvalidInput("format", "家庭成员与利益关联只能以 JSON Lines 导入", "validation_failed")
+        if evaluator is None:
+            raise TypeError("a family-and-interests import evaluates conditions: an evaluator is required")
         import_matters(store, clock, evaluator, lines, summary, first_line=first_line, counties=counties, fail=_fail)
         return summary
     tags = vocabulary()

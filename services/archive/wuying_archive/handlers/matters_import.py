@@ -148,12 +148,16 @@ def import_matters(
     bulk = [officials[oid] for oid in accepted if oid not in later]
     summary.created += sum(len(accepted[o["_id"]]) for o in bulk)
     for number, oid, record in (row for key in later for row in accepted[key]):
-        dossier = store.get(Dossier, oid)
-        if dossier is not None and any(_same(doc.to_mongo().to_dict(), record) for doc in dossier.records):
+        stored = store.get(Dossier, oid)
+        if stored is not None and any(_same(doc.to_mongo().to_dict(), record) for doc in stored.records):
             summary.unchanged += 1
             continue
+        holder = store.get(Official, oid)
+        if holder is None:  # removed from the registry since the chunk was read
+            fail(summary, LineError(number, "official_id", "人员未登记"))
+            continue
         try:  # evaluates the conditions and refreshes the credit itself
-            added = append_record(store, clock, evaluator, store.get(Official, oid), record, NOTED_BY)
+            added = append_record(store, clock, evaluator, holder, record, NOTED_BY)
         except RuleBroken as exc:
             fail(summary, LineError(number, exc.field, exc.message))
             continue
