@@ -29,6 +29,11 @@ class CalendarDataError(ValueError):
     """A year file that contradicts itself or the year it claims."""
 
 
+class CalendarRuleError(CalendarDataError):
+    """Well-formed dates that break the arrangement's rules: outside its year, a holiday and a
+    working day at once, a make-up working day that is not a weekend (an API answers 422)."""
+
+
 @dataclass(frozen=True)
 class YearArrangement:
     year: int
@@ -46,13 +51,13 @@ class YearArrangement:
             raise CalendarDataError(f"invalid calendar data: {exc}") from exc
         wrong_year = sorted(d.isoformat() for d in holidays | workdays if d.year != year)
         if wrong_year:
-            raise CalendarDataError(f"dates outside {year}: {wrong_year}")
+            raise CalendarRuleError(f"dates outside {year}: {wrong_year}")
         both = sorted(d.isoformat() for d in holidays & workdays)
         if both:
-            raise CalendarDataError(f"dates both holiday and working day: {both}")
+            raise CalendarRuleError(f"dates both holiday and working day: {both}")
         not_weekend = sorted(d.isoformat() for d in workdays if d.weekday() < 5)
         if not_weekend:
-            raise CalendarDataError(f"make-up working days must fall on a weekend: {not_weekend}")
+            raise CalendarRuleError(f"make-up working days must fall on a weekend: {not_weekend}")
         return cls(year, holidays, workdays, str(raw.get("source", "")))
 
     def to_dict(self) -> dict:

@@ -75,6 +75,11 @@ _BRACKETS = re.compile(r"[\[\]{}]")
 _LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_NUMBER_DIGITS + 1},}}")
 
 
+#: ``@route(errors=SEMANTIC_ERRORS)``: a route that can raise ``rules.UnprocessableInput`` (a rule
+#: between fields JSON Schema cannot state) documents its 422 with the usual errors.
+SEMANTIC_ERRORS = (400, 401, 403, 404, 422)
+
+
 @dataclass(frozen=True)
 class RouteSpec:
     method: str

@@ -13,7 +13,14 @@ from .http import HTTP_ERRORS_ZH, MAX_JSON_DEPTH, MAX_NUMBER_DIGITS, RouteSpec
 from .openapi_limits import LimitsPlugin, path_schema
 from .paging import page_schema
 
-ERROR_DESCRIPTIONS_ZH = {401: "未认证", 403: "无权限", 409: "状态冲突", 429: "请求过于频繁", 503: "服务暂不可用"}
+ERROR_DESCRIPTIONS_ZH = {
+    401: "未认证",
+    403: "无权限",
+    409: "状态冲突",
+    422: "内容不符合字段之间的规则（如结束日期早于开始日期）",
+    429: "请求过于频繁",
+    503: "服务暂不可用",
+}
 # Answers that are not JSON, by route (operation id): their media types are documented too.
 OTHER_CONTENT: dict[str, dict[str, dict]] = {
     "statistics": {"text/csv": {"schema": {"type": "string"}}},

@@ -1,7 +1,7 @@
 """What domain code shares, with no framework: the rule error and the calendar protocol.
 
 ``domain/`` packages import only this module of the shared library (and the calendar's pure
-helpers). The HTTP layer maps ``RuleBroken`` to 400 or 409 and the event consumers to an
+helpers). The HTTP layer maps ``RuleBroken`` to 400, 409 or 422 and the event consumers to an
 immediate dead letter, each in one place (``errors.rule_error``, ``consumers``).
 """
 
@@ -44,6 +44,17 @@ class InvalidInput(RuleBroken):
 
     code = "validation_failed"
     invalid = True
+
+
+class UnprocessableInput(InvalidInput):
+    """A semantic rule between fields that JSON Schema cannot state (an end before its start,
+    as many windows as rounds, a date inside the plan's year, the body's year equal to the
+    path's): the request is well-formed and schema-valid, yet refused. Answered 422 (RFC 9110
+    15.5.21 "Unprocessable Content") with the rule's stable code and the field named; a route
+    that can raise one declares 422 in ``@route(errors=...)`` so its OpenAPI documents it."""
+
+    code = "rule_unsatisfied"
+    status = 422
 
 
 class WorkingDays(Protocol):

@@ -117,7 +117,7 @@ def test_a_bad_method_or_a_window_outside_the_year_names_the_field(
         },
         headers=auth,
     )
-    assert outside.status_code == 400
+    assert outside.status_code == 422  # schema-valid, a window outside the plan's year (rules.UnprocessableInput)
     assert "windows.0.starts_on" in outside.json()["error"]["fields"]
     missing_year = web_session.post("/api/v1/plans", json={"unit_id": "u-jw-1"}, headers=auth)
     assert missing_year.status_code == 400

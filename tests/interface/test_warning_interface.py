@@ -265,7 +265,8 @@ def test_an_operator_loads_a_calendar_year_over_http(container_factory, service_
     )
     assert refused.status_code == 403
     mismatch = web_session.put("/api/v1/calendar/years/2028", json=year, headers={"Authorization": token("operator")})
-    assert mismatch.status_code == 400 and "year" in mismatch.json()["error"]["fields"]
+    assert mismatch.status_code == 422 and mismatch.json()["error"]["code"] == "year_mismatch"  # body vs path
+    assert "year" in mismatch.json()["error"]["fields"]
     loaded = web_session.put("/api/v1/calendar/years/2027", json=year, headers={"Authorization": token("operator")})
     assert loaded.status_code == 200, loaded.text
     answer = web_session.get(

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from wuying_common.clock import CST, Clock
 from wuying_common.consumers import wuying_event_handler
-from wuying_common.http import content_disposition, denial, route
+from wuying_common.http import SEMANTIC_ERRORS, content_disposition, denial, route
 from wuying_common.paging import page_of
 from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
@@ -732,6 +732,7 @@ class ArchiveService(WuyingService):
         status=201,
         roles=review.REVIEWERS,
         tags=("review",),
+        errors=SEMANTIC_ERRORS,
         max_body=8 * 1024 * 1024,
     )
     def create_review(self, request):

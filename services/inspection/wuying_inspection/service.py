@@ -10,7 +10,7 @@ from nameko.timer import timer
 from wuying_common.auth import service_principal
 from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
-from wuying_common.http import marshmallow_fields, route
+from wuying_common.http import SEMANTIC_ERRORS, marshmallow_fields, route
 from wuying_common.paging import page_of
 from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
@@ -148,6 +148,7 @@ class InspectionService(WuyingService):
         status=201,
         roles=("inspector",),
         tags=("plans",),
+        errors=SEMANTIC_ERRORS,
     )
     def schedule_plan(self, request):
         plan = handlers.schedule_plan(self.store, self.clock, request.principal, request.payload)
@@ -266,6 +267,7 @@ class InspectionService(WuyingService):
         roles=("inspector", "operator"),
         tags=("inspectors",),
         max_body=8 * 1024 * 1024,
+        errors=SEMANTIC_ERRORS,
     )
     def register_inspectors(self, request):
         return handlers.register_inspectors(self.store, request.principal, request.payload["inspectors"])
@@ -291,6 +293,7 @@ class InspectionService(WuyingService):
         status=201,
         roles=("inspector",),
         tags=("campaigns",),
+        errors=SEMANTIC_ERRORS,
     )
     def create_campaign(self, request):
         return handlers.create_campaign(self.store, self.clock, self.calendar, request.principal, request.payload)

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
-from wuying_common.http import content_disposition, denial, route
+from wuying_common.http import SEMANTIC_ERRORS, content_disposition, denial, route
 from wuying_common.paging import page_of
 from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
@@ -148,7 +148,7 @@ class IntakeService(WuyingService):
         public=True,
         tags=("public",),
         max_body=MAX_REPORT_BODY,
-        errors=RATE_LIMITED,
+        errors=(*RATE_LIMITED, 422),  # 422: an identity number whose check digit is wrong
         admit="reports",
     )
     def submit_public(self, request):
@@ -246,6 +246,7 @@ class IntakeService(WuyingService):
         roles=("intake_clerk",),
         tags=("staff",),
         max_body=MAX_REPORT_BODY,
+        errors=SEMANTIC_ERRORS,
     )
     def submit_staff(self, request):
         payload = request.payload

@@ -8,7 +8,7 @@ from nameko.timer import timer
 from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
 from wuying_common.errors import PayloadTooLarge
-from wuying_common.http import route
+from wuying_common.http import SEMANTIC_ERRORS, route
 from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
 
@@ -539,6 +539,7 @@ class RiskService(WuyingService):
         response=ScanReportSchema,
         roles=WRITERS,
         tags=("monitoring",),
+        errors=SEMANTIC_ERRORS,
     )
     def run_scan(self, request):
         q = request.payload

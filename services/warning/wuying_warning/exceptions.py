@@ -42,6 +42,10 @@ class WarningStateConflict(Conflict):
 
 @deserialize_to_instance
 class DateInFuture(ValidationFailed):
+    """A date after today (Beijing time): a semantic rule JSON Schema cannot state, 422 as
+    ``rules.UnprocessableInput``; its routes declare ``http.SEMANTIC_ERRORS``."""
+
+    status = 422
     code = "date_in_future"
     message = "日期不得晚于今天（北京时间）"
 

@@ -8,10 +8,10 @@ from nameko.timer import timer
 from wuying_common.auth import service_principal
 from wuying_common.clock import Clock
 from wuying_common.consumers import wuying_event_handler
-from wuying_common.errors import ValidationFailed
-from wuying_common.http import route
+from wuying_common.http import SEMANTIC_ERRORS, route
 from wuying_common.paging import page_of
 from wuying_common.providers import CalendarProvider
+from wuying_common.rules import UnprocessableInput
 from wuying_common.service import WuyingService
 
 from . import views
@@ -132,6 +132,7 @@ class WarningService(WuyingService):
         also=(200,),  # 一事一例: attached to, or suppressed under, an open warning
         roles=("warning_officer",),
         tags=("warnings",),
+        errors=SEMANTIC_ERRORS,
     )
     def propose(self, request):
         kind, warning = proposals.propose_matter(self.store, self.clock, request.principal, request.payload, self.rules)
@@ -148,6 +149,7 @@ class WarningService(WuyingService):
         response=WarningSchema,
         roles=tuple(sorted(APPROVER_ROLES)),
         tags=("warnings",),
+        errors=SEMANTIC_ERRORS,
     )
     def approve(self, request, warning_id):
         warning = lifecycle.approve(
@@ -235,7 +237,7 @@ class WarningService(WuyingService):
         response=TaskSchema,
         roles=tuple(sorted(APPROVER_ROLES)),
         tags=("organisational-handling",),
-        errors=(400, 401, 403, 404, 409),
+        errors=(*SEMANTIC_ERRORS, 409),
     )
     def record_outcome(self, request, task_id):
         return organisational.record_outcome(self.store, self.clock, request.principal, task_id, request.payload)
@@ -294,10 +296,11 @@ class WarningService(WuyingService):
         response=CalendarYearLoadedSchema,
         roles=("operator",),
         tags=("calendar",),
+        errors=SEMANTIC_ERRORS,
     )
     def load_calendar_year(self, request, year):
-        if request.payload["year"] != year:
-            raise ValidationFailed(fields={"year": f"与地址中的年份 {year} 不一致"})
+        if request.payload["year"] != year:  # a rule between body and path: 422 (rules.UnprocessableInput)
+            raise UnprocessableInput("year", f"与地址中的年份 {year} 不一致", "year_mismatch")
         return calendar.load_calendar_year(self.store, self.calendar, request.payload, self.clock, request.principal)
 
     @route(
@@ -321,6 +324,7 @@ class WarningService(WuyingService):
         response=WarningSchema,
         roles=("warning_officer",),
         tags=("warnings",),
+        errors=SEMANTIC_ERRORS,
     )
     def revisit(self, request, warning_id):
         return lifecycle.revisit(self.store, self.clock, request.principal, warning_id, request.payload)
@@ -358,6 +362,7 @@ class WarningService(WuyingService):
         response=WarningSchema,
         roles=tuple(sorted(APPROVER_ROLES)),
         tags=("appeals",),
+        errors=SEMANTIC_ERRORS,
     )
     def decide_appeal(self, request, warning_id):
         return appeals.decide_appeal(
@@ -415,7 +420,7 @@ class WarningService(WuyingService):
         response=WarningSchema,
         roles=("warning_officer",),
         tags=("delivery",),
-        errors=(400, 401, 403, 404, 409),
+        errors=(*SEMANTIC_ERRORS, 409),
     )
     def record_interview(self, request, warning_id, interview_id):
         return notices.record_interview(

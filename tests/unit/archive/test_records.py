@@ -11,7 +11,7 @@ from wuying_archive.domain.records import Session, unit_compliance
 from wuying_archive.handlers import records
 from wuying_archive.persistence import SupervisionRecord
 from wuying_common.errors import Forbidden
-from wuying_common.rules import InvalidInput
+from wuying_common.rules import InvalidInput, RuleBroken
 from wuying_testing.fakes.archive import FakeArchiveStore
 
 UNIT = {"id": "unit-1", "name": "市纪委监委机关", "county": "130402", "kind": "commission"}
@@ -120,7 +120,7 @@ def test_a_special_supervisors_report_about_a_leader_goes_to_the_principal_leade
         records.follow_up(store, clock, leader, report.id, "跳过审定", "decided")
     records.follow_up(store, clock, leader, report.id, "同意，安排核实", "approved")
     assert [r.id for r in store.supervisor_reports(supervisor.id)] == [report.id]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(RuleBroken) as unknown:  # the state of things (appoint first): 409
         records.add_record(
             store,
             clock,
@@ -131,6 +131,7 @@ def test_a_special_supervisors_report_about_a_leader_goes_to_the_principal_leade
             None,
             {"supervisor_id": "nobody", "content": "x"},
         )
+    assert (unknown.value.code, unknown.value.invalid) == ("unknown_supervisor", False)
 
 
 def lecture(store, clock, keeper, on, hours, lecturer="staff", role="other"):
@@ -166,3 +167,21 @@ def test_records_land_in_the_file_through_their_event(store, clock, keeper):
     handlers.record_event(store, clock, envelope)
     (entry,) = store.entries("official", "staff")[-1:]
     assert entry.summary == "廉洁承诺：登记"
+
+
+def test_a_records_details_take_only_their_kinds_fields_with_json_types():
+    """Free keys reached the store: a key "" or "a.b" was a 500 (InvalidDocument); a list as the
+    talk kind raised TypeError in ``in`` (a 500)."""
+    from wuying_archive.domain.records import check_details
+    from wuying_archive.schemas.supervision import RecordInSchema
+
+    schema = RecordInSchema()
+    assert schema.validate({"kind": "pledge", "details": {"text": "清白做人"}}) == {}
+    assert schema.validate({"kind": "pledge", "details": {"text": "清白做人", "": 1}}) == {
+        "details": {"": ["不允许的字段"]}
+    }
+    flag = {"supervisor_id": "s-1", "content": "反映", "about_leader": 1}
+    assert "about_leader" in schema.validate({"kind": "supervisor_report", "details": flag})["details"]
+    with pytest.raises(InvalidInput) as refused:
+        check_details("supervision_talk", {"talk_kind": ["regular"], "talkers": ["甲"], "content": "谈话"})
+    assert refused.value.field == "talk_kind"

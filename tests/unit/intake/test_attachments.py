@@ -103,7 +103,8 @@ def test_a_too_large_or_mismatched_attachment_is_refused_and_nothing_is_stored(s
     with pytest.raises(RuleBroken) as exc:
         submit(store, clock, calendar, dict(item(), sha256="a" * 64))
     error = rule_error(exc.value)
-    assert isinstance(error, ValidationFailed) and error.status == 400
+    # schema-valid, the digest does not match the content: 422 (rules.UnprocessableInput)
+    assert isinstance(error, ValidationFailed) and error.status == 422
     assert "attachments.0.sha256" in error.fields
     assert (store.count(), store.attachment_count()) == (0, 0)
 

@@ -6,7 +6,8 @@ import pytest
 
 from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
-from wuying_common.errors import ValidationFailed
+from wuying_common.errors import rule_error
+from wuying_common.rules import UnprocessableInput
 from wuying_testing.fakes.warning import FakeWarningStore
 from wuying_warning import handlers
 from wuying_warning.domain.deadlines import DEFAULT_RULE_VERSION, ruleset
@@ -148,7 +149,8 @@ def test_a_contradictory_calendar_year_is_refused(store):
     """calendar.YearArrangement: a date cannot be both holiday and make-up working day."""
     calendar = WorkingDayCalendar.official()
     bad = {"year": 2027, "holidays": ["2027-02-06"], "workdays": ["2027-02-06"]}
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(UnprocessableInput) as refused:  # well-formed dates, a rule between them: 422
         handlers.load_calendar_year(store, calendar, bad)
+    assert (refused.value.code, rule_error(refused.value).status) == ("invalid_calendar", 422)
     assert not calendar.is_loaded(2027)
     assert store.calendar_years() == []

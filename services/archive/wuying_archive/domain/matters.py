@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from wuying_common.rules import InvalidInput
+from wuying_common.rules import InvalidInput, RuleBroken
 
 KINDS_ZH = {
     "spouse": "配偶",
@@ -147,13 +147,14 @@ def check_record(raw: dict) -> None:
 
 
 def check_reference(records: tuple[MatterRecord, ...], raw: dict) -> None:
-    """A holder or ``relative_of`` must name a relative already on file."""
+    """A holder or ``relative_of`` must name a relative already on file: the state of the
+    dossier (record the relative first), not the input, so a ``RuleBroken`` (409)."""
     relatives = {r.id: r.kind for r in records if r.kind in RELATIVES}
     holder = raw.get("holder") or "self"
     if raw["kind"] in INTERESTS and holder != "self" and holder not in relatives:
-        raise InvalidInput("holder", "持有人必须是 self 或已登记的亲属记录编号", "unknown_relative")
+        raise RuleBroken("holder", "持有人必须是 self 或已登记的亲属记录编号", "unknown_relative")
     if raw["kind"] == "child_spouse" and relatives.get(raw.get("relative_of", "")) != "child":
-        raise InvalidInput("relative_of", "必须是已登记的子女记录编号", "unknown_relative")
+        raise RuleBroken("relative_of", "必须是已登记的子女记录编号", "unknown_relative")
 
 
 def relation_of(records: tuple[MatterRecord, ...], holder: str) -> str:

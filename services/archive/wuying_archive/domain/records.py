@@ -91,12 +91,19 @@ EDUCATION_RULES = EducationRules()
 
 
 def check_details(kind: str, details: dict) -> None:
+    """What each kind must say (``REQUIRED``), a pledge's length (000/C), a talk's kind (001 黑龙江);
+    ``schemas.supervision.RecordInSchema.OPENAPI_EXTRA`` states the same rules."""
     missing = [f for f in REQUIRED.get(kind, ()) if details.get(f) in (None, "", [])]
     if missing:
         raise InvalidInput(missing[0], "该类记录必须填写该项", "record_incomplete")
-    if kind == "pledge" and len(str(details["text"])) > PLEDGE_MAX_CHARS:
+    if kind == "pledge" and not isinstance(details["text"], str):
+        raise InvalidInput("text", "廉洁诺言须是文字", "record_incomplete")
+    if kind == "pledge" and len(details["text"]) > PLEDGE_MAX_CHARS:
         raise InvalidInput("text", f"廉洁诺言限{PLEDGE_MAX_CHARS}字以内（000/C）", "pledge_too_long")
-    if kind == "supervision_talk" and details["talk_kind"] not in TALK_KINDS_ZH:
+    # a list or an object is no talk kind (``in`` a dict raised TypeError on it: a 500)
+    if kind == "supervision_talk" and (
+        not isinstance(details["talk_kind"], str) or details["talk_kind"] not in TALK_KINDS_ZH
+    ):
         raise InvalidInput("talk_kind", "只能是 tendency、regular 或 new_post", "record_incomplete")
 
 

@@ -15,7 +15,7 @@ from datetime import date
 
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, beijing_date, naive_utc
-from wuying_common.rules import InvalidInput
+from wuying_common.rules import InvalidInput, RuleBroken
 
 from ..domain.records import (
     EDUCATION_RULES,
@@ -87,7 +87,8 @@ def add_record(
     if kind == "supervisor_report":
         supervisor = store.get(Supervisor, details["supervisor_id"])
         if supervisor is None:
-            raise InvalidInput("supervisor_id", "未聘任该特邀监督员", "unknown_supervisor")
+            # the state of things (appoint the supervisor first), not the input: 409
+            raise RuleBroken("supervisor_id", "未聘任该特邀监督员", "unknown_supervisor")
         details = dict(details, routed_to=route_of(bool(details.get("about_leader"))))
     record = SupervisionRecord(
         id=f"rec-{uuid.uuid4().hex[:16]}",

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, beijing_date, naive_utc
 from wuying_common.errors import Conflict
-from wuying_common.rules import InvalidInput, RuleBroken
+from wuying_common.rules import InvalidInput, RuleBroken, UnprocessableInput
 
 from ..domain.matters import MatterRecord
 from ..domain.outcomes import Fact, fold, in_range, known_by, sanctions
@@ -128,12 +128,12 @@ def create_review(
     now = clock.now()
     as_of = as_of or now
     if as_of.replace(tzinfo=None) > naive_utc(now):
-        raise InvalidInput("as_of", "审核时点不能晚于当前时间", "as_of_in_future")
+        raise UnprocessableInput("as_of", "审核时点不能晚于当前时间", "as_of_in_future")
     if date_from and date_to and date_from > date_to:
-        raise InvalidInput("date_from", "起始日期不能晚于截止日期", "range_invalid")
+        raise UnprocessableInput("date_from", "起始日期不能晚于截止日期", "range_invalid")
     inputs = tokens(people or [], text)
-    if not inputs and not unit_id:
-        raise InvalidInput("people", "请输入人员姓名或编号、上传名单或选择单位", "people_required")
+    if not inputs and not unit_id:  # names read out of free text: not a rule of the schema (422)
+        raise UnprocessableInput("people", "请输入人员姓名或编号、上传名单或选择单位", "people_required")
     ids, unknown = resolve(store, principal, inputs, unit_id)
     if len(ids) > MAX_PEOPLE:
         raise ReviewTooLarge("people", f"一次审核最多 {MAX_PEOPLE} 人")

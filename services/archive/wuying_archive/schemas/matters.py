@@ -9,10 +9,20 @@ from ..domain.matters import (
     FOREIGN_STATUSES_ZH,
     GRADES_ZH,
     KINDS_ZH,
+    REQUIRED,
     SANCTION_MONTHS,
     SANCTIONS_ZH,
     SOURCES_ZH,
+    SYSTEM_KINDS,
 )
+
+#: ``matters.check_record``: what each kind needs, sent and not null, "" or 0.
+_GIVEN = {"not": {"enum": [None, "", 0]}}
+
+
+def _kind_needs(kind: str) -> dict:
+    needed = REQUIRED[kind]
+    return {"required": list(needed), "properties": {"kind": {"enum": [kind]}, **dict.fromkeys(needed, _GIVEN)}}
 
 
 # -- family and interests (archive roles only; never on an event) ----------------------------------
@@ -40,6 +50,9 @@ class MatterRecordInSchema(Schema):
     note = fields.String(validate=validate.Length(max=500))
     grade = fields.String(validate=validate.OneOf(list(GRADES_ZH)), metadata={"description": "年度考核等次"})
     satisfaction = fields.Integer(validate=validate.Range(min=0, max=100), metadata={"description": "民主测评满意率 %"})
+
+    # matters.add_record refuses the kinds only the archive's workflows write (SYSTEM_KINDS).
+    OPENAPI_EXTRA = {"anyOf": [_kind_needs(kind) for kind in KINDS_ZH if kind not in SYSTEM_KINDS]}
 
 
 class MatterRecordSchema(Schema):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from wuying_common.openapi_limits import non_blank
+
 from .matters import MatterRecordSchema
 from .registry import OfficialSchema
 from .reminders import ReminderSchema
@@ -108,7 +110,7 @@ class ReviewInSchema(Schema):
     purpose = fields.String(
         required=True,
         validate=validate.Length(min=2, max=200, error="必须写明审核用途"),
-        metadata={"description": "审核用途（必填，记入审计）"},
+        metadata={"description": "审核用途（必填，记入审计）", "pattern": non_blank()},
     )
     people = fields.List(
         fields.String(validate=validate.Length(max=2000)),
@@ -116,7 +118,10 @@ class ReviewInSchema(Schema):
         metadata={"description": "姓名或编号（可粘贴多个，用换行、逗号、顿号分隔）"},
     )
     text = fields.String(load_default="", metadata={"description": "上传名单文件的内容：每行一人，CSV 取第一列"})
-    unit_id = fields.String(load_default=None, metadata={"description": "按单位审核"})
+    unit_id = fields.String(
+        load_default=None,
+        metadata={"description": "按单位审核；people、text 与 unit_id 都没有给出人员时 422 people_required"},
+    )
     date_from = fields.Date(load_default=None)
     date_to = fields.Date(load_default=None)
     as_of = fields.AwareDateTime(

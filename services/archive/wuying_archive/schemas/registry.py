@@ -6,19 +6,31 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from wuying_common.events import COUNTY_CODE
+from wuying_common.openapi_limits import non_blank
 
+from ..domain.importing import LIMITS
 from ..domain.personnel import STATUSES, STATUSES_ZH
 from ..domain.reminders import STATES_ZH
 from ..domain.tags import vocabulary
 
+#: The years 1900-2100 (``importing.SINCE_FIRST``, ``SINCE_LAST``) as a pattern of an ISO date.
+SINCE_YEARS = r"^(19[0-9]{2}|20[0-9]{2}|2100)-"
+
 
 # -- HTTP / RPC payloads -------------------------------------------------------------------
+def _row_text(key: str, **kwargs) -> fields.String:
+    """A text column as ``domain.importing`` checks a row (``_text``): at most ``LIMITS[key]``
+    characters and, when required, not blank (the OpenAPI says so with ``non_blank``)."""
+    metadata = {"pattern": non_blank()} if kwargs.get("required") else {}
+    return fields.String(validate=validate.Length(max=LIMITS[key]), metadata=metadata, **kwargs)
+
+
 class UnitSchema(Schema):
-    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    id = _row_text("id", required=True)
+    name = _row_text("name", required=True)
     county = fields.String(required=True, validate=COUNTY_CODE)
-    kind = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    zone = fields.String(load_default=None, allow_none=True)
+    kind = _row_text("kind", required=True)
+    zone = _row_text("zone", load_default=None, allow_none=True)
 
 
 class OccupancySchema(Schema):
@@ -34,26 +46,36 @@ class OccupancySchema(Schema):
 class OfficialSchema(Schema):
     """An official: loaded from a registration, dumped with the time-bounded posts and tags."""
 
-    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    name = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    id = _row_text("id", required=True)
+    name = fields.String(required=True, validate=validate.Length(max=50), metadata={"pattern": non_blank()})
     county = fields.String(required=True, validate=COUNTY_CODE)
-    unit_id = fields.String(required=True)
-    post = fields.String(required=True)
-    rank = fields.String(required=True)
+    unit_id = _row_text("unit_id", required=True)
+    post = _row_text("post", required=True)
+    rank = _row_text("rank", required=True)
     status = fields.String(load_default="serving", validate=validate.OneOf(STATUSES))
     status_zh = fields.Function(lambda o: STATUSES_ZH.get(o.status, o.status), dump_only=True)
     commission_staff = fields.Boolean(load_default=False)
-    seconded_to = fields.String(load_default=None, allow_none=True)
+    seconded_to = _row_text("seconded_to", load_default=None, allow_none=True)
     since = fields.Date(
         load_default=None,
         allow_none=True,
         load_only=True,
-        metadata={"description": "date the current post or status began"},
+        metadata={"description": "date the current post or status began", "pattern": SINCE_YEARS},
     )
-    tags = fields.List(fields.String(), load_default=list)
+    tags = fields.List(fields.String(metadata={"enum": sorted(vocabulary().codes())}), load_default=list)
     tags_zh = fields.Function(lambda o: [vocabulary(o.tag_version).label(t) for t in o.tags or []], dump_only=True)
     tag_version = fields.String(dump_only=True, allow_none=True)
     postings = fields.List(fields.Nested(OccupancySchema), dump_only=True)
+
+    OPENAPI_EXTRA = {  # check_official: a seconded official names the unit seconded to
+        "anyOf": [
+            {"properties": {"status": {"not": {"enum": ["seconded"]}}}},
+            {
+                "required": ["status", "seconded_to"],
+                "properties": {"seconded_to": {"type": "string", "pattern": non_blank()}},
+            },
+        ]
+    }
 
 
 class RegisterSchema(Schema):
@@ -124,6 +146,13 @@ class ImportChunkSchema(Schema):
     )
     text = fields.String(required=True, metadata={"description": "the lines; a CSV chunk starts with its header"})
     as_of = fields.Date(load_default=None, metadata={"description": "effective date of changes without since"})
+
+    OPENAPI_EXTRA = {  # handlers.importing: family and interests come as JSON lines only
+        "anyOf": [
+            {"properties": {"kind": {"not": {"enum": ["matters"]}}}},
+            {"properties": {"format": {"enum": ["jsonl"]}}},
+        ]
+    }
 
 
 class LineErrorSchema(Schema):

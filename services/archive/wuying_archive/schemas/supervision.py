@@ -3,16 +3,20 @@ letter inquiries (001 黑龙江), records in the file, education and special sup
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from wuying_common.events import COUNTY_CODE
+from wuying_common.http import json_types
 
 from ..domain.records import (
     HOME_VISIT_FIELDS_ZH,
     LECTURER_ROLES_ZH,
+    PLEDGE_MAX_CHARS,
+    REQUIRED,
     ROUTES_ZH,
     SUPERVISOR_STEPS,
     SUPERVISOR_STEPS_ZH,
+    TALK_KINDS_ZH,
 )
 from ..domain.supervision import (
     CHECK_STATES_ZH,
@@ -169,6 +173,68 @@ class InquirySchema(Schema):
 
 # -- records in the file (issue 11 item 3) -----------------------------------------------------------
 RECORD_KINDS_IN = ["pledge", "family_pledge", "home_visit", "supervision_talk", "supervisor_report"]
+# ``details`` of each kind: its fields and their JSON types, the same table for the server (a
+# marshmallow schema per kind, unknown fields refused) and the OpenAPI (``OPENAPI_EXTRA``): free
+# keys and values reached the store (a key "" or "a.b" was an InvalidDocument, a 500).
+_TEXT_MAX = 5000
+_DETAIL_TYPES = {
+    "text": (
+        lambda: fields.String(validate=validate.Length(max=_TEXT_MAX)),
+        {"type": "string", "maxLength": _TEXT_MAX},
+    ),
+    "texts": (
+        lambda: fields.List(fields.String(validate=validate.Length(max=200)), validate=validate.Length(max=50)),
+        {"type": "array", "maxItems": 50, "items": {"type": "string", "maxLength": 200}},
+    ),
+    "flag": (fields.Boolean, {"type": "boolean"}),
+    "date": (fields.Date, {"type": "string", "format": "date"}),
+}
+DETAIL_FIELDS = {
+    "pledge": {"text": "text"},
+    "family_pledge": {"family_member": "text", "relation": "text", "message": "text"},
+    "home_visit": {
+        **dict.fromkeys(HOME_VISIT_FIELDS_ZH, "text"),
+        "visited_on": "date",
+        "visitors": "texts",
+        "family_present": "texts",
+        "card_given": "flag",
+    },
+    "supervision_talk": {
+        "talk_kind": "text",
+        "talkers": "texts",
+        "content": "text",
+        "follow_up": "text",
+        "follow_up_due": "date",
+    },
+    "supervisor_report": {"supervisor_id": "text", "content": "text", "about_leader": "flag"},
+}
+#: ``records.check_details``: a required field is not null, "" or [] (``REQUIRED``), a pledge is
+#: at most 50 characters (000/C), a talk's kind is one of three (001 黑龙江).
+_GIVEN = {"not": {"enum": [None, "", []]}}
+_DETAIL_VALUES = {
+    "pledge": {"text": {"maxLength": PLEDGE_MAX_CHARS}},
+    "supervision_talk": {"talk_kind": {"enum": list(TALK_KINDS_ZH)}},
+}
+DETAIL_SCHEMAS = {
+    kind: json_types(
+        Schema.from_dict({name: _DETAIL_TYPES[t][0]() for name, t in named.items()}, name=f"{kind}_details")()
+    )
+    for kind, named in DETAIL_FIELDS.items()
+}
+
+
+def _details_of(kind: str) -> dict:
+    needed = REQUIRED[kind]
+    properties = {
+        name: {
+            **_DETAIL_TYPES[t][1],
+            **(_GIVEN if name in needed else {}),
+            **_DETAIL_VALUES.get(kind, {}).get(name, {}),
+        }
+        for name, t in DETAIL_FIELDS[kind].items()
+    }
+    details = {"type": "object", "required": list(needed), "properties": properties, "additionalProperties": False}
+    return {"properties": {"kind": {"enum": [kind]}, "details": details}}
 
 
 class RecordInSchema(Schema):
@@ -183,6 +249,16 @@ class RecordInSchema(Schema):
             "supervisor_report: supervisor_id, content, about_leader"
         },
     )
+
+    OPENAPI_EXTRA = {"anyOf": [_details_of(kind) for kind in RECORD_KINDS_IN]}
+
+    @validates_schema
+    def details_of_the_kind(self, data, **kwargs):
+        """Each kind's fields with their JSON types; what each needs is ``records.check_details``'s."""
+        if data.get("kind") in DETAIL_SCHEMAS and isinstance(data.get("details"), dict):
+            errors = DETAIL_SCHEMAS[data["kind"]].validate(data["details"])
+            if errors:
+                raise ValidationError({"details": errors})
 
 
 class FollowUpInSchema(Schema):

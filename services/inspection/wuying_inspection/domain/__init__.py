@@ -1,6 +1,6 @@
 """Inspection domain rules (内部作风巡察). Pure: no nameko, mongoengine or marshmallow imports."""
 
-from wuying_common.rules import InvalidInput
+from wuying_common.rules import InvalidInput, UnprocessableInput
 
 
 class RuleViolation(InvalidInput):
@@ -11,6 +11,12 @@ class RuleViolation(InvalidInput):
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(field, message)
+
+
+class CrossFieldViolation(RuleViolation, UnprocessableInput):
+    """Input that breaks a rule between its fields JSON Schema cannot state (as many windows as
+    rounds, a window inside the year and ending after it starts, a round within the rounds): 422
+    (``rules.UnprocessableInput``), with the same code and summary as the other rule breaks."""
 
 
 class StateViolation(RuleViolation):

@@ -31,7 +31,7 @@ from datetime import date
 
 from wuying_common.rules import WorkingDays
 
-from . import RuleViolation
+from . import CrossFieldViolation, RuleViolation
 from .assignment import Slot, Team
 from .plans import MIN_ROUNDS_PER_YEAR, RULE_MIN_ROUNDS_ZH, check_windows, default_windows
 from .ruledata import CampaignRules
@@ -64,9 +64,9 @@ def round_methods(unit_id: str, year: int, rules: CampaignRules) -> list[str]:
             "rounds", f"每个单位每年至少安排两次巡察，当前为 {rules.rounds} 次；依据：{RULE_MIN_ROUNDS_ZH}"
         )
     if not 0 <= rules.min_cross_rounds <= rules.rounds:
-        raise RuleViolation("min_cross_rounds", f"交叉检查次数须在 0 到 {rules.rounds} 之间")
+        raise CrossFieldViolation("min_cross_rounds", f"交叉检查次数须在 0 到 {rules.rounds} 之间")
     if rules.surprise_share < 0 or rules.unannounced_share < 0 or rules.surprise_share + rules.unannounced_share > 1:
-        raise RuleViolation("surprise_share", "突击检查与暗访的比例须在 0 到 1 之间，且合计不超过 1")
+        raise CrossFieldViolation("surprise_share", "突击检查与暗访的比例须在 0 到 1 之间，且合计不超过 1")
     others = rules.rounds - rules.min_cross_rounds
     methods = ["special"] * others + ["cross"] * rules.min_cross_rounds
     draw = _share(unit_id, year)
@@ -114,9 +114,9 @@ def round_windows(
         check_windows(year, windows, rules.rounds)
         return dict(enumerate(windows, start=1))
     if not 1 <= round_number <= rules.rounds:
-        raise RuleViolation("round", f"第 {round_number} 次巡察不在每年 {rules.rounds} 次之内")
+        raise CrossFieldViolation("round", f"第 {round_number} 次巡察不在每年 {rules.rounds} 次之内")
     if windows and len(windows) != 1:
-        raise RuleViolation("windows", f"只安排第 {round_number} 次巡察时，须且只须给出这一次的时段")
+        raise CrossFieldViolation("windows", f"只安排第 {round_number} 次巡察时，须且只须给出这一次的时段")
     window = windows[0] if windows else default_windows(year, rules.rounds)[round_number - 1]
     check_windows(year, [window], 1)
     return {round_number: window}

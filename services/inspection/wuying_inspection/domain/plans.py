@@ -11,7 +11,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from . import RuleViolation
+from . import CrossFieldViolation, RuleViolation
 
 MIN_ROUNDS_PER_YEAR = 2  # 000/E: 每年不少于2次
 MAX_ROUNDS_PER_YEAR = 12  # more than monthly is not a plan, it is a stationed team
@@ -58,7 +58,7 @@ def check_round_count(rounds: int) -> None:
 def check_methods(methods: list[str], rounds: int) -> None:
     """000/E: each round uses one of 专项检查、突击检查、交叉检查、暗访."""
     if len(methods) != rounds:
-        raise RuleViolation("methods", f"巡察方式的个数（{len(methods)}）须与巡察次数（{rounds}）一致")
+        raise CrossFieldViolation("methods", f"巡察方式的个数（{len(methods)}）须与巡察次数（{rounds}）一致")
     allowed = "、".join(f"{zh}（{code}）" for code, zh in METHODS_ZH.items())
     for i, method in enumerate(methods):
         if method not in METHODS_ZH:
@@ -91,17 +91,17 @@ def check_windows(year: int, windows: list[tuple[date, date]], rounds: int) -> N
     """Each round's window lies inside the plan's year, starts before it ends, and the rounds
     follow one another without overlapping (two rounds in one window are one round)."""
     if len(windows) != rounds:
-        raise RuleViolation("windows", f"巡察时段的个数（{len(windows)}）须与巡察次数（{rounds}）一致")
+        raise CrossFieldViolation("windows", f"巡察时段的个数（{len(windows)}）须与巡察次数（{rounds}）一致")
     previous_end: date | None = None
     for i, (starts_on, ends_on) in enumerate(windows):
         if starts_on.year != year:
-            raise RuleViolation(f"windows.{i}.starts_on", f"开始日期 {starts_on} 不在 {year} 年内")
+            raise CrossFieldViolation(f"windows.{i}.starts_on", f"开始日期 {starts_on} 不在 {year} 年内")
         if ends_on.year != year:
-            raise RuleViolation(f"windows.{i}.ends_on", f"结束日期 {ends_on} 不在 {year} 年内")
+            raise CrossFieldViolation(f"windows.{i}.ends_on", f"结束日期 {ends_on} 不在 {year} 年内")
         if ends_on < starts_on:
-            raise RuleViolation(f"windows.{i}.ends_on", f"结束日期 {ends_on} 早于开始日期 {starts_on}")
+            raise CrossFieldViolation(f"windows.{i}.ends_on", f"结束日期 {ends_on} 早于开始日期 {starts_on}")
         if previous_end is not None and starts_on <= previous_end:
-            raise RuleViolation(
+            raise CrossFieldViolation(
                 f"windows.{i}.starts_on", f"第 {i + 1} 次巡察须在第 {i} 次结束（{previous_end}）之后开始"
             )
         previous_end = ends_on

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from . import RuleViolation
+from . import CrossFieldViolation, RuleViolation
 
 LEVELS_ZH = {"province": "省级", "city": "市级", "county": "县级"}
 GENDERS_ZH = {"female": "女", "male": "男"}
@@ -70,7 +70,7 @@ def check_inspector(person: Inspector) -> None:
         raise RuleViolation("age_band", f"年龄段“{person.age_band}”无效，应为：{'、'.join(AGE_BANDS_ZH)}")
     for i, p in enumerate(person.unavailable):
         if p.ends_on < p.starts_on:
-            raise RuleViolation(f"unavailable.{i}.ends_on", f"结束日期 {p.ends_on} 早于开始日期 {p.starts_on}")
+            raise CrossFieldViolation(f"unavailable.{i}.ends_on", f"结束日期 {p.ends_on} 早于开始日期 {p.starts_on}")
 
 
 @dataclass(frozen=True)

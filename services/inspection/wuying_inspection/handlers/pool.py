@@ -78,7 +78,7 @@ def register_inspectors(store: InspectionStore, principal: Principal, inspectors
         try:
             check_inspector(to_domain(doc))
         except RuleViolation as exc:  # name the member in the field
-            raise RuleViolation(f"inspectors.{i}.{exc.field}", exc.message) from None
+            raise type(exc)(f"inspectors.{i}.{exc.field}", exc.message) from None
         store.save(doc)
         _link_relatives(store, doc.id, before, {r.official_id for r in doc.relatives if r.official_id})
     return {"inspectors": len(inspectors)}

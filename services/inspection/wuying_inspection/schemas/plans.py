@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from wuying_common.events import COUNTY_CODE
 
+from ..domain.plans import MAX_ROUNDS_PER_YEAR, METHODS_ZH, MIN_ROUNDS_PER_YEAR
 from .findings import FindingSchema, PlanEvaluationSchema
 
 UNIT_KINDS = ("commission_organ", "dispatched_agency", "department", "township", "enterprise", "school", "other")
@@ -48,10 +49,14 @@ class WindowSchema(Schema):
 class PlanRequestSchema(Schema):
     unit_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     year = fields.Integer(required=True, strict=True, validate=validate.Range(min=2000, max=2100))
-    # The ≥2 rule is the domain's (000/E), so its 400 cites the rule; here only the type.
-    rounds = fields.Integer(load_default=2, strict=True)
+    # The ≥2 rule is the domain's (000/E), so its 400 cites the rule; the OpenAPI states it.
+    rounds = fields.Integer(
+        load_default=2, strict=True, metadata={"minimum": MIN_ROUNDS_PER_YEAR, "maximum": MAX_ROUNDS_PER_YEAR}
+    )
     methods = fields.List(
-        fields.String(), load_default=None, metadata={"description": "special, surprise, cross, unannounced"}
+        fields.String(metadata={"enum": list(METHODS_ZH)}),
+        load_default=None,
+        metadata={"description": "special, surprise, cross, unannounced；个数与 rounds 相同（否则 422）"},
     )
     windows = fields.List(
         fields.Nested(WindowSchema), load_default=None, metadata={"description": "默认：上半年、下半年各一次"}

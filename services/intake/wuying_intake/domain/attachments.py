@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from wuying_common.rules import InvalidInput
+from wuying_common.rules import InvalidInput, UnprocessableInput
 
 ALLOWED_TYPES: MappingProxyType[str, str] = MappingProxyType(
     {
@@ -35,12 +35,14 @@ class AttachmentRuleError(InvalidInput):
     """``field`` names the input at fault (``attachments.N.content``); a file or total over the
     limit is answered 413 ``payload_too_large`` (``status``, honoured by the shared mapping)."""
 
-    def __init__(self, message: str, field: str, too_large: bool = False) -> None:
+    def __init__(self, message: str, field: str, too_large: bool = False, unprocessable: bool = False) -> None:
         super().__init__(field, message, "payload_too_large" if too_large else None)
         self.too_large = too_large
         if too_large:
             self.status = 413
             self.summary = "提交的内容过大"
+        elif unprocessable:  # a size or a digest that does not match the content: 422
+            self.status = UnprocessableInput.status
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,6 @@ def check_attachments(items: list[dict], limits: Limits) -> None:
         if total > limits.total:
             raise AttachmentRuleError(f"附件合计不超过 {limits.total} 字节", f"attachments.{i}.content", True)
         if item.get("size") is not None and item["size"] != len(content):
-            raise AttachmentRuleError("附件大小与内容不符", f"attachments.{i}.size")
+            raise AttachmentRuleError("附件大小与内容不符", f"attachments.{i}.size", unprocessable=True)
         if sha256_hex(content) != item["sha256"].lower():
-            raise AttachmentRuleError("附件校验值（SHA-256）与内容不符", f"attachments.{i}.sha256")
+            raise AttachmentRuleError("附件校验值（SHA-256）与内容不符", f"attachments.{i}.sha256", unprocessable=True)

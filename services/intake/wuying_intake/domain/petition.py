@@ -73,6 +73,10 @@ def check_transition(current: str, target: str) -> None:
 # -- submission rules --------------------------------------------------------------------------
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+#: The two as one pattern, for the OpenAPI (the same ``re`` semantics as ``phone_ok``).
+PHONE_PATTERN = r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$"
+#: An identity number's form, 17 digits and a check digit (``id_number_ok`` also checks its value).
+ID_NUMBER_PATTERN = r"^\d{17}[\dXx]$"
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock, naive_utc, rfc3339
 from wuying_common.errors import ValidationFailed
+from wuying_common.rules import UnprocessableInput
 
 from ..domain.acknowledgement import AckSigner
 from ..domain.attachments import Limits, check_attachments
@@ -122,10 +123,11 @@ def submit_report(
 def _received_on(payload: dict, today: date) -> date:
     """The day it arrived (staff entry may give an earlier day; never a later one)."""
     received_on = payload.get("received_on") or today
+    # Dates against today and each other: rules JSON Schema cannot state, 422 (UnprocessableInput).
     if received_on > today:
-        raise ValidationFailed(fields={"received_on": "收件日期不能晚于今天"})
+        raise UnprocessableInput("received_on", "收件日期不能晚于今天", "date_in_future")
     if payload.get("forwarded") and payload.get("forwarded_on") and payload["forwarded_on"] > received_on:
-        raise ValidationFailed(fields={"forwarded_on": "转来日期不能晚于收件日期"})
+        raise UnprocessableInput("forwarded_on", "转来日期不能晚于收件日期", "forwarded_after_received")
     return received_on
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from types import MappingProxyType
 
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates, validates_schema
 
 from wuying_common.events import COUNTY_CODE
 from wuying_common.openapi_limits import NOT_NULL, absent, non_blank, present
+from wuying_common.rules import UnprocessableInput
 
 from ..domain.attachments import ALLOWED_TYPES, MAX_ATTACHMENTS
 from ..domain.catalog import (
@@ -26,7 +28,9 @@ from ..domain.deadlines import (
 )
 from ..domain.petition import (
     CONTENT_MIN,
+    ID_NUMBER_PATTERN,
     MAX_SUBJECTS,
+    PHONE_PATTERN,
     content_problem,
     id_number_ok,
     phone_ok,
@@ -71,8 +75,12 @@ class ReportedSubjectSchema(PublicSubjectSchema):
 
 class ReporterSchema(Strict):
     name = fields.String(required=True, validate=validate.Length(min=1, max=50))
-    phone = fields.String(required=True, validate=validate.Length(max=20))
-    id_number = fields.String(load_default=None, validate=validate.Length(max=18))
+    phone = fields.String(required=True, validate=validate.Length(max=20), metadata={"pattern": PHONE_PATTERN})
+    id_number = fields.String(
+        load_default=None,
+        validate=validate.Length(max=18),
+        metadata={"pattern": ID_NUMBER_PATTERN, "description": "18 位公民身份号码；校验码不符时 422"},
+    )
     address = fields.String(load_default=None, validate=validate.Length(max=200))
 
     @validates("phone")
@@ -82,8 +90,16 @@ class ReporterSchema(Strict):
 
     @validates("id_number")
     def valid_id_number(self, value, **kwargs):
-        if value is not None and not id_number_ok(value):
+        if value is not None and not re.match(ID_NUMBER_PATTERN, value):
             raise ValidationError("身份证号码格式不正确")
+        if value is not None and not id_number_ok(value):
+            # Well-formed, but its GB 11643 check digit is wrong: no schema states it (422).
+            raise UnprocessableInput("reporter.id_number", "身份证号码校验码不正确", "id_number_check_digit")
+
+
+#: What ``b64decode(validate=True)`` takes and decodes to at least one byte; ``(?![\s\S])`` is the
+#: end of the text in both Python and ECMA regexes (``$`` also matches before a final newline).
+BASE64_NON_EMPTY = r"^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)(?![\s\S])"
 
 
 class Base64Bytes(fields.Field):
@@ -108,7 +124,10 @@ class AttachmentInSchema(Strict):
     )
     size = fields.Integer(load_default=None, validate=validate.Range(min=1), metadata={"description": "字节数"})
     sha256 = fields.String(required=True, validate=validate.Regexp(r"^[0-9a-fA-F]{64}$", error="须为64位十六进制"))
-    content = Base64Bytes(required=True, metadata={"description": "base64 编码的文件内容"})
+    content = Base64Bytes(
+        required=True,
+        metadata={"description": "base64 编码的文件内容（非空）", "type": "string", "pattern": BASE64_NON_EMPTY},
+    )
 
 
 class SubmitReportSchema(Strict):

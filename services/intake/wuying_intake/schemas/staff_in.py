@@ -7,6 +7,7 @@ from marshmallow import RAISE, ValidationError, fields, validate, validates, val
 
 from wuying_common.events import COUNTY_CODE
 from wuying_common.openapi_limits import NOT_NULL, absent, non_blank, present
+from wuying_common.rules import UnprocessableInput
 
 from ..domain.catalog import (
     CATEGORIES,
@@ -70,8 +71,8 @@ class StaffReportSchema(SubmitReportSchema):
             for key, message in (("forwarded_from", "转来件须填写转来机关"), ("forwarded_on", "转来件须填写转来日期")):
                 if not data.get(key):
                     raise ValidationError(message, key)
-            if data.get("received_on") and data["forwarded_on"] > data["received_on"]:
-                raise ValidationError("转来日期不能晚于收件日期", "forwarded_on")
+            if data.get("received_on") and data["forwarded_on"] > data["received_on"]:  # 422, not a schema rule
+                raise UnprocessableInput("forwarded_on", "转来日期不能晚于收件日期", "forwarded_after_received")
         else:
             for key in ("forwarded_from", "forwarded_on"):
                 if data.get(key):

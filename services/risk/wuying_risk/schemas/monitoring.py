@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate, validates_schema
 
 from wuying_common.events import COUNTY_CODE
+from wuying_common.rules import UnprocessableInput
 
 from ..domain.monitoring import BUYER_KINDS, CATEGORIES, DOMAINS, METHODS, RULES_ZH
 from .common import SHORT, Label
@@ -55,8 +56,9 @@ class ScanSchema(Schema):
 
     @validates_schema
     def _window(self, data, **kwargs):
+        # A rule between fields JSON Schema cannot state: 422 (rules.UnprocessableInput).
         if data["end"] < data["start"]:
-            raise ValidationError("结束日期不能早于开始日期", "end")
+            raise UnprocessableInput("end", "结束日期不能早于开始日期", "window_reversed")
 
 
 class ScanReportSchema(Schema):

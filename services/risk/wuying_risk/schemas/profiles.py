@@ -6,6 +6,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from wuying_common.events import COUNTY_CODE
+from wuying_common.openapi_limits import NOT_NULL
 
 from ..domain.scoring import ASSESSMENT_RATINGS, FACTOR_ZH, LEVEL_ZH
 from .common import SHORT, Label
@@ -113,6 +114,13 @@ class AssessmentRecordSchema(Schema):
     rating = fields.String(load_default=None, validate=validate.OneOf(sorted(ASSESSMENT_RATINGS)))
     credit = fields.Integer(load_default=None, validate=validate.Range(min=0, max=100))
     assessed_on = fields.Date(required=True)
+
+    OPENAPI_EXTRA = {  # _one_result: an assessment carries its rating, an integrity credit its score
+        "anyOf": [
+            {"required": ["rating"], "properties": {"kind": {"enum": ["assessment"]}, "rating": NOT_NULL}},
+            {"required": ["credit"], "properties": {"kind": {"enum": ["integrity_credit"]}, "credit": NOT_NULL}},
+        ]
+    }
 
     @validates_schema
     def _one_result(self, data, **kwargs):

@@ -18,11 +18,12 @@ from datetime import date
 from marshmallow import ValidationError
 
 from wuying_common.auth import Principal
-from wuying_common.calendar import CalendarDataError, WorkingDayCalendar, YearArrangement
+from wuying_common.calendar import CalendarDataError, CalendarRuleError, WorkingDayCalendar, YearArrangement
 from wuying_common.clock import SystemClock, naive_utc
 from wuying_common.errors import Conflict, ValidationFailed
 from wuying_common.events import schema_of
 from wuying_common.http import marshmallow_fields
+from wuying_common.rules import UnprocessableInput
 
 from ..domain.deadlines import Pause, recomputed_answer_due, recomputed_fix_due
 from ..domain.lifecycle import OPEN
@@ -59,6 +60,8 @@ class WorkingDaysResult:
 def _arrangement(payload: dict) -> YearArrangement:
     try:
         return YearArrangement.from_dict(payload)
+    except CalendarRuleError as exc:  # schema-valid dates that break a rule between them: 422
+        raise UnprocessableInput("_body", f"节假日安排数据有误：{exc}", "invalid_calendar") from None
     except CalendarDataError as exc:
         raise ValidationFailed("节假日安排数据有误", fields={"_body": str(exc)}, code="invalid_calendar") from None
 

@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from wuying_common.events import COUNTY_CODE
 
 from ..domain import organisational
-from ..domain.levels import LEVELS, trigger_label
+from ..domain.levels import LEVELS, TRIGGERS, trigger_label
 from .common import ID, LEVEL, STATUSES
 
 
@@ -31,6 +31,13 @@ class ProposeSchema(Schema):
     issued_on = fields.Date(
         load_default=None, allow_none=True, metadata={"description": "已书面发出的预警：实际发出日期，不得晚于今天"}
     )
+
+    OPENAPI_EXTRA = {  # trigger_belongs_to_level: each level takes its own triggers (篇5 四)
+        "anyOf": [
+            {"properties": {"level": {"enum": [number]}, "trigger": {"enum": sorted(triggers)}}}
+            for number, triggers in TRIGGERS.items()
+        ]
+    }
 
     @validates_schema(skip_on_field_errors=False)
     def trigger_belongs_to_level(self, data, **kwargs):
@@ -194,11 +201,18 @@ class LiftSchema(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 
 
+def _iso_date() -> fields.String:
+    """A date kept as its ISO text (the arrangement reads it with ``date.fromisoformat``)."""
+    return fields.String(validate=validate.Regexp(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), metadata={"format": "date"})
+
+
 class CalendarYearSchema(Schema):
-    year = fields.Integer(required=True)
+    # The year equals the path's, the dates lie in it, a date is a holiday or a make-up working
+    # day, not both, and a make-up working day is a weekend: rules between values, 422.
+    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
     source = fields.String(load_default="", validate=validate.Length(max=200))
-    holidays = fields.List(fields.String(), load_default=list)
-    workdays = fields.List(fields.String(), load_default=list)
+    holidays = fields.List(_iso_date(), load_default=list)
+    workdays = fields.List(_iso_date(), load_default=list)
 
 
 class WarningQuerySchema(Schema):
