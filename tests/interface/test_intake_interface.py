@@ -441,8 +441,10 @@ def test_staff_entry_checks_subject_ids_and_resolves_a_unique_name_with_the_real
     letter = dict(ANONYMOUS, channel="letter", kind="discipline_report", received_on="2026-11-18")
     unknown = dict(letter, subjects=[{"kind": "official", "name": "王某"}, {"kind": "official", "id": "off-404"}])
     refused = web_session.post("/api/v1/staff/reports", json=unknown, headers=clerk)
-    assert refused.status_code == 400, refused.text
-    assert "subjects.1.id" in refused.json()["error"]["fields"]
+    assert refused.status_code == 409, refused.text  # not in the registry: a state rule
+    assert (
+        refused.json()["error"]["code"] == "unknown_official" and "subjects.1.id" in refused.json()["error"]["fields"]
+    )
     assert Petition.objects.count() == 0
 
     by_name = dict(letter, subjects=[{"kind": "official", "name": "刘某"}, {"kind": "official", "name": "陈某"}])
@@ -462,7 +464,8 @@ def test_staff_entry_checks_subject_ids_and_resolves_a_unique_name_with_the_real
         "note": "反映具体",
     }
     triaged = web_session.post(f"/api/v1/reports/{pid}/triage", json=bad, headers=clerk)
-    assert triaged.status_code == 400 and "subjects.0.id" in triaged.json()["error"]["fields"]
+    # not in the registry: the state of things (register the official first), 409
+    assert triaged.status_code == 409 and "subjects.0.id" in triaged.json()["error"]["fields"]
 
 
 def test_a_case_clue_is_announced_as_clue_transferred_without_the_reporter(

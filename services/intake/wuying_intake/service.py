@@ -347,6 +347,7 @@ class IntakeService(WuyingService):
         response=ReportOutSchema,
         roles=HANDLERS,
         tags=("staff",),
+        errors=SEMANTIC_ERRORS,
     )
     def close_report(self, request, petition_id):
         return casework.close(
@@ -361,6 +362,7 @@ class IntakeService(WuyingService):
         response=ReportOutSchema,
         roles=HANDLERS,
         tags=("staff",),
+        errors=SEMANTIC_ERRORS,
     )
     def merge_report(self, request, petition_id):
         return casework.merge(
@@ -375,6 +377,7 @@ class IntakeService(WuyingService):
         response=ReportOutSchema,
         roles=HANDLERS,
         tags=("staff",),
+        errors=SEMANTIC_ERRORS,
     )
     def close_repeated(self, request, petition_id):
         return casework.close_repeated(

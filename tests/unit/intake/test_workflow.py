@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 from wuying_common.auth import Principal
-from wuying_common.errors import ValidationFailed
+from wuying_common.errors import rule_error
+from wuying_common.rules import RuleBroken
 from wuying_intake import handlers
 from wuying_intake.dependencies import TokenBuckets
 from wuying_intake.domain.deadlines import OpenDeadline, due_notices
@@ -154,17 +155,17 @@ def test_a_report_for_the_level_above_is_sent_up_within_five_working_days_and_th
 def test_an_unknown_subject_id_is_refused_naming_the_field_and_an_ambiguous_name_left_to_the_clerk(
     store, clock, calendar, registry
 ):
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(RuleBroken) as exc:  # what the registry holds: a state rule, 409
         submit(
             store, clock, calendar, [{"kind": "official", "name": "赵某"}, {"kind": "official", "id": "x"}], registry
         )
-    assert list(exc.value.fields) == ["subjects.1.id"]
+    assert (exc.value.field, exc.value.code, rule_error(exc.value).status) == ("subjects.1.id", "unknown_official", 409)
     pid = submit(store, clock, calendar, [{"kind": "official", "name": "钱某"}], registry)["petition_id"]
     assert staff_view(handlers.get_report(store, CLERK, pid))["subjects"][0]["id"] is None
     wrong_county = [{"kind": "official", "id": "off-9", "county": "130403"}]
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(RuleBroken) as exc:
         triage(store, clock, pid, "integrity_information", wrong_county, registry)
-    assert list(exc.value.fields) == ["subjects.0.county"]
+    assert (exc.value.field, rule_error(exc.value).status) == ("subjects.0.county", 409)
 
 
 def test_names_wait_for_the_clerk_when_the_registry_is_down_but_ids_are_not_accepted_unchecked(store, clock, calendar):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+import re
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields, validate
 
 from ..domain.matters import (
     CHECK_RESULTS_ZH,
@@ -15,6 +18,19 @@ from ..domain.matters import (
     SOURCES_ZH,
     SYSTEM_KINDS,
 )
+from .registry import SINCE_YEARS
+
+DATE_IN_YEARS = SINCE_YEARS + r"[0-9]{2}-[0-9]{2}$"
+
+
+def _registry_date(value: str) -> None:
+    try:
+        ok = re.match(DATE_IN_YEARS, value) is not None and date.fromisoformat(value) is not None
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValidationError("须为 1900 至 2100 年间的日期 YYYY-MM-DD")
+
 
 #: ``matters.check_record``: what each kind needs, sent and not null, "" or 0.
 _GIVEN = {"not": {"enum": [None, "", 0]}}
@@ -46,7 +62,8 @@ class MatterRecordInSchema(Schema):
     on_time = fields.Boolean()
     check_result = fields.String(validate=validate.OneOf(list(CHECK_RESULTS_ZH)))
     sanction = fields.String(validate=validate.OneOf(list(SANCTION_MONTHS)))
-    decided_on = fields.String(validate=validate.Regexp(r"^\d{4}-\d{2}-\d{2}$"))
+    # A real date of 1900-2100 (a sanction's months are added to it: "8881-57-65" was a 500).
+    decided_on = fields.String(validate=_registry_date, metadata={"format": "date", "pattern": DATE_IN_YEARS})
     note = fields.String(validate=validate.Length(max=500))
     grade = fields.String(validate=validate.OneOf(list(GRADES_ZH)), metadata={"description": "年度考核等次"})
     satisfaction = fields.Integer(validate=validate.Range(min=0, max=100), metadata={"description": "民主测评满意率 %"})

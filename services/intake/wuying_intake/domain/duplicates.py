@@ -34,9 +34,11 @@ STATE_CODES = frozenset({"not_open", "verification_open", "merged_already", "not
 
 
 class DuplicateRuleError(RuleBroken):
-    def __init__(self, code: str, message: str, field: str) -> None:
+    def __init__(self, code: str, message: str, field: str, unprocessable: bool = False) -> None:
         super().__init__(field, message, code)
         self.invalid = code not in STATE_CODES
+        if unprocessable:  # schema-valid, refused by a rule between values (rules.UnprocessableInput)
+            self.status = 422
 
 
 @dataclass(frozen=True)
@@ -86,14 +88,18 @@ def check_repeated_close(report: Report, meeting_date: date, participants: list[
 def check_collective_review(meeting_date: date, participants: list[str], conclusion: str, today: date) -> None:
     """集体研判 (seeds/001 黑龙江): held (not in the future), at least three distinct participants,
     a conclusion."""
+    # A date against today and people counted once each: rules no schema states, 422.
     if meeting_date > today:
-        raise DuplicateRuleError("invalid_review", "集体研判日期不能晚于今天", "collective_review.meeting_date")
+        raise DuplicateRuleError(
+            "invalid_review", "集体研判日期不能晚于今天", "collective_review.meeting_date", unprocessable=True
+        )
     people = {p.strip() for p in participants if p.strip()}
     if len(people) < MIN_REVIEW_PARTICIPANTS:
         raise DuplicateRuleError(
             "invalid_review",
-            f"集体研判须至少 {MIN_REVIEW_PARTICIPANTS} 人参加",
+            f"集体研判须至少 {MIN_REVIEW_PARTICIPANTS} 名不同的人参加",
             "collective_review.participants",
+            unprocessable=True,
         )
     if len(conclusion.strip()) < CONCLUSION_MIN:
         raise DuplicateRuleError("invalid_review", "须填写集体研判结论", "collective_review.conclusion")

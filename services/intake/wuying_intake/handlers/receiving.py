@@ -15,8 +15,7 @@ from datetime import date, datetime, timedelta
 
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock, naive_utc, rfc3339
-from wuying_common.errors import ValidationFailed
-from wuying_common.rules import UnprocessableInput
+from wuying_common.rules import RuleBroken, UnprocessableInput
 
 from ..domain.acknowledgement import AckSigner
 from ..domain.attachments import Limits, check_attachments
@@ -233,7 +232,8 @@ def resolve_reported_subjects(registry: Registry, county: str, subjects: list[di
             if s.get("id"):
                 official = registry.get_official(s["id"])
                 if official is None:
-                    raise ValidationFailed(fields={f"subjects.{i}.id": "人员登记库中没有该编号"})
+                    # the state of the registry (register the official first): 409
+                    raise RuleBroken(f"subjects.{i}.id", "人员登记库中没有该编号", "unknown_official")
                 s["name"] = s.get("name") or official.get("name")
             else:
                 try:

@@ -8,13 +8,16 @@ from types import MappingProxyType
 from marshmallow import Schema, fields, validate
 
 from wuying_common.events import COUNTY_CODE
+from wuying_common.openapi_limits import non_blank
 
-from ..domain.identity import REQUEST_STATUSES_ZH
+from ..domain.identity import REASON_MIN, REQUEST_STATUSES_ZH
 from .common import OutSchema, Strict
 
 
 class IdentityRequestInSchema(Strict):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    reason = fields.String(
+        required=True, validate=validate.Length(min=1, max=1000), metadata={"pattern": non_blank(REASON_MIN)}
+    )  # identity.check_request
 
 
 class DecisionInSchema(Strict):

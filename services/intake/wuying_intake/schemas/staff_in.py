@@ -18,7 +18,7 @@ from ..domain.catalog import (
 from ..domain.deadlines import (
     FEEDBACK_METHODS,
 )
-from ..domain.duplicates import MIN_REVIEW_PARTICIPANTS
+from ..domain.duplicates import CONCLUSION_MIN, MIN_REVIEW_PARTICIPANTS
 from ..domain.petition import (
     MAX_SUBJECTS,
     close_problem,
@@ -118,7 +118,9 @@ class CollectiveReviewSchema(Strict):
         required=True,
         validate=validate.Length(min=MIN_REVIEW_PARTICIPANTS, max=50, error="集体研判须至少 {min} 人参加"),
     )
-    conclusion = fields.String(required=True, validate=validate.Length(min=4, max=2000))
+    conclusion = fields.String(
+        required=True, validate=validate.Length(min=4, max=2000), metadata={"pattern": non_blank(CONCLUSION_MIN)}
+    )  # duplicates.check_collective_review; distinct participants and a past date: 422
 
 
 class CloseSchema(Strict):

@@ -9,7 +9,7 @@ import logging
 from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock, naive_utc, rfc3339
-from wuying_common.errors import ValidationFailed
+from wuying_common.rules import RuleBroken
 
 from ...domain.catalog import CATEGORY_SHORT_ZH
 from ...domain.deadlines import FROM_ACCEPTED, ON_TRIAGE
@@ -117,8 +117,9 @@ def check_triaged_subjects(registry: Registry, subjects: list[dict]) -> list[dic
             continue
         official = registry.get_official(s["id"])
         if official is None:
-            raise ValidationFailed(fields={f"subjects.{i}.id": "人员登记库中没有该编号"})
+            # what the registry holds, not the input: 409 (register or correct the official first)
+            raise RuleBroken(f"subjects.{i}.id", "人员登记库中没有该编号", "unknown_official")
         if official.get("county") and official["county"] != s["county"]:
-            raise ValidationFailed(fields={f"subjects.{i}.county": "与人员登记库中的地区不一致"})
+            raise RuleBroken(f"subjects.{i}.county", "与人员登记库中的地区不一致", "registry_county_differs")
         found.append(official)
     return found
