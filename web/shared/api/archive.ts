@@ -851,7 +851,8 @@ export interface components {
             by?: string;
             /** @description 拒绝的错误码 */
             code?: string | null;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             id?: string;
             /** @description allowed 或 denied（被拒绝的查阅也留痕） */
             outcome?: string;
@@ -926,7 +927,8 @@ export interface components {
             /** Format: date-time */
             committed_at?: string;
             committed_by?: string;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** Format: date-time */
             drawn_at?: string | null;
             drawn_by?: string | null;
@@ -1012,7 +1014,8 @@ export interface components {
             closed_on_time?: number;
             completion_rate?: number;
             confirmed?: number;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             department?: string;
             readonly department_zh?: unknown;
             open?: number;
@@ -1025,7 +1028,8 @@ export interface components {
             next: string | null;
         };
         File: {
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             entries?: components["schemas"]["FileEntry"][];
             /** @description whole hash chain verified: when asked (verify=true) or when the page is the whole file; null otherwise */
             intact?: boolean | null;
@@ -1090,6 +1094,11 @@ export interface components {
             kind: "officials" | "units" | "matters";
             /** @description the lines; a CSV chunk starts with its header */
             text: string;
+        } | {
+            kind?: unknown;
+        } | {
+            /** @enum {unknown} */
+            format?: "jsonl";
         };
         ImportSummary: {
             changed?: number;
@@ -1108,7 +1117,8 @@ export interface components {
             approved_by?: string | null;
             closed_on?: string | null;
             clue_id?: string | null;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             id?: string;
             kind?: string;
             readonly kind_zh?: unknown;
@@ -1220,6 +1230,7 @@ export interface components {
             check_result?: "consistent" | "omission" | "concealment";
             company?: string;
             country?: string;
+            /** Format: date */
             decided_on?: string;
             /** @enum {string} */
             foreign_status?: "" | "nationality" | "permanent_residency";
@@ -1254,6 +1265,63 @@ export interface components {
             source: "personal_report" | "organisation_department" | "verification" | "petition" | "self_declared" | "case_handling" | "other";
             within_remit?: boolean;
             year?: number;
+        } | {
+            /** @enum {unknown} */
+            kind?: "spouse";
+            name: unknown;
+        } | {
+            /** @enum {unknown} */
+            kind?: "child";
+            name: unknown;
+        } | {
+            /** @enum {unknown} */
+            kind?: "child_spouse";
+            name: unknown;
+            relative_of: unknown;
+        } | {
+            country: unknown;
+            foreign_status: unknown;
+            /** @enum {unknown} */
+            kind?: "foreign_status";
+        } | {
+            country: unknown;
+            /** @enum {unknown} */
+            kind?: "residence_abroad";
+        } | {
+            company: unknown;
+            holder: unknown;
+            /** @enum {unknown} */
+            kind?: "business";
+        } | {
+            company: unknown;
+            holder: unknown;
+            /** @enum {unknown} */
+            kind?: "directorship";
+            role: unknown;
+        } | {
+            company: unknown;
+            /** @enum {unknown} */
+            kind?: "side_job";
+            role: unknown;
+        } | {
+            /** @enum {unknown} */
+            kind?: "personal_report";
+            year: unknown;
+        } | {
+            check_result: unknown;
+            /** @enum {unknown} */
+            kind?: "report_check";
+            year: unknown;
+        } | {
+            decided_on: unknown;
+            /** @enum {unknown} */
+            kind?: "sanction";
+            sanction: unknown;
+        } | {
+            grade: unknown;
+            /** @enum {unknown} */
+            kind?: "assessment";
+            year: unknown;
         };
         NoteIn: {
             /** @default  */
@@ -1274,7 +1342,8 @@ export interface components {
         Official: {
             /** @default false */
             commission_staff: boolean;
-            county: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             id: string;
             name: string;
             post: string;
@@ -1295,9 +1364,13 @@ export interface components {
             status: "serving" | "seconded" | "left" | "retired" | "deceased";
             readonly status_zh?: unknown;
             readonly tag_version?: string | null;
-            tags?: string[];
+            tags?: ("below_deputy_section" | "commission_staff" | "construction" | "deputy_section_or_above" | "finance" | "key_minority" | "law_enforcement" | "newly_appointed" | "personnel" | "principal" | "procurement" | "promotion_candidate" | "reserve_cadre" | "rotated" | "sensitive_post" | "special_supervisor")[];
             readonly tags_zh?: unknown;
             unit_id: string;
+        } | {
+            status?: unknown;
+        } | {
+            seconded_to: string;
         };
         OfficialPage: {
             items: components["schemas"]["Official"][];
@@ -1367,6 +1440,57 @@ export interface components {
              * @default null
              */
             on: string | null;
+        } | {
+            details?: {
+                text: string;
+            };
+            /** @enum {unknown} */
+            kind?: "pledge";
+        } | {
+            details?: {
+                family_member: string;
+                message?: string;
+                relation: string;
+            };
+            /** @enum {unknown} */
+            kind?: "family_pledge";
+        } | {
+            details?: {
+                card_given?: boolean;
+                family_message?: string;
+                family_present: string[];
+                family_situation: string;
+                follow_up?: string;
+                issues_found?: string;
+                opinions?: string;
+                outside_work?: string;
+                reminder_given?: string;
+                /** Format: date */
+                visited_on?: string;
+                visitors: string[];
+            };
+            /** @enum {unknown} */
+            kind?: "home_visit";
+        } | {
+            details?: {
+                content: string;
+                follow_up?: string;
+                /** Format: date */
+                follow_up_due?: string;
+                /** @enum {string} */
+                talk_kind: "tendency" | "regular" | "new_post";
+                talkers: string[];
+            };
+            /** @enum {unknown} */
+            kind?: "supervision_talk";
+        } | {
+            details?: {
+                about_leader?: boolean;
+                content: string;
+                supervisor_id: string;
+            };
+            /** @enum {unknown} */
+            kind?: "supervisor_report";
         };
         Register: {
             officials?: components["schemas"]["Official"][];
@@ -1380,7 +1504,8 @@ export interface components {
             closed_on?: string | null;
             condition_code?: string;
             readonly condition_name_zh?: unknown;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             created_on?: string;
             department?: string;
             readonly department_zh?: unknown;
@@ -1418,7 +1543,8 @@ export interface components {
         ReportCheck: {
             closed_on?: string | null;
             clue_id?: string | null;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             draw_id?: string | null;
             id?: string;
             official_id?: string;
@@ -1493,7 +1619,7 @@ export interface components {
              */
             text: string;
             /**
-             * @description 按单位审核
+             * @description 按单位审核；people、text 与 unit_id 都没有给出人员时 422 people_required
              * @default null
              */
             unit_id: string | null;
@@ -1516,7 +1642,8 @@ export interface components {
         };
         SupervisionRecord: {
             by?: string;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             details?: {
                 [key: string]: unknown;
             };
@@ -1538,7 +1665,8 @@ export interface components {
         };
         Supervisor: {
             appointed_on?: string;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             ended_on?: string | null;
             id?: string;
             letter_no?: string;
@@ -1549,7 +1677,8 @@ export interface components {
         SupervisorIn: {
             /** Format: date */
             appointed_on: string;
-            county: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** @default null */
             id: string | null;
             /**
@@ -1590,7 +1719,8 @@ export interface components {
             readonly step_zh?: unknown;
         };
         Unit: {
-            county: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             id: string;
             kind: string;
             name: string;
@@ -1681,7 +1811,7 @@ export interface operations {
     export_files: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 after?: string;
                 limit?: number;
                 purpose: string;
@@ -1749,7 +1879,7 @@ export interface operations {
     checkpoint_list: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 after?: number;
                 limit?: number;
             };
@@ -2575,7 +2705,7 @@ export interface operations {
     list_officials: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 name?: string | null;
                 /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
@@ -4943,6 +5073,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 服务暂不可用 */
             503: {
                 headers: {
@@ -5158,7 +5297,7 @@ export interface operations {
     search_officials: {
         parameters: {
             query?: {
-                county?: string | null;
+                county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681" | null;
                 name?: string | null;
                 unit_id?: string | null;
                 post?: string | null;
@@ -5867,9 +6006,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
+                content?: never;
             };
         };
     };

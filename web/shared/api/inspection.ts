@@ -469,6 +469,7 @@ export interface components {
     schemas: {
         AssignmentRules: {
             candidates_per_slot?: number;
+            /** @description 求解时间上限（秒），至多 120 */
             max_time_seconds?: number;
             team_max?: number;
             team_min?: number;
@@ -500,7 +501,8 @@ export interface components {
             objective?: number | null;
             overrides?: components["schemas"]["OverrideOut"][];
             plan_version?: number;
-            region?: string;
+            /** @enum {string} */
+            region?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** @description 按次安排时：安排的是第几次巡察 */
             round?: number | null;
             rules?: {
@@ -508,7 +510,7 @@ export interface components {
             };
             rules_version?: string;
             status?: string;
-            readonly status_zh?: string;
+            readonly status_zh?: string | null;
             versions?: components["schemas"]["CampaignVersion"][];
             visits?: components["schemas"]["CampaignVisit"][];
             windows?: string[][];
@@ -532,23 +534,26 @@ export interface components {
         };
         CampaignRequest: {
             /** @default null */
-            assignment_rules: components["schemas"]["AssignmentRules"] | (Record<string, never> | null);
+            assignment_rules: components["schemas"]["AssignmentRules"] | (never | null);
             /** @default null */
-            campaign_rules: components["schemas"]["CampaignRules"] | (Record<string, never> | null);
+            campaign_rules: components["schemas"]["CampaignRules"] | (never | null);
             /**
              * @description 纳入的单位类别
              * @default null
              */
             kinds: string[] | null;
-            /** @description 省、市或县的行政区划代码 */
-            region: string;
+            /**
+             * @description 省、市或县的行政区划代码
+             * @enum {string}
+             */
+            region: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /**
              * @description 只安排每个单位当年的第几次巡察（其余各次不变，或由另一次按次安排完成）；windows 此时只给这一次的时段。不填：安排全年各次
              * @default null
              */
             round: number | null;
             /**
-             * @description 每个单位的巡察次数（≥2）
+             * @description 每个单位的巡察次数（2–12）
              * @default null
              */
             rounds: number | null;
@@ -579,13 +584,14 @@ export interface components {
             wall_seconds?: number | null;
         };
         CampaignVisit: {
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             ends_on?: string;
             fixed?: boolean;
             leader?: string | null;
             members?: string[];
             method?: string;
-            readonly method_zh?: string;
+            readonly method_zh?: string | null;
             round?: number;
             specialist_fields?: string[];
             /** @description [[专业, 人员编号], ...] */
@@ -605,7 +611,8 @@ export interface components {
         Coverage: {
             cities?: components["schemas"]["Tally"][];
             counties?: components["schemas"]["Tally"][];
-            region?: string;
+            /** @enum {string} */
+            region?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** @description 全区域一览 */
             total?: components["schemas"]["Tally"];
             /** @description 逾期、未完成、未计划的单位 */
@@ -617,19 +624,23 @@ export interface components {
             created_at?: string;
             created_by?: string;
             pairs?: components["schemas"]["ZonePair"][];
-            region?: string;
+            /** @enum {string} */
+            region?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             year?: number;
         };
         CrossAssignmentRequest: {
-            /** @description 省、市或县的行政区划代码；其下各协作区交叉检查 */
-            region: string;
+            /**
+             * @description 省、市或县的行政区划代码；其下各协作区交叉检查
+             * @enum {string}
+             */
+            region: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             year: number;
         };
         Disposition: {
             closed_by?: string | null;
             closed_on?: string | null;
             kind?: string;
-            readonly kind_zh?: string;
+            readonly kind_zh?: string | null;
             note?: string | null;
             /** Format: date-time */
             opened_at?: string;
@@ -664,7 +675,7 @@ export interface components {
             recorded_by?: string;
             round?: number;
             severity?: string;
-            readonly severity_zh?: string;
+            readonly severity_zh?: string | null;
             summary?: string;
         };
         FindingRequest: {
@@ -676,9 +687,27 @@ export interface components {
             /** @default null */
             official_id: string | null;
             round: number;
-            /** @description early_sign, general, serious */
-            severity: string;
+            /**
+             * @description early_sign, general, serious
+             * @enum {string}
+             */
+            severity: "early_sign" | "general" | "serious";
             summary: string;
+        } | {
+            /** @enum {unknown} */
+            disposition?: "reminder_talk" | "integrity_talk" | null;
+            /** @enum {unknown} */
+            severity?: "early_sign";
+        } | {
+            /** @enum {unknown} */
+            disposition?: "talk" | "letter_inquiry" | "preliminary_verification" | "organisational_handling" | null;
+            /** @enum {unknown} */
+            severity?: "general";
+        } | {
+            /** @enum {unknown} */
+            disposition?: "case_filing" | "judicial_transfer" | null;
+            /** @enum {unknown} */
+            severity?: "serious";
         };
         Inspector: {
             /** @default true */
@@ -686,15 +715,18 @@ export interface components {
             /**
              * @description under_35, 35_44, 45_54, 55_plus
              * @default null
+             * @enum {string|null}
              */
-            age_band: string | null;
-            county: string;
+            age_band: "under_35" | "35_44" | "45_54" | "55_plus" | null;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             former_unit_ids?: string[];
             /**
              * @description female, male
              * @default null
+             * @enum {string|null}
              */
-            gender: string | null;
+            gender: "female" | "male" | null;
             /** @description 公职人员编号 */
             id: string;
             /**
@@ -702,8 +734,11 @@ export interface components {
              * @default false
              */
             leader: boolean;
-            /** @description province, city, county */
-            level: string;
+            /**
+             * @description province, city, county
+             * @enum {string}
+             */
+            level: "province" | "city" | "county";
             /**
              * @description 机动组员（004 闵行 三不固定）
              * @default false
@@ -722,15 +757,16 @@ export interface components {
         InspectorOut: {
             active?: boolean;
             age_band?: string | null;
-            readonly age_band_zh?: string;
-            county?: string;
+            readonly age_band_zh?: string | null;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             former_unit_ids?: string[];
             gender?: string | null;
-            readonly gender_zh?: string;
+            readonly gender_zh?: string | null;
             inspector_id?: string;
             leader?: boolean;
             level?: string;
-            readonly level_zh?: string;
+            readonly level_zh?: string | null;
             mobile?: boolean;
             name?: string;
             relatives?: components["schemas"]["Relative"][];
@@ -744,11 +780,12 @@ export interface components {
             expertise: string[];
         };
         MyAssignment: {
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             ends_on?: string;
             leader?: string | null;
             method?: string;
-            readonly method_zh?: string;
+            readonly method_zh?: string | null;
             plan_id?: string;
             /** @description leader, member, specialist */
             role?: string;
@@ -785,11 +822,12 @@ export interface components {
         };
         Plan: {
             campaign_id?: string | null;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** Format: date-time */
             created_at?: string;
             created_by?: string;
-            evaluation?: (Record<string, never> | null) | components["schemas"]["PlanEvaluation"];
+            evaluation?: (never | null) | components["schemas"]["PlanEvaluation"];
             findings?: components["schemas"]["Finding"][];
             plan_id?: string;
             plan_version?: number;
@@ -814,7 +852,7 @@ export interface components {
             rounds_completed?: number;
             rounds_planned?: number;
             standing?: string;
-            readonly standing_zh?: string;
+            readonly standing_zh?: string | null;
         };
         PlanPage: {
             items: components["schemas"]["Plan"][];
@@ -823,10 +861,10 @@ export interface components {
         };
         PlanRequest: {
             /**
-             * @description special, surprise, cross, unannounced
+             * @description special, surprise, cross, unannounced；个数与 rounds 相同（否则 422）
              * @default null
              */
-            methods: string[] | null;
+            methods: ("special" | "surprise" | "cross" | "unannounced")[] | null;
             /** @default 2 */
             rounds: number;
             unit_id: string;
@@ -889,7 +927,8 @@ export interface components {
             name?: string;
         };
         Specialist: {
-            county: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             expertise: string[];
             id: string;
             name: string;
@@ -915,7 +954,8 @@ export interface components {
             starts_on: string;
         };
         Unit: {
-            county: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** @description 巡察该单位需要的专业（安排巡察组时优先匹配） */
             focus?: string[];
             id: string;
@@ -928,11 +968,12 @@ export interface components {
             zone: string | null;
         };
         Upcoming: {
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             ends_on?: string;
             leader?: string | null;
             method?: string;
-            readonly method_zh?: string;
+            readonly method_zh?: string | null;
             plan_id?: string;
             reminded_on?: string | null;
             round?: number;
@@ -1066,6 +1107,15 @@ export interface operations {
             };
             /** @description 不支持的内容类型 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1481,7 +1531,7 @@ export interface operations {
     coverage: {
         parameters: {
             query: {
-                region: string;
+                region: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 year: number;
             };
             header?: never;
@@ -1657,7 +1707,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                region: string;
+                region: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 year: number;
             };
             cookie?: never;
@@ -1808,6 +1858,15 @@ export interface operations {
             };
             /** @description 不支持的内容类型 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1967,7 +2026,7 @@ export interface operations {
     list_plans: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 year?: number | null;
                 /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
@@ -2124,6 +2183,15 @@ export interface operations {
             };
             /** @description 不支持的内容类型 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2800,7 +2868,7 @@ export interface operations {
     upcoming_rounds: {
         parameters: {
             query: {
-                region: string;
+                region: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 /** @description 工作日 */
                 within?: number | null;
                 /** @description 每页条数，默认 100，至多 1000 */
@@ -3103,9 +3171,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
+                content?: never;
             };
         };
     };

@@ -641,7 +641,12 @@ export interface components {
             receipt_code: string | null;
             /** @default null */
             verification_code: string | null;
-        };
+        } & ({
+            receipt_code: unknown;
+        } | {
+            petition_id: unknown;
+            verification_code: unknown;
+        });
         AdditionIn: {
             /** @description 补充的情况，10–5000 字 */
             content: string;
@@ -670,8 +675,8 @@ export interface components {
             routing_zh?: string | null;
         };
         AttachmentIn: {
-            /** @description base64 编码的文件内容 */
-            content: unknown;
+            /** @description base64 编码的文件内容（非空） */
+            content: string;
             /** @enum {string} */
             content_type: "image/jpeg" | "image/png" | "application/pdf" | "text/plain" | "audio/mpeg";
             file_name: string;
@@ -702,7 +707,8 @@ export interface components {
             /** Format: date-time */
             at?: string;
             code?: string | null;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** @description allowed or denied */
             outcome?: string;
             petition_id?: string;
@@ -725,7 +731,7 @@ export interface components {
              * @description 集体研判记录：研判为无实质内容、重复举报的件必填（至少3人，seeds/001 黑龙江）
              * @default null
              */
-            collective_review: components["schemas"]["CollectiveReview"] | (Record<string, never> | null);
+            collective_review: components["schemas"]["CollectiveReview"] | (never | null);
             /** @default  */
             note: string;
         };
@@ -764,7 +770,8 @@ export interface components {
             recorded_by?: string;
         };
         CountyStatistics: {
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             total?: number;
             working_days_to_acceptance?: components["schemas"]["Duration"];
             working_days_to_closure?: components["schemas"]["Duration"];
@@ -827,7 +834,8 @@ export interface components {
         };
         DueItemOut: {
             assignee?: string | null;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** Format: date */
             due?: string;
             /** @description 期限 */
@@ -906,7 +914,8 @@ export interface components {
             reason: string;
         };
         IdentityRequestOut: {
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** Format: date-time */
             decided_at?: string | null;
             decided_by?: string | null;
@@ -968,6 +977,10 @@ export interface components {
             name: string | null;
             /** @default null */
             unit_name: string | null;
+        } | {
+            id: unknown;
+        } | {
+            name: unknown;
         };
         PurgeRecordOut: {
             attachments_deleted?: number;
@@ -976,7 +989,8 @@ export interface components {
             completed_at?: string;
             /** Format: date-time */
             content_purged_at?: string;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** Format: date-time */
             identity_purged_at?: string;
             kind?: string;
@@ -1034,19 +1048,20 @@ export interface components {
             category_zh?: string;
             channel?: string;
             channel_zh?: string;
-            clarification?: (Record<string, never> | null) | components["schemas"]["ClarificationOut"];
-            closure?: (Record<string, never> | null) | components["schemas"]["ClosureOut"];
-            collective_review?: (Record<string, never> | null) | components["schemas"]["CollectiveReviewOut"];
+            clarification?: (never | null) | components["schemas"]["ClarificationOut"];
+            closure?: (never | null) | components["schemas"]["ClosureOut"];
+            collective_review?: (never | null) | components["schemas"]["CollectiveReviewOut"];
             content?: string;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** @description 载入某年节假日安排后重新计算的期限（原日期、新日期、年份） */
             deadline_changes?: components["schemas"]["DeadlineChangeOut"][];
             deadline_notices?: string[];
             deadlines?: components["schemas"]["DeadlineOut"][];
-            disposal?: (Record<string, never> | null) | components["schemas"]["DisposalOut"];
+            disposal?: (never | null) | components["schemas"]["DisposalOut"];
             /** @description 疑似重复举报（须经集体研判） */
             duplicate_candidates?: components["schemas"]["DuplicateCandidate"][];
-            feedback?: (Record<string, never> | null) | components["schemas"]["FeedbackOut"];
+            feedback?: (never | null) | components["schemas"]["FeedbackOut"];
             /**
              * Format: date
              * @description 实名检举控告：办结后15个工作日内向举报人反馈办理结果
@@ -1099,12 +1114,12 @@ export interface components {
              * @description 属上级管辖的，须在此日前转送（收件后5个工作日）
              */
             send_up_due?: string | null;
-            sent_up?: (Record<string, never> | null) | components["schemas"]["SendUpOut"];
+            sent_up?: (never | null) | components["schemas"]["SendUpOut"];
             status?: string;
             status_zh?: string;
             subjects?: components["schemas"]["SubjectOut"][];
-            triage?: (Record<string, never> | null) | components["schemas"]["TriageOut"];
-            verification?: (Record<string, never> | null) | components["schemas"]["VerificationOut"];
+            triage?: (never | null) | components["schemas"]["TriageOut"];
+            verification?: (never | null) | components["schemas"]["VerificationOut"];
         };
         ReportOutPage: {
             items: components["schemas"]["ReportOut"][];
@@ -1130,11 +1145,18 @@ export interface components {
             name: string | null;
             /** @default null */
             unit_name: string | null;
+        } | {
+            id: unknown;
+        } | {
+            name: unknown;
         };
         Reporter: {
             /** @default null */
             address: string | null;
-            /** @default null */
+            /**
+             * @description 18 位公民身份号码；校验码不符时 422
+             * @default null
+             */
             id_number: string | null;
             name: string;
             phone: string;
@@ -1162,7 +1184,8 @@ export interface components {
             /** @enum {string} */
             channel: "assessment" | "audit" | "case_handling" | "hotline" | "info_officer" | "inspection" | "letter" | "online_opinion" | "special_supervisor" | "visit";
             content: string;
-            county: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /**
              * @description 转来件：由其他机关转来（检举控告须在5个工作日内受理或转送）
              * @default false
@@ -1187,9 +1210,24 @@ export interface components {
             /** Format: date */
             received_on: string;
             /** @default null */
-            reporter: components["schemas"]["Reporter"] | (Record<string, never> | null);
+            reporter: components["schemas"]["Reporter"] | (never | null);
             subjects: components["schemas"]["ReportedSubject"][];
-        };
+        } & (({
+            /** @enum {unknown} */
+            anonymous?: true;
+        } | {
+            /** @enum {unknown} */
+            anonymous?: false;
+            reporter: unknown;
+        }) & ({
+            /** @enum {unknown} */
+            forwarded: true;
+            forwarded_from: unknown;
+            forwarded_on: unknown;
+        } | {
+            /** @enum {unknown} */
+            forwarded?: false;
+        }));
         Statistics: {
             category?: {
                 [key: string]: number;
@@ -1199,7 +1237,8 @@ export interface components {
             };
             /** @description 范围内各县（市、区）的件数和用时（县级为其本身一项） */
             counties?: components["schemas"]["CountyStatistics"][];
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             status?: {
                 [key: string]: number;
             };
@@ -1225,10 +1264,18 @@ export interface components {
             /** @enum {string} */
             category: "public_opinion" | "policy_reaction" | "law_abiding" | "work_style" | "integrity_self_discipline" | "administrative_affairs" | "key_sectors" | "sector_malpractice" | "harm_to_public_interest" | "policy_implementation" | "emerging_tendency" | "found_in_inspection_or_cases" | "other";
             content: string;
-            county: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** @default null */
-            reporter: components["schemas"]["Reporter"] | (Record<string, never> | null);
+            reporter: components["schemas"]["Reporter"] | (never | null);
             subjects: components["schemas"]["PublicSubject"][];
+        } | {
+            /** @enum {unknown} */
+            anonymous?: true;
+        } | {
+            /** @enum {unknown} */
+            anonymous?: false;
+            reporter: unknown;
         };
         SubmitResult: {
             /**
@@ -1257,6 +1304,10 @@ export interface components {
             /** @enum {string} */
             severity: "low" | "medium" | "high";
             subjects?: components["schemas"]["TriagedSubject"][];
+        } | {
+            outcome?: unknown;
+        } | {
+            subjects: unknown;
         };
         TriageOut: {
             extended?: boolean;
@@ -1278,7 +1329,8 @@ export interface components {
             triaged_by?: string;
         };
         TriagedSubject: {
-            county: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             id: string;
             /** @enum {string} */
             kind: "official" | "unit";
@@ -1292,6 +1344,11 @@ export interface components {
             confirmed: boolean;
             /** @default  */
             note: string;
+        } | {
+            /** @enum {unknown} */
+            confirmed?: false;
+        } | {
+            clarification: unknown;
         };
         VerificationOut: {
             /** Format: date-time */
@@ -1505,7 +1562,7 @@ export interface operations {
     audit: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 from?: string | null;
                 to?: string | null;
                 /** @description 每页条数，默认 100，至多 1000 */
@@ -1578,7 +1635,7 @@ export interface operations {
     identity_worklist: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
                 /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
@@ -1932,7 +1989,7 @@ export interface operations {
     purges: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
                 /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
@@ -2179,7 +2236,7 @@ export interface operations {
     list_reports: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 status?: "received" | "triaged" | "closed" | "sent_up" | "merged" | null;
                 channel?: "public_portal" | "letter" | "visit" | "hotline" | "special_supervisor" | "info_officer" | "inspection" | "audit" | "case_handling" | "assessment" | "online_opinion" | null;
                 category?: "public_opinion" | "policy_reaction" | "law_abiding" | "work_style" | "integrity_self_discipline" | "administrative_affairs" | "key_sectors" | "sector_malpractice" | "harm_to_public_interest" | "policy_implementation" | "emerging_tendency" | "found_in_inspection_or_cases" | "other" | null;
@@ -2313,6 +2370,15 @@ export interface operations {
             };
             /** @description 不支持的内容类型 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2927,6 +2993,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 服务暂不可用 */
             503: {
                 headers: {
@@ -3028,6 +3103,15 @@ export interface operations {
             };
             /** @description 不支持的内容类型 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3683,6 +3767,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 服务暂不可用 */
             503: {
                 headers: {
@@ -4221,6 +4314,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 服务暂不可用 */
             503: {
                 headers: {
@@ -4235,7 +4337,7 @@ export interface operations {
     statistics: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 from?: string | null;
                 to?: string | null;
                 format?: "json" | "csv";
@@ -4307,7 +4409,7 @@ export interface operations {
         parameters: {
             query: {
                 /** @description 县、市或省的区划代码（须在令牌授权范围内） */
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 /** @description N 个工作日内到期（含已逾期） */
                 within?: number;
                 /** @description 承办人 */
@@ -4400,9 +4502,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
+                content?: never;
             };
         };
     };

@@ -543,7 +543,8 @@ export interface components {
         AssessmentRecord: {
             /** Format: date */
             assessed_on: string;
-            county: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** @default null */
             credit: number | null;
             /** @enum {string} */
@@ -557,6 +558,14 @@ export interface components {
              */
             rating: "basically_competent" | "competent" | "excellent" | "incompetent" | "low_satisfaction" | null;
             record_id: string;
+        } | {
+            /** @enum {unknown} */
+            kind?: "assessment";
+            rating: unknown;
+        } | {
+            credit: unknown;
+            /** @enum {unknown} */
+            kind?: "integrity_credit";
         };
         BusinessRecord: {
             amount?: number;
@@ -568,7 +577,8 @@ export interface components {
             category?: string;
             category_zh?: string;
             contracted_on?: string;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             domain?: string;
             domain_zh?: string;
             method?: string;
@@ -634,13 +644,13 @@ export interface components {
              * @description 纪委领导记录的突破10%上限的理由 (000 A 原则上)
              * @default null
              */
-            cap_exception: components["schemas"]["CapExceptionIn"] | (Record<string, never> | null);
+            cap_exception: components["schemas"]["CapExceptionIn"] | (never | null);
             control_measures?: string[];
             grades: components["schemas"]["Grades"];
         };
         Evaluation: {
             acceptable?: boolean | null;
-            cap_exception?: (Record<string, never> | null) | components["schemas"]["CapException"];
+            cap_exception?: (never | null) | components["schemas"]["CapException"];
             /** Format: date-time */
             evaluated_at?: string;
             evaluated_by?: string;
@@ -671,7 +681,8 @@ export interface components {
             variation: number;
         };
         Hit: {
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             evidence?: string[];
             evidence_rows?: {
                 [key: string]: unknown;
@@ -701,14 +712,16 @@ export interface components {
             received?: number;
         };
         Library: {
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             powers?: components["schemas"]["PublicPower"][];
             risk_points?: components["schemas"]["PublicRiskPoint"][];
         };
         Power: {
             content: string;
             control_measures?: string[];
-            county: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             holder: string;
             readonly id?: string;
             legal_basis: string;
@@ -759,7 +772,8 @@ export interface components {
             time_limit: string;
         };
         Profile: {
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** @description 逐因素解释 */
             factors?: components["schemas"]["Factor"][];
             level?: string;
@@ -777,7 +791,8 @@ export interface components {
             updated_at?: string;
         };
         ProfileSummary: {
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             level?: string;
             level_zh?: string;
             official_id?: string;
@@ -801,7 +816,8 @@ export interface components {
         PublicPower: {
             content?: string;
             control_measures?: string[];
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** @description 行使主体（部门或岗位，不是个人） */
             holder?: string;
             id?: string;
@@ -821,7 +837,8 @@ export interface components {
         };
         PublicRiskPoint: {
             control_measures?: string[];
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             description?: string;
             id?: string;
             kind?: string;
@@ -888,10 +905,11 @@ export interface components {
             assigned_colleagues?: string[];
             contributions?: components["schemas"]["Contribution"][];
             control_measures?: string[];
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             description?: string;
             escalations?: components["schemas"]["Escalation"][];
-            evaluation?: (Record<string, never> | null) | components["schemas"]["Evaluation"];
+            evaluation?: (never | null) | components["schemas"]["Evaluation"];
             /** @description every evaluation, oldest first */
             evaluations?: components["schemas"]["Evaluation"][];
             holder_id?: string;
@@ -916,7 +934,8 @@ export interface components {
             colleagues?: string[];
             /** @default  */
             content: string;
-            county: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             description: string;
             /** @enum {string} */
             kind: "ideological_moral" | "institutional" | "post_duty";
@@ -989,7 +1008,8 @@ export interface components {
             version?: string;
         };
         Scan: {
-            county: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** Format: date */
             end: string;
             /** Format: date */
@@ -1000,7 +1020,8 @@ export interface components {
             by_rule?: {
                 [key: string]: number;
             };
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             new_hits?: number;
             profiles_changed?: number;
             records?: number;
@@ -1029,7 +1050,8 @@ export interface components {
         SignalRecord: {
             category?: string;
             category_zh?: string;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             evidence?: string[];
             factor?: string;
             factor_zh?: string;
@@ -1071,7 +1093,8 @@ export interface components {
             ties: components["schemas"]["Tie"][];
         };
         UnitProfile: {
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /** @description 逐因素解释 */
             factors?: components["schemas"]["Factor"][];
             level?: string;
@@ -1207,7 +1230,7 @@ export interface operations {
     public_library: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             };
             header?: never;
             path?: never;
@@ -1256,7 +1279,7 @@ export interface operations {
     query_hits: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 unit_id?: string | null;
                 /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
@@ -1395,7 +1418,7 @@ export interface operations {
     query_records: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 unit_id?: string | null;
                 supplier_id?: string | null;
                 /** @description 每页条数，默认 100，至多 1000 */
@@ -1636,6 +1659,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 服务暂不可用 */
             503: {
                 headers: {
@@ -1756,7 +1788,7 @@ export interface operations {
     list_powers: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 unit_id?: string | null;
                 post?: string | null;
                 /** @description 每页条数，默认 100，至多 1000 */
@@ -2334,7 +2366,7 @@ export interface operations {
     list_profiles: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
                 /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
@@ -2650,7 +2682,7 @@ export interface operations {
     list_risk_points: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 unit_id?: string | null;
                 /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
@@ -2828,7 +2860,7 @@ export interface operations {
     overdue_reviews: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
                 /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
@@ -2899,7 +2931,7 @@ export interface operations {
     risk_ranking: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 unit_id?: string | null;
                 /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
@@ -3543,7 +3575,7 @@ export interface operations {
     rules_in_force: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             };
             header?: never;
             path: {
@@ -3722,7 +3754,7 @@ export interface operations {
     list_unit_profiles: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
                 /** @description 上一页返回的 next，原样传回即取下一页；不传则从第一页开始 */
@@ -3878,9 +3910,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
+                content?: never;
             };
         };
     };

@@ -653,7 +653,8 @@ export interface components {
             to?: string;
         };
         Propose: {
-            county: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             /**
              * Format: date
              * @description 已书面发出的预警：实际发出日期，不得晚于今天
@@ -669,6 +670,21 @@ export interface components {
             /** @description 预警情形代码，见 GET /api/v1/triggers；须属于所选等级 */
             trigger: string;
             unit_id: string;
+        } | {
+            /** @enum {unknown} */
+            level?: 3;
+            /** @enum {unknown} */
+            trigger?: "colleagues_concern" | "decision_skipped_risk_assessment" | "disclosure_neglected" | "dual_duty_insufficient" | "financial_accounts_disorder" | "integrity_rules_missing" | "low_evaluation_satisfaction" | "moral_conduct_reported" | "organisation_reminder" | "other_notice" | "poor_example_reported" | "power_without_legal_basis" | "public_reports" | "self_discipline_reported";
+        } | {
+            /** @enum {unknown} */
+            level?: 2;
+            /** @enum {unknown} */
+            trigger?: "decision_without_assessment_failed" | "disclosure_evading_supervision" | "dual_duty_neglected" | "duty_failure_without_loss" | "emergency_mishandled" | "extravagance_or_gifts" | "improper_allowances" | "inefficiency_complaints" | "notice_not_corrected" | "other_inquiry" | "policy_deviation_signs" | "power_harming_clients" | "procurement_loopholes" | "rules_without_integrity_review";
+        } | {
+            /** @enum {unknown} */
+            level?: 1;
+            /** @enum {unknown} */
+            trigger?: "cadre_selection_failure" | "democratic_centralism_failure" | "dual_duty_major_violation" | "emergency_concealed" | "fiscal_funds_misused" | "inquiry_not_rectified" | "major_decision_unauthorised" | "minor_violation_no_sanction" | "other_supervision_advice" | "poor_annual_assessment" | "position_abused_for_gain" | "power_abuse_public_impact" | "procurement_irregularities_loss" | "responsible_for_misconduct";
         };
         QuarterlyReport: {
             answer_working_days?: components["schemas"]["AnswerTimes"];
@@ -679,7 +695,8 @@ export interface components {
                 [key: string]: number;
             };
             by_trigger?: components["schemas"]["TriggerCount"][];
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             escalated?: components["schemas"]["WarningItem"][];
             lifted?: components["schemas"]["WarningItem"][];
             overdue?: components["schemas"]["WarningItem"][];
@@ -709,7 +726,8 @@ export interface components {
         };
         Task: {
             closed_on?: string | null;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             due_on?: string;
             due_provisional?: boolean;
             evidence?: {
@@ -776,7 +794,8 @@ export interface components {
             }[];
             colour?: string;
             readonly colour_zh?: unknown;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             decision?: {
                 [key: string]: unknown;
             } | null;
@@ -785,7 +804,7 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             escalation_ids?: string[];
-            readonly escalation_reason_zh?: string;
+            readonly escalation_reason_zh?: string | null;
             extension_records?: {
                 [key: string]: unknown;
             }[];
@@ -853,7 +872,8 @@ export interface components {
             answer_due?: string | null;
             colour?: string;
             readonly colour_zh?: string;
-            county?: string;
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             escalated_from?: string | null;
             fix_due?: string | null;
             issued_on?: string | null;
@@ -887,7 +907,7 @@ export interface components {
             awaiting_rectification?: components["schemas"]["WorklistSection"];
             /** @description 待回访 */
             awaiting_revisit?: components["schemas"]["WorklistSection"];
-            counties?: string[];
+            counties?: ("130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681")[];
             limit?: number;
             /** @description 待组织处理 */
             organisational_handling?: components["schemas"]["TaskSection"];
@@ -1073,6 +1093,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 服务暂不可用 */
             503: {
                 headers: {
@@ -1233,7 +1262,7 @@ export interface operations {
     list_tasks: {
         parameters: {
             query?: {
-                county?: string | null;
+                county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681" | null;
                 status?: "open" | "closed";
                 /** @description 每页条数，默认 100，至多 1000 */
                 limit?: number;
@@ -1466,6 +1495,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 服务暂不可用 */
             503: {
                 headers: {
@@ -1480,7 +1518,7 @@ export interface operations {
     quarterly_report: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 year: number;
                 quarter: number;
                 format?: "json" | "html";
@@ -1690,7 +1728,7 @@ export interface operations {
     list_warnings: {
         parameters: {
             query: {
-                county: string;
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
                 status?: "answered" | "appealed" | "issued" | "lifted" | "proposed" | "rectified" | "rectifying" | "rejected" | "revisited" | "revoked" | "superseded" | "transferred_as_case_clue" | null;
                 level?: 3 | 2 | 1 | null;
                 /** @description 每页条数，默认 100，至多 1000 */
@@ -1775,6 +1813,15 @@ export interface operations {
         };
         responses: {
             /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Warning"];
+                };
+            };
+            /** @description 成功 */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1848,6 +1895,15 @@ export interface operations {
             };
             /** @description 不支持的内容类型 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2138,6 +2194,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 服务暂不可用 */
             503: {
                 headers: {
@@ -2239,6 +2304,15 @@ export interface operations {
             };
             /** @description 不支持的内容类型 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2564,6 +2638,15 @@ export interface operations {
             };
             /** @description 不支持的内容类型 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3112,6 +3195,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description 服务暂不可用 */
             503: {
                 headers: {
@@ -3235,7 +3327,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description 缺省为令牌授权的全部地区 */
-                county?: string | null;
+                county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681" | null;
                 /** @description 每一类最多条数 */
                 limit?: number;
             };
@@ -3322,9 +3414,7 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
+                content?: never;
             };
         };
     };
