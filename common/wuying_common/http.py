@@ -137,7 +137,7 @@ class _JsonBool(frozenset):
 
 def _json_field(field_, seen: set[int]) -> None:
     if isinstance(field_, fields.Boolean):
-        field_.truthy, field_.falsy = _JsonBool({True}), _JsonBool({False})
+        field_.truthy, field_.falsy = _JsonBool({True}), _JsonBool({False})  # type: ignore[assignment]
     elif isinstance(field_, fields.Integer):
         field_.strict = True
     elif isinstance(field_, fields.Nested) and isinstance(field_.schema, Schema):

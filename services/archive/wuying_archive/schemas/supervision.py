@@ -3,6 +3,9 @@ letter inquiries (001 黑龙江), records in the file, education and special sup
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from wuying_common.events import COUNTY_CODE
@@ -177,7 +180,7 @@ RECORD_KINDS_IN = ["pledge", "family_pledge", "home_visit", "supervision_talk", 
 # marshmallow schema per kind, unknown fields refused) and the OpenAPI (``OPENAPI_EXTRA``): free
 # keys and values reached the store (a key "" or "a.b" was an InvalidDocument, a 500).
 _TEXT_MAX = 5000
-_DETAIL_TYPES = {
+_DETAIL_TYPES: dict[str, tuple[Callable[[], fields.Field], dict[str, Any]]] = {
     "text": (
         lambda: fields.String(validate=validate.Length(max=_TEXT_MAX)),
         {"type": "string", "maxLength": _TEXT_MAX},
@@ -210,8 +213,8 @@ DETAIL_FIELDS = {
 }
 #: ``records.check_details``: a required field is not null, "" or [] (``REQUIRED``), a pledge is
 #: at most 50 characters (000/C), a talk's kind is one of three (001 黑龙江).
-_GIVEN = {"not": {"enum": [None, "", []]}}
-_DETAIL_VALUES = {
+_GIVEN: dict[str, Any] = {"not": {"enum": [None, "", []]}}
+_DETAIL_VALUES: dict[str, dict[str, dict[str, Any]]] = {
     "pledge": {"text": {"maxLength": PLEDGE_MAX_CHARS}},
     "supervision_talk": {"talk_kind": {"enum": list(TALK_KINDS_ZH)}},
 }
