@@ -153,8 +153,11 @@ def demo_drain(reports: int, seed: int) -> dict:
     return result
 
 
-def province_drain(directory: Path, reports: int, seed: int) -> dict:
-    manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
+@contextlib.contextmanager
+def loaded(directory: Path):
+    """``pipeline.Platform`` started with the province's ``divisions.json`` as
+    ``WUYING_DIVISIONS_FILE``, the generated province in ``directory`` loaded through the bulk
+    paths (``simulator.load``) and drained until idle: yields ``(platform, loading)``."""
     with environment(WUYING_DIVISIONS_FILE=str(directory / "divisions.json")), Platform() as platform:
         urls = {svc: f"http://127.0.0.1:{port}" for svc, port in platform.ports.items()}
         started = time.monotonic()
@@ -163,6 +166,12 @@ def province_drain(directory: Path, reports: int, seed: int) -> dict:
         settled = settle(platform, time.monotonic(), timeout=7200, quiet=5)
         loading = {"steps": steps, "seconds": round(settled - started, 1), "rss_mib": rss_mib(platform)}
         print(f"  province loaded and drained in {loading['seconds']} s; memory {loading['rss_mib']} MiB", flush=True)
+        yield platform, loading
+
+
+def province_drain(directory: Path, reports: int, seed: int) -> dict:
+    manifest = json.loads((directory / "manifest.json").read_text("utf-8"))
+    with loaded(directory) as (platform, loading):
         rng = random.Random(seed)
         plan = simulator.plan(manifest["seed"], scale=manifest["scale"], counties=manifest["counties"])
         officials = [
