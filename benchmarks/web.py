@@ -322,6 +322,13 @@ def main(argv: list[str] | None = None) -> None:
         measure(urls, divisions, secret, "real services, simulated province" if args.province else "stub")
 
 
+def answered(durations: dict[str, list[float]], request) -> None:
+    """Note an API request's time to its response's end under its path (query left off)."""
+    if "/api/" in request.url:
+        path = request.url.split("?")[0].split("/api/", 1)[1]
+        durations.setdefault(path, []).append(request.timing["responseEnd"])
+
+
 def measure(urls: dict[str, str], divisions: dict[str, str], secret: str, label: str) -> None:
     """Console first load and the province dashboard behind the real gateway, its upstreams at
     ``urls``, serving ``divisions`` as /divisions.json, signing tokens with ``secret``."""
@@ -367,6 +374,8 @@ def measure(urls: dict[str, str], divisions: dict[str, str], secret: str, label:
                 page.on("request", lambda r, calls=api_calls: calls.append(r.url) if "/api/" in r.url else None)
                 page.goto(base + "/today")
                 page.wait_for_load_state("networkidle")
+                durations: dict[str, list[float]] = {}  # API path -> ms to the response's end
+                page.on("requestfinished", lambda r, d=durations: answered(d, r))
                 started = time.perf_counter()
                 before_click = len(api_calls)  # the worklists' own reads are not the dashboard's
                 page.get_by_role("link", name="统计分析").click()
@@ -391,6 +400,9 @@ def measure(urls: dict[str, str], divisions: dict[str, str], secret: str, label:
                 f"{requests_made[-1][0]} API requests to draw, {requests_made[-1][1]} with /today; "
                 f"target ≤ {TARGET_DASHBOARD_SECONDS} s; {label})"
             )
+            print("web: the last draw's API requests by path: count, median / max ms")
+            for path, ms in sorted(durations.items(), key=lambda kv: -sum(kv[1])):
+                print(f"  {path:45s} {len(ms):4d}  {statistics.median(ms):8.0f} / {max(ms):8.0f}")
             shot = Path(tempfile.gettempdir()) / "wuying-bench-dashboard.png"
             page.screenshot(path=str(shot), full_page=True)
             print(f"web: screenshot {shot}; page errors: {len(errors)}" + "".join(f"\n  {e}" for e in errors))
