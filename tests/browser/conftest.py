@@ -12,7 +12,6 @@ import base64
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from wuying_testing.platform import BROKER_ADMIN as AUTH
+from wuying_testing.platform import CLASSES, free_port
+from wuying_testing.platform import MANAGEMENT as MGMT
 from wuying_tools.demo import generate
 from wuying_tools.scenario import Staff
 
@@ -38,22 +40,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--lang=zh-CN",
 ]
-CLASSES = {
-    "archive": "ArchiveService",
-    "risk": "RiskService",
-    "warning": "WarningService",
-    "inspection": "InspectionService",
-    "intake": "IntakeService",
-}
-MGMT = "http://127.0.0.1:15672/api"
-AUTH = ("guest", "guest")
 COUNTY = "130402"  # 邯山区, as in the demo scenario
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
