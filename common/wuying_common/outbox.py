@@ -36,10 +36,11 @@ from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
 
 from .clock import naive_utc
+from .embedded import flagged_keys
 from .errors import Conflict
 from .events import EventType, build_event
 from .metrics import service_metrics
-from .store import PENDING, ValueListField, VersionedDocument, flagged_keys
+from .store import PENDING, ValueListField, VersionedDocument
 
 log = logging.getLogger(__name__)
 

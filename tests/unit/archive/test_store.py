@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-import wuying_common.store as common_store
+import wuying_common.embedded as common_store
 from wuying_archive.domain.file import GENESIS_HASH, FileSubject, verify_chain
 from wuying_archive.persistence import (
     ALIAS,

@@ -170,7 +170,8 @@ def test_a_key_marked_again_while_its_events_are_published_is_kept():
 
 
 def test_the_sweep_on_the_embedded_store_finds_what_the_query_finds(things):
-    from wuying_common.store import PENDING, flagged_keys
+    from wuying_common.embedded import flagged_keys
+    from wuying_common.store import PENDING
 
     for n in range(5):
         thing = Thing(id=f"t{n}", state="new")

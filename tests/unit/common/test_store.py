@@ -16,18 +16,16 @@ from mongoengine import (
     ValidationError,
 )
 
-from wuying_common.errors import Conflict
-from wuying_common.store import (
+from wuying_common.embedded import (
     EmbeddedIndex,
-    Store,
     SurvivorFreezer,
-    ValueListField,
-    VersionedDocument,
     embedded_documents,
     freeze_survivors,
     install_id_fast_path,
     keys_of,
 )
+from wuying_common.errors import Conflict
+from wuying_common.store import Store, ValueListField, VersionedDocument
 
 
 class Item(VersionedDocument):

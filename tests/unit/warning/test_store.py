@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from wuying_common import store as shared_store
+from wuying_common import embedded as shared_store
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.errors import Conflict
 from wuying_common.paging import decode_cursor

@@ -21,9 +21,10 @@ from mongoengine import (
 from mongoengine.queryset.visitor import Q
 from pymongo import ReplaceOne
 
+from wuying_common.embedded import embedded_documents
 from wuying_common.outbox import OutboxDocument
 from wuying_common.paging import Page
-from wuying_common.store import Store, embedded_documents
+from wuying_common.store import Store
 
 from ..domain.personnel import Occupancy
 from .common import ALIAS, _chunks, _county_q

@@ -10,9 +10,10 @@ from bson import ObjectId
 from mongoengine import Document
 from pymongo.errors import DuplicateKeyError
 
+from wuying_common.embedded import embedded_documents
 from wuying_common.errors import Conflict
 from wuying_common.paging import Page
-from wuying_common.store import Store, embedded_documents
+from wuying_common.store import Store
 
 from ..domain.screening import (
     DUPLICATE_LOOKBACK,

@@ -9,8 +9,9 @@ from mongoengine import DateTimeField, DictField, Document, FloatField, ListFiel
 from pymongo import ReplaceOne
 from pymongo.errors import DuplicateKeyError
 
+from wuying_common.embedded import EmbeddedIndex, embedded_documents
 from wuying_common.paging import Page
-from wuying_common.store import EmbeddedIndex, Store, embedded_documents
+from wuying_common.store import Store
 
 from .common import ALIAS
 

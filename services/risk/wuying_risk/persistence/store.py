@@ -10,8 +10,8 @@ from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from wuying_common.clock import naive_utc
+from wuying_common.embedded import embedded_documents
 from wuying_common.paging import Page
-from wuying_common.store import embedded_documents
 
 from .calendar import CalendarStore, CalendarYear
 from .catalogue import CatalogueStore, HighRiskTally, PowerItem, PowerRevision, RiskPoint
