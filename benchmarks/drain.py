@@ -34,6 +34,7 @@ from kombu import Connection, Exchange
 
 from wuying_common.auth import issue_token
 from wuying_common.clock import rfc3339
+from wuying_tools.simulator import triaged_envelope
 
 try:
     from wuying_tools.demo import generate
@@ -129,28 +130,20 @@ def consumers_ready(amqp_uri: str, names: list[str]) -> bool:
 
 
 def triaged(official, now: datetime, rng: random.Random) -> dict:
-    """A ``petition.triaged`` v1 envelope as intake's relay publishes it (CloudEvents 1.0)."""
-    petition_id = uuid.uuid4().hex
-    return {
-        "specversion": "1.0",
-        "id": uuid.uuid4().hex,
-        "source": "/wuying/intake",
-        "type": "wuying.intake.petition.triaged.v1",
-        "time": rfc3339(now),
-        "subject": f"petition/{petition_id}",
-        "datacontenttype": "application/json",
-        "dataschema": "https://schemas.wuying.local/events/intake/petition.triaged/v1.json",
+    """A ``petition.triaged`` v1 envelope as intake's relay publishes it (CloudEvents 1.0): the
+    simulator's one builder, fed a report about ``official``."""
+    at = rfc3339(now)
+    report = {
+        "event_id": uuid.uuid4().hex,
+        "petition_id": uuid.uuid4().hex,
         "county": official.county,
-        "data": {
-            "petition_id": petition_id,
-            "outcome": "integrity_information",
-            "category": "work_style",
-            "category_zh": "工作作风",
-            "severity": rng.choice(SEVERITIES),
-            "subjects": [{"kind": "official", "id": official.id, "county": official.county}],
-            "triaged_at": rfc3339(now),
-        },
+        "official_id": official.id,
+        "category": "work_style",
+        "category_zh": "工作作风",
+        "severity": rng.choice(SEVERITIES),
+        "triaged_at": at,
     }
+    return triaged_envelope(report)
 
 
 def profilers(pids: dict[str, int], directory: str) -> list[subprocess.Popen]:
