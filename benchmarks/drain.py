@@ -34,7 +34,7 @@ from kombu import Connection, Exchange
 
 from wuying_common.auth import issue_token
 from wuying_common.clock import rfc3339
-from wuying_tools.simulator import triaged_envelope
+from wuying_tools.province_load import triaged_envelope
 
 try:
     from wuying_tools.demo import generate

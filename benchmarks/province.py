@@ -39,7 +39,7 @@ from kombu import Connection, Exchange
 
 from benchmarks.drain import ROOT, consumed, metric_sum, queue_depths, triaged
 from benchmarks.pipeline import Platform
-from wuying_tools import simulator
+from wuying_tools import province_load, simulator
 from wuying_tools.scenario import Staff
 
 DRAINED = ("archive", "risk", "warning")
@@ -157,11 +157,11 @@ def demo_drain(reports: int, seed: int) -> dict:
 def loaded(directory: Path):
     """``pipeline.Platform`` started with the province's ``divisions.json`` as
     ``WUYING_DIVISIONS_FILE``, the generated province in ``directory`` loaded through the bulk
-    paths (``simulator.load``) and drained until idle: yields ``(platform, loading)``."""
+    paths (``province_load.load``) and drained until idle: yields ``(platform, loading)``."""
     with environment(WUYING_DIVISIONS_FILE=str(directory / "divisions.json")), Platform() as platform:
         urls = {svc: f"http://127.0.0.1:{port}" for svc, port in platform.ports.items()}
         started = time.monotonic()
-        steps = simulator.load(directory, urls, Staff(platform.secret), amqp_uri=platform.amqp_uri, out=sys.stdout)
+        steps = province_load.load(directory, urls, Staff(platform.secret), amqp_uri=platform.amqp_uri, out=sys.stdout)
         print("  waiting for the province's events to drain …", flush=True)
         settled = settle(platform, time.monotonic(), timeout=7200, quiet=5)
         loading = {"steps": steps, "seconds": round(settled - started, 1), "rss_mib": rss_mib(platform)}

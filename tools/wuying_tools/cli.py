@@ -74,7 +74,7 @@ def cmd_demo(args) -> None:
 def cmd_simulate(args) -> None:
     from pathlib import Path
 
-    from . import simulator
+    from . import province_load, simulator
 
     if args.action == "generate":
         out = Path(args.out)
@@ -89,7 +89,7 @@ def cmd_simulate(args) -> None:
         return
     from .scenario import Staff
 
-    steps = simulator.load(
+    steps = province_load.load(
         Path(args.dir),
         urls(),
         Staff(jwt_secret()),

@@ -16,7 +16,7 @@ from wuying_archive.schemas.matters import MatterRecordInSchema
 from wuying_common.access import Divisions
 from wuying_inspection.schemas.pool import InspectorSchema
 from wuying_risk.domain.monitoring.records import check_row
-from wuying_tools import demo, simulator
+from wuying_tools import demo, province_load, simulator
 
 ROOT = Path(__file__).resolve().parents[3]
 SMALL = {"scale": 0.002, "counties": 6}  # 100 units, 400 officials over 6 counties
@@ -149,7 +149,7 @@ def test_a_report_becomes_the_triaged_event_intake_publishes(province):
     out, _ = province
     contract = json.loads((ROOT / "contracts/events/wuying.intake.petition.triaged.v1.json").read_text("utf-8"))
     report = rows(out, "reports.jsonl")[0]
-    envelope = simulator.triaged_envelope(report)
+    envelope = province_load.triaged_envelope(report)
     jsonschema.Draft7Validator(contract).validate(envelope["data"])
     assert (envelope["id"], envelope["type"], envelope["county"]) == (
         report["event_id"],
