@@ -9,7 +9,8 @@ from apispec import APISpec
 from marshmallow import Schema, fields
 
 from . import access
-from .http import HTTP_ERRORS_ZH, MAX_JSON_DEPTH, MAX_NUMBER_DIGITS, RouteSpec
+from .http import HTTP_ERRORS_ZH, RouteSpec
+from .json_body import MAX_JSON_DEPTH, MAX_NUMBER_DIGITS
 from .openapi_limits import LimitsPlugin, path_schema
 from .paging import page_schema
 

@@ -6,8 +6,8 @@ The marshmallow plugin of ``openapi.py`` converts every request and response sch
 - ``additionalProperties: false`` for a schema that raises on unknown fields (marshmallow's
   default ``RAISE``): ``http.py`` answers 400 "不允许的字段" for them;
 - ``enum`` of the loaded GB/T 2260 codes for every string named like a division code
-  (``http.DIVISION_KEYS``: ``county``, ``counties``, ``region``), in bodies, queries and paths, the
-  same rule as ``http.check_divisions`` (``access.divisions()``: ``WUYING_DIVISIONS_FILE`` or the
+  (``json_body.DIVISION_KEYS``: ``county``, ``counties``, ``region``), in bodies, queries and paths, the
+  same rule as ``json_body.check_divisions`` (``access.divisions()``: ``WUYING_DIVISIONS_FILE`` or the
   demo province);
 - a nullable nested object is ``anyOf: [its schema, null]``: apispec's second branch,
   ``{"type": "object", "nullable": true}``, would admit any object at all;
@@ -24,7 +24,7 @@ from apispec.ext.marshmallow.openapi import OpenAPIConverter
 from marshmallow import fields
 
 from . import access
-from .http import DIVISION_KEYS
+from .json_body import DIVISION_KEYS
 
 
 def division_enum(converter, field: fields.Field, ret: dict, **kwargs) -> dict:

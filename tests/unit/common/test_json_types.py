@@ -1,10 +1,10 @@
-"""``http.json_types``: a JSON body keeps JSON types (issue 9 item 8); schemathesis sent ``0``
+"""``json_body.json_types``: a JSON body keeps JSON types (issue 9 item 8); schemathesis sent ``0``
 for a boolean and the service took it as ``false`` (``0 in {False}`` in Python)."""
 
 import pytest
 from marshmallow import Schema, ValidationError, fields
 
-from wuying_common.http import json_types
+from wuying_common.json_body import json_types
 
 
 class Flags(Schema):

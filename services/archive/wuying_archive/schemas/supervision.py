@@ -9,7 +9,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from wuying_common.events import COUNTY_CODE
-from wuying_common.http import json_types
+from wuying_common.json_body import json_types
 
 from ..domain.records import (
     HOME_VISIT_FIELDS_ZH,
