@@ -113,6 +113,42 @@ def test_with_an_issuer_configured_the_console_is_told_to_use_oidc_and_may_reach
     assert "connect-src 'self' https://idp.example.gov.cn" in console.get("/").headers["Content-Security-Policy"]
 
 
+@pytest.mark.parametrize("form", ["simulator list", "services csv", "console object"])
+def test_the_divisions_file_the_services_read_is_served_to_the_console_by_code_and_name(tmp_path, form):
+    """One WUYING_DIVISIONS_FILE for services and gateway: the province simulator's JSON list
+    (tools/wuying_tools/simulator.divisions), the services' CSV and the console's own object all
+    reach the console as {"divisions": {code: name}}, the names the services load."""
+    from wuying_common.access import Divisions
+    from wuying_tools import simulator
+
+    rows = simulator.divisions(simulator.plan(7))
+    if form == "simulator list":
+        path = tmp_path / "divisions.json"
+        path.write_text(json.dumps(rows, ensure_ascii=False, indent=0), "utf-8")
+    elif form == "services csv":
+        path = tmp_path / "divisions.csv"
+        lines = ["code,name,parent"] + [f"{r['code']},{r['name']},{r['parent']}" for r in rows]
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+    else:
+        path = tmp_path / "divisions.json"
+        path.write_text(json.dumps({"divisions": {r["code"]: r["name"] for r in rows}}, ensure_ascii=False), "utf-8")
+    response = client("console", WUYING_DIVISIONS_FILE=str(path)).get("/divisions.json")
+    assert response.status_code == 200
+    names = response.json["divisions"]
+    assert len(names) == len(rows) and sum(1 for c in names if not c.endswith("00")) == 100
+    if form != "console object":
+        assert names == dict(Divisions.load(path).names)
+    assert names["130000"] == rows[0]["name"] and names[rows[-1]["code"]] == rows[-1]["name"]
+
+
+def test_an_unreadable_divisions_file_is_a_503_in_the_house_shape_not_a_500(tmp_path):
+    path = tmp_path / "divisions.json"
+    path.write_text(json.dumps([{"code": "13040", "name": "short"}]), "utf-8")
+    response = client("console", WUYING_DIVISIONS_FILE=str(path)).get("/divisions.json")
+    assert response.status_code == 503
+    assert response.json["error"]["code"] == "divisions_unavailable"
+
+
 def test_an_unreachable_service_is_a_502_in_the_house_shape():
     console = client("console", WUYING_INTAKE_URL="http://127.0.0.1:9")
     response = console.get("/api/intake/v1/reports?county=130402")

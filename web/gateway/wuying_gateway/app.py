@@ -13,6 +13,7 @@ Errors use the services' shape, ``{"error": {"code", "message", "fields"}}``, Ch
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import hmac
@@ -57,6 +58,7 @@ ROLES = frozenset(
     }
 )
 COUNTY = re.compile(r"^\d{6}$")
+DIVISION_CODE = re.compile(r"[0-9]{6}")  # GB/T 2260, ASCII digits only (as wuying_common.access)
 DEV_TOKEN_TTL = 8 * 3600
 
 # Request headers a service may see. Nothing else crosses: no Cookie, no X-Forwarded-For.
@@ -126,6 +128,32 @@ class GatewayConfig:
         )
 
 
+def division_names(path: Path) -> dict[str, str]:
+    """{code: name} from a division file in any of the forms ``WUYING_DIVISIONS_FILE`` takes:
+    the services' CSV ``code,name,parent`` or JSON list of ``{"code", "name", "parent"}``, or the
+    console's ``{"divisions": {code: name}}``. A code that is not six ASCII digits is an error."""
+    text = path.read_text("utf-8-sig")
+    if path.suffix == ".json":
+        body = json.loads(text)
+        if isinstance(body, dict):
+            pairs = [(code, name) for code, name in body["divisions"].items()]
+        else:
+            pairs = [(row["code"], row.get("name", "")) for row in body]
+    else:
+        pairs = [
+            (row[0], row[1] if len(row) > 1 else "")
+            for row in csv.reader(text.splitlines())
+            if row and row[0] != "code"
+        ]
+    names = {}
+    for code, name in pairs:
+        code = str(code).strip()
+        if not DIVISION_CODE.fullmatch(code):
+            raise ValueError(f"not a six-digit GB/T 2260 code: {code!r}")
+        names[code] = str(name)
+    return names
+
+
 def error(status: int, code: str, message: str, fields: dict | None = None) -> Response:
     body = json.dumps({"error": {"code": code, "message": message, "fields": fields or {}}}, ensure_ascii=False)
     return Response(body, status=status, mimetype="application/json")
@@ -183,7 +211,7 @@ class Gateway:
         if path == "/auth/dev-token":
             return self.dev_token(request)
         if path == "/divisions.json" and self.config.divisions_file:
-            return Response(self.config.divisions_file.read_bytes(), mimetype="application/json")
+            return self.divisions()
         if path.startswith("/api/"):
             return self.api(request)
         return self.static(request)
@@ -208,6 +236,20 @@ class Gateway:
         if request.path.startswith(("/api/", "/auth/", "/config.json")):
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
+
+    # -- the province's divisions ---------------------------------------------------------------
+    def divisions(self) -> Response:
+        """``WUYING_DIVISIONS_FILE`` as the console reads it, ``{"divisions": {code: name}}``.
+
+        The services read the same variable (``wuying_common.access.Divisions.load``): CSV
+        ``code,name,parent`` or a JSON list ``[{"code", "name", "parent"}]`` (what the province
+        simulator writes); the console's own ``{"divisions": {...}}`` is taken as it is."""
+        try:
+            names = division_names(self.config.divisions_file)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            log.warning(json.dumps({"msg": "divisions file unreadable", "error": f"{type(exc).__name__}: {exc}"}))
+            return error(503, "divisions_unavailable", "行政区划列表暂不可用")
+        return Response(json.dumps({"divisions": names}, ensure_ascii=False), mimetype="application/json")
 
     # -- sign-in ------------------------------------------------------------------------------
     def client_config(self) -> Response:
