@@ -11,7 +11,7 @@ a taken key a ``Conflict("duplicate")``, exactly as on the real store.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from bson import ObjectId
 from mongoengine import Document
@@ -120,3 +120,24 @@ class MemoryStore:
     def paged(self, found: Iterable, query: dict, order: str | None = None) -> Page:
         """``Store.paged`` over documents a fake's repository method has filtered."""
         return keyset_page(found, query, order)
+
+    # -- wuying_common.tallies.TallyWrites over dicts ------------------------------------------
+    def set_entry(self, cls: type[Document], key: str, record: str, entry: Mapping | None) -> None:
+        self.set_entries(cls, key, {record: entry})
+
+    def set_entries(self, cls: type[Document], key: str, entries: Mapping[str, Mapping | None]) -> None:
+        if not entries:
+            return
+        tally = self._table(cls).setdefault(key, {"_id": key, "entries": {}})["entries"]
+        for record, entry in entries.items():
+            if entry is None:
+                tally.pop(record, None)
+            else:
+                tally[record] = copy.deepcopy(dict(entry))
+
+    def replace_tally(self, cls: type[Document], key: str, entries: Mapping[str, Mapping]) -> None:
+        self._table(cls)[key] = {"_id": key, "entries": {r: copy.deepcopy(dict(e)) for r, e in entries.items()}}
+
+    def tallies(self, cls: type[Document], keys: Iterable[str]) -> dict[str, dict[str, dict]]:
+        table = self._table(cls)
+        return {key: copy.deepcopy(table.get(key, {}).get("entries", {})) for key in dict.fromkeys(keys)}
