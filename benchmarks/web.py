@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -39,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "web" / "gateway"))
 
 from wuying_gateway.__main__ import QuietHandler  # noqa: E402
-from wuying_gateway.app import Gateway, GatewayConfig  # noqa: E402
+from wuying_gateway.app import Gateway, GatewayConfig, division_names  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -72,15 +73,26 @@ def province(counties: int = 100) -> dict[str, str]:
     return divisions
 
 
-def stub_services(seed: int = 2026, counties: int = 100):
-    """The five services' read endpoints over a synthetic province: a few warnings, reports and
-    plans per county, the same whichever way they are asked. A city or province code in
-    ``county`` rolls up the way the services do (issue 9 item 5): warnings, reports and the
-    quarterly report merge every county under it (lists newest first, then cut to ``limit``;
-    reports paged by ``offset``), statistics answers the whole scope and each county under
-    ``counties``, plans match the county exactly (no roll-up), and coverage counts by county and
-    city for a region."""
+def parent_of(code: str) -> str:
+    """A division's parent by the GB/T 2260 structure ("" for the province)."""
+    if code.endswith("0000"):
+        return ""
+    return code[:2] + "0000" if code.endswith("00") else code[:4] + "00"
+
+
+def stub_services(service: str, seed: int = 2026, counties: int = 100):
+    """One service's read endpoints (``service``: its paths are the same under every service,
+    ``/api/v1/statistics`` is intake's and warning's) over a synthetic province: a few
+    warnings, reports and plans per county, the same whichever way they are asked. A city or
+    province code in ``county`` rolls up the way the services do (issue 9 item 5): warnings,
+    reports and the quarterly report merge every county under it (lists newest first, then cut
+    to ``limit``; reports paged by ``offset``), intake's and warning's statistics answer the
+    whole scope and each county under ``counties`` (the dashboard's counts: live warnings by
+    level, overdue reports and warnings, working days to closure), plans match the county
+    exactly (no roll-up), and coverage counts by county and city for a region (``units=false``:
+    no attention list)."""
     divisions = province(counties)
+    today = (datetime.now(UTC) + timedelta(hours=8)).date().isoformat()  # deadlines are Beijing dates
 
     def under(code: str) -> list[str]:
         if code.endswith("0000"):
@@ -162,6 +174,22 @@ def stub_services(seed: int = 2026, counties: int = 100):
             for _ in range(rng.randint(0, 6))
         ]
 
+    def warning_tally(county):
+        """A county's row of warning ``statistics``: live = not lifted/revoked/rejected/
+        superseded; overdue = issued past its answer date or rectifying past its fix date."""
+        live = [w for w in warnings(county) if w["status"] not in ("lifted", "revoked", "rejected", "superseded")]
+        return {
+            "county": county,
+            "live": len(live),
+            "by_level": {str(lv): sum(1 for w in live if w["level"] == lv) for lv in (1, 2, 3)},
+            "overdue": sum(
+                1
+                for w in live
+                if (w["status"] == "issued" and w["answer_due"] < today)
+                or (w["status"] == "rectifying" and w["fix_due"] < today)
+            ),
+        }
+
     trigger_labels = {"a": "财务账目管理混乱", "b": "重大决策未进行风险评估", "c": "廉政风险画像分值达到阈值"}
 
     def limit_of(request: Request, default: int, most: int) -> int:
@@ -186,17 +214,36 @@ def stub_services(seed: int = 2026, counties: int = 100):
                 found.sort(key=lambda r: r["petition_id"])
                 found.sort(key=lambda r: r["received_at"], reverse=True)
                 body = found[offset : offset + limit]
+            elif path.endswith("/statistics") and service == "warning":
+                rows = [warning_tally(c) for c in counties]
+                body = {
+                    "county": code,
+                    "as_of": today,
+                    "live": sum(r["live"] for r in rows),
+                    "by_level": {lv: sum(r["by_level"][lv] for r in rows) for lv in ("1", "2", "3")},
+                    "overdue": sum(r["overdue"] for r in rows),
+                    "counties": rows,
+                }
             elif path.endswith("/statistics"):
 
                 def durations(days):
                     return {"average": round(sum(days) / len(days), 1) if days else None, "count": len(days)}
 
+                def overdue(county):
+                    return sum(1 for r in reports(county) if r["deadlines"][0]["due"] < today)
+
                 body = {
                     "county": code,
                     "total": sum(len(reports(c)) for c in counties),
+                    "overdue": sum(overdue(c) for c in counties),
                     "working_days_to_closure": durations([d for c in counties for d in closures(c)]),
                     "counties": [
-                        {"county": c, "total": len(reports(c)), "working_days_to_closure": durations(closures(c))}
+                        {
+                            "county": c,
+                            "total": len(reports(c)),
+                            "overdue": overdue(c),
+                            "working_days_to_closure": durations(closures(c)),
+                        }
                         for c in counties
                     ],
                 }
@@ -244,7 +291,7 @@ def stub_services(seed: int = 2026, counties: int = 100):
                     "total": tally(region, [p for found in by_county.values() for p in found]),
                     "cities": [tally(c, by_city[c]) for c in sorted(by_city)],
                     "counties": [tally(c, by_county[c]) for c in sorted(by_county)],
-                    "units": [],
+                    "units": [],  # the attention list; the dashboard asks units=false
                 }
             else:
                 body = []
@@ -269,20 +316,26 @@ def compressed_size(url: str) -> int:
 
 @contextlib.contextmanager
 def stub_upstreams():
-    """The stub's province: yields (upstream URLs, divisions {code: name}, JWT secret)."""
-    stub_port = free_port()
-    stub = serve(stub_services(), stub_port)
+    """The stub's province, a stub per service: yields (upstream URLs, the divisions file as the
+    services read it, JWT secret)."""
+    stubs = {svc: (serve(stub_services(svc), port), port) for svc, port in ((s, free_port()) for s in SERVICES)}
     try:
-        url = f"http://127.0.0.1:{stub_port}"
-        yield {s: url for s in SERVICES}, province(100), "bench-" + str(random.random())
+        with tempfile.TemporaryDirectory(prefix="wuying-web-stub-") as tmp:
+            divisions_file = Path(tmp) / "divisions.json"
+            rows = [{"code": c, "name": n, "parent": parent_of(c)} for c, n in province(100).items()]
+            divisions_file.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+            urls = {svc: f"http://127.0.0.1:{port}" for svc, (_, port) in stubs.items()}
+            yield urls, divisions_file, "bench-" + str(random.random())
     finally:
-        stub.shutdown()
+        for stub, _ in stubs.values():
+            stub.shutdown()
 
 
 @contextlib.contextmanager
 def province_upstreams(directory: Path | None, scale: float):
     """The real services holding the simulated province (``benchmarks.province.loaded``):
-    yields (upstream URLs, divisions {code: name}, the services' JWT secret)."""
+    yields (upstream URLs, the province's ``divisions.json``, the services' JWT secret). The
+    gateway serves the same file the services read (``WUYING_DIVISIONS_FILE``)."""
     from benchmarks import province as bench_province
     from wuying_tools import simulator
 
@@ -291,11 +344,10 @@ def province_upstreams(directory: Path | None, scale: float):
         if not (directory / "manifest.json").exists():
             manifest = simulator.generate(7, directory, scale=scale, progress=lambda s: print(f"  {s}"))
             print(f"  province generated in {manifest['seconds']} s (scale {scale})", flush=True)
-        rows = json.loads((directory / "divisions.json").read_text("utf-8"))
         with bench_province.loaded(directory) as (platform, _):
             urls = {svc: f"http://127.0.0.1:{port}" for svc, port in platform.ports.items()}
             print(f"  load average {bench_province.load_average()}", flush=True)
-            yield urls, {r["code"]: r["name"] for r in rows}, platform.secret
+            yield urls, directory / "divisions.json", platform.secret
             print(f"  load average {bench_province.load_average()}", flush=True)
 
 
@@ -318,8 +370,8 @@ def main(argv: list[str] | None = None) -> None:
         upstreams = stub_upstreams()
     else:
         upstreams = province_upstreams(None if args.province is True else Path(args.province), args.scale)
-    with upstreams as (urls, divisions, secret):
-        measure(urls, divisions, secret, "real services, simulated province" if args.province else "stub")
+    with upstreams as (urls, divisions_file, secret):
+        measure(urls, divisions_file, secret, "real services, simulated province" if args.province else "stub")
 
 
 def answered(durations: dict[str, list[float]], request) -> None:
@@ -329,16 +381,16 @@ def answered(durations: dict[str, list[float]], request) -> None:
         durations.setdefault(path, []).append(request.timing["responseEnd"])
 
 
-def measure(urls: dict[str, str], divisions: dict[str, str], secret: str, label: str) -> None:
+def measure(urls: dict[str, str], divisions_file: Path, secret: str, label: str) -> None:
     """Console first load and the province dashboard behind the real gateway, its upstreams at
-    ``urls``, serving ``divisions`` as /divisions.json, signing tokens with ``secret``."""
+    ``urls``, serving ``divisions_file`` (``WUYING_DIVISIONS_FILE``) as /divisions.json, signing
+    tokens with ``secret``."""
     from playwright.sync_api import sync_playwright
 
     dist = ROOT / "web" / "console" / "dist"
     if not (dist / "index.html").exists():
         sys.exit("web/console is not built: cd web/console && npm ci && npm run build")
-    divisions_file = Path(tempfile.mkdtemp()) / "divisions.json"
-    divisions_file.write_text(json.dumps({"divisions": divisions}, ensure_ascii=False), "utf-8")
+    divisions = division_names(divisions_file)
     gateway_port = free_port()
     env = {f"WUYING_{s.upper()}_URL": urls[s] for s in SERVICES}
     env.update(WUYING_DEV_SIGNIN="1", WUYING_JWT_SECRET=secret, WUYING_DIVISIONS_FILE=str(divisions_file))
