@@ -10,18 +10,21 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from mongoengine import ValidationError
 
 import wuying_common.embedded as common_store
 from wuying_archive.domain.file import GENESIS_HASH, FileSubject, verify_chain
 from wuying_archive.persistence import (
     ALIAS,
     ArchiveStore,
+    Dossier,
     FileEntry,
     FileHead,
     Official,
     RecordedEvent,
     Unit,
 )
+from wuying_common.errors import Conflict
 from wuying_testing.fakes.archive import FakeArchiveStore
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -137,6 +140,47 @@ def test_the_head_never_moves_backwards(store):
     )
 
 
+def test_an_entry_appended_by_key_is_stored_as_the_document_would_store_it(real_store):
+    ev = event()
+    append(real_store, event())
+    append(real_store, ev)
+    stored = real_store.entry_at("official", "off-1", 2)
+    prev = real_store.entry_at("official", "off-1", 1).hash
+    built = FileEntry.chained(
+        ZHANG, 2, prev, kind="warning.issued", summary="发出廉政风险预警：蓝色预警", event=ev, now=NOW
+    )
+    assert stored.to_mongo().to_dict() == built.to_mongo().to_dict()
+    ev["data"]["colour"] = "red"  # the stored entry keeps its own copy of the event's data
+    assert real_store.entry_at("official", "off-1", 2).data == {"official_id": "off-1", "colour": "blue"}
+
+
+def test_an_entry_for_a_subject_kind_the_file_does_not_know_is_refused_and_nothing_is_written(real_store):
+    with pytest.raises(ValidationError) as refused:
+        append(real_store, event(), FileSubject("person", "off-1", "130402"))
+    assert "subject_kind" in refused.value.errors
+    assert real_store.entry_at("person", "off-1", 1) is None
+    assert real_store.head("person", "off-1") is None
+
+
+def test_a_signal_is_learnt_once_per_event_keeping_the_last_ones_and_moving_the_version(real_store):
+    def signal(event_id):
+        return {"event_id": event_id, "kind": "report", "on": "2026-11-20", "ref": "p-1", "detail": ""}
+
+    assert real_store.add_signal("off-1", "130402", signal("e1"), keep=2) is True  # creates the dossier
+    read_before = real_store.get(Dossier, "off-1")
+    assert real_store.add_signal("off-1", "130402", signal("e1"), keep=2) is False  # a redelivery
+    assert real_store.add_signal("off-1", "130402", signal("e2"), keep=2) is True
+    assert real_store.add_signal("off-1", "130402", signal("e3"), keep=2) is True
+    dossier = real_store.get(Dossier, "off-1")
+    assert [s.event_id for s in dossier.signals] == ["e2", "e3"]
+    assert (dossier.version, dossier.county) == (3, "130402")
+    read_before.hits = {"repeated_reports": {"round": 1}}
+    with pytest.raises(Conflict):  # a writer that read before the signals were added reads again
+        real_store.save(read_before)
+    with pytest.raises(ValidationError):
+        real_store.add_signal("off-1", "130402", dict(signal("e4"), kind=None), keep=2)
+
+
 # -- crash windows: each test stops an append between two of its writes ------------------------
 def test_a_crash_after_the_entry_is_repaired_by_the_redelivery(store):
     ev = event()
@@ -222,15 +266,15 @@ def test_a_redelivery_read_while_the_first_delivery_completes_lands_once(store, 
             if not first_step_done:  # right after the redelivery's first read, the first delivery runs through
                 first_step_done.append(True)
                 with monkeypatch.context() as m:
-                    m.setattr(store, "head", head)
+                    m.setattr(store, "tail", tail)
                     m.setattr(store, "is_recorded", is_recorded)
                     assert append(store, ev) is True
             return answer
 
         return wrapped
 
-    head, is_recorded = store.head, store.is_recorded
-    monkeypatch.setattr(store, "head", then_the_first_delivery_completes(head))
+    tail, is_recorded = store.tail, store.is_recorded  # the head's read is ``tail``
+    monkeypatch.setattr(store, "tail", then_the_first_delivery_completes(tail))
     monkeypatch.setattr(store, "is_recorded", then_the_first_delivery_completes(is_recorded))
     assert append(store, ev) is False
     assert [e.source_event_id for e in store.entries("official", "off-1")] == [ev["id"]]

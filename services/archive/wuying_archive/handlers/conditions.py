@@ -19,7 +19,7 @@ from wuying_common.errors import Conflict
 
 from ..domain.conditions import ConditionRules, Facts, Hit, Signal, condition_rules, new_evidence
 from ..domain.reminders import DEPARTMENTS_ZH, REMINDER_RULES, ReminderRules, due_after, responsible_department
-from ..persistence import ArchiveStore, Dossier, Official, Reminder, SignalDoc, SweepRun
+from ..persistence import ArchiveStore, Dossier, Official, Reminder, SweepRun, dossier_row
 from ..schemas import ReminderCreatedEnvelopes
 
 #: Facts learnt from events are kept this long (the longest look-back of a condition is 12
@@ -123,15 +123,7 @@ def evaluate(
         if not changed:
             continue
         if dossier is None:
-            fresh[person["id"]] = {
-                "_id": person["id"],
-                "version": 1,
-                "county": person["county"],
-                "records": [],
-                "next_record": 1,
-                "signals": [],
-                "hits": hits_now,
-            }
+            fresh[person["id"]] = dossier_row(person["id"], person["county"], hits=hits_now)
         else:
             dossier.hits = hits_now
             touched[person["id"]] = dossier
@@ -282,20 +274,14 @@ def signals_of(name: str, envelope: dict) -> list[tuple[str, Signal]]:
 
 def learn(store: ArchiveStore, official_id: str, county: str, signal: Signal) -> bool:
     """Add one signal to a dossier, once per event id (a redelivery learns nothing new)."""
-    for _ in range(3):
-        dossier = store.get(Dossier, official_id) or Dossier(id=official_id, county=county)
-        if any(s.event_id == signal.event_id for s in dossier.signals):
-            return False
-        dossier.signals = [
-            *dossier.signals,
-            SignalDoc(event_id=signal.event_id, kind=signal.kind, on=signal.on, ref=signal.ref, detail=signal.detail),
-        ][-MAX_SIGNALS:]
-        try:
-            store.save(dossier) if dossier.version else store.add(dossier)
-            return True
-        except Conflict:
-            continue
-    raise Conflict("档案正被同时修改，请重试", code="concurrent_update")
+    son = {
+        "event_id": signal.event_id,
+        "kind": signal.kind,
+        "on": signal.on,
+        "ref": signal.ref,
+        "detail": signal.detail,
+    }
+    return store.add_signal(official_id, county, son, MAX_SIGNALS)
 
 
 # -- the nightly sweep -------------------------------------------------------------------------

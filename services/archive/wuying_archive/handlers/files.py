@@ -47,9 +47,11 @@ def record_event(store: ArchiveStore, clock: SystemClock, envelope: dict, evalua
     if evaluator is not None:
         learnt = [oid for oid, signal in signals_of(name, envelope) if learn(store, oid, envelope["county"], signal)]
         if learnt:
-            officials = store.get_many(Official, learnt)
-            evaluate(store, clock, evaluator, officials)
-            refresh_credit(store, clock, evaluator, officials)
+            # read once by key for both: the officials' raw rows, their dossiers as learnt
+            officials = list(store.official_rows(learnt).values())
+            dossiers = {d.id: d for d in store.dossiers(learnt)}
+            evaluate(store, clock, evaluator, officials, dossiers)
+            refresh_credit(store, clock, evaluator, officials, dossiers=dossiers)
     if subjects and not any(appended):
         return "duplicate"
     return "processed"

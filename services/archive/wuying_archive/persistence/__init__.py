@@ -14,7 +14,7 @@ and writes). Other modules import from here; the families are an internal arrang
 
 from .checkpoints import Checkpoint, CheckpointChain, CheckpointStore
 from .common import ALIAS, KEY_CHUNK, entry_key, head_key, recorded_key
-from .dossiers import Dossier, MatterDoc, SignalDoc
+from .dossiers import Dossier, MatterDoc, SignalDoc, dossier_row
 from .files import APPEND_ATTEMPTS, FileChain, FileEntry, FileHead, FileStore, RecordedEvent
 from .registry import ImportBatch, OccupancyDoc, Official, OfficialQuery, RegistryStore, Unit
 from .reminders import CalendarYear, Reminder, ReminderStore, StepDoc, SweepRun
@@ -70,6 +70,7 @@ __all__ = [
     "SweepRun",
     "TrailStep",
     "Unit",
+    "dossier_row",
     "entry_key",
     "head_key",
     "recorded_key",

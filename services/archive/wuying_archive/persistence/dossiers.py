@@ -95,3 +95,18 @@ class Dossier(OutboxDocument):
 
     def signal_facts(self) -> tuple[Signal, ...]:
         return tuple(s.to_domain() for s in self.signals)
+
+
+def dossier_row(official_id: str, county: str, **fields) -> dict:
+    """A new dossier in its stored form (written by key, as the first write of an official's
+    dossier), with ``fields`` (``signals``, ``hits``) set."""
+    return {
+        "_id": official_id,
+        "version": 1,
+        "county": county,
+        "records": [],
+        "next_record": 1,
+        "signals": [],
+        "hits": {},
+        **fields,
+    }

@@ -3,6 +3,7 @@ algorithm (``FileChain``) and its by-key steps on MongoDB (``FileStore``)."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -14,12 +15,12 @@ from mongoengine import (
     IntField,
     StringField,
 )
-from mongoengine.errors import NotUniqueError
 
+from wuying_common.embedded import embedded_documents
 from wuying_common.store import Store
 
 from ..domain.file import GENESIS_HASH, FileSubject, entry_hash
-from .common import ALIAS, entry_key, head_key, recorded_key
+from .common import ALIAS, checked_row, entry_key, head_key, recorded_key
 
 #: How often one append re-reads the head after losing a seq to a concurrent append.
 APPEND_ATTEMPTS = 10
@@ -162,22 +163,33 @@ class FileChain:
         """The entries at ``seqs`` that exist, in seq order."""
         raise NotImplementedError
 
+    def tail(self, kind: str, subject_id: str) -> tuple[int, str]:
+        """The head's seq and hash, (0, genesis) for a file without a head."""
+        head = self.head(kind, subject_id)
+        return (head.seq, head.hash) if head else (0, GENESIS_HASH)
+
+    def new_entry(
+        self, subject: FileSubject, seq: int, prev_hash: str, *, kind: str, summary: str, event: dict, now: datetime
+    ) -> FileEntry | EntryRow:
+        """The entry to insert at ``seq`` (anything with ``seq`` and ``hash`` that
+        ``insert_entry`` takes)."""
+        return FileEntry.chained(subject, seq, prev_hash, kind=kind, summary=summary, event=event, now=now)
+
     # -- the file -----------------------------------------------------------------------------
     def append(self, subject: FileSubject, *, kind: str, summary: str, event: dict, now: datetime) -> bool:
         """Append to a file; False when this event is already in it (redelivery)."""
         event_id = event["id"]
         for _ in range(APPEND_ATTEMPTS):
-            head = self.head(subject.kind, subject.id)
+            seq, prev_hash = self.tail(subject.kind, subject.id)
             if self.is_recorded(event_id, subject):
                 return False
-            seq, prev_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
-            for entry in self._after(subject.kind, subject.id, seq):
-                self.record(entry.source_event_id, subject, entry.seq)
-                if entry.source_event_id == event_id:
-                    self.advance_head(subject, entry.seq, entry.hash)
+            for walked in self._after(subject.kind, subject.id, seq):
+                self.record(walked.source_event_id, subject, walked.seq)
+                if walked.source_event_id == event_id:
+                    self.advance_head(subject, walked.seq, walked.hash)
                     return False
-                seq, prev_hash = entry.seq, entry.hash
-            entry = FileEntry.chained(subject, seq + 1, prev_hash, kind=kind, summary=summary, event=event, now=now)
+                seq, prev_hash = walked.seq, walked.hash
+            entry = self.new_entry(subject, seq + 1, prev_hash, kind=kind, summary=summary, event=event, now=now)
             if not self.insert_entry(entry):
                 continue
             self.record(event_id, subject, entry.seq)
@@ -220,52 +232,82 @@ class FileChain:
             seq += 1
 
 
+class EntryRow(dict):
+    """A file entry in its stored form, built and checked by the store (``FileStore.new_entry``):
+    what ``append`` inserts without building a mongoengine document for it."""
+
+    @property
+    def seq(self) -> int:
+        return self["seq"]
+
+    @property
+    def hash(self) -> str:
+        return self["hash"]
+
+
 class FileStore(FileChain, Store):
-    """``FileChain`` on the store's by-key steps; part of ``ArchiveStore``."""
+    """``FileChain`` on the store's by-key steps; part of ``ArchiveStore``.
+
+    The append's steps read and write the documents' stored form by ``_id`` (every event of
+    the drain appends to one or more files: building and converting the mongoengine documents
+    of a head, an entry and a record was most of an append); the rows are checked against the
+    documents' fields as ``Document.validate`` checks them (``checked_row``)."""
 
     # -- the file's steps, each by _id ----------------------------------------------------------
     def head(self, kind: str, subject_id: str) -> FileHead | None:
         return self.get(FileHead, head_key(kind, subject_id))
 
+    def tail(self, kind: str, subject_id: str) -> tuple[int, str]:
+        row = self._row(FileHead, head_key(kind, subject_id))
+        return (row["seq"], row["hash"]) if row else (0, GENESIS_HASH)
+
     def entry_at(self, kind: str, subject_id: str, seq: int) -> FileEntry | None:
-        return self.get(FileEntry, entry_key(kind, subject_id, seq))
+        row = self._row(FileEntry, entry_key(kind, subject_id, seq))
+        return None if row is None else FileEntry._from_son(copy.deepcopy(row))
 
     def entries_at(self, kind: str, subject_id: str, seqs: range) -> list[FileEntry]:
         return self.get_many(FileEntry, [entry_key(kind, subject_id, seq) for seq in seqs])
 
     def is_recorded(self, event_id: str, subject: FileSubject) -> bool:
-        return self.get(RecordedEvent, recorded_key(event_id, subject.kind, subject.id)) is not None
+        return self._row(RecordedEvent, recorded_key(event_id, subject.kind, subject.id)) is not None
 
-    def insert_entry(self, entry: FileEntry) -> bool:
-        return self.insert(entry)
+    def new_entry(
+        self, subject: FileSubject, seq: int, prev_hash: str, *, kind: str, summary: str, event: dict, now: datetime
+    ) -> EntryRow:
+        # the event's data copied: an event filed in two files must not share one stored dict
+        event = dict(event, data=copy.deepcopy(event.get("data", {})))
+        return EntryRow(_entry_row(subject, seq, prev_hash, kind, summary, event, now))
+
+    def insert_entry(self, entry: FileEntry | EntryRow) -> bool:
+        if isinstance(entry, FileEntry):
+            return self.insert(entry)
+        return not self.insert_rows(FileEntry, [checked_row(FileEntry, entry)])
 
     def record(self, event_id: str, subject: FileSubject, seq: int) -> None:
-        # False: recorded already (by a redelivery, or by an append that walked past it)
-        self.insert(
-            RecordedEvent(
-                id=recorded_key(event_id, subject.kind, subject.id),
-                event_id=event_id,
-                subject_kind=subject.kind,
-                subject_id=subject.id,
-                seq=seq,
-            )
-        )
+        # taken: recorded already (by a redelivery, or by an append that walked past it)
+        row = {
+            "_id": recorded_key(event_id, subject.kind, subject.id),
+            "event_id": event_id,
+            "subject_kind": subject.kind,
+            "subject_id": subject.id,
+            "seq": seq,
+        }
+        self.insert_rows(RecordedEvent, [checked_row(RecordedEvent, row)])
 
     def advance_head(self, subject: FileSubject, seq: int, digest: str) -> None:
         if self._move_head(subject, seq, digest):
             return
-        try:
-            FileHead(
-                id=head_key(subject.kind, subject.id),
-                subject_kind=subject.kind,
-                subject_id=subject.id,
-                county=subject.county,
-                seq=seq,
-                hash=digest,
-            ).save(force_insert=True)
-        except NotUniqueError:
+        row = checked_row(FileHead, _head_row(subject.kind, subject.id, subject.county, seq, digest))
+        if self.insert_rows(FileHead, [row]):
             # It exists: at or past seq already (nothing to do), or created just now behind us.
             self._move_head(subject, seq, digest)
+
+    def _row(self, cls, key: str) -> dict | None:
+        """A stored document by ``_id``, read only (on the embedded store the collection's own
+        dict: mongomock's ``find_one`` copies it and evaluates a cursor for a key lookup)."""
+        if self.mode == "embedded":
+            return embedded_documents(cls).get(key)
+        return cls._get_collection().find_one({"_id": key})
 
     def append_many(self, items: list[tuple[FileSubject, str, str, dict]], now: datetime) -> int:
         """Files that do not exist yet (no head, no first entry: an import's new officials) are
@@ -304,11 +346,18 @@ class FileStore(FileChain, Store):
                 self.advance_head(subject, 1, e["hash"])
         return len(started) + sum(self.append(s, kind=k, summary=m, event=e, now=now) for s, k, m, e in rest)
 
-    @staticmethod
-    def _move_head(subject: FileSubject, seq: int, digest: str) -> bool:
+    def _move_head(self, subject: FileSubject, seq: int, digest: str) -> bool:
+        """Move an existing head forward to ``seq`` (never backwards); False when there is no
+        head to move (or, on MongoDB, when it is at or past ``seq``: then inserting it fails
+        and the second call is a no-op)."""
+        key = head_key(subject.kind, subject.id)
+        if self.mode == "embedded":  # the collection's dict, as mongomock's update would
+            row = embedded_documents(FileHead).get(key)
+            if row is not None and row["seq"] < seq:
+                row.update(seq=seq, hash=digest, pending=True)
+            return row is not None
         moved = FileHead._get_collection().update_one(
-            {"_id": head_key(subject.kind, subject.id), "seq": {"$lt": seq}},
-            {"$set": {"seq": seq, "hash": digest, "pending": True}},
+            {"_id": key, "seq": {"$lt": seq}}, {"$set": {"seq": seq, "hash": digest, "pending": True}}
         )
         return bool(moved.matched_count)
 
@@ -319,12 +368,19 @@ def _rows(cls, keys: list[str]) -> list[dict]:
 
 
 def _first_entry(subject: FileSubject, kind: str, summary: str, event: dict, now: datetime) -> dict:
-    """A file's first entry in its stored form, hashed as ``FileEntry.chained`` hashes it."""
+    """A file's first entry in its stored form."""
+    return _entry_row(subject, 1, GENESIS_HASH, kind, summary, event, now)
+
+
+def _entry_row(
+    subject: FileSubject, seq: int, prev_hash: str, kind: str, summary: str, event: dict, now: datetime
+) -> dict:
+    """The entry at ``seq`` in its stored form, hashed as ``FileEntry.chained`` hashes it."""
     content = {
         "subject_kind": subject.kind,
         "subject_id": subject.id,
         "county": subject.county,
-        "seq": 1,
+        "seq": seq,
         "kind": kind,
         "summary": summary,
         "source_event_id": event["id"],
@@ -333,22 +389,26 @@ def _first_entry(subject: FileSubject, kind: str, summary: str, event: dict, now
         "data": event.get("data", {}),
     }
     return {
-        "_id": entry_key(subject.kind, subject.id, 1),
+        "_id": entry_key(subject.kind, subject.id, seq),
         **content,
         "recorded_at": now.replace(tzinfo=None),
-        "prev_hash": GENESIS_HASH,
-        "hash": entry_hash(GENESIS_HASH, content),
+        "prev_hash": prev_hash,
+        "hash": entry_hash(prev_hash, content),
     }
 
 
 def _first_head(entry: dict) -> dict:
+    return _head_row(entry["subject_kind"], entry["subject_id"], entry["county"], 1, entry["hash"])
+
+
+def _head_row(kind: str, subject_id: str, county: str, seq: int, digest: str) -> dict:
     return {
-        "_id": head_key(entry["subject_kind"], entry["subject_id"]),
-        "subject_kind": entry["subject_kind"],
-        "subject_id": entry["subject_id"],
-        "county": entry["county"],
-        "seq": 1,
-        "hash": entry["hash"],
+        "_id": head_key(kind, subject_id),
+        "subject_kind": kind,
+        "subject_id": subject_id,
+        "county": county,
+        "seq": seq,
+        "hash": digest,
         "pending": True,
         "signed_seq": 0,
         "signed_hash": GENESIS_HASH,

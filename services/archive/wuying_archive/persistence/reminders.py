@@ -19,13 +19,14 @@ from mongoengine import (
 from mongoengine.queryset.visitor import Q
 
 from wuying_common.calendar_years import StoredCalendarYear
+from wuying_common.embedded import embedded_documents
 from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument
 from wuying_common.paging import Page
 from wuying_common.store import Store
 
-from .common import ALIAS, _chunks, _county_q
-from .dossiers import Dossier
+from .common import ALIAS, _chunks, _county_q, checked_row
+from .dossiers import Dossier, SignalDoc, dossier_row
 
 
 class StepDoc(EmbeddedDocument):
@@ -148,6 +149,36 @@ class ReminderStore(Store):
         """Insert new dossiers in bulk; returns the keys that existed already (not written)."""
         inserted = self._insert_new(Dossier, rows)
         return {r["_id"] for r in rows} - inserted
+
+    def add_signal(self, official_id: str, county: str, signal: dict, keep: int) -> bool:
+        """Add a fact learnt from an event (a ``SignalDoc`` in its stored form) to a dossier,
+        created if there is none, keeping the last ``keep``; once per event id (False when the
+        dossier has it already). One write by key, without loading the dossier; the version is
+        moved, so a writer that read the dossier before it gets a ``Conflict`` and reads again."""
+        row = checked_row(SignalDoc, signal)
+        collection = Dossier._get_collection()
+        for _ in range(3):
+            if self.mode == "embedded":  # the collection's dict: nothing yields in between
+                stored = embedded_documents(Dossier).get(official_id)
+                if stored is not None:
+                    signals = stored.get("signals") or []
+                    if any(s.get("event_id") == row["event_id"] for s in signals):
+                        return False
+                    stored["signals"] = [*signals, dict(row)][-keep:]
+                    stored["version"] = stored.get("version", 0) + 1
+                    return True
+            else:
+                moved = collection.update_one(
+                    {"_id": official_id, "signals.event_id": {"$ne": row["event_id"]}},
+                    {"$push": {"signals": {"$each": [row], "$slice": -keep}}, "$inc": {"version": 1}},
+                )
+                if moved.matched_count:
+                    return True
+                if collection.find_one({"_id": official_id}, {"_id": 1}) is not None:
+                    return False
+            if not self.insert_dossiers([dossier_row(official_id, county, signals=[dict(row)])]):
+                return True
+        raise Conflict("档案正被同时修改，请重试", code="concurrent_update")
 
     def _insert_new(self, cls, rows: list[dict]) -> set[str]:
         """The keys of ``rows`` written (a key taken is skipped; no unique index but ``_id``)."""

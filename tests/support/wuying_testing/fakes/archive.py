@@ -33,6 +33,7 @@ from wuying_archive.persistence import (
     SupervisionRecord,
     Supervisor,
     Unit,
+    dossier_row,
     entry_key,
     head_key,
     recorded_key,
@@ -158,6 +159,21 @@ class FakeArchiveStore(MemoryStore, FileChain):
         for key in inserted:
             self.events_written(Reminder, key)
         return inserted
+
+    def add_signal(self, official_id: str, county: str, signal: dict, keep: int) -> bool:
+        table = self._table(Dossier)
+        stored = table.get(official_id)
+        if stored is None:
+            son = dossier_row(official_id, county, signals=[dict(signal)])
+        elif any(s["event_id"] == signal["event_id"] for s in stored.get("signals", [])):
+            return False
+        else:
+            son = dict(
+                stored, signals=[*stored.get("signals", []), dict(signal)][-keep:], version=stored["version"] + 1
+            )
+        Dossier._from_son(copy.deepcopy(son)).validate()
+        table[official_id] = copy.deepcopy(son)
+        return True
 
     def insert_dossiers(self, rows) -> set[str]:
         return {r["_id"] for r in rows} - self._insert_new(Dossier, rows)
