@@ -197,17 +197,17 @@ def test_an_unknown_profile_is_not_found(store):
 
 def test_a_concurrent_write_between_read_and_write_is_retried_on_fresh_state(store, clock, monkeypatch):
     handlers.on_petition_triaged(store, clock, triaged())
-    real_save = store.save_profile
+    real_write = store.write_profile_row
     calls = []
 
-    def racing_save(profile):
+    def racing_write(*args):
         if not calls:
             calls.append(1)
             # Another worker adds a signal after we read the profile.
             handlers.on_petition_triaged(store, clock, triaged(severity="low"))
-        return real_save(profile)
+        return real_write(*args)
 
-    monkeypatch.setattr(store, "save_profile", racing_save)
+    monkeypatch.setattr(store, "write_profile_row", racing_write)
     outcome = handlers.on_petition_triaged(store, clock, triaged())
     change = outcome.changes[0].scored
     assert (change.score_before, change.score_after) == (50, 85)

@@ -96,15 +96,15 @@ def test_a_signal_written_before_a_crash_is_applied_on_redelivery(store, clock, 
     the event comes again (consumers ack only after their own write)."""
     event = triaged()
 
-    def crash(profile):
+    def crash(*args):
         raise RuntimeError("process killed")
 
-    real = store.save_profile
-    monkeypatch.setattr(store, "save_profile", crash)
+    real = store.write_profile_row
+    monkeypatch.setattr(store, "write_profile_row", crash)
     with pytest.raises(RuntimeError):
         signals.on_petition_triaged(store, clock, event)
     assert store.count(SignalRecord) == 1 and store.get_profile("off-1") is None
-    monkeypatch.setattr(store, "save_profile", real)
+    monkeypatch.setattr(store, "write_profile_row", real)
     assert signals.on_petition_triaged(store, clock, event).status == "processed"
     assert store.get_profile("off-1").score == 35
 

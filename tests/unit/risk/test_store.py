@@ -8,15 +8,20 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from mongoengine.errors import ValidationError
 
 from wuying_common.errors import Conflict
+from wuying_common.events import parse_event
 from wuying_common.outbox import OutboxEntry
 from wuying_common.paging import decode_cursor
 from wuying_common.store import PENDING
+from wuying_risk.domain.scoring import Entry, ScoredEntry
+from wuying_risk.handlers.signals import on_petition_triaged
 from wuying_risk.persistence import (
     ALIAS,
     RECENT_KEYS_KEPT,
     SEEN_EVENTS_KEPT,
+    SIGNALS_KEPT,
     CalendarYear,
     ContributionRecord,
     EvaluationRecord,
@@ -28,8 +33,10 @@ from wuying_risk.persistence import (
     Signal,
     SignalRecord,
     UnitProfile,
+    signal_son,
 )
 from wuying_risk.schemas import PROFILE_CHANGED
+from wuying_testing import FixedClock
 from wuying_testing.fakes.risk import FakeRiskStore
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -207,6 +214,92 @@ def test_a_profile_remembers_a_bounded_number_of_applied_signal_keys(store):
     assert len(kept) == RECENT_KEYS_KEPT and kept[-1] == f"k{RECENT_KEYS_KEPT + 4}" and "k0" not in kept
 
 
+# -- one signal's path: raw rows by key (no document built per signal) -----------------------
+def profile_fields(county="130402", signals=1, keys=("k1",)):
+    stamp = NOW.replace(tzinfo=None)
+    scored = [
+        ScoredEntry(Entry(f"k{n}", f"e{n}", "integrity_report", "medium", "gifts", "礼品", NOW.date()), 35, "说明")
+        for n in range(signals)
+    ]
+    return {
+        "unit_id": "unit-1",
+        "county": county,
+        "score": 35 * signals,
+        "level": "medium",
+        "rule_version": "default-2026.3",
+        "signals": [signal_son(s, stamp) for s in scored],
+        "recent_keys": list(keys),
+        "scored_on": NOW.date().isoformat(),
+        "updated_at": stamp,
+        "proposals": [],
+    }
+
+
+def outbox_row():
+    return entry().to_mongo().to_dict()
+
+
+def test_a_signal_row_is_written_once_by_its_key_and_checked_as_its_document(store):
+    key = uuid.uuid4().hex + ":off-r"
+    row = signal_record(key, "off-r").to_mongo().to_dict()
+    assert store.record_signal_row(row) is True
+    assert store.record_signal_row(row) is False
+    assert (store.get_signal(key).subject_id, store.get_signal(key).factor) == ("off-r", "integrity_report")
+    with pytest.raises(ValidationError):
+        store.record_signal_row({**row, "_id": key + "x", "county": "1304"})
+    with pytest.raises(ValidationError):
+        store.record_signal_row({**row, "_id": key + "y", "subject_kind": "person"})
+    assert store.get_signal(key + "x") is None and store.get_signal(key + "y") is None
+
+
+def test_an_officials_placement_is_read_by_key(store):
+    assert store.official_placement("off-p") is None
+    store.record_official({"official_id": "off-p", "county": "130403", "unit_id": "unit-5"}, "e1", NOW)
+    assert store.official_placement("off-p") == ("130403", "unit-5")
+
+
+def test_a_profile_row_is_inserted_once_then_written_on_the_version_read_with_its_events(store):
+    official = "off-" + uuid.uuid4().hex[:8]
+    assert store.profile_row("official", official) is None
+    created = {**profile_fields(), "created_at": NOW.replace(tzinfo=None)}
+    store.write_profile_row("official", official, None, created, [outbox_row()])
+    with pytest.raises(Conflict) as exc:
+        store.write_profile_row("official", official, None, created, [])
+    assert exc.value.code == "duplicate"
+    row = store.profile_row("official", official)
+    assert (row["version"], row["score"], row["recent_keys"]) == (1, 35, ["k1"])
+    store.write_profile_row("official", official, 1, profile_fields(signals=2, keys=("k1", "k2")), [outbox_row()])
+    with pytest.raises(Conflict) as exc:
+        store.write_profile_row("official", official, 1, profile_fields(signals=3), [outbox_row()])  # stale
+    assert exc.value.code == "concurrent_update"
+    profile = store.get_profile(official)
+    profile.validate()  # the rows make a valid document
+    assert (profile.version, profile.score, len(profile.signals), len(profile.outbox)) == (2, 70, 2, 2)
+    assert profile.outbox_pending is True and profile.created_at == NOW.replace(tzinfo=None)
+    assert profile.recent_keys == ["k1", "k2"] and store.get_unit_profile(official) is None
+
+
+def test_a_profile_row_keeps_a_bounded_number_of_keys_and_is_checked_as_its_document(store):
+    official = "off-" + uuid.uuid4().hex[:8]
+    keys = [f"k{n}" for n in range(RECENT_KEYS_KEPT + 5)]
+    store.write_profile_row("official", official, None, profile_fields(keys=keys), [])
+    kept = store.profile_row("official", official)["recent_keys"]
+    assert len(kept) == RECENT_KEYS_KEPT and kept[-1] == keys[-1] and "k0" not in kept
+    assert store.get_profile(official).outbox_pending is False
+    with pytest.raises(ValidationError):
+        store.write_profile_row("official", official, 1, profile_fields(county="13040"), [])
+    with pytest.raises(ValidationError):
+        store.write_profile_row("official", official, 1, profile_fields(signals=SIGNALS_KEPT + 1), [])
+    assert store.profile_row("official", official)["version"] == 1  # nothing written
+
+
+def test_a_unit_profile_row_is_kept_apart_from_officials(store):
+    fields = {k: v for k, v in profile_fields().items() if k != "proposals"}
+    store.write_profile_row("unit", "unit-r", None, fields, [])
+    assert store.get_unit_profile("unit-r").score == 35
+    assert store.profile_row("official", "unit-r") is None
+
+
 def test_a_moved_official_moves_the_profile_and_bumps_its_version(store):
     official = "off-" + uuid.uuid4().hex[:8]
     add_profile(store, official)
@@ -380,6 +473,50 @@ def test_a_refused_profile_write_tells_the_relay_nothing(real_store):
         add_profile(real_store, official)
     assert PENDING.keys(Profile, 100_000)[official] == marks
     PENDING.done(Profile, official, marks)
+
+
+def test_a_profile_row_with_events_tells_the_relay_and_one_without_does_not(real_store):
+    official = "off-" + uuid.uuid4().hex[:8]
+    real_store.write_profile_row("official", official, None, profile_fields(), [])
+    assert official not in PENDING.keys(Profile, 100_000)
+    real_store.write_profile_row("official", official, 1, profile_fields(), [outbox_row()])
+    marks = PENDING.keys(Profile, 100_000)
+    assert official in marks
+    PENDING.done(Profile, official, marks[official])
+
+
+def test_a_triaged_report_on_the_real_store_leaves_valid_documents_and_applies_once(real_store):
+    """The per-signal path writes stored rows straight to the collections: what it leaves must
+    load as the documents every other reader (views, the relay, the recompute) uses."""
+    real_store.record_official({"official_id": "off-t", "county": "130403", "unit_id": "unit-t"}, "e0", NOW)
+    event = {
+        "id": str(uuid.uuid4()),
+        "type": "wuying.intake.petition.triaged.v1",
+        "time": "2026-11-20T01:00:00Z",
+        "county": "130402",
+        "data": {
+            "petition_id": "p1",
+            "outcome": "integrity_information",
+            "category": "gifts",
+            "category_zh": "违规收受礼品礼金",
+            "severity": "high",
+            "subjects": [{"kind": "official", "id": "off-t", "county": "130402"}],
+        },
+    }
+    clock = FixedClock(NOW)
+    assert on_petition_triaged(real_store, clock, event).status == "processed"
+    assert on_petition_triaged(real_store, clock, event).status == "duplicate"
+    profile = real_store.get_profile("off-t")
+    profile.validate()
+    assert (profile.county, profile.unit_id, profile.score, profile.version) == ("130403", "unit-t", 55, 1)
+    assert [e.routing_key for e in profile.outbox] == ["risk.profile_changed", "warning.proposed"]
+    assert profile.proposed_levels == [3] and profile.signals[0].key == f"{event['id']}:off-t"
+    for entry_ in profile.outbox:
+        parse_event(entry_.envelope)
+    record = real_store.get_signal(f"{event['id']}:off-t")
+    record.validate()
+    assert (record.county, record.unit_id, record.evidence) == ("130403", "unit-t", ["p1"])
+    PENDING.done(Profile, "off-t", PENDING.keys(Profile, 100_000)["off-t"])
 
 
 # -- rule data and monitoring (issue 13) ------------------------------------------------------

@@ -17,6 +17,7 @@ from datetime import datetime
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, beijing_date, naive_utc
 from wuying_common.errors import Conflict
+from wuying_common.events import build_event
 from wuying_common.outbox import new_id
 from wuying_common.paging import Page
 
@@ -24,7 +25,6 @@ from ..domain.scoring import (
     LEVEL_ZH,
     Entry,
     RuleSet,
-    ScoredEntry,
     ScoredSignal,
     apply_entry,
     factor_lines,
@@ -35,13 +35,12 @@ from ..exceptions import ProfileBusy, ProfileNotFound, UnitProfileNotFound
 from ..persistence import (
     SIGNALS_KEPT,
     Profile,
-    ProposalRecord,
-    RegisteredOfficial,
     RiskStore,
-    Signal,
-    SignalRecord,
     UnitProfile,
-    _ProfileBase,
+    entry_of_son,
+    outbox_son,
+    signal_son,
+    stored_time,
 )
 from ..schemas import PROFILE_CHANGED, WARNING_PROPOSED
 from .rules import profile_rules
@@ -86,6 +85,67 @@ class SignalInput:
     adds: bool = True
 
 
+@dataclass
+class _Draft:
+    """A profile being rewritten for one signal, in its stored form: read by key, rescored
+    (pure), then written back with its events in one conditional single-document write. No
+    document is built or change-tracked per signal (that was most of risk's CPU per event)."""
+
+    kind: str  # "official" or "unit" (a unit's profile emits no events and proposes nothing)
+    id: str
+    version: int | None  # as read; None when the profile is not stored yet
+    county: str
+    unit_id: str
+    score: int
+    signals: list[dict]  # stored ``Signal``s, oldest first
+    recent_keys: list[str]
+    proposals: list[dict]  # stored ``ProposalRecord``s
+    created_at: datetime
+    level: str = "low"
+    rule_version: str = ""
+    scored_on: str = ""
+    updated_at: datetime | None = None
+
+    @classmethod
+    def read(cls, kind: str, key: str, row: dict | None, county: str, unit_id: str, now: datetime) -> _Draft:
+        if row is None:
+            return cls(kind, key, None, county, unit_id, 0, [], [], [], now)
+        return cls(
+            kind,
+            key,
+            row.get("version", 0),
+            county,
+            unit_id,
+            row.get("score") or 0,
+            list(row.get("signals") or ()),
+            list(row.get("recent_keys") or ()),
+            list(row.get("proposals") or ()),
+            row.get("created_at") or now,
+        )
+
+    @property
+    def proposed_levels(self) -> list[int]:
+        return [p["level"] for p in self.proposals]
+
+    def write(self, store: RiskStore, outbox: list[dict]) -> None:
+        fields = {
+            "unit_id": self.unit_id,
+            "county": self.county,
+            "score": self.score,
+            "level": self.level,
+            "rule_version": self.rule_version,
+            "signals": self.signals,
+            "recent_keys": self.recent_keys,
+            "scored_on": self.scored_on,
+            "updated_at": self.updated_at,
+        }
+        if self.kind == "official":
+            fields["proposals"] = self.proposals
+        if self.version is None:
+            fields["created_at"] = self.created_at
+        store.write_profile_row(self.kind, self.id, self.version, fields, outbox)
+
+
 def signal_key(source_id: str, subject: str) -> str:
     return f"{source_id}:{subject}"
 
@@ -105,26 +165,22 @@ def add_signal(
     applied already (or, for one that only retires earlier signals, changed nothing). Reads
     and writes go by key: the signal, the registry entry, the profile."""
     now = clock.now()
-    registered = store.get_official(official_id)
+    registered = store.official_placement(official_id)
     _record(store, signal, key, "official", official_id, registered, fallback_county, now, unit_id_hint)
     for _ in range(MAX_ATTEMPTS):
-        profile = store.get_profile(official_id)
-        if profile is not None and profile.has_key(key):
+        row = store.profile_row("official", official_id)
+        if row is not None and key in (row.get("recent_keys") or ()):
             return None
-        if profile is None and not signal.adds:
+        if row is None and not signal.adds:
             return None  # nothing to retire on a profile that does not exist
-        unit_id, county = _placement(registered, profile, fallback_county, unit_id_hint)
+        unit_id, county = _placement(registered, row, fallback_county, unit_id_hint)
         in_force = rules or profile_rules(store, county)
-        draft = profile or Profile(id=official_id, county=county, score=0, created_at=naive_utc(now))
+        draft = _Draft.read("official", official_id, row, county, unit_id, stored_time(naive_utc(now)))
         change = _recompute(draft, in_force, signal, key, now)
         if change is None:
             return None
-        draft.unit_id, draft.county = unit_id, county
-        proposal = _record_events(draft, in_force, change, signal, now)
-        if proposal is not None:
-            draft.proposals.append(proposal)
         try:
-            store.save_profile(draft)
+            draft.write(store, _record_events(draft, in_force, change, signal, now))
         except Conflict:
             continue
         return Change(official_id, county, change)
@@ -146,15 +202,16 @@ def add_unit_signal(
     now = clock.now()
     _record(store, signal, key, "unit", unit_id, None, county, now, unit_id)
     for _ in range(MAX_ATTEMPTS):
-        profile = store.get_unit_profile(unit_id)
-        if profile is not None and profile.has_key(key):
+        row = store.profile_row("unit", unit_id)
+        if row is not None and key in (row.get("recent_keys") or ()):
             return False
         in_force = rules or profile_rules(store, county)
-        draft = profile or UnitProfile(id=unit_id, unit_id=unit_id, county=county, created_at=naive_utc(now))
+        placed_county, placed_unit = (county, unit_id) if row is None else (row["county"], row.get("unit_id") or "")
+        draft = _Draft.read("unit", unit_id, row, placed_county, placed_unit, stored_time(naive_utc(now)))
         if _recompute(draft, in_force, signal, key, now) is None:
             return False
         try:
-            store.save_profile(draft)
+            draft.write(store, [])
         except Conflict:
             continue
         return True
@@ -167,7 +224,7 @@ def _record(
     key: str,
     kind: str,
     subject: str,
-    registered: RegisteredOfficial | None,
+    registered: tuple[str, str] | None,
     county: str,
     now: datetime,
     unit_id_hint: str,
@@ -175,148 +232,128 @@ def _record(
     """The signal document first: if the profile write then fails, a redelivery finds the
     signal written and the profile without it, and applies it."""
     entry = signal.entry
-    store.record_signal(
-        SignalRecord(
-            id=key,
-            subject_kind=kind,
-            subject_id=subject,
-            county=registered.county if registered is not None else county,
-            unit_id=(registered.unit_id if registered is not None else "") or unit_id_hint,
-            factor=entry.factor,
-            severity=entry.severity,
-            category=entry.category,
-            category_zh=entry.category_zh,
-            occurred_at=datetime.combine(entry.occurred_on, datetime.min.time()),
-            ref=entry.ref,
-            source=signal.source,
-            source_event_id=entry.event_id,
-            evidence=list(signal.evidence)[:50],
-            note=signal.note,
-            recorded_at=naive_utc(now),
-        )
+    registered_county, registered_unit = registered or (county, "")
+    store.record_signal_row(
+        {
+            "_id": key,
+            "subject_kind": kind,
+            "subject_id": subject,
+            "county": registered_county,
+            "unit_id": registered_unit or unit_id_hint,
+            "factor": entry.factor,
+            "severity": entry.severity,
+            "category": entry.category,
+            "category_zh": entry.category_zh,
+            "occurred_at": datetime.combine(entry.occurred_on, datetime.min.time()),
+            "ref": entry.ref,
+            "source": signal.source,
+            "source_event_id": entry.event_id,
+            "evidence": list(signal.evidence)[:50],
+            "note": signal.note,
+            "recorded_at": stored_time(naive_utc(now)),
+        }
     )
 
 
-def _recompute(
-    draft: _ProfileBase,
-    rules: RuleSet,
-    signal: SignalInput,
-    key: str,
-    now: datetime,
-) -> ScoredSignal | None:
+def _recompute(draft: _Draft, rules: RuleSet, signal: SignalInput, key: str, now: datetime) -> ScoredSignal | None:
     """Recompute ``draft`` in place with the new signal; the change, or None when nothing
     changed (a retirement of a signal the profile does not hold)."""
     today = beijing_date(now)
-    entries = draft.entries()
+    entries = [entry_of_son(s) for s in draft.signals]
     cause = None
     if signal.retire is not None:
         entries, cause = with_state(entries, *signal.retire)
     new_entry = replace(signal.entry, key=key) if signal.adds else None
     if new_entry is None and cause is None:
         return None
-    proposed = draft.proposed_levels if isinstance(draft, Profile) else ()
     scored, live = apply_entry(
-        rules, entries, new_entry, today, draft.score or 0, proposed, limit=SIGNALS_KEPT, cause=cause
+        rules, entries, new_entry, today, draft.score, draft.proposed_levels, limit=SIGNALS_KEPT, cause=cause
     )
-    recorded = {s.key or s.event_id: s.recorded_at for s in draft.signals}
-    draft.signals = [_signal_of(s, recorded.get(s.entry.key) or naive_utc(now)) for s in live]
+    stamp = stored_time(naive_utc(now))
+    recorded = {(s.get("key") or s["event_id"]): s.get("recorded_at") for s in draft.signals}
+    draft.signals = [signal_son(s, recorded.get(s.entry.key) or stamp) for s in live]
     draft.score = scored.score_after
     draft.level = scored.level
     draft.rule_version = rules.version
     draft.scored_on = today.isoformat()
     draft.recent_keys = [*draft.recent_keys, key]
-    draft.updated_at = naive_utc(now)
+    draft.updated_at = stamp
     return scored
 
 
-def _signal_of(scored: ScoredEntry, recorded_at: datetime) -> Signal:
-    entry = scored.entry
-    return Signal(
-        key=entry.key,
-        factor=entry.factor,
-        points=scored.points,
-        event_id=entry.event_id,
-        category=entry.category,
-        category_zh=entry.category_zh,
-        severity=entry.severity,
-        occurred_at=datetime.combine(entry.occurred_on, datetime.min.time()),
-        recorded_at=recorded_at,
-        explanation=scored.explanation,
-        ref=entry.ref,
-        state=entry.state,
-    )
-
-
 def _placement(
-    registered: RegisteredOfficial | None, profile: Profile | None, fallback_county: str, unit_hint: str = ""
+    registered: tuple[str, str] | None, row: dict | None, fallback_county: str, unit_hint: str = ""
 ) -> tuple[str, str]:
     """(unit, county) of the official: the registry's, else the profile's, else the event's.
 
     An official not yet in the registry still gets a profile: the report must not wait.
     """
     if registered is not None:
-        return registered.unit_id, registered.county
-    if profile is not None:
-        return profile.unit_id or unit_hint, profile.county
+        county, unit_id = registered
+        return unit_id, county
+    if row is not None:
+        return row.get("unit_id") or unit_hint, row["county"]
     return unit_hint, fallback_county
 
 
-def _record_events(
-    draft: Profile, rules: RuleSet, scored: ScoredSignal, signal: SignalInput, now: datetime
-) -> ProposalRecord | None:
-    """Record ``risk.profile_changed`` and any ``warning.proposed`` on the draft: the change and
-    its explanation, never the history. The proposal record to keep, if one is due."""
+def _record_events(draft: _Draft, rules: RuleSet, scored: ScoredSignal, signal: SignalInput, now: datetime) -> list:
+    """``risk.profile_changed`` and any ``warning.proposed`` (each built and validated against
+    its schema), as the outbox entries to write with the profile: the change and its
+    explanation, never the history. A proposal due is kept on the draft."""
     facts = scored.facts
     cause_event = signal.entry.event_id
+    stamp = stored_time(naive_utc(now))
     common = {"official_id": draft.id, "unit_id": draft.unit_id, "county": draft.county, "rule_version": rules.version}
     factors = [
         {"factor": f.factor, "factor_zh": f.factor_zh, "points": f.points, "signals": f.signals} for f in scored.factors
     ]
-    draft.record_event(
-        PROFILE_CHANGED,
-        {
-            **common,
-            "score_before": scored.score_before,
-            "score_after": scored.score_after,
-            "level": scored.level,
-            "level_zh": LEVEL_ZH[scored.level],
-            "factor": facts.factor,
-            "points": scored.points,
-            "cause_event_id": cause_event,
-            "explanation": scored.explanation,
-            "factors": factors,
-        },
-        now=now,
-    )
+    changed = {
+        **common,
+        "score_before": scored.score_before,
+        "score_after": scored.score_after,
+        "level": scored.level,
+        "level_zh": LEVEL_ZH[scored.level],
+        "factor": facts.factor,
+        "points": scored.points,
+        "cause_event_id": cause_event,
+        "explanation": scored.explanation,
+        "factors": factors,
+    }
+    outbox = [_outbox_entry(draft, PROFILE_CHANGED, changed, now, stamp)]
     if scored.proposal is None:
-        return None
+        return outbox
     proposal_id = new_id()
-    weighty = {id(s) for s in sorted((s for s in draft.signals if s.points > 0), key=lambda s: -s.points)[:CAUSES_KEPT]}
-    causes = [s.event_id for s in draft.signals if id(s) in weighty]  # in the profile's order
-    cause_ids = list(dict.fromkeys([*causes, cause_event]))
-    draft.record_event(
-        WARNING_PROPOSED,
+    weighty = sorted((s for s in draft.signals if s["points"] > 0), key=lambda s: -s["points"])[:CAUSES_KEPT]
+    chosen = {id(s) for s in weighty}
+    causes = [s["event_id"] for s in draft.signals if id(s) in chosen]  # in the profile's order
+    proposed = {
+        **common,
+        "proposal_id": proposal_id,
+        "level": scored.proposal.level,
+        "colour": scored.proposal.colour,
+        "risk_point": facts.category_zh or facts.category or "信访举报反映的问题",
+        "trigger": TRIGGER,
+        "reasons": _reasons(rules, scored),
+        "score": scored.score_after,
+        "cause_event_ids": list(dict.fromkeys([*causes, cause_event])),
+    }
+    outbox.append(_outbox_entry(draft, WARNING_PROPOSED, proposed, now, stamp))
+    draft.proposals.append(
         {
-            **common,
             "proposal_id": proposal_id,
             "level": scored.proposal.level,
             "colour": scored.proposal.colour,
-            "risk_point": facts.category_zh or facts.category or "信访举报反映的问题",
-            "trigger": TRIGGER,
-            "reasons": _reasons(rules, scored),
             "score": scored.score_after,
-            "cause_event_ids": cause_ids,
-        },
-        now=now,
+            "cause_event_id": cause_event,
+            "proposed_at": stamp,
+        }
     )
-    return ProposalRecord(
-        proposal_id=proposal_id,
-        level=scored.proposal.level,
-        colour=scored.proposal.colour,
-        score=scored.score_after,
-        cause_event_id=cause_event,
-        proposed_at=naive_utc(now),
-    )
+    return outbox
+
+
+def _outbox_entry(draft: _Draft, event_type, data: dict, now: datetime, stamp: datetime) -> dict:
+    envelope = build_event(event_type, data, subject=f"{draft.kind}/{draft.id}", county=draft.county, now=now)
+    return outbox_son(event_type, envelope, stamp)
 
 
 def _reasons(rules: RuleSet, scored: ScoredSignal) -> list[str]:

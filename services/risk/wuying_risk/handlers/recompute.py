@@ -20,8 +20,8 @@ from datetime import datetime
 from wuying_common.clock import SystemClock, beijing_date, naive_utc
 from wuying_common.events import build_event
 
-from ..domain.scoring import LEVEL_ZH, Entry, RuleSet, compute_profile, factor_lines
-from ..persistence import RiskStore
+from ..domain.scoring import LEVEL_ZH, RuleSet, compute_profile, factor_lines
+from ..persistence import RiskStore, entry_of_son, outbox_son, signal_son
 from ..schemas import PROFILE_CHANGED, ProfileChangedV1Schema
 from .rules import profile_rules
 
@@ -37,21 +37,6 @@ class RecomputeReport:
     changed: int = 0
     written: int = 0
     seconds: float = 0.0
-
-
-def _entry(raw: dict) -> Entry:
-    occurred = raw.get("occurred_at") or raw.get("recorded_at") or datetime(1970, 1, 1)
-    return Entry(
-        key=raw.get("key") or raw["event_id"],
-        event_id=raw["event_id"],
-        factor=raw["factor"],
-        severity=raw.get("severity", ""),
-        category=raw.get("category", ""),
-        category_zh=raw.get("category_zh", ""),
-        occurred_on=occurred.date(),
-        ref=raw.get("ref", ""),
-        state=raw.get("state", ""),
-    )
 
 
 def recompute_profiles(
@@ -78,7 +63,7 @@ def recompute_profiles(
             if rules is None:
                 rules = rules_by_county[county] = profile_rules(store, county)
             raw_signals = row.get("signals") or []
-            result = compute_profile(rules, (_entry(s) for s in raw_signals), today)
+            result = compute_profile(rules, (entry_of_son(s) for s in raw_signals), today)
             points_before = [s.get("points") for s in raw_signals]
             points_after = [s.points for s in result.scored]
             if (
@@ -90,23 +75,7 @@ def recompute_profiles(
                 continue
             report.changed += 1
             recorded = {(s.get("key") or s["event_id"]): s.get("recorded_at") for s in raw_signals}
-            signals = [
-                {
-                    "key": s.entry.key,
-                    "factor": s.entry.factor,
-                    "points": s.points,
-                    "event_id": s.entry.event_id,
-                    "category": s.entry.category,
-                    "category_zh": s.entry.category_zh,
-                    "severity": s.entry.severity,
-                    "occurred_at": datetime.combine(s.entry.occurred_on, datetime.min.time()),
-                    "recorded_at": recorded.get(s.entry.key) or stored_now,
-                    "explanation": s.explanation,
-                    "ref": s.entry.ref,
-                    "state": s.entry.state,
-                }
-                for s in result.scored
-            ]
+            signals = [signal_son(s, recorded.get(s.entry.key) or stored_now) for s in result.scored]
             fields = {
                 "score": result.score,
                 "level": result.level,
@@ -155,11 +124,4 @@ def _changed_event(row: dict, rules: RuleSet, result, reason: str, now: datetime
         county=row["county"],
         now=now,
     )
-    # What ``OutboxEntry(...).to_mongo()`` gives, without building the document per event.
-    return {
-        "id": envelope["id"],
-        "service": PROFILE_CHANGED.service,
-        "routing_key": PROFILE_CHANGED.name,
-        "envelope": envelope,
-        "created_at": naive_utc(now),
-    }
+    return outbox_son(PROFILE_CHANGED, envelope, naive_utc(now))

@@ -26,7 +26,7 @@ from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, beijing_date, parse_rfc3339
 
 from ..domain.scoring import ASSESSMENT_RATINGS, DISPOSITIONS_ZH, FINDING_SEVERITY, Entry, RuleSet
-from ..persistence import Profile, RiskStore
+from ..persistence import RiskStore
 from ..schemas import (
     DISPOSITION_ADDED_IN,
     FINDING_RECORDED_IN,
@@ -257,7 +257,7 @@ def on_integrity_credit_changed(
     credit = credit_counted(data["score"], data["factors"], in_force.credit_discounted_factors)
     grade = in_force.credit_grade(credit)
     ref = f"integrity_credit:{data['official_id']}"
-    if grade is None and not _holds_live(store.get_profile(data["official_id"]), ref):
+    if grade is None and not _holds_live(store.profile_row("official", data["official_id"]), ref):
         return Outcome("processed")  # a good credit with nothing to retire: no signal document
     entry = _entry(
         envelope,
@@ -276,8 +276,10 @@ def on_integrity_credit_changed(
     return Outcome("processed", [change])
 
 
-def _holds_live(profile: Profile | None, ref: str) -> bool:
-    return profile is not None and any(s.ref == ref and s.state != "superseded" for s in profile.signals)
+def _holds_live(row: dict | None, ref: str) -> bool:
+    """Whether a stored profile holds a live signal referring to ``ref``."""
+    signals = (row or {}).get("signals") or ()
+    return any(s.get("ref", "") == ref and s.get("state", "") != "superseded" for s in signals)
 
 
 def credit_counted(score: int, factors: list[dict], discounted: frozenset[str]) -> int:

@@ -32,9 +32,20 @@ from .catalogue import (
     ReviewRecord,
     RiskPoint,
 )
-from .common import ALIAS, HISTORY_KEPT, RECENT_KEYS_KEPT, SEEN_EVENTS_KEPT, SIGNALS_KEPT, as_date
+from .common import ALIAS, HISTORY_KEPT, RECENT_KEYS_KEPT, SEEN_EVENTS_KEPT, SIGNALS_KEPT, as_date, stored_time
 from .monitoring import BusinessRecord, MonitoringHit, MonitoringStore, SupplierTie
-from .profiles import Profile, ProposalRecord, RegisteredOfficial, Signal, SignalRecord, UnitProfile, _ProfileBase
+from .profiles import (
+    Profile,
+    ProposalRecord,
+    RegisteredOfficial,
+    Signal,
+    SignalRecord,
+    UnitProfile,
+    _ProfileBase,
+    entry_of_son,
+    outbox_son,
+    signal_son,
+)
 from .rules import RuleInForce, RuleStore, RuleVersion
 from .store import RiskStore
 
@@ -73,4 +84,8 @@ __all__ = [
     "UnitProfile",
     "_ProfileBase",
     "as_date",
+    "entry_of_son",
+    "outbox_son",
+    "signal_son",
+    "stored_time",
 ]

@@ -3,7 +3,7 @@ document keeps."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 ALIAS = "risk"
 # How many consumed official.changed ids each registry entry remembers for idempotency: a
@@ -21,3 +21,9 @@ def as_date(value: str | date | None) -> date | None:
     if value is None or value == "":
         return None
     return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def stored_time(moment: datetime) -> datetime:
+    """A naive UTC time at the millisecond, as MongoDB (and mongomock on insert) stores it: for
+    the rows written in their stored form, so the embedded store holds what MongoDB would."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)

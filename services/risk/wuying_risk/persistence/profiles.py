@@ -15,10 +15,11 @@ from mongoengine import (
     StringField,
 )
 
+from wuying_common.events import EventType
 from wuying_common.outbox import OutboxDocument
 from wuying_common.store import ValueListField
 
-from ..domain.scoring import Entry, FactorSummary, factor_breakdown
+from ..domain.scoring import Entry, FactorSummary, ScoredEntry, factor_breakdown
 from .common import ALIAS, SIGNALS_KEPT
 
 
@@ -71,6 +72,55 @@ class Signal(EmbeddedDocument):
             ref=self.ref,
             state=self.state,
         )
+
+
+# -- the stored form of a profile's parts, for the paths that read and write raw rows by key ----
+# (one signal's rewrite of a profile, the batch recompute): what ``Signal``/``OutboxEntry``
+# ``to_mongo()`` give and ``Signal.entry()`` reads, without building a document per signal.
+def entry_of_son(son: dict) -> Entry:
+    """A stored signal (a profile's ``signals`` item) as the pure scoring's ``Entry``."""
+    occurred = son.get("occurred_at") or son.get("recorded_at") or datetime(1970, 1, 1)
+    return Entry(
+        key=son.get("key") or son["event_id"],
+        event_id=son["event_id"],
+        factor=son["factor"],
+        severity=son.get("severity", ""),
+        category=son.get("category", ""),
+        category_zh=son.get("category_zh", ""),
+        occurred_on=occurred.date(),
+        ref=son.get("ref", ""),
+        state=son.get("state", ""),
+    )
+
+
+def signal_son(scored: ScoredEntry, recorded_at: datetime) -> dict:
+    """A scored entry as a profile stores it (a ``Signal``'s stored form)."""
+    entry = scored.entry
+    return {
+        "key": entry.key,
+        "factor": entry.factor,
+        "points": scored.points,
+        "event_id": entry.event_id,
+        "category": entry.category,
+        "category_zh": entry.category_zh,
+        "severity": entry.severity,
+        "occurred_at": datetime.combine(entry.occurred_on, datetime.min.time()),
+        "recorded_at": recorded_at,
+        "explanation": scored.explanation,
+        "ref": entry.ref,
+        "state": entry.state,
+    }
+
+
+def outbox_son(event_type: EventType, envelope: dict, created_at: datetime) -> dict:
+    """A built (validated) envelope as an outbox entry is stored (an ``OutboxEntry``'s form)."""
+    return {
+        "id": envelope["id"],
+        "service": event_type.service,
+        "routing_key": event_type.name,
+        "envelope": envelope,
+        "created_at": created_at,
+    }
 
 
 class SignalRecord(Document):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 
 from mongoengine import BooleanField, DateTimeField, DictField, Document, StringField
 
 from wuying_common.clock import naive_utc
+from wuying_common.embedded import embedded_documents
 from wuying_common.paging import Page
 from wuying_common.store import Store, VersionedDocument
 
@@ -82,6 +84,15 @@ class RuleStore(Store):
         """(commission, rules) in force for a county: its own, its city's, its province's or
         the default commission's, in ONE lookup by key."""
         chain = commission_chain(county)
+        if self.mode == "embedded":
+            # Read on every signal (twice: the event's county, then the official's): the
+            # collection's dict by key, a document built only for the one found.
+            stored = embedded_documents(RuleInForce)
+            for commission in chain:
+                son = stored.get(f"{kind}:{commission}")
+                if son is not None:
+                    return commission, RuleInForce._from_son(copy.deepcopy(son))
+            return None
         found = {doc.id: doc for doc in self.get_many(RuleInForce, [f"{kind}:{c}" for c in chain])}
         for commission in chain:
             doc = found.get(f"{kind}:{commission}")

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from wuying_common.clock import naive_utc
+from wuying_common.errors import Conflict
 from wuying_common.paging import Page
 from wuying_risk.domain.rulebook import commission_chain
 from wuying_risk.persistence import (
@@ -34,6 +35,7 @@ from wuying_risk.persistence import (
     SupplierTie,
     UnitProfile,
 )
+from wuying_risk.persistence.store import PROFILE_KINDS, check_profile_fields, check_signal_row
 
 from .memory import MemoryStore
 
@@ -180,6 +182,40 @@ class FakeRiskStore(MemoryStore):
             return False
         self._put(record)
         return True
+
+    def official_placement(self, official_id: str) -> tuple[str, str] | None:
+        son = self._table(RegisteredOfficial).get(official_id)
+        return None if son is None else (son["county"], son.get("unit_id") or "")
+
+    def record_signal_row(self, row: dict) -> bool:
+        check_signal_row(row)
+        return self.record_signal(SignalRecord._from_son(copy.deepcopy(row)))  # validated as a document too
+
+    def profile_row(self, kind: str, key: str) -> dict | None:
+        son = self._table(PROFILE_KINDS[kind]).get(key)
+        return None if son is None else copy.deepcopy(son)
+
+    def write_profile_row(self, kind: str, key: str, version: int | None, fields: dict, outbox: list[dict]) -> None:
+        check_profile_fields(fields)
+        cls = PROFILE_KINDS[kind]
+        table = self._table(cls)
+        stored = table.get(key)
+        fields = copy.deepcopy({**fields, "recent_keys": list(fields["recent_keys"])[-RECENT_KEYS_KEPT:]})
+        if version is None:
+            if stored is not None:
+                raise Conflict("记录已存在", code="duplicate")
+            son = {"_id": key, "version": 1, **fields, "outbox": copy.deepcopy(outbox), "outbox_pending": bool(outbox)}
+        else:
+            if stored is None or stored.get("version") != version:
+                raise Conflict("记录已被他人修改，请刷新后重试", code="concurrent_update")
+            son = {**stored, **fields, "version": version + 1}
+            if outbox:
+                son["outbox"] = [*stored.get("outbox", []), *copy.deepcopy(outbox)]
+                son["outbox_pending"] = True
+        cls._from_son(copy.deepcopy(son)).validate()  # the stored form is a valid document
+        table[key] = son
+        if outbox:
+            self.events_written(cls, key)
 
     def get_signal(self, key: str) -> SignalRecord | None:
         return self.get(SignalRecord, key)
