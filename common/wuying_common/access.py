@@ -312,6 +312,7 @@ MATRIX: dict[str, dict[str, Rule]] = {
         "read_message": write((), own=("official",)),
         "advanced_eligibility": read((*WARNING_READERS, *AGENCY)),
         "quarterly_report": read((*WARNING_READERS, *AGENCY)),
+        "statistics": read((*WARNING_READERS, *AGENCY), personal=False),
     },
     "inspection": {
         "register_units_http": write(("inspector", "operator")),

@@ -26,6 +26,9 @@ from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument, new_id
 from wuying_common.paging import Page
 from wuying_common.store import Store
+from wuying_common.tallies import TallyDocument, TallyWrites, tally_key
+
+from .domain.statistics import tally_entry
 
 ALIAS = "warning"
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -212,6 +215,14 @@ class SmsDelivery(Document):
     sent_at = DateTimeField(required=True)
 
 
+class WarningTally(TallyDocument):
+    """A county's live warnings by id → entry (``domain.statistics.tally_entry``): ``_id`` is
+    the county code; what ``GET /api/v1/statistics`` sums (issue 14 item 7). Set by
+    ``WarningStore`` on every write of a warning (a warning's county never changes)."""
+
+    meta = {"db_alias": ALIAS, "collection": "warning_tallies"}
+
+
 class OfficialWarnings(Document):
     """Which warnings an official has: ``_id`` = the official's id, so the per-event paths
     (one matter, one warning; a new verified report) find them by key, never by a query on
@@ -231,10 +242,28 @@ def proposal_warning_id(event_id: str) -> str:
     return uuid.uuid5(_PROPOSAL_NAMESPACE, event_id).hex
 
 
-class WarningStore(Store):
-    """The warning service's repository: the only code that reads or writes its collections."""
+def warning_entry(warning: WarningRecord) -> dict | None:
+    """What a warning counts for in its county's tally (``domain.statistics.tally_entry``)."""
+    return tally_entry(warning.status, warning.level, warning.answer_due, warning.fix_due)
 
-    documents = (WarningRecord, OfficialWarnings, OrganisationalTask, CalendarYear, InboxMessage, SmsDelivery)
+
+class WarningStore(TallyWrites, Store):
+    """The warning service's repository: the only code that reads or writes its collections.
+
+    Every write of a ``WarningRecord`` (``add``, ``save``, ``delete``) sets the warning's entry
+    in its county's ``WarningTally`` right after the record, by key and idempotently; the
+    store's other warning updates (``clear_notices_pending``, ``clear_supersede_pending``)
+    change flags no entry holds."""
+
+    documents = (
+        WarningRecord,
+        OfficialWarnings,
+        OrganisationalTask,
+        CalendarYear,
+        InboxMessage,
+        SmsDelivery,
+        WarningTally,
+    )
 
     # -- warnings by key ---------------------------------------------------------------------
     def warning(self, warning_id: str) -> WarningRecord | None:
@@ -253,7 +282,58 @@ class WarningStore(Store):
             OfficialWarnings._get_collection().update_one(
                 {"_id": aggregate.official_id}, {"$addToSet": {"warning_ids": aggregate.pk}}, upsert=True
             )
-        return super().add(aggregate)
+        added = super().add(aggregate)
+        self._count_in_tally(aggregate)
+        return added
+
+    def save(self, aggregate: Document) -> Document:
+        """``Store.save``; a warning's tally entry follows its write."""
+        saved = super().save(aggregate)
+        self._count_in_tally(aggregate)
+        return saved
+
+    def delete(self, aggregate: Document) -> None:
+        super().delete(aggregate)
+        if isinstance(aggregate, WarningRecord):
+            self.set_entry(WarningTally, tally_key(aggregate.county), aggregate.pk, None)
+
+    def _count_in_tally(self, aggregate: Document) -> None:
+        # After the record: a failure in between is mended by its next write or a rebuild.
+        if isinstance(aggregate, WarningRecord):
+            self.set_entry(WarningTally, tally_key(aggregate.county), aggregate.pk, warning_entry(aggregate))
+
+    # -- tallies (issue 14 item 7) -------------------------------------------------------------
+    def warning_tallies(self, counties: Iterable[str]) -> dict[str, dict[str, dict]]:
+        """The counties' tallies (county → warning id → entry), one read by keys."""
+        counties = list(counties)
+        found = self.tallies(WarningTally, [tally_key(c) for c in counties])
+        return {c: found[tally_key(c)] for c in counties}
+
+    def rebuild_tallies(self, county: str | None = None) -> dict[str, int]:
+        """Rewrite one county's tally (or every county's: those with warnings or a tally) from
+        its warnings (``replace_tally``); county → live warnings counted. An operator's
+        repair after a failure between a record and its entry, or a migration: a scan of the
+        warnings (indexed on ``county`` on MongoDB), never on a request's path. A warning
+        written while it runs is set again by its next write or by running it again."""
+        found: dict[str, dict[str, dict]] = {key: {} for key in ([county] if county else self._tally_keys())}
+        for key, warning_id, entry in self._tally_sources(county):
+            entries = found.setdefault(key, {})
+            if entry is not None:
+                entries[warning_id] = entry
+        for key, entries in found.items():
+            self.replace_tally(WarningTally, tally_key(key), entries)
+        return {key: len(entries) for key, entries in sorted(found.items())}
+
+    def _tally_keys(self) -> list[str]:
+        return [son["_id"] for son in WarningTally._get_collection().find({}, {"_id": 1})]
+
+    def _tally_sources(self, county: str | None) -> Iterable[tuple[str, str, dict | None]]:
+        """(county, warning id, entry) of every warning (of ``county``), read raw: only the
+        fields an entry is built from."""
+        wanted = dict.fromkeys(("county", "status", "level", "answer_due", "fix_due"), 1)
+        for son in WarningRecord._get_collection().find({} if county is None else {"county": county}, wanted):
+            entry = tally_entry(son.get("status"), son.get("level"), son.get("answer_due"), son.get("fix_due"))
+            yield son["county"], son["_id"], entry
 
     def warnings_of(self, official_id: str, statuses: Iterable[str] | None = None) -> list[WarningRecord]:
         """An official's warnings (of ``statuses`` if given), oldest first: two reads by key."""

@@ -27,6 +27,7 @@ from .handlers import (
     organisational,
     proposals,
     results,
+    statistics,
 )
 from .notifiers import InboxNotifier, build_notifiers
 from .schemas import (
@@ -50,6 +51,8 @@ from .schemas import (
     RejectSchema,
     ResponseSchema,
     RevisitSchema,
+    StatisticsQuerySchema,
+    StatisticsSchema,
     TaskQuerySchema,
     TaskSchema,
     TransferSchema,
@@ -479,6 +482,18 @@ class WarningService(WuyingService):
             return views.quarterly_report_html(QuarterlyReportSchema().dump(report))
         return report
 
+    @route(
+        "GET",
+        "/api/v1/statistics",
+        summary="预警统计：县、市或省未结束的预警按等级计数及说明、整改逾期数，并列所辖各县",
+        query=StatisticsQuerySchema,
+        response=StatisticsSchema,
+        roles=READERS,
+        tags=("results",),
+    )
+    def statistics(self, request):
+        return statistics.warning_statistics(self.store, self.clock, request.principal, request.payload)
+
     # -- timers ------------------------------------------------------------------------------
     @timer(interval=DEADLINE_CHECK_SECONDS)
     def check_deadlines(self):
@@ -499,6 +514,12 @@ class WarningService(WuyingService):
     def warnings_for_official(self, official_id, open_only=True):
         """An official's warnings (open ones by default), oldest first."""
         return WarningSchema(many=True).dump(results.warnings_for_official(self.store, official_id, open_only))
+
+    @rpc
+    def rebuild_tallies(self, county=None):
+        """For operators: rewrite one county's warning tally (or every county's) from its
+        warnings; ``{county: live warnings}``."""
+        return statistics.rebuild_tallies(self.store, county)
 
     @rpc
     def unit_advanced_eligibility(self, unit_id, year):

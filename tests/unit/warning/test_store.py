@@ -11,7 +11,6 @@ from wuying_common import embedded as shared_store
 from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.errors import Conflict
 from wuying_common.paging import decode_cursor
-from wuying_testing.fakes.warning import FakeWarningStore
 from wuying_warning import handlers
 from wuying_warning.persistence import (
     ALIAS,
@@ -24,14 +23,9 @@ from wuying_warning.persistence import (
 )
 
 
-@pytest.fixture(params=["embedded", "fake"])
-def store(request):
-    if request.param == "fake":
-        return FakeWarningStore()
-    request.getfixturevalue("embedded_store")(ALIAS)
-    real = WarningStore(ALIAS, "embedded")
-    real.ensure_indexes()
-    return real
+@pytest.fixture
+def store(embedded_or_fake):
+    return embedded_or_fake
 
 
 def warning(official="off-1", county="130402", status="proposed", level=3, at=datetime(2026, 11, 20, 2), **more):

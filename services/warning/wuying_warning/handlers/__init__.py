@@ -13,7 +13,9 @@ No nameko here. One module per use-case family, each naming the seed sections it
   篇1, seed 003);
 - ``appeals``: appeals and case-clue transfers (篇5 七(三), 三(一)3);
 - ``results``: the quarterly report, advanced-unit eligibility, the staff worklist, RPC reads
-  (篇5 三(二), 七(二)).
+  (篇5 三(二), 七(二));
+- ``statistics``: live and overdue warnings of a county, city or province from the counties'
+  tallies, and their rebuild (issue 14 item 7).
 
 The names below are the package's interface (``handlers.approve(...)``).
 """
@@ -40,6 +42,7 @@ from .notices import (
 from .organisational import get_task, list_tasks, record_outcome
 from .proposals import proposal_from_event, propose, propose_matter
 from .results import advanced_eligibility, quarterly_report, warning_by_id, warnings_for_official, worklist
+from .statistics import rebuild_tallies, warning_statistics
 from .support import get_warning
 
 __all__ = [
@@ -66,6 +69,7 @@ __all__ = [
     "propose_matter",
     "quarterly_report",
     "read_inbox_message",
+    "rebuild_tallies",
     "record_finding",
     "record_interview",
     "record_outcome",
@@ -78,6 +82,7 @@ __all__ = [
     "supersede_lower",
     "transfer",
     "warning_by_id",
+    "warning_statistics",
     "warnings_for_official",
     "worklist",
     "year_loaded_from_event",

@@ -143,6 +143,33 @@ class QuarterlyReportSchema(Schema):
     answer_working_days = fields.Nested(AnswerTimesSchema, attribute="answer_times")
 
 
+def _by_level() -> fields.Dict:
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": '按预警等级："1" 红色、"2" 黄色、"3" 蓝色'},
+    )
+
+
+class CountyStatisticsSchema(Schema):
+    county = fields.String()
+    live = fields.Integer(metadata={"description": "未结束的预警（含待审批、申诉中）"})
+    by_level = _by_level()
+    overdue = fields.Integer(metadata={"description": "说明（答复）或整改已逾期的预警"})
+
+
+class StatisticsSchema(Schema):
+    """预警统计 (issue 14 item 7): a county's, city's or province's live warnings by level and
+    the overdue answers and rectifications, with every county of the scope (zeros included)."""
+
+    county = fields.String()
+    as_of = fields.String(metadata={"format": "date", "description": "统计日期（北京时间）"})
+    live = fields.Integer(metadata={"description": "未结束的预警（含待审批、申诉中）"})
+    by_level = _by_level()
+    overdue = fields.Integer(metadata={"description": "说明（答复）或整改已逾期的预警"})
+    counties = fields.List(fields.Nested(CountyStatisticsSchema), metadata={"description": "所辖各县，按代码排序"})
+
+
 class EligibilitySchema(Schema):
     """篇5 七(二): may the unit be rated an advanced unit this year?"""
 

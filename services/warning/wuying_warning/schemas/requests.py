@@ -197,6 +197,12 @@ class QuarterlyQuerySchema(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "html"]))
 
 
+class StatisticsQuerySchema(Schema):
+    county = fields.String(
+        required=True, validate=COUNTY_CODE, metadata={"description": "县、市或省的行政区划代码；市、省汇总其所辖各县"}
+    )
+
+
 class LiftSchema(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
 

@@ -24,6 +24,9 @@ from wuying_warning.persistence import (
     OrganisationalTask,
     SmsDelivery,
     WarningRecord,
+    WarningStore,
+    WarningTally,
+    warning_entry,
 )
 
 from .memory import MemoryStore
@@ -35,6 +38,21 @@ def _in_scope(county: str, scopes: Iterable[str]) -> bool:
 
 class FakeWarningStore(MemoryStore):
     alias = "warning"
+
+    # Every write of a warning (add, save) sets its county's tally entry right after it, by
+    # WarningStore's own code over MemoryStore's tallies.
+    _count_in_tally = WarningStore._count_in_tally
+    warning_tallies = WarningStore.warning_tallies  # and ``rebuild_tallies`` below
+
+    def _put(self, document: Document) -> Document:
+        put = super()._put(document)
+        self._count_in_tally(document)
+        return put
+
+    def delete(self, aggregate: Document) -> None:
+        super().delete(aggregate)
+        if isinstance(aggregate, WarningRecord):
+            self.set_entry(WarningTally, aggregate.county, aggregate.pk, None)
 
     def add(self, aggregate: Document) -> Document:
         if isinstance(aggregate, WarningRecord):
@@ -114,6 +132,14 @@ class FakeWarningStore(MemoryStore):
         # MongoDB sorts a missing value first, as here.
         found.sort(key=lambda w: ((getattr(w, order) is not None), getattr(w, order) or "", w.id))
         return found[:limit]
+
+    rebuild_tallies = WarningStore.rebuild_tallies
+
+    def _tally_keys(self) -> list[str]:
+        return list(self._table(WarningTally))
+
+    def _tally_sources(self, county: str | None):
+        return ((w.county, w.pk, warning_entry(w)) for w in self.all(WarningRecord) if county in (None, w.county))
 
     def task(self, task_id: str) -> OrganisationalTask | None:
         return self.get(OrganisationalTask, task_id)
