@@ -16,6 +16,7 @@ from nameko.extensions import DependencyProvider
 
 from wuying_common.http import Admission
 from wuying_common.outbox import OutboxRelay
+from wuying_common.providers import CalendarProvider
 from wuying_common.store import StoreProvider
 
 from .domain.acknowledgement import AckSigner
@@ -27,8 +28,19 @@ from .persistence import ALIAS, IntakeStore, Petition
 log = logging.getLogger(__name__)
 
 
+class IntakeStoreProvider(StoreProvider):
+    """``StoreProvider`` that binds the service's calendar to the store once every provider is
+    set up: the reports' tallies count working days on it (``IntakeStore.calendar``)."""
+
+    def start(self) -> None:
+        calendars = (d for d in self.container.dependencies if isinstance(d, CalendarProvider))
+        provider = next(calendars, None)
+        if provider is not None:
+            self.store.calendar = provider.calendar
+
+
 def intake_store() -> StoreProvider:
-    return StoreProvider(IntakeStore, ALIAS)
+    return IntakeStoreProvider(IntakeStore, ALIAS)
 
 
 def intake_outbox() -> OutboxRelay:

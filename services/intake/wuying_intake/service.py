@@ -32,6 +32,7 @@ from .handlers import (
     casework,
     deadlines,
     identity,
+    imports,
     queries,
     receipts,
     receiving,
@@ -59,6 +60,8 @@ from .schemas import (
     IdentityOutSchema,
     IdentityRequestInSchema,
     IdentityRequestOutSchema,
+    ImportReportsResultSchema,
+    ImportReportsSchema,
     LegalHoldSchema,
     MergeSchema,
     NoteInSchema,
@@ -446,7 +449,7 @@ class IntakeService(WuyingService):
         tags=("staff",),
     )
     def statistics(self, request):
-        stats = queries.statistics(self.store, request.principal, request.payload, self.calendar)
+        stats = queries.statistics(self.store, request.principal, request.payload, self.clock.today())
         if request.payload["format"] == "csv":
             filename = f"intake-statistics-{stats['county']}.csv"
             return Response(
@@ -689,11 +692,33 @@ class IntakeService(WuyingService):
             purged.labels(county).inc()
         return {"purged": len(counties)}
 
+    # -- a commission's history (历史信访件导入) ------------------------------------------------
+    @route(
+        "POST",
+        "/api/v1/imports/reports",
+        summary="导入原系统的历史信访件（已受理或已办结；不发布事件，其他服务各自导入）",
+        body=ImportReportsSchema,
+        response=ImportReportsResultSchema,
+        roles=("operator", "intake_supervisor"),
+        tags=("staff",),
+        max_body=16 * 1024 * 1024,
+        errors=SEMANTIC_ERRORS,
+    )
+    def import_reports(self, request):
+        return imports.import_reports(
+            self.store, self.clock, self.calendar, self.keyring, request.principal, request.payload["reports"]
+        )
+
     # -- RPC (operators) -------------------------------------------------------------------
     @rpc
     def reseal_reporters(self, limit=500):
         """After adding a new first key: re-encrypt reporters' details under it, in batches."""
         return identity.reseal_reporters(self.store, self.keyring, int(limit))
+
+    @rpc
+    def rebuild_tallies(self, counties=None):
+        """Recompute the reports' tallies (statistics) from the reports: of some counties, or all."""
+        return queries.rebuild_tallies(self.store, [str(c) for c in counties] if counties else None)
 
     # -- RPC (other services): status and deadlines; never the reporter, never the content ---
     @rpc

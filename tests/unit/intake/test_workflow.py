@@ -245,10 +245,14 @@ def test_statistics_give_working_days_to_acceptance_and_to_closure_and_export_th
         store, clock, CLERK, pid, {"answer": "经核查，反映问题不属实。", "note": "", "collective_review": REVIEW}
     )
     submit(store, clock, calendar)
-    stats = handlers.statistics(store, CLERK, {"county": "130402"}, calendar)
+    stats = handlers.statistics(store, CLERK, {"county": "130402"}, clock.today())
+    assert stats["total"] == 2 and stats["overdue"] == 0
     assert stats["working_days_to_acceptance"] == {"count": 1, "average": 1.0, "median": 1.0}
     assert stats["working_days_to_closure"] == {"count": 1, "average": 6.0, "median": 6.0}
     assert "130402,working_days_to_closure,median,收件至办结工作日中位数,6.0" in statistics_csv(stats)
+    # months later the report never accepted is overdue (its receipt deadline); the closed one is not
+    later = handlers.statistics(store, CLERK, {"county": "130402"}, date(2027, 3, 1))
+    assert later["overdue"] == 1 and later["counties"][0]["overdue"] == 1
 
 
 # -- rate limiting ----------------------------------------------------------------------------------

@@ -38,11 +38,13 @@ from .identity import (
     request_identity,
     reseal_reporters,
 )
+from .imports import import_reports
 from .queries import (
     StaffReport,
     get_attachment,
     get_report,
     list_reports,
+    rebuild_tallies,
     report_status,
     reports_about,
     statistics,
@@ -85,6 +87,8 @@ __all__ = [
     "extend",
     "get_attachment",
     "get_report",
+    "import_reports",
+    "rebuild_tallies",
     "list_reports",
     "lookup_receipt",
     "merge",

@@ -31,8 +31,20 @@ def year_loaded(store: IntakeStore, clock: SystemClock, calendar: WorkingDayCale
         event_id,
         data,
         CalendarYear,
-        lambda year: recompute_provisional(store, clock, calendar, year, event_id),
+        lambda year: recount_year(store, clock, calendar, year, event_id),
     )
+
+
+def recount_year(
+    store: IntakeStore, clock: SystemClock, calendar: WorkingDayCalendar, year: int, event_id: str | None
+) -> int:
+    """A year loaded moves provisional deadlines and may change how many working days a report
+    took (the reports' tallies count them when written): both are counted again. The tallies
+    are rebuilt whole: a year is loaded once a year, and a report received in one year may be
+    closed in the next."""
+    changed = recompute_provisional(store, clock, calendar, year, event_id)
+    store.rebuild_tallies(calendar=calendar)
+    return changed
 
 
 def recompute_provisional(

@@ -5,13 +5,12 @@ periodic reports of seeds/002 篇5 三(二) 定期通报预警信息, and the RP
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from wuying_common.auth import Principal
-from wuying_common.clock import beijing_date
 from wuying_common.paging import Page
-from wuying_common.rules import WorkingDays
 
-from ..domain.statistics import durations, tally
+from ..domain.statistics import report_statistics
 from ..exceptions import AttachmentNotFound
 from ..persistence import Attachment, IntakeStore, Petition
 from .common import load_petition
@@ -59,31 +58,20 @@ def list_reports(store: IntakeStore, principal: Principal, query: dict) -> Page:
     )
 
 
-def statistics(store: IntakeStore, principal: Principal, query: dict, calendar: WorkingDays) -> dict:
-    """Counts, plus working days from receipt to acceptance (triage) and to closure, for the
-    scope; a city or province also answers each county's total and durations (``counties``),
-    so a dashboard draws every county from one read (seeds/002 篇5 三(二): 定期通报)."""
-    per_county = {
-        county: store.tally_rows(county, query.get("since"), query.get("until"))
-        for county in principal.counties_in(query["county"])
-    }
+def statistics(store: IntakeStore, principal: Principal, query: dict, today: date) -> dict:
+    """Counts, working days from receipt to acceptance (triage) and to closure, and the reports
+    overdue on ``today`` (their first open deadline before it), for the scope; a city or province
+    also answers each county's (``counties``), so a dashboard draws every county from one read
+    (seeds/002 篇5 三(二): 定期通报). Summed from the counties' tallies of the years the range
+    overlaps (``IntakeStore.report_tallies``), never by listing reports."""
+    since, until = query.get("since"), query.get("until")
+    entries = store.report_tallies(principal.counties_in(query["county"]), since, until)
+    return report_statistics(query["county"], entries, today, since, until)
 
-    def working_days(row, key):
-        return calendar.working_days_between(row["received_on"], beijing_date(row[key]))[0]
 
-    def measured(rows: list[dict]) -> dict:
-        return {
-            "working_days_to_acceptance": durations(working_days(r, "triaged_at") for r in rows if r["triaged_at"]),
-            "working_days_to_closure": durations(working_days(r, "closed_at") for r in rows if r["closed_at"]),
-        }
-
-    rows = [row for found in per_county.values() for row in found]
-    return {
-        "county": query["county"],
-        **tally(rows),
-        **measured(rows),
-        "counties": [{"county": c, "total": len(found), **measured(found)} for c, found in per_county.items()],
-    }
+def rebuild_tallies(store: IntakeStore, counties: list[str] | None = None) -> dict:
+    """Recompute the reports' tallies from the reports (an operator's repair, RPC)."""
+    return store.rebuild_tallies(counties)
 
 
 # -- RPC for other services (``ReportStatusSchema``, ``ReportAboutSchema``) -------------------------

@@ -4,7 +4,7 @@ the lists for people, the clock's and the timers' sweeps, start-up migration."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from bson import ObjectId
 from mongoengine import Document
@@ -14,6 +14,7 @@ from wuying_common.embedded import embedded_documents
 from wuying_common.errors import Conflict
 from wuying_common.paging import Page
 from wuying_common.store import Store
+from wuying_common.tallies import TallyWrites
 
 from ..domain.screening import (
     DUPLICATE_LOOKBACK,
@@ -23,18 +24,20 @@ from ..domain.screening import (
     normalize_name,
     subject_index_key,
 )
+from ..domain.statistics import years_between
 from .deadlines import CalendarYear
 from .identity import AuditEntry, AuditRecord, IdentityRequest, audit_between, audit_row
 from .legacy import migrate_legacy
 from .petition import Petition
 from .receiving import Attachment, SubjectReports, attachment_key
 from .retention import PurgeRecord
+from .tallies import TALLY_FIELDS, YEARS_KEY, ReportTally, official_calendar, petition_entry, report_tally_key
 
 #: in ``subject_reports``: the lists were built from the petitions stored before them
 SUBJECT_INDEX_BUILT = "built:v1"
 
 
-class IntakeStore(Store):
+class IntakeStore(TallyWrites, Store):
     """Intake's repository: the only code here that knows mongoengine.
 
     Per request and per event it reads and writes by ``_id`` (a petition by its id, a request
@@ -42,9 +45,28 @@ class IntakeStore(Store):
     ``<county>|<subject key>``). The lists for people (search, receipts by prefix, statistics,
     audit, reports about an official, merged reports) and the clock's sweep query other
     fields: indexed on MongoDB, scans on the embedded store (README).
+
+    Every write of a petition sets its entry in its county's tally of its year of receipt
+    (``ReportTally``, ``domain.statistics.report_entry``) right after the petition: the statistics
+    read the tallies by key. An entry's working days are counted on ``calendar`` (the service's,
+    bound by its provider; else the official one).
     """
 
-    documents = (Petition, IdentityRequest, AuditEntry, Attachment, PurgeRecord, CalendarYear, SubjectReports)
+    documents = (
+        Petition,
+        IdentityRequest,
+        AuditEntry,
+        Attachment,
+        PurgeRecord,
+        CalendarYear,
+        SubjectReports,
+        ReportTally,
+    )
+    calendar = None
+
+    def __init__(self, alias: str, mode: str) -> None:
+        super().__init__(alias, mode)
+        self._years_known: set[int] = set()  # years this process has entered in ``years``
 
     # -- by key ------------------------------------------------------------------------------
     def get_petition(self, petition_id: str) -> Petition | None:
@@ -64,9 +86,12 @@ class IntakeStore(Store):
     # -- writes ------------------------------------------------------------------------------
     def add(self, aggregate: Document) -> Document:
         """``Store.add``; a petition is entered in its subjects' lists first."""
-        if isinstance(aggregate, Petition):
-            self._enter_subjects(aggregate, aggregate.subject_keys)
-        return super().add(aggregate)
+        if not isinstance(aggregate, Petition):
+            return super().add(aggregate)
+        self._enter_subjects(aggregate, aggregate.subject_keys)
+        added = super().add(aggregate)
+        self._count(aggregate)
+        return added
 
     def save(self, aggregate: Document) -> Document:
         """``Store.save``; a petition whose subject keys changed (triage adds those resolved, the
@@ -76,14 +101,85 @@ class IntakeStore(Store):
             return super().save(aggregate)
         if aggregate._created or aggregate.pk is None:
             return self.add(aggregate)
-        if not any(f.split(".", 1)[0] == "subject_keys" for f in aggregate._changed_fields):
-            return super().save(aggregate)
-        stored = Petition._get_collection().find_one({"_id": aggregate.pk}, {"subject_keys": 1}) or {}
-        before, after = set(stored.get("subject_keys") or ()), set(aggregate.subject_keys)
-        self._enter_subjects(aggregate, after - before)
-        saved = super().save(aggregate)
-        self._leave_subjects(aggregate, before - after)
+        changed = {f.split(".", 1)[0] for f in aggregate._changed_fields}
+        stored: dict = {}
+        if changed & {"subject_keys", "county", "received_on"}:
+            fields = {"subject_keys": 1, "county": 1, "received_on": 1}
+            stored = Petition._get_collection().find_one({"_id": aggregate.pk}, fields) or {}
+        if "subject_keys" not in changed:
+            saved = super().save(aggregate)
+        else:
+            before, after = set(stored.get("subject_keys") or ()), set(aggregate.subject_keys)
+            self._enter_subjects(aggregate, after - before)
+            saved = super().save(aggregate)
+            self._leave_subjects(aggregate, before - after)
+        moved = None
+        if stored.get("county") and stored.get("received_on"):
+            moved = report_tally_key(stored["county"], stored["received_on"])
+        self._count(aggregate, moved_from=moved)
         return saved
+
+    def delete(self, aggregate: Document) -> None:
+        super().delete(aggregate)
+        if isinstance(aggregate, Petition):
+            self.set_entry(ReportTally, report_tally_key(aggregate.county, aggregate.received_on), aggregate.id, None)
+
+    # -- the reports' tallies (statistics by key) ----------------------------------------------
+    def working_calendar(self):
+        return self.calendar or official_calendar()
+
+    def _count(self, petition: Petition, moved_from: str | None = None) -> None:
+        """Set the petition's entry in its tally (taken out of the one it was in if its county
+        or day of receipt changed); idempotent."""
+        key = report_tally_key(petition.county, petition.received_on)
+        if moved_from and moved_from != key:
+            self.set_entry(ReportTally, moved_from, petition.id, None)
+        self._know_years({petition.received_on.year})
+        self.set_entry(ReportTally, key, petition.id, petition_entry(petition, self.working_calendar()))
+
+    def _know_years(self, years: Iterable[int]) -> None:
+        new = set(years) - self._years_known
+        if new:
+            self.set_entries(ReportTally, YEARS_KEY, {str(y): {} for y in new})
+            self._years_known |= new
+
+    def report_tallies(self, counties: Iterable[str], since=None, until=None) -> dict[str, list[dict]]:
+        """The entries of the counties' reports received in the years ``since``..``until``
+        overlap (county → entries; filtering to the exact days is the statistics' work). One
+        read of the years, one read of the tallies, both by key."""
+        counties = list(counties)
+        known = self.tallies(ReportTally, [YEARS_KEY])[YEARS_KEY]
+        years = years_between(since, until, (int(y) for y in known))
+        found = self.tallies(ReportTally, [report_tally_key(c, date(y, 1, 1)) for c in counties for y in years])
+        return {c: [e for y in years for e in found[report_tally_key(c, date(y, 1, 1))].values()] for c in counties}
+
+    def rebuild_tallies(self, counties: Iterable[str] | None = None, calendar=None) -> dict:
+        """Recompute the tallies from the petitions (``replace_tally``): of some counties, or of
+        every county. For an operator after a failure, a migration or a calendar year loaded;
+        an arrival meanwhile is mended by its petition's next write (or a second rebuild).
+        Returns how many tallies were written and how many petitions were read."""
+        counties = None if counties is None else set(counties)
+        calendar = calendar or self.working_calendar()
+        built: dict[str, dict[str, dict]] = {}
+        query = Petition.objects(county__in=list(counties)) if counties is not None else Petition.objects
+        read = 0
+        for petition in query.only(*TALLY_FIELDS):
+            read += 1
+            key = report_tally_key(petition.county, petition.received_on)
+            built.setdefault(key, {})[petition.id] = petition_entry(petition, calendar)
+        stale = {
+            son["_id"]
+            for son in ReportTally._get_collection().find({}, {"_id": 1})
+            if son["_id"] != YEARS_KEY and (counties is None or son["_id"].split(":")[0] in counties)
+        }
+        for key in stale - set(built):
+            self.replace_tally(ReportTally, key, {})
+        for key, entries in built.items():
+            self.replace_tally(ReportTally, key, entries)
+        years = {key.split(":")[1] for key in built}
+        self.set_entries(ReportTally, YEARS_KEY, dict.fromkeys(years, {}))
+        self._years_known |= {int(y) for y in years}
+        return {"tallies": len(built | dict.fromkeys(stale)), "reports": read}
 
     def _enter_subjects(self, petition: Petition, keys: Iterable[str]) -> None:
         """Add the petition to each key's list once (atomically: a ``$push`` kept sorted and
@@ -132,6 +228,28 @@ class IntakeStore(Store):
                     content=item["content"],
                 )
             )
+
+    def import_reports(self, petitions: list[Petition]) -> set[str]:
+        """Historical reports (``handlers.imports``), each checked, then written in one bulk insert
+        with no events, entered in their subjects' lists and their tallies. Returns the ids
+        already stored (skipped, not overwritten)."""
+        rows = []
+        for petition in petitions:
+            petition.version = 1
+            petition.validate()
+            rows.append(petition.to_mongo().to_dict())
+        taken = self.insert_rows(Petition, rows)
+        written = [p for p in petitions if p.id not in taken]
+        calendar = self.working_calendar()
+        tallies: dict[str, dict] = {}
+        for petition in written:
+            self._enter_subjects(petition, petition.subject_keys)
+            key = report_tally_key(petition.county, petition.received_on)
+            tallies.setdefault(key, {})[petition.id] = petition_entry(petition, calendar)
+        self._know_years({p.received_on.year for p in written})
+        for key, entries in tallies.items():
+            self.set_entries(ReportTally, key, entries)
+        return taken
 
     def delete_attachments(self, petition_id: str, count: int) -> None:
         Attachment.objects(pk__in=[attachment_key(petition_id, n) for n in range(count)]).delete()
@@ -208,24 +326,6 @@ class IntakeStore(Store):
             return {key: {f: documents[key].get(f) for f in fields} for key in ids if key in documents}
         projection = dict.fromkeys(fields, 1)
         return {row["_id"]: row for row in doc_cls._get_collection().find({"_id": {"$in": ids}}, projection)}
-
-    def tally_rows(self, county: str, since=None, until=None) -> list[dict]:
-        query = Petition.objects(county=county)
-        if since:
-            query = query(received_on__gte=since)
-        if until:
-            query = query(received_on__lte=until)
-        return [
-            {
-                "channel": p.channel,
-                "category": p.category,
-                "status": p.status,
-                "received_on": p.received_on,
-                "triaged_at": p.triage.triaged_at if p.triage else None,
-                "closed_at": p.closure.closed_at if p.closure else None,
-            }
-            for p in query.only("channel", "category", "status", "received_on", "triage", "closure")
-        ]
 
     def sealed_under_old_keys(self, current_kid: str, limit: int) -> list[Petition]:
         return list(Petition.objects(reporter__exists=True, reporter__kid__ne=current_kid).limit(limit))

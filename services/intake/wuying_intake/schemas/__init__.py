@@ -46,6 +46,7 @@ from .identity import (
     IdentityRequestOutSchema,
     PendingQuerySchema,
 )
+from .imports import HistoricalReportSchema, ImportReportsResultSchema, ImportReportsSchema
 from .public import (
     AcknowledgementRequestSchema,
     AdditionInSchema,
@@ -114,6 +115,9 @@ from .staff_out import (
 )
 
 __all__ = [
+    "HistoricalReportSchema",
+    "ImportReportsResultSchema",
+    "ImportReportsSchema",
     "AckDeliveryOutSchema",
     "AcknowledgeSchema",
     "AcknowledgementRequestSchema",

@@ -366,11 +366,15 @@ class DurationSchema(Schema):
     median = fields.Float(allow_none=True)
 
 
+OVERDUE_DESCRIPTION = "首个未办结期限（未满足、未免除）已过期的件数（以今日计）"
+
+
 class CountyStatisticsSchema(Schema):
     county = fields.String()
     total = fields.Integer()
     working_days_to_acceptance = fields.Nested(DurationSchema)
     working_days_to_closure = fields.Nested(DurationSchema)
+    overdue = fields.Integer(metadata={"description": OVERDUE_DESCRIPTION})
 
 
 class StatisticsSchema(Schema):
@@ -381,6 +385,7 @@ class StatisticsSchema(Schema):
     status = fields.Dict(keys=fields.String(), values=fields.Integer())
     working_days_to_acceptance = fields.Nested(DurationSchema, metadata={"description": "收件至受理（研判）工作日"})
     working_days_to_closure = fields.Nested(DurationSchema, metadata={"description": "收件至办结工作日"})
+    overdue = fields.Integer(metadata={"description": OVERDUE_DESCRIPTION})
     counties = fields.List(
         fields.Nested(CountyStatisticsSchema),
         metadata={"description": "范围内各县（市、区）的件数和用时（县级为其本身一项）"},
