@@ -629,3 +629,74 @@ def test_a_year_planned_one_round_at_a_time_is_announced_once_it_holds_two_round
     assert [(r["round"], r["campaign_id"]) for r in plan["rounds"]] == [(1, "130000:2027:1"), (2, "130000:2027:2")]
     coverage = web_session.get("/api/v1/coverage", params={"region": "130000", "year": 2027}, headers=auth).json()
     assert coverage["total"]["planned"] == 4
+
+
+def test_coverage_from_the_tallies_by_county_city_and_province_with_and_without_the_units(
+    container_factory, service_config, web_session, token
+):
+    """Issue 14 item 7: the dashboard asks ``units=false`` (figures only); the default keeps the
+    list of units needing attention. Next year: a unit with a plan is planned, with both rounds
+    completed done, without one unplanned; last year every unit without a plan is missed."""
+    from datetime import date
+
+    year, last_year = date.today().year + 1, date.today().year - 1
+    units = [
+        dict(UNIT, id="u-a", county="130402"),
+        dict(UNIT, id="u-b", county="130402", kind="commission_organ"),
+        dict(UNIT, id="u-c", county="130403", kind="township"),
+        dict(UNIT, id="u-d", county="130102", kind="commission_organ", zone="z2"),
+        dict(UNIT, id="u-e", county="130402", kind="department"),  # counts only with a plan
+    ]
+    start(container_factory, service_config, units=units)
+    inspector = {"Authorization": token("inspector", counties=["130000"])}
+    for unit_id in ("u-a", "u-c", "u-e"):
+        response = web_session.post("/api/v1/plans", json={"unit_id": unit_id, "year": year}, headers=inspector)
+        assert response.status_code == 201, response.text
+    for number in (1, 2):
+        done = web_session.post(f"/api/v1/plans/u-c:{year}/rounds/{number}/complete", headers=inspector)
+        assert done.status_code == 200, done.text
+
+    def read(county, region, y=year, **params):
+        auth = {"Authorization": token("commission_leader", county=county)}
+        return web_session.get("/api/v1/coverage", params={"region": region, "year": y, **params}, headers=auth)
+
+    def figures(body):
+        return {k: body["total"][k] for k in ("units", "done", "planned", "overdue", "missed", "unplanned")}
+
+    province = read("130000", "130000").json()
+    assert figures(province) == {"units": 5, "done": 1, "planned": 2, "overdue": 0, "missed": 0, "unplanned": 2}
+    assert province["total"]["coverage"] == 0.2
+    assert [c["code"] for c in province["cities"]] == ["130100", "130400"]
+    assert {c["code"]: c["units"] for c in province["counties"]} == {"130102": 1, "130402": 3, "130403": 1}
+    assert [(u["unit_id"], u["status"], u["status_zh"]) for u in province["units"]] == [
+        ("u-d", "unplanned", "未计划"),
+        ("u-b", "unplanned", "未计划"),
+    ]
+    figures_only = read("130000", "130000", units="false").json()
+    assert figures_only["units"] == [] and {k: v for k, v in figures_only.items() if k != "units"} == {
+        k: v for k, v in province.items() if k != "units"
+    }
+    city = read("130400", "130400").json()
+    assert figures(city) == {"units": 4, "done": 1, "planned": 2, "overdue": 0, "missed": 0, "unplanned": 1}
+    assert [u["unit_id"] for u in city["units"]] == ["u-b"]
+    assert read("130400", "130400", units="false").json()["units"] == []
+    county = read("130402", "130402", units="true").json()
+    assert figures(county) == {"units": 3, "done": 0, "planned": 2, "overdue": 0, "missed": 0, "unplanned": 1}
+    past = read("130000", "130000", y=last_year, units="false").json()
+    assert figures(past) == {"units": 4, "done": 0, "planned": 0, "overdue": 0, "missed": 4, "unplanned": 0}
+
+    assert read("130402", "130000").status_code == 403  # a county's token reads its county only
+    bad = read("130000", "130000", units="maybe")
+    assert bad.status_code == 400 and "units" in bad.json()["error"]["fields"]
+
+    with ServiceRpcProxy("inspection", service_config) as inspection:
+        assert inspection.rebuild_tallies(["130402"]) == {"tallies": 2, "units": 3, "plans": 2}
+        assert inspection.rebuild_tallies() == {
+            "tallies": 5,
+            "units": 5,
+            "plans": 3,
+        }  # 3 counties, 2 of them with plans
+        with pytest.raises(UnitsInvalid) as caught:
+            inspection.rebuild_tallies(["13"])
+        assert "counties" in caught.value.fields
+    assert read("130000", "130000").json() == province  # rebuilt from the records: the same figures

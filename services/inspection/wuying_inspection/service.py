@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from eventlet import tpool
 from marshmallow import ValidationError
 from nameko.rpc import rpc
@@ -17,7 +19,7 @@ from wuying_common.service import WuyingService
 
 from . import handlers
 from .dependencies import SolverRuns, inspection_outbox, inspection_store
-from .exceptions import UnitsInvalid
+from .exceptions import CountiesInvalid, UnitsInvalid
 from .schemas import (
     CALENDAR_YEAR_LOADED_IN,
     OFFICIAL_CHANGED_IN,
@@ -51,6 +53,7 @@ from .schemas import (
     UpcomingSchema,
 )
 
+COUNTY = re.compile(r"\d{6}")
 # Plans name the dates of surprise and unannounced (暗访) rounds: only the inspection side and
 # the commission's leaders read them, never staff of the inspected units.
 PLAN_READERS = ("inspector", "commission_leader", "commission_secretary", "auditor")
@@ -122,6 +125,16 @@ class InspectionService(WuyingService):
         except ValidationError as exc:
             raise UnitsInvalid(fields=marshmallow_fields(exc.messages)) from None
         return handlers.register_units(self.store, payload["units"])
+
+    @rpc
+    def rebuild_tallies(self, counties=None):
+        """An operator's mend: the coverage tallies of ``counties`` (six-digit codes; None: every
+        county) recomputed from the stored units and plans (``persistence.tallies``)."""
+        if counties is not None and (
+            not isinstance(counties, list) or not all(isinstance(c, str) and COUNTY.fullmatch(c) for c in counties)
+        ):
+            raise CountiesInvalid(fields={"counties": "须为六位行政区划代码的列表"})
+        return handlers.rebuild_tallies(self.store, counties)
 
     # -- HTTP ------------------------------------------------------------------------------
     @route(
@@ -400,9 +413,8 @@ class InspectionService(WuyingService):
         tags=("coverage",),
     )
     def coverage(self, request):
-        return handlers.region_coverage(
-            self.store, self.clock, request.principal, request.payload["region"], request.payload["year"]
-        )
+        q = request.payload
+        return handlers.region_coverage(self.store, self.clock, request.principal, q["region"], q["year"], q["units"])
 
     @route(
         "GET",

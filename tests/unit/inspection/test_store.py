@@ -13,7 +13,6 @@ from wuying_inspection import handlers
 from wuying_inspection.domain import RuleViolation
 from wuying_inspection.exceptions import PlanExists
 from wuying_inspection.persistence import ALIAS, CrossAssignment, InspectionStore, Plan, ZonePair
-from wuying_testing.fakes.inspection import FakeInspectionStore
 
 INSPECTOR = Principal("staff-1", frozenset({"inspector"}), ("130402",))
 PROVINCE = Principal("staff-2", frozenset({"inspector"}), ("130000",))
@@ -29,15 +28,10 @@ def store(embedded_store):
     return store
 
 
-@pytest.fixture(params=["embedded", "fake"])
-def either_store(request, embedded_store):
+@pytest.fixture
+def either_store(empty_store):
     """The real store and the fake, with the same units registered."""
-    if request.param == "fake":
-        store = FakeInspectionStore()
-    else:
-        embedded_store(ALIAS)
-        store = InspectionStore(ALIAS, "embedded")
-        store.ensure_indexes()
+    store = empty_store
     handlers.register_units(
         store,
         [

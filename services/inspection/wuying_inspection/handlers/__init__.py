@@ -26,7 +26,7 @@ from .campaigns import (
     solve_campaign,
     start_solving,
 )
-from .coverage import region_coverage, remind_organisers, upcoming_rounds
+from .coverage import rebuild_tallies, region_coverage, remind_organisers, upcoming_rounds
 from .findings import add_disposition, close_disposition, record_evaluation
 from .plans import (
     assign_cross_inspection,
@@ -64,6 +64,7 @@ __all__ = [
     "open_round",
     "override_visit",
     "record_evaluation",
+    "rebuild_tallies",
     "record_finding",
     "refresh_calendar",
     "region_coverage",

@@ -41,10 +41,9 @@ from .events import record_scheduled
 
 
 def register_units(store: InspectionStore, units: list[dict]) -> dict:
-    """Register or update the units that can be inspected (upsert on id)."""
-    for raw in units:
-        store.upsert_unit(raw)
-    return {"units": len(units)}
+    """Register or update the units that can be inspected (upsert on id; their coverage entries
+    once per county)."""
+    return {"units": store.upsert_units(units)}
 
 
 def schedule_plan(store: InspectionStore, clock: SystemClock, principal: Principal, command: dict) -> Plan:

@@ -8,7 +8,7 @@ second plan or assignment a ``Conflict``, so no collection has a secondary uniqu
 
 One module per family: ``plans`` (units, plans, findings, specialists, cross assignments),
 ``pool`` (the inspector pool), ``campaigns``, ``calendar`` (the province's calendar years),
-``store`` (``InspectionStore``) and ``base`` (the alias, region codes). The names below are the package's interface.
+``tallies`` (coverage kept by key), ``store`` (``InspectionStore``) and ``base`` (the alias, region codes). The names below are the package's interface.
 """
 
 from .base import ALIAS, region_prefix
@@ -27,13 +27,15 @@ from .plans import (
     ZonePair,
 )
 from .pool import InspectorMember, RelativeEntry, RelativeLink, UnavailablePeriod
-from .store import CROSS_HISTORY_YEARS, InspectionStore
+from .store import CROSS_HISTORY_YEARS, InspectionRecords, InspectionStore
+from .tallies import CoverageTallies, PlanTally, UnitTally
 
 __all__ = [
     "ALIAS",
     "CROSS_HISTORY_YEARS",
     "Blocker",
     "CalendarYear",
+    "CoverageTallies",
     "Campaign",
     "CampaignMove",
     "CampaignOverride",
@@ -43,16 +45,19 @@ __all__ = [
     "Disposition",
     "EvaluationRecord",
     "Finding",
+    "InspectionRecords",
     "InspectionStore",
     "InspectorMember",
     "Plan",
     "PlanRound",
+    "PlanTally",
     "RelativeEntry",
     "RelativeLink",
     "RoundSpecialist",
     "SpecialistMember",
     "UnavailablePeriod",
     "Unit",
+    "UnitTally",
     "ZonePair",
     "region_prefix",
 ]

@@ -4,6 +4,8 @@ and evaluation, the specialist pool (004 闵行) and cross assignments of cooper
 
 from __future__ import annotations
 
+from datetime import date
+
 from mongoengine import (
     BooleanField,
     DateTimeField,
@@ -18,6 +20,7 @@ from mongoengine import (
 
 from wuying_common.outbox import OutboxDocument
 
+from ..domain.coverage import RoundState, plan_entry, unit_entry
 from .base import ALIAS
 
 
@@ -33,6 +36,10 @@ class Unit(Document):
     zone = StringField()
     focus = ListField(StringField())  # skills an inspection of this unit needs (soft, campaigns)
     specialist_fields = ListField(StringField())  # fields its teams draw a mobile specialist for
+
+    def coverage_entry(self) -> dict:
+        """Its entry in the county's coverage tally (``domain.coverage.unit_entry``)."""
+        return unit_entry(self.kind)
 
 
 class RoundSpecialist(EmbeddedDocument):
@@ -147,6 +154,19 @@ class Plan(OutboxDocument):
         ``campaign_id``."""
         found = next((r for r in self.rounds if r.round == number), None)
         return found is not None and (found.campaign_id or self.campaign_id) != campaign_id
+
+    def round_states(self) -> list[RoundState]:
+        """The rounds as coverage reads them (``domain.coverage``)."""
+        return [
+            RoundState(
+                r.round, r.method, date.fromisoformat(r.starts_on), date.fromisoformat(r.ends_on), bool(r.completed_on)
+            )
+            for r in self.rounds
+        ]
+
+    def coverage_entry(self) -> dict:
+        """Its entry in the county's coverage tally of its year (``domain.coverage.plan_entry``)."""
+        return plan_entry(self.round_states())
 
     def has_round(self, number: int) -> bool:
         return any(r.round == number for r in self.rounds)

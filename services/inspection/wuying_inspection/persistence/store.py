@@ -8,25 +8,39 @@ from collections.abc import Iterable
 from wuying_common.auth import counties_covered
 from wuying_common.paging import Page
 from wuying_common.store import Store
+from wuying_common.tallies import TallyDocument, TallyWrites
 
 from .base import region_prefix
 from .calendar import CalendarYear
 from .campaigns import Campaign
 from .plans import CrossAssignment, Plan, SpecialistMember, Unit
 from .pool import InspectorMember, RelativeLink
+from .tallies import CoverageTallies, PlanTally, UnitTally
 
 # Years a cross assignment's history reaches back: the API's whole range (2000-2100), so the
 # history read by key is every past assignment the region can have.
 CROSS_HISTORY_YEARS = 100
 
 
-class InspectionStore(Store):
+class InspectionRecords(TallyWrites, Store):
     """Repository of the inspection service: the generic writes of ``Store`` (``add``,
     ``save``, ``get``...) plus the reads below. Single aggregates are read by key; only the
     lists (plans of a county, a region's zones, the specialist pool, a year's bookings) query
-    other fields, indexed on MongoDB and scanned on the embedded store."""
+    other fields, indexed on MongoDB and scanned on the embedded store. ``InspectionStore``
+    (below) keeps the coverage tallies in step with its writes."""
 
-    documents = (Unit, Plan, CrossAssignment, SpecialistMember, InspectorMember, RelativeLink, Campaign, CalendarYear)
+    documents = (
+        Unit,
+        Plan,
+        CrossAssignment,
+        SpecialistMember,
+        InspectorMember,
+        RelativeLink,
+        Campaign,
+        CalendarYear,
+        UnitTally,
+        PlanTally,
+    )
 
     def get_unit(self, unit_id: str) -> Unit | None:
         return self.get(Unit, unit_id)
@@ -38,6 +52,14 @@ class InspectionStore(Store):
         unit.specialist_fields = list(raw.get("specialist_fields") or [])
         self.add_or_replace(unit)
         return unit
+
+    def upsert_units(self, raws: list[dict]) -> int:
+        """A registration batch (the API's, the province loader's): each unit by key, their
+        coverage entries written once per county at the end."""
+        with self.tallies_batched():  # type: ignore[attr-defined]
+            for raw in raws:
+                self.upsert_unit(raw)
+        return len(raws)
 
     def get_plan(self, plan_id: str) -> Plan | None:
         return self.get(Plan, plan_id)
@@ -105,6 +127,18 @@ class InspectionStore(Store):
         """Plans with a round starting on or before ``until`` (ISO) not yet reminded: the timer."""
         return list(Plan.objects(remind_pending=True, next_start__lte=until).limit(limit))
 
+    # -- what a rebuild of the coverage tallies reads (an operator's action: scans) --------------
+    def units_of(self, counties: set[str] | None) -> list[Unit]:
+        return list(Unit.objects if counties is None else Unit.objects(county__in=sorted(counties)))
+
+    def plans_of(self, counties: set[str] | None) -> list[Plan]:
+        """Plans of every year (only the fields a coverage entry needs)."""
+        query = Plan.objects if counties is None else Plan.objects(county__in=sorted(counties))
+        return list(query.only("id", "unit_id", "county", "year", "rounds"))
+
+    def tally_keys(self, cls: type[TallyDocument]) -> list[str]:
+        return [son["_id"] for son in cls._get_collection().find({}, {"_id": 1})]
+
     # -- the province's calendar ------------------------------------------------------------------
     def calendar_year(self, year: int) -> CalendarYear | None:
         return self.get(CalendarYear, year)
@@ -116,6 +150,11 @@ class InspectionStore(Store):
     def put_calendar_year(self, year: CalendarYear) -> None:
         """A year written whole by key (a later load of the same year replaces it)."""
         self.add_or_replace(year)
+
+
+class InspectionStore(CoverageTallies, InspectionRecords):
+    """The inspection store: its writes of units and plans keep the coverage tallies in step
+    (``tallies.CoverageTallies``)."""
 
 
 def _counties(region: str) -> list[str]:

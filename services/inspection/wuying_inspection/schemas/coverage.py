@@ -14,6 +14,10 @@ from .labels import Label
 class CoverageQuerySchema(Schema):
     region = fields.String(required=True, validate=COUNTY_CODE)
     year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    units = fields.Boolean(
+        load_default=True,
+        metadata={"description": "列出需关注的单位（逾期、未完成、未计划）；false 时 units 为空，仅统计"},
+    )
 
 
 class TallySchema(Schema):

@@ -2,7 +2,8 @@
 
 It is an ``InspectionStore`` whose primitives (``add``, ``save``, ``get``...) and list queries
 keep documents in memory instead of calling mongoengine; the key-based repository methods
-(``plan_for``, ``cross_assignment_covering``, ``upsert_unit``...) are the real ones, built on
+(``plan_for``, ``cross_assignment_covering``, ``upsert_unit``...) and the coverage tallies' upkeep
+are the real ones, built on
 those primitives. Documents are kept as their MongoDB form and rebuilt on every read, so a
 handler that changes an aggregate and fails before ``save`` leaves the store as it was, and a
 stale copy's ``save`` is a ``Conflict`` exactly as on MongoDB.
@@ -14,7 +15,8 @@ from wuying_common.auth import counties_covered
 from wuying_common.paging import Page
 from wuying_inspection.persistence import (
     CalendarYear,
-    InspectionStore,
+    CoverageTallies,
+    InspectionRecords,
     InspectorMember,
     Plan,
     SpecialistMember,
@@ -25,7 +27,10 @@ from wuying_inspection.persistence import (
 from .memory import MemoryStore
 
 
-class FakeInspectionStore(MemoryStore, InspectionStore):
+class FakeInspectionStore(CoverageTallies, MemoryStore, InspectionRecords):
+    """``CoverageTallies`` in front, as in ``InspectionStore``: the fake's writes keep the
+    coverage tallies (over ``MemoryStore``'s dicts) exactly as the real store's do."""
+
     # -- the list queries ------------------------------------------------------------------
     def plans(self, counties, page: dict, year: int | None = None) -> Page:
         return self.paged(
@@ -63,6 +68,15 @@ class FakeInspectionStore(MemoryStore, InspectionStore):
 
     def plans_to_remind(self, until: str, limit: int = 500) -> list[Plan]:
         return [p for p in self.all(Plan) if p.remind_pending and p.next_start and p.next_start <= until][:limit]
+
+    def units_of(self, counties: set[str] | None) -> list[Unit]:
+        return [u for u in self.all(Unit) if counties is None or u.county in counties]
+
+    def plans_of(self, counties: set[str] | None) -> list[Plan]:
+        return [p for p in self.all(Plan) if counties is None or p.county in counties]
+
+    def tally_keys(self, cls) -> list[str]:
+        return list(self._table(cls))
 
     def calendar_years(self) -> list[CalendarYear]:
         return sorted(self.all(CalendarYear), key=lambda y: y.id)

@@ -43,26 +43,27 @@ def commit_campaign(store: InspectionStore, clock: SystemClock, principal: Princ
         for d in store.get_many(InspectorMember, sorted({p for v in campaign.visits for _, p in v.specialists}))
     }
     now = clock.now().replace(tzinfo=None)
-    if campaign.round is not None:
-        _commit_round(store, clock, principal, campaign, by_unit, units, names, now)
-    else:
-        existing = {
-            p.unit_id: p for p in store.plans_in(campaign.region, campaign.year) if p.campaign_id == campaign.id
-        }
-        for unit_id, visits in by_unit.items():
-            rounds = [_plan_round(v, names, campaign.id) for v in sorted(visits, key=lambda v: v.round)]
-            plan = existing.get(unit_id)
-            if plan is None:
-                store.add(_new_plan(campaign, principal, clock, units.get(unit_id), visits[0], rounds, now))
-                continue
-            changed = _merge_rounds(plan, rounds)
-            if not changed:
-                continue
-            plan.plan_version = campaign.plan_version
-            plan.refresh_index_fields()
-            if changed == "schedule":
-                record_scheduled(plan, clock)
-            store.save(plan)
+    with store.tallies_batched():  # the coverage entries of the region's plans, once per county
+        if campaign.round is not None:
+            _commit_round(store, clock, principal, campaign, by_unit, units, names, now)
+        else:
+            existing = {
+                p.unit_id: p for p in store.plans_in(campaign.region, campaign.year) if p.campaign_id == campaign.id
+            }
+            for unit_id, visits in by_unit.items():
+                rounds = [_plan_round(v, names, campaign.id) for v in sorted(visits, key=lambda v: v.round)]
+                plan = existing.get(unit_id)
+                if plan is None:
+                    store.add(_new_plan(campaign, principal, clock, units.get(unit_id), visits[0], rounds, now))
+                    continue
+                changed = _merge_rounds(plan, rounds)
+                if not changed:
+                    continue
+                plan.plan_version = campaign.plan_version
+                plan.refresh_index_fields()
+                if changed == "schedule":
+                    record_scheduled(plan, clock)
+                store.save(plan)
     campaign.status = "committed"
     campaign.committed_version = campaign.plan_version
     store.save(campaign)
