@@ -238,6 +238,10 @@ def test_a_committed_campaign_and_its_rounds_keep_the_tallies_of_every_county(st
             for k in ("commission_organ", "township", "department")
         ],
     )
+    single, batched = [], []
+    set_entry, set_entries = store.set_entry, store.set_entries
+    store.set_entry = lambda cls, key, record, entry: (single.append(record), set_entry(cls, key, record, entry))
+    store.set_entries = lambda cls, key, entries: (batched.append(key), set_entries(cls, key, entries))
     for number in (1, 2):
         command = {
             "region": "130000",
@@ -247,7 +251,10 @@ def test_a_committed_campaign_and_its_rounds_keep_the_tallies_of_every_county(st
         }
         campaign = handlers.create_campaign(store, clock, CALENDAR, PROVINCE, command)
         assert handlers.solve_campaign(store, clock, PROVINCE, campaign.id).status == "solved"
+        single.clear(), batched.clear()
         handlers.commit_campaign(store, clock, PROVINCE, campaign.id)
+        # the commit's plans: one write per county's tally of the year, none plan by plan
+        assert single == [] and sorted(batched) == sorted(f"{c}:2027" for c in COUNTIES)
         assert_tallies_match_the_scan(store)
     cover = from_tallies(store, "130000", 2027, date(2027, 1, 1))
     assert (cover.total.units, cover.total.counts["planned"]) == (8, 8)  # two rounds each: planned
