@@ -8,6 +8,7 @@ import csv
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .simulator import TRIAGED
@@ -39,6 +40,51 @@ def triaged_envelope(report: dict) -> dict:
     }
 
 
+#: intake's channels of staff entry a simulated report came by (historical reports were entered)
+_HISTORY_CHANNELS = ("letter", "visit", "hotline", "special_supervisor", "info_officer")
+
+
+def historical_report(report: dict, now: datetime) -> dict | None:
+    """One line of ``reports.jsonl`` as intake's historical import takes it
+    (``POST /api/v1/imports/reports``), or None when it was triaged after ``now`` (the simulated
+    year runs to 31 December). What the line lacks is derived from its id, so it is the same on
+    every load: received up to 9 days before triage, 1 in 5 a 信访 (a 60-day handling deadline),
+    the channel, and 3 in 5 of those triaged 40+ days ago closed 5-44 days after triage.
+    Anonymous: the simulator makes no reporters."""
+    triaged_at = datetime.strptime(report["triaged_at"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    if triaged_at > now:
+        return None
+    h = int(report["petition_id"][:16], 16)
+    closed_at = triaged_at + timedelta(days=5 + (h >> 24) % 40, hours=2)
+    closed = (h >> 16) % 5 < 3 and closed_at <= now
+    beijing = triaged_at + timedelta(hours=8)
+    subject = {"kind": "official", "id": report["official_id"], "county": report["county"]}
+    return {
+        "petition_id": report["petition_id"],
+        "channel": _HISTORY_CHANNELS[(h >> 8) % len(_HISTORY_CHANNELS)],
+        "category": report["category"],
+        "county": report["county"],
+        "kind": "petition" if h % 5 == 0 else "discipline_report",
+        "content": f"反映{report['category_zh']}方面的问题（模拟省份的历史信访件）。",
+        "subjects": [{"kind": "official", "id": report["official_id"]}],
+        "anonymous": True,
+        "received_on": (beijing.date() - timedelta(days=h % 10)).isoformat(),
+        "status": "closed" if closed else "triaged",
+        "triage": {
+            "outcome": "integrity_information",
+            "severity": report["severity"],
+            "subjects": [subject],
+            "note": "原系统研判为廉情信息",
+            "triaged_at": report["triaged_at"],
+        },
+        **(
+            {"closure": {"answer": "已按规定办理并答复。", "closed_at": closed_at.strftime("%Y-%m-%dT%H:%M:%SZ")}}
+            if closed
+            else {}
+        ),
+    }
+
+
 def _jsonl_rows(path: Path) -> Iterator[dict]:
     with path.open(encoding="utf-8") as f:
         for line in f:
@@ -67,12 +113,14 @@ def load(
     chunk_lines: int = 5000,
     wait_seconds: float = 3600,
     reports: bool = True,
+    history_batch: int = 1000,
 ) -> dict:
     """Load a generated province into running services through their bulk paths, printing
     progress on ``out``: archive's chunked import (units, officials, then family and interests),
     inspection's unit registry and inspector pool, risk's business-record and supplier-tie
-    imports, and the year of reports as the ``petition.triaged`` events intake publishes (on
-    ``intake.events``, after risk has learnt every official). Returns seconds and counts per step."""
+    imports, the year of reports into intake's historical import (so intake holds them: its
+    statistics) and as the ``petition.triaged`` events intake publishes (on ``intake.events``,
+    after risk has learnt every official). Returns seconds and counts per step."""
     import sys
 
     import requests
@@ -147,6 +195,22 @@ def load(
         out.write("\n")
         return {"records": imported}
 
+    def history() -> dict:
+        now, sent, imported, later = datetime.now(UTC), 0, 0, 0
+        rows = (historical_report(r, now) for r in _jsonl_rows(directory / "reports.jsonl"))
+        for batch in _batches(rows, history_batch):
+            known = [r for r in batch if r is not None]
+            later += len(batch) - len(known)
+            if known:
+                imported += send(f"{urls['intake']}/api/v1/imports/reports", "operator", json={"reports": known})[
+                    "imported"
+                ]
+                sent += len(known)
+            out.write(f"\r  {sent:,}")
+            out.flush()
+        out.write("\n")
+        return {"reports": sent, "imported": imported, "triaged_after_today": later}
+
     def publish() -> dict:
         officials = manifest["files"]["officials.csv"]["lines"]
 
@@ -201,6 +265,7 @@ def load(
             ),
         )
         if reports:
+            step("intake: a year of reports (historical import)", history)
             step("intake.events: a year of triaged reports", publish)
     except requests.ConnectionError as exc:
         raise RuntimeError(f"a service is not running: {exc}") from None
