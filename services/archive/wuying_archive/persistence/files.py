@@ -147,7 +147,7 @@ class FileChain:
     def is_recorded(self, event_id: str, subject: FileSubject) -> bool:
         raise NotImplementedError
 
-    def insert_entry(self, entry: FileEntry) -> bool:
+    def insert_entry(self, entry: FileEntry | EntryRow) -> bool:
         """Insert; False when the seq is taken."""
         raise NotImplementedError
 
