@@ -218,6 +218,8 @@ MATRIX: dict[str, dict[str, Rule]] = {
         "download_acknowledgement": public(personal=True),
         "verify_acknowledgement": public(),
         "submit_staff": write(("intake_clerk",)),
+        # A commission's historical reports, from its previous system (历史信访件导入).
+        "import_reports": write(("operator", "intake_supervisor")),
         # Report content: intake's staff only (issue 9: not officials, not agencies, not others).
         "list_reports": read(INTAKE_STAFF),
         "get_report": read(INTAKE_STAFF),

@@ -278,6 +278,44 @@ def test_statistics_count_by_channel_and_export_as_csv(container_factory, servic
     assert by_county["130402"]["working_days_to_closure"] == {"count": 0, "average": None, "median": None}
 
 
+HISTORICAL = {
+    "petition_id": "OLD-2026-000001",
+    "channel": "letter",
+    "category": "key_sectors",
+    "county": "130402",
+    "kind": "petition",
+    "content": "原系统登记的反映材料，内容完整。",
+    "subjects": [{"kind": "official", "name": "周某"}],
+    "anonymous": True,
+    "received_on": "2026-03-02",
+    "status": "triaged",
+    "triage": {
+        "outcome": "no_substance",
+        "severity": "low",
+        "note": "经核查无实质内容",
+        "triaged_at": "2026-03-05T02:00:00Z",
+    },
+}
+
+
+def test_historical_reports_are_imported_whole_or_not_at_all_and_counted_with_their_overdue_deadline(
+    container_factory, service_config, web_session, token
+):
+    start(container_factory, service_config)
+    operator = {"Authorization": token("operator")}
+    late = dict(HISTORICAL, petition_id="OLD-2026-000002", received_on="2099-01-01")
+    refused = web_session.post("/api/v1/imports/reports", json={"reports": [HISTORICAL, late]}, headers=operator)
+    assert refused.status_code == 422 and set(refused.json()["error"]["fields"]) == {"reports.1.received_on"}
+    clerk = {"Authorization": token("intake_clerk")}
+    forbidden = web_session.post("/api/v1/imports/reports", json={"reports": [HISTORICAL]}, headers=clerk)
+    assert forbidden.status_code == 403
+    done = web_session.post("/api/v1/imports/reports", json={"reports": [HISTORICAL]}, headers=operator)
+    assert done.status_code == 200 and done.json() == {"received": 1, "imported": 1, "skipped": []}, done.text
+    stats = web_session.get("/api/v1/statistics?county=130402", headers={"Authorization": token("commission_leader")})
+    # the one imported, not the one refused; its 60-day handling deadline (from 2026-03-05) has passed
+    assert (stats.json()["total"], stats.json()["status"]["triaged"], stats.json()["overdue"]) == (1, 1, 1)
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
