@@ -98,19 +98,53 @@ def test_the_leader_approves_the_proposed_warning_and_the_file_shows_it(
     shot(page, "official-file")
 
 
+#: What the dashboard reads for a scope: each service's statistics once, never a list.
+DASHBOARD_READS = {
+    "warning/v1/statistics",
+    "intake/v1/statistics",
+    "inspection/v1/coverage",
+    "warning/v1/reports/quarterly",
+}
+
+
+def api_reads(page) -> list[str]:
+    """The API paths the page asks from now on (``service/v1/…``, query left off), as a list
+    that grows."""
+    seen: list[str] = []
+    page.on("request", lambda r: seen.append(r.url.split("?")[0].split("/api/", 1)[1]) if "/api/" in r.url else None)
+    return seen
+
+
 def test_the_dashboard_draws_its_charts_for_a_city(stack, page, shot, sign_in, proposed_warning):
     sign_in(page, "commission_leader", county="130400")
+    page.wait_for_load_state("networkidle")
+    reads = api_reads(page)
     page.get_by_role("link", name="统计分析").click()
     charts = page.locator("[data-rendered]")
     expect(charts).to_have_count(6)
     expect(page.locator('[data-rendered="true"]')).to_have_count(6, timeout=20000)
+    # warning `statistics`: the proposed warning is live (blue) in its county of the city.
     expect(page.get_by_text(re.compile(r"蓝色预警 [1-9]\d* 件$"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"各县（市、区）在办预警合计 [1-9]\d* 件，最多的是邯山区"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"合计逾期 \d+ 项：举报办理 \d+ 项，预警答复、整改 \d+ 项"))).to_be_visible()
     # Coverage from inspection's one read for the city: the demo units of its counties.
     expect(page.get_by_text(re.compile(r"应巡察单位 [1-9]\d* 个，已完成 \d+ 个，覆盖率 \d+%"))).to_be_visible()
     for name in ("在办预警（按颜色）", "逾期未办结的期限", "办结用时", "内部巡察覆盖", "廉政风险信息预警专报"):
         expect(page.get_by_role("heading", name=name)).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert sorted(reads) == sorted(DASHBOARD_READS), reads  # one request each, no list
     assert accessible_name_missing(page) == []
     shot(page, "dashboard")
+
+    # One county of the city: the same four reads for it, and its quarterly report to print.
+    reads.clear()
+    page.get_by_label("范围").select_option("130402")
+    expect(page.get_by_role("button", name="打印季度专报")).to_be_visible()
+    expect(page.locator('[data-rendered="true"]')).to_have_count(6, timeout=20000)
+    expect(page.get_by_text(re.compile(r"^\d{4} 年第 \d 季度 · 1 个县（市、区）"))).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert sorted(reads) == sorted(DASHBOARD_READS), reads
+    shot(page, "dashboard-county")
 
 
 def test_a_role_without_the_right_sees_no_approve_button_and_the_api_refuses_it(

@@ -119,6 +119,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 导入原系统的历史信访件（已受理或已办结；不发布事件，其他服务各自导入） */
+        post: operations["import_reports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/purges": {
         parameters: {
             query?: never;
@@ -772,6 +789,8 @@ export interface components {
         CountyStatistics: {
             /** @enum {string} */
             county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
+            /** @description 首个未办结期限（未满足、未免除）已过期的件数（以今日计） */
+            overdue?: number;
             total?: number;
             working_days_to_acceptance?: components["schemas"]["Duration"];
             working_days_to_closure?: components["schemas"]["Duration"];
@@ -903,6 +922,89 @@ export interface components {
             note?: string;
             on_time?: boolean;
         };
+        HistoricalClosure: {
+            answer: string;
+            /**
+             * Format: date-time
+             * @description 办结时间，须不早于受理时间
+             */
+            closed_at: string;
+            /** @default null */
+            closed_by: string | null;
+        };
+        HistoricalReport: {
+            /**
+             * Format: date
+             * @description 实名举报：原系统送达受理告知之日（答复受理期限）
+             * @default null
+             */
+            acknowledged_on: string | null;
+            anonymous: boolean;
+            /** @enum {string} */
+            category: "public_opinion" | "policy_reaction" | "law_abiding" | "work_style" | "integrity_self_discipline" | "administrative_affairs" | "key_sectors" | "sector_malpractice" | "harm_to_public_interest" | "policy_implementation" | "emerging_tendency" | "found_in_inspection_or_cases" | "other";
+            /** @enum {string} */
+            channel: "assessment" | "audit" | "case_handling" | "hotline" | "info_officer" | "inspection" | "letter" | "online_opinion" | "public_portal" | "special_supervisor" | "visit";
+            /** @default null */
+            closure: components["schemas"]["HistoricalClosure"] | (never | null);
+            content: string;
+            /** @enum {string} */
+            county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
+            /**
+             * Format: date
+             * @description 实名检举控告：原系统反馈办理结果之日（答复反馈期限）
+             * @default null
+             */
+            fed_back_on: string | null;
+            /** @enum {string} */
+            kind: "discipline_report" | "petition";
+            /** @description 原系统的件号（重复导入时已有的件跳过） */
+            petition_id: string;
+            /** Format: date */
+            received_on: string;
+            /** @default null */
+            reporter: components["schemas"]["Reporter"] | (never | null);
+            /** @enum {string} */
+            status: "triaged" | "closed";
+            subjects: components["schemas"]["ReportedSubject"][];
+            triage: components["schemas"]["HistoricalTriage"];
+        } & (({
+            /** @enum {unknown} */
+            anonymous?: true;
+        } | {
+            /** @enum {unknown} */
+            anonymous?: false;
+            reporter: unknown;
+        }) & ({
+            closure: unknown;
+            /** @enum {unknown} */
+            status?: "closed";
+        } | {
+            /** @enum {unknown} */
+            status?: "triaged";
+        }));
+        HistoricalTriage: {
+            /** @description 研判理由（必填）：每一种研判结论都须写明理由 */
+            note: string;
+            /** @enum {string} */
+            outcome: "integrity_information" | "case_clue" | "no_substance" | "duplicate" | "suspected_malicious";
+            /** @enum {string} */
+            severity: "low" | "medium" | "high";
+            subjects?: components["schemas"]["TriagedSubject"][];
+            /**
+             * Format: date-time
+             * @description 受理（研判）时间，须不早于收件日期
+             */
+            triaged_at: string;
+            /**
+             * @description 原系统的研判人
+             * @default null
+             */
+            triaged_by: string | null;
+        } | {
+            outcome?: unknown;
+        } | {
+            subjects: unknown;
+        };
         IdentityOut: {
             petition_id?: string;
             reporter?: {
@@ -934,6 +1036,18 @@ export interface components {
             items: components["schemas"]["IdentityRequestOut"][];
             /** @description 下一页的游标（不透明），没有更多时为 null */
             next: string | null;
+        };
+        ImportReports: {
+            /** @description 一批历史信访件（至多 1000 件） */
+            reports: components["schemas"]["HistoricalReport"][];
+        };
+        ImportReportsResult: {
+            /** @description 新导入件数 */
+            imported?: number;
+            /** @description 本批件数 */
+            received?: number;
+            /** @description 已在库中而跳过的件号 */
+            skipped?: string[];
         };
         InternalNoteOut: {
             /** Format: date-time */
@@ -1239,6 +1353,8 @@ export interface components {
             counties?: components["schemas"]["CountyStatistics"][];
             /** @enum {string} */
             county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
+            /** @description 首个未办结期限（未满足、未免除）已过期的件数（以今日计） */
+            overdue?: number;
             status?: {
                 [key: string]: number;
             };
@@ -1968,6 +2084,121 @@ export interface operations {
             };
             /** @description 不支持的内容类型 */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    import_reports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 不超过 16777216 字节；JSON 嵌套不超过 32 层，数字不超过 40 位 */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportReports"];
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReportsResult"];
+                };
+            };
+            /** @description 请求格式错误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未认证 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求的地址不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 状态冲突 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求体须声明长度 */
+            411: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 提交的内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 不支持的内容类型 */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 内容不符合字段之间的规则（如结束日期早于开始日期） */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

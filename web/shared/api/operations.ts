@@ -898,6 +898,13 @@ export const OPERATIONS = {
     ],
     "summary": "不批准查看举报人信息的申请"
   },
+  "intake.import_reports": {
+    "service": "intake",
+    "method": "POST",
+    "path": "/api/intake/v1/imports/reports",
+    "roles": [],
+    "summary": "导入原系统的历史信访件（已受理或已办结；不发布事件，其他服务各自导入）"
+  },
   "intake.purges": {
     "service": "intake",
     "method": "GET",
@@ -1743,6 +1750,20 @@ export const OPERATIONS = {
       "warning_officer"
     ],
     "summary": "廉政风险信息预警专报（季度）：JSON 或可打印的 HTML（format=html）"
+  },
+  "warning.statistics": {
+    "service": "warning",
+    "method": "GET",
+    "path": "/api/warning/v1/statistics",
+    "roles": [
+      "agency_reader",
+      "auditor",
+      "commission_leader",
+      "commission_secretary",
+      "party_committee",
+      "warning_officer"
+    ],
+    "summary": "预警统计：县、市或省未结束的预警按等级计数及说明、整改逾期数，并列所辖各县"
   },
   "warning.triggers": {
     "service": "warning",

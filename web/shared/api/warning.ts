@@ -136,6 +136,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预警统计：县、市或省未结束的预警按等级计数及说明、整改逾期数，并列所辖各县 */
+        get: operations["statistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/triggers": {
         parameters: {
             query?: never;
@@ -543,6 +560,18 @@ export interface components {
             workdays?: string[];
             year?: number;
         };
+        CountyStatistics: {
+            /** @description 按预警等级："1" 红色、"2" 黄色、"3" 蓝色 */
+            by_level?: {
+                [key: string]: number;
+            };
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
+            /** @description 未结束的预警（含待审批、申诉中） */
+            live?: number;
+            /** @description 说明（答复）或整改已逾期的预警 */
+            overdue?: number;
+        };
         Eligibility: {
             eligible?: boolean;
             red_warnings?: number;
@@ -723,6 +752,25 @@ export interface components {
              * @default null
              */
             revisited_on: string | null;
+        };
+        Statistics: {
+            /**
+             * Format: date
+             * @description 统计日期（北京时间）
+             */
+            as_of?: string;
+            /** @description 按预警等级："1" 红色、"2" 黄色、"3" 蓝色 */
+            by_level?: {
+                [key: string]: number;
+            };
+            /** @description 所辖各县，按代码排序 */
+            counties?: components["schemas"]["CountyStatistics"][];
+            /** @enum {string} */
+            county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
+            /** @description 未结束的预警（含待审批、申诉中） */
+            live?: number;
+            /** @description 说明（答复）或整改已逾期的预警 */
+            overdue?: number;
         };
         Task: {
             closed_on?: string | null;
@@ -1537,6 +1585,75 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["QuarterlyReport"];
                     "text/html": string;
+                };
+            };
+            /** @description 请求格式错误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 未认证 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 无权限 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 请求的地址不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description 服务暂不可用 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    statistics: {
+        parameters: {
+            query: {
+                /** @description 县、市或省的行政区划代码；市、省汇总其所辖各县 */
+                county: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statistics"];
+                    "text/csv": string;
                 };
             };
             /** @description 请求格式错误 */
