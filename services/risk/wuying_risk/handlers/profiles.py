@@ -17,7 +17,7 @@ from datetime import datetime
 from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock, beijing_date, naive_utc
 from wuying_common.errors import Conflict
-from wuying_common.events import build_event
+from wuying_common.events import EventType, build_event
 from wuying_common.outbox import new_id
 from wuying_common.paging import Page
 
@@ -296,7 +296,9 @@ def _placement(
     return unit_hint, fallback_county
 
 
-def _record_events(draft: _Draft, rules: RuleSet, scored: ScoredSignal, signal: SignalInput, now: datetime) -> list:
+def _record_events(
+    draft: _Draft, rules: RuleSet, scored: ScoredSignal, signal: SignalInput, now: datetime
+) -> list[dict]:
     """``risk.profile_changed`` and any ``warning.proposed`` (each built and validated against
     its schema), as the outbox entries to write with the profile: the change and its
     explanation, never the history. A proposal due is kept on the draft."""
@@ -351,7 +353,7 @@ def _record_events(draft: _Draft, rules: RuleSet, scored: ScoredSignal, signal: 
     return outbox
 
 
-def _outbox_entry(draft: _Draft, event_type, data: dict, now: datetime, stamp: datetime) -> dict:
+def _outbox_entry(draft: _Draft, event_type: EventType, data: dict, now: datetime, stamp: datetime) -> dict:
     envelope = build_event(event_type, data, subject=f"{draft.kind}/{draft.id}", county=draft.county, now=now)
     return outbox_son(event_type, envelope, stamp)
 
