@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from mongoengine import Document
 from mongoengine.errors import ValidationError
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
@@ -256,7 +257,7 @@ class RiskStore(CatalogueStore, RuleStore, MonitoringStore, CalendarStore):
         check_signal_row(row)
         return self._insert_son(SignalRecord, row)
 
-    def _insert_son(self, doc_cls: type, son: dict) -> bool:
+    def _insert_son(self, doc_cls: type[Document], son: dict) -> bool:
         """Insert one document in its stored form; False when its ``_id`` is taken (only that:
         any other refusal raises). On the embedded store straight into the collection's dict
         (mongomock's insert deep-copies and walks it)."""
