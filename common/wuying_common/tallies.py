@@ -27,6 +27,8 @@ from collections.abc import Iterable, Mapping
 
 from mongoengine import DictField, Document, StringField
 
+from .embedded import embedded_documents
+
 # Mongo field names cannot hold "." nor start with "$": a record key is escaped into one.
 _ESCAPES = (("%", "%25"), (".", "%2E"), ("$", "%24"))
 
@@ -71,6 +73,17 @@ class TallyWrites:
         """Set (or, for ``None``, remove) several records' entries in tally ``key`` in one write
         (an import, a campaign committing a county's plans)."""
         if not entries:
+            return
+        if getattr(self, "mode", None) == "embedded":
+            # mongomock's update copies and walks the whole document: 2.7 ms a write at 2,000
+            # entries. The collection's dict is changed in place instead (nothing yields here).
+            stored = embedded_documents(cls).setdefault(key, {"_id": key, "entries": {}})
+            held = stored.setdefault("entries", {})
+            for record, entry in entries.items():
+                if entry is None:
+                    held.pop(entry_field(record), None)
+                else:
+                    held[entry_field(record)] = dict(entry)
             return
         put = {f"entries.{entry_field(r)}": dict(e) for r, e in entries.items() if e is not None}
         drop = {f"entries.{entry_field(r)}": "" for r, e in entries.items() if e is None}

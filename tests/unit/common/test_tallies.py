@@ -1,5 +1,7 @@
 """Tallies kept by key (issue 14 item 7): entries set by record key, idempotent, read by keys."""
 
+import os
+
 import pytest
 
 from wuying_common.store import Store
@@ -14,11 +16,15 @@ class TallyStore(TallyWrites, Store):
     documents = (CountyTally,)
 
 
-@pytest.fixture
-def store(embedded_store):
+@pytest.fixture(params=["embedded", "mongodb"])
+def store(request, embedded_store):
+    """Both write paths: the embedded store's in-place one and the update MongoDB gets (which
+    mongomock also answers); with MONGODB_URI set, only the real one."""
+    if os.environ.get("MONGODB_URI") and request.param == "embedded":
+        pytest.skip("MONGODB_URI is set: the embedded path does not apply")
     embedded_store("tally_test")
     CountyTally.drop_collection()
-    return TallyStore("tally_test", "embedded")
+    return TallyStore("tally_test", request.param)
 
 
 @pytest.mark.parametrize("key", ["W-1", "a.b", "$x", "100%.$", "甲.乙"])

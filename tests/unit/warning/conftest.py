@@ -13,5 +13,7 @@ def embedded_or_fake(request):
         return FakeWarningStore()
     request.getfixturevalue("embedded_store")(ALIAS)
     real = WarningStore(ALIAS, "embedded")
+    for document in real.documents:  # each test starts empty (a stored calendar year would leak)
+        document.drop_collection()
     real.ensure_indexes()
     return real
