@@ -4,8 +4,10 @@ counties, in Debian's chromium (printed, never asserted; targets â‰¤ 1 MB and â‰
     .venv/bin/python -m benchmarks.web
 
 Runs without eventlet (Playwright's sync API does not mix with it) and without the services: a
-stub answers the five services' list endpoints with a synthetic province of 100 counties, behind
-the real gateway, so the numbers measure the front end, the gateway and the browser.
+stub per service answers the read endpoints the pages use (lists for the worklists; warning's and
+intake's statistics, inspection's coverage and the quarterly report for the dashboard) with a
+synthetic province of 100 counties, behind the real gateway, so the numbers measure the front
+end, the gateway and the browser.
 
     .venv/bin/python -m benchmarks.web --province [DIR] [--scale S]
 
