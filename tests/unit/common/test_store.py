@@ -25,7 +25,7 @@ from wuying_common.embedded import (
     keys_of,
 )
 from wuying_common.errors import Conflict
-from wuying_common.store import Store, ValueListField, VersionedDocument
+from wuying_common.store import Store, ValueListField, VersionedDocument, checked_row
 
 
 class Item(VersionedDocument):
@@ -155,6 +155,27 @@ def test_insert_validates_writes_once_and_says_when_the_key_is_taken(store):
     with pytest.raises(ValidationError):
         store.insert(Plain(id="q", n=-1))
     assert store.get(Plain, "q") is None
+
+
+@pytest.mark.parametrize("mode", ["embedded", "mongodb"])  # "mongodb": the collection calls, on mongomock
+def test_a_son_is_inserted_once_by_its_key_and_only_a_taken_key_answers_false(store, mode):
+    Plain.drop_collection()
+    store.mode = mode
+    assert store.insert_son(Plain, {"_id": "p", "n": 1}) is True
+    assert store.insert_son(Plain, {"_id": "p", "n": 2}) is False
+    assert store.get(Plain, "p").n == 1
+    assert [p.n for p in Plain.objects(pk="p")] == [1]  # a query sees it as any stored document
+
+
+def test_a_checked_row_is_refused_exactly_as_its_document_would_be():
+    assert checked_row(Plain, {"_id": "p", "n": 0}) == {"_id": "p", "n": 0}
+    for row, field in (({"_id": "p", "n": -1}, "n"), ({"_id": "p"}, "n"), ({"_id": "p", "n": "x"}, "n")):
+        with pytest.raises(ValidationError) as refused:
+            checked_row(Plain, row)
+        assert set(refused.value.errors) == {field}
+        with pytest.raises(ValidationError) as document:
+            Plain._from_son(dict(row)).validate()
+        assert set(document.value.errors) == {field}
 
 
 def test_mongomock_version_checks_are_parsed_once_and_answer_the_same():

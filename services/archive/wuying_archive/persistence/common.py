@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from mongoengine import Document, ValidationError
 from mongoengine.queryset.visitor import Q
 
 from wuying_common.auth import counties_covered
+from wuying_common.store import checked_row  # noqa: F401 (moved to the shared store; imported from here)
 
 ALIAS = "archive"
 
@@ -27,26 +27,6 @@ def entry_key(kind: str, subject_id: str, seq: int) -> str:
 def recorded_key(event_id: str, kind: str, subject_id: str) -> str:
     """``_id`` of the idempotency record of one event in one file."""
     return f"{event_id}/{kind}/{subject_id}"
-
-
-def checked_row(cls: type[Document], row: dict) -> dict:
-    """``row``, a document's stored form built by the store, checked as ``Document.validate``
-    checks the document (each field's type, choices and bounds; required fields present)
-    without building it: hot paths write rows by key. Raises mongoengine's ``ValidationError``."""
-    errors = {}
-    for name, field in cls._fields.items():
-        value = row.get(field.db_field)
-        if value is None:
-            if field.required:
-                errors[name] = ValidationError("Field is required", field_name=name)
-            continue
-        try:
-            field._validate(value)
-        except ValidationError as exc:
-            errors[name] = exc
-    if errors:
-        raise ValidationError(f"ValidationError ({cls.__name__}:{row.get('_id')})", errors=errors)
-    return row
 
 
 #: Keys per ``$in`` lookup: mongomock tests every candidate against the whole list, so a long

@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from mongoengine import Document
 from mongoengine.errors import ValidationError
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError, DuplicateKeyError
@@ -255,23 +254,7 @@ class RiskStore(CatalogueStore, RuleStore, MonitoringStore, CalendarStore):
         """``record_signal`` for a row in its stored form (checked as the document would be);
         False when its key was written before."""
         check_signal_row(row)
-        return self._insert_son(SignalRecord, row)
-
-    def _insert_son(self, doc_cls: type[Document], son: dict) -> bool:
-        """Insert one document in its stored form; False when its ``_id`` is taken (only that:
-        any other refusal raises). On the embedded store straight into the collection's dict
-        (mongomock's insert deep-copies and walks it)."""
-        if self.mode == "embedded":  # nothing yields between the check and the set
-            documents = embedded_documents(doc_cls)
-            if son["_id"] in documents:
-                return False
-            documents[son["_id"]] = son
-            return True
-        try:
-            doc_cls._get_collection().insert_one(son)
-        except DuplicateKeyError:
-            return False
-        return True
+        return self.insert_son(SignalRecord, row)
 
     def profile_row(self, kind: str, key: str) -> dict | None:
         """A profile (``kind`` official or unit) in its stored form, for one signal's rewrite:
@@ -292,7 +275,7 @@ class RiskStore(CatalogueStore, RuleStore, MonitoringStore, CalendarStore):
         fields = {**fields, "recent_keys": list(fields.get("recent_keys") or ())[-RECENT_KEYS_KEPT:]}
         if version is None:
             son = {"_id": key, "version": 1, **fields, "outbox": outbox, "outbox_pending": bool(outbox)}
-            if not self._insert_son(doc_cls, son):
+            if not self.insert_son(doc_cls, son):
                 raise Conflict("记录已存在", code="duplicate")
         elif self.mode == "embedded":
             # The stored dict, set in place (as ``write_recomputed``).
