@@ -99,6 +99,13 @@ def embedded_documents(doc_cls) -> dict:
     return doc_cls._get_collection()._store._documents
 
 
+def stored_documents(collection) -> dict | None:
+    """``embedded_documents`` for a pymongo-like collection: its ``_id`` → document dict when
+    it is the embedded store's (mongomock), None on MongoDB. For a hot path that reads or sets
+    a few fields by key (the outbox relay) without mongomock's copies of whole documents."""
+    return collection._store._documents if isinstance(collection, _MockCollection) else None
+
+
 def flagged_keys(doc_cls, field: str, limit: int) -> list:
     """The ``_id``s of up to ``limit`` documents whose boolean ``field`` is true (the outbox
     relay's sweep for ``outbox_pending``). On MongoDB a query (on the field's index); on the

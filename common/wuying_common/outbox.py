@@ -18,11 +18,15 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
 import eventlet
-from kombu import Connection, Producer
+from amqp import Message, spec
+from amqp.method_framing import frame_writer
+from amqp.serialization import dumps as amqp_dumps
+from kombu import Connection, serialization
 from mongoengine import (
     BooleanField,
     DateTimeField,
@@ -36,7 +40,7 @@ from nameko.extensions import DependencyProvider
 from nameko.standalone.events import get_event_exchange
 
 from .clock import naive_utc
-from .embedded import flagged_keys
+from .embedded import flagged_keys, stored_documents
 from .errors import Conflict
 from .events import EventType, build_event
 from .metrics import service_metrics
@@ -153,31 +157,49 @@ class ConfirmedPublisher:
     ``publish`` sends without waiting; ``wait_for_confirms`` returns once the broker confirmed
     every message sent so far (RabbitMQ confirms several deliveries in one frame), or raises
     (nack, timeout, connection lost) after dropping the connection, so the next batch starts on
-    a fresh one. Messages are those nameko's ``Publisher`` makes: JSON, persistent.
+    a fresh one. Messages are those nameko's ``Publisher`` makes: JSON, persistent, the same
+    properties and frames (tested against kombu's ``Producer``).
+
+    What does not change from one message to the next is done once: the exchange is declared
+    when the connection opens (``Producer`` re-checked its declaration cache on every publish),
+    and a batch's frames are written to the socket together, when the batch's confirms are
+    awaited (or every ``BUFFER_BYTES``), not one socket write (and py-amqp's read for a
+    ``connection.blocked`` notice) per message. Nothing counts as sent before it is confirmed,
+    so a write that fails takes the whole batch back to pending, as a refused publish did.
     """
+
+    #: Frames are written once this much is buffered, so a batch of large events never holds
+    #: more than this in memory before the broker sees it.
+    BUFFER_BYTES = 256 * 1024
 
     def __init__(self, amqp_uri: str, exchange, timeout: float = 30.0) -> None:
         self.amqp_uri, self.exchange, self.timeout = amqp_uri, exchange, timeout
         self._conn: Connection | None = None
-        self._producer: Producer | None = None
+        self._channel = None
+        self._frames = None  # py-amqp's frame writer, into ``_out`` instead of the socket
+        self._out = bytearray()
+        self._publish_args: dict[str, bytes] = {}  # routing key -> encoded basic.publish arguments
         self._sent = 0
         self._unconfirmed: set[int] = set()
         self._refused = False
 
-    def _open(self) -> Producer:
+    def _open(self):
         conn = Connection(self.amqp_uri)
         try:
             channel = conn.channel()
             channel.confirm_select()
             channel.events["basic_ack"].add(self._on_ack)
             channel.events["basic_nack"].add(self._on_nack)
-            producer = Producer(channel, exchange=self.exchange, serializer="json")  # declares the exchange
+            self.exchange(channel).declare()  # once per connection (a no_declare exchange: not at all)
+            out = self._out
+            self._frames = frame_writer(channel.connection, _Appender(out))
         except BaseException:
             conn.release()
             raise
-        self._conn, self._producer = conn, producer
+        self._conn, self._channel = conn, channel
+        out.clear()
         self._sent, self._unconfirmed, self._refused = 0, set(), False
-        return producer
+        return channel
 
     def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
         if multiple:
@@ -191,25 +213,45 @@ class ConfirmedPublisher:
 
     def publish(self, payload: dict, *, routing_key: str, message_id: str, type: str) -> None:
         try:
-            producer = self._producer or self._open()
-            producer.publish(
-                payload,
-                routing_key=routing_key,
+            channel = self._channel or self._open()
+            content_type, content_encoding, body = serialization.dumps(payload, serializer="json")
+            message = Message(
+                body,
+                priority=0,
+                content_type=content_type,
+                content_encoding=content_encoding,
+                application_headers={},
+                delivery_mode=PERSISTENT,
                 message_id=message_id,
                 type=type,
-                delivery_mode=PERSISTENT,
-                headers={},
-                retry=False,
             )
+            args = self._publish_args.get(routing_key)
+            if args is None:
+                args = self._publish_args[routing_key] = amqp_dumps(
+                    "Bssbb", (0, self.exchange.name, routing_key, False, False)
+                )
+            self._frames(1, channel.channel_id, spec.Basic.Publish, args, message)
+            if len(self._out) >= self.BUFFER_BYTES:
+                self._write()
         except BaseException:
             self.close()
             raise
         self._sent += 1  # delivery tags count from 1 on a channel in confirm mode
         self._unconfirmed.add(self._sent)
 
+    def _write(self) -> None:
+        """Send the buffered frames in one socket write."""
+        if self._out:
+            data = bytes(self._out)
+            self._out.clear()
+            if self._conn is None or not self._channel.is_open:
+                raise Unconfirmed("the relay's channel closed before its events were sent")
+            self._channel.connection.transport.write(data)
+
     def wait_for_confirms(self) -> None:
         deadline = time.monotonic() + self.timeout
         try:
+            self._write()
             while self._unconfirmed and not self._refused:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or self._conn is None:
@@ -225,13 +267,25 @@ class ConfirmedPublisher:
             raise
 
     def close(self) -> None:
-        conn, self._conn, self._producer = self._conn, None, None
+        conn, self._conn, self._channel, self._frames = self._conn, None, None, None
+        self._out.clear()
         self._unconfirmed, self._refused = set(), False
         if conn is not None:
             try:
                 conn.release()
             except Exception:  # noqa: BLE001 - a dead connection: nothing left to close
                 log.debug("outbox relay connection closed uncleanly", exc_info=True)
+
+
+class _Appender:
+    """The transport py-amqp's frame writer writes a batch's frames to: a buffer (the writer
+    hands over a view of its own reused buffer, so the bytes are copied here)."""
+
+    def __init__(self, out: bytearray) -> None:
+        self.out = out
+
+    def write(self, data) -> None:
+        self.out += data
 
 
 class OutboxRelay(DependencyProvider):
@@ -310,6 +364,9 @@ class OutboxRelay(DependencyProvider):
         what is published is the stored envelope), all their events sent in order, the
         confirms awaited once, and only then the events removed: when anything of the batch is
         not confirmed, every event of it stays pending and goes out again (at least once).
+        On the embedded store the outboxes are read and cleared in the collection's dict
+        (``stored_documents``): mongomock copied each document for the read and again for each
+        write (0.6 ms a profile with 64 signals; 0.006 ms so).
         """
         if time.monotonic() >= getattr(self, "_next_sweep", 0.0):
             self.sweep()
@@ -323,20 +380,29 @@ class OutboxRelay(DependencyProvider):
             if not keys:
                 continue
             collection = doc_cls._get_collection()
-            docs = list(collection.find({"_id": {"$in": list(keys)}}, {"outbox": 1}))
+            stored = stored_documents(collection)
+            if stored is None:
+                docs = list(collection.find({"_id": {"$in": list(keys)}}, {"outbox": 1}))
+            else:  # a copy of each list: a worker may push to it while this batch is sent
+                docs = [{"_id": key, "outbox": list(stored[key].get("outbox") or ())} for key in keys if key in stored]
+            sent: Counter = Counter()
             for doc in docs:
                 for entry in doc.get("outbox") or ():
                     envelope = entry["envelope"]
                     self.publisher.publish(
                         envelope, routing_key=entry["routing_key"], message_id=entry["id"], type=envelope["type"]
                     )
+                    sent[envelope["type"], envelope["county"]] += 1
             self.publisher.wait_for_confirms()
             for doc in docs:
-                entries = doc.get("outbox") or ()
-                _forget(collection, doc["_id"], [entry["id"] for entry in entries])
-                for entry in entries:
-                    self.metrics.events_published.labels(entry["envelope"]["type"], entry["envelope"]["county"]).inc()
-                published += len(entries)
+                ids = [entry["id"] for entry in doc.get("outbox") or ()]
+                if stored is None:
+                    _forget(collection, doc["_id"], ids)
+                else:
+                    _forget_stored(stored, doc["_id"], ids)
+                published += len(ids)
+            for (event_type, county), count in sent.items():
+                self.metrics.events_published.labels(event_type, county).inc(count)
             for key, marks in keys.items():
                 PENDING.done(doc_cls, key, marks)
         self.metrics.outbox_pending.set(PENDING.count(self.documents))
@@ -355,3 +421,19 @@ def _forget(collection, key, ids: list[str]) -> None:
         return
     collection.update_one({"_id": key}, {"$pull": {"outbox": {"id": {"$in": ids}}}})
     collection.update_one({"_id": key, "outbox": {"$size": 0}}, {"$set": {"outbox_pending": False}})
+
+
+def _forget_stored(stored: dict, key, ids: list[str]) -> None:
+    """``_forget`` on the embedded store's own dict of the collection, with the same outcome:
+    the published entries leave the outbox (a new list: a copy read earlier stays as it was),
+    ``outbox_pending`` is cleared only when the outbox is then empty. Nothing yields here, so
+    no writer runs in between (one process, one event loop)."""
+    document = stored.get(key)
+    if document is None:
+        return
+    outbox = document.get("outbox") or []
+    if ids:
+        published = set(ids)
+        outbox = document["outbox"] = [entry for entry in outbox if entry["id"] not in published]
+    if not outbox:
+        document["outbox_pending"] = False

@@ -5,6 +5,7 @@ import pytest
 from marshmallow import Schema, fields
 from mongoengine import StringField
 
+from wuying_common import outbox
 from wuying_common.events import EventRegistry
 from wuying_common.metrics import ServiceMetrics
 from wuying_common.outbox import OutboxDocument, OutboxRelay
@@ -47,10 +48,14 @@ def relay(publisher):
     return r
 
 
-@pytest.fixture
-def things(embedded_store):
+@pytest.fixture(params=["collection dict", "queries"])
+def things(request, embedded_store, monkeypatch):
+    """Each relay test twice on the embedded store: reading and clearing outboxes in the
+    collection's dict, and through the queries MongoDB gets (``stored_documents`` says None)."""
     embedded_store("outbox_test")
     Thing.drop_collection()
+    if request.param == "queries":
+        monkeypatch.setattr(outbox, "stored_documents", lambda collection: None)
     return Thing
 
 
@@ -186,3 +191,28 @@ def test_the_sweep_on_the_embedded_store_finds_what_the_query_finds(things):
         PENDING.done(Thing, key, marks)
     assert relay(FakePublisher()).sweep() == 3
     assert list(PENDING.keys(Thing, 10)) == ["t0", "t2", "t4"]
+
+
+def test_an_event_pushed_while_its_aggregates_batch_is_sent_stays_pending(things):
+    """A worker writes between the relay's read and its removal (publishing yields): only the
+    published entries leave the outbox, the new one and ``outbox_pending`` stay."""
+    make_thing(2)
+
+    class WriterDuringPublish(FakePublisher):
+        def publish(self, payload, **kwargs):
+            super().publish(payload, **kwargs)
+            if len(self.sent) == 1:
+                writer = Thing.objects.get(id="t1")
+                writer.record_event(EVENT, {"thing_id": "t1"}, subject="thing/t1/meanwhile", county="130402")
+                writer.save_versioned()
+
+    publisher = WriterDuringPublish()
+    assert relay(publisher).flush() == 2
+    assert [p["subject"] for _, p in publisher.sent] == ["thing/t1/1", "thing/t1/2"]
+    stored = Thing.objects.get(id="t1")
+    assert [e.envelope["subject"] for e in stored.outbox] == ["thing/t1/meanwhile"]
+    assert stored.outbox_pending is True
+    assert relay(publisher).flush() == 1
+    assert publisher.sent[-1][1]["subject"] == "thing/t1/meanwhile"
+    stored = Thing.objects.get(id="t1")
+    assert stored.outbox == [] and stored.outbox_pending is False
