@@ -135,6 +135,7 @@ registry = EventRegistry()
 #: The envelope's schema, made once: building a marshmallow schema costs more than the
 #: validation itself (~0.2 ms against ~0.1 ms), and every event in or out is validated.
 ENVELOPE = CloudEventSchema()
+_ENVELOPE_FIELDS = ENVELOPE.fields
 _SCHEMAS: dict[type[Schema], Schema] = {}
 
 
@@ -178,10 +179,36 @@ def build_event(
         "county": county,
         "data": dumped,
     }
-    ENVELOPE.load(envelope)  # raises on a malformed envelope (bad county code, ...)
+    _check_envelope(event_type, envelope, event_id is not None)
     for check in ENVELOPE_CHECKS:
         check(event_type, envelope)
     return envelope
+
+
+#: Event types whose envelope passed ``ENVELOPE`` whole once: what is left to check of their next
+#: envelopes is what the caller passed (``_check_envelope``).
+_CHECKED_TYPES: set[str] = set()
+
+
+def _check_envelope(event_type: EventType, envelope: dict, caller_id: bool) -> None:
+    """Raise ``ValidationError`` on a malformed envelope (a bad county code, ...), as
+    ``ENVELOPE.load`` would. An event type's first envelope is loaded whole; after that, the
+    parts that come from the event type (source, type, dataschema) or from here (specversion,
+    id, time, datacontenttype, the dumped data's dict) cannot change, and only the caller's
+    county and subject (and id, when given) are checked, by the envelope schema's own fields:
+    a fifth of the cost of building an event was validating the rest again."""
+    if event_type.type not in _CHECKED_TYPES:
+        ENVELOPE.load(envelope)
+        _CHECKED_TYPES.add(event_type.type)
+        return
+    errors = {}
+    for name in ("county", "subject", "id") if caller_id else ("county", "subject"):
+        try:
+            _ENVELOPE_FIELDS[name].deserialize(envelope[name])
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 #: Extra checks of every envelope built (the contract tests add one validating it against the

@@ -64,6 +64,44 @@ def test_an_envelope_with_a_bad_county_code_is_refused():
         build_event(event_type, {"petition_id": "p1"}, subject="petition/p1", county="13040")
 
 
+@pytest.mark.parametrize(
+    "caller, field",
+    [
+        ({"county": "13040"}, "county"),
+        ({"county": "130402\n1"}, "county"),
+        ({"county": 130402}, "county"),
+        ({"county": None}, "county"),
+        ({"subject": None}, "subject"),
+        ({"subject": ["petition/p1"]}, "subject"),
+        ({"event_id": "not-a-uuid"}, "id"),
+    ],
+)
+def test_every_envelope_of_a_type_checks_what_the_caller_passed(caller, field):
+    """After an event type's first envelope, only the caller's parts are checked again (the
+    rest is the type's or build_event's own): they are refused as ENVELOPE.load refuses them."""
+    event_type = EventRegistry().register("intake", "petition.recheck", 1, _Data, "test")
+    first = build_event(event_type, {"petition_id": "p1"}, subject="petition/p1", county="130402")
+    assert parse_event(dict(first)) == first
+    given = {"subject": "petition/p1", "county": "130402", **caller}
+    with pytest.raises(ValidationError) as refused:
+        build_event(event_type, {"petition_id": "p1"}, **given)
+    assert list(refused.value.messages) == [field]
+    with pytest.raises(ValidationError) as loaded:
+        parse_event({**first, **{("id" if k == "event_id" else k): v for k, v in caller.items()}})
+    assert refused.value.messages == loaded.value.messages
+
+
+def test_an_envelope_is_the_same_whether_its_type_was_checked_before_or_not():
+    event_type = EventRegistry().register("intake", "petition.same", 1, _Data, "test")
+    when = datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc)
+    made = [
+        build_event(event_type, {"petition_id": "p1"}, subject="petition/p1", county="130402", now=when, event_id=i)
+        for i in ("0b9cdb64-5e2f-4d59-9df4-6f1d8e1a4c11", "0b9cdb64-5e2f-4d59-9df4-6f1d8e1a4c11")
+    ]
+    assert made[0] == made[1]
+    assert parse_event(dict(made[1])) == made[0]
+
+
 def test_no_event_schema_may_declare_a_reporter_field():
     class Leaky(Schema):
         petition_id = fields.String()
