@@ -19,13 +19,16 @@ from mongoengine import (
     IntField,
     ListField,
     StringField,
+    ValidationError,
 )
+from pymongo import ReturnDocument
 
 from wuying_common.auth import counties_covered
+from wuying_common.embedded import embedded_documents
 from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument, new_id
 from wuying_common.paging import Page
-from wuying_common.store import Store
+from wuying_common.store import Store, checked_row
 from wuying_common.tallies import TallyDocument, TallyWrites, tally_key
 
 from .domain.statistics import tally_entry
@@ -242,9 +245,101 @@ def proposal_warning_id(event_id: str) -> str:
     return uuid.uuid5(_PROPOSAL_NAMESPACE, event_id).hex
 
 
-def warning_entry(warning: WarningRecord) -> dict | None:
+def warning_entry(warning: WarningRecord | WarningRow) -> dict | None:
     """What a warning counts for in its county's tally (``domain.statistics.tally_entry``)."""
     return tally_entry(warning.status, warning.level, warning.answer_due, warning.fix_due)
+
+
+# -- the per-event paths' stored rows (issue 15 item 2b) ----------------------------------------
+#: What the per-event paths read of an official's warnings (one matter, one warning; a new
+#: report about them): the matter, the life-cycle state, the idempotency lists and what a tally
+#: entry is built from; never the history, notices, answers or outbox.
+ROW_FIELDS = (
+    "version",
+    "source_event_id",
+    "official_id",
+    "county",
+    "level",
+    "colour",
+    "status",
+    "proposed_at",
+    "proposer",
+    "matter",
+    "risk_point",
+    "trigger",
+    "issued_on",
+    "answer_due",
+    "fix_due",
+    "reasons",
+    "cause_event_ids",
+    "merged_event_ids",
+    "report_event_ids",
+    "pending_reports",
+)
+#: What a merge reads back of the warning it wrote (on MongoDB): all but its long lists.
+_WRITTEN = dict.fromkeys(("outbox", "history", "notices", "attached_proposals", "suppressed_proposals"), 0)
+#: A new warning's stored defaults, as ``WarningRecord().to_mongo()`` writes them.
+_ROW_DEFAULTS = tuple(
+    (field.db_field, field.default)
+    for name, field in WarningRecord._fields.items()
+    if name not in ("id", "version") and field.default is not None
+)
+
+
+class WarningRow(dict):
+    """A warning in its stored form (or the ``ROW_FIELDS`` of it), READ ONLY, read with the
+    document's attribute names (``row.status``; ``row.id`` is ``_id``; a field not read is
+    None): what the per-event paths decide on without building a ``WarningRecord``."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        if name in ("id", "pk"):
+            return self["_id"]
+        if name in WarningRecord._fields:
+            return self.get(name)
+        raise AttributeError(name)
+
+
+def stored_time(moment: datetime) -> datetime:
+    """A naive UTC time at the millisecond, as MongoDB stores it (a row written in its stored
+    form holds on the embedded store what MongoDB would)."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def new_warning_row(**fields) -> WarningRow:
+    """A new warning in its stored form at version 1: what ``WarningRecord(**fields)`` is once
+    added (the defaults of the fields not given; None values left out), without building it."""
+    row = WarningRow(_id=fields.pop("id", None) or new_id(), version=1)
+    for name, default in _ROW_DEFAULTS:
+        row[name] = default() if callable(default) else default
+    row.update((name, value) for name, value in fields.items() if value is not None)
+    return row
+
+
+def checked_changes(sets: dict, pushes: dict[str, list]) -> None:
+    """Fields a write sets (``sets``) and items it appends to list fields (``pushes``), checked
+    as ``WarningRecord.validate`` checks them. Raises mongoengine's ``ValidationError``."""
+    errors = {}
+    for name, value in sets.items():
+        field = WarningRecord._fields[name]
+        try:
+            if value is None:
+                if field.required:
+                    raise ValidationError("Field is required", field_name=name)
+            else:
+                field._validate(value)
+        except ValidationError as exc:
+            errors[name] = exc
+    for name, items in pushes.items():
+        inner = WarningRecord._fields[name].field
+        for item in items:
+            try:
+                inner._validate(item)
+            except ValidationError as exc:
+                errors[name] = exc
+    if errors:
+        raise ValidationError("ValidationError (WarningRecord)", errors=errors)
 
 
 class WarningStore(TallyWrites, Store):
@@ -277,11 +372,7 @@ class WarningStore(TallyWrites, Store):
         official's list does not show.
         """
         if isinstance(aggregate, WarningRecord):
-            # On the collection, as the queryset would write it: a queryset is built, cloned and
-            # transformed for each call, twice the cost of the update itself on the embedded store.
-            OfficialWarnings._get_collection().update_one(
-                {"_id": aggregate.official_id}, {"$addToSet": {"warning_ids": aggregate.pk}}, upsert=True
-            )
+            self._list_under_official(aggregate.official_id, aggregate.pk)
         added = super().add(aggregate)
         self._count_in_tally(aggregate)
         return added
@@ -297,9 +388,102 @@ class WarningStore(TallyWrites, Store):
         if isinstance(aggregate, WarningRecord):
             self.set_entry(WarningTally, tally_key(aggregate.county), aggregate.pk, None)
 
-    def _count_in_tally(self, aggregate: Document) -> None:
+    def _list_under_official(self, official_id: str, warning_id: str) -> None:
+        """``$addToSet`` the warning to its official's list, by key (created if missing)."""
+        if self.mode == "embedded":
+            # The collection's dict, as mongomock's update would leave it (nothing yields here):
+            # its update copies and walks the document, most of the cost of a proposal's insert.
+            lists = embedded_documents(OfficialWarnings)
+            held = lists.get(official_id)
+            if held is None:
+                lists[official_id] = {"_id": official_id, "warning_ids": [warning_id]}
+            elif warning_id not in held.get("warning_ids", ()):
+                held["warning_ids"] = [*held.get("warning_ids", ()), warning_id]
+            return
+        # On the collection, as the queryset would write it: a queryset is built, cloned and
+        # transformed for each call, twice the cost of the update itself.
+        OfficialWarnings._get_collection().update_one(
+            {"_id": official_id}, {"$addToSet": {"warning_ids": warning_id}}, upsert=True
+        )
+
+    # -- the per-event paths: stored rows by key (issue 15 item 2b) ------------------------------
+    # A consumed proposal or report reads and writes the stored form by key: building and
+    # change-tracking a ``WarningRecord`` (and every warning of its official) was most of the
+    # service's CPU per drained report. The same checks (``checked_row``, ``checked_changes``),
+    # one single-document write conditional on the version read, then the tally entry.
+    def has_warning(self, warning_id: str) -> bool:
+        """Whether a warning is stored under ``warning_id`` (a consumed proposal's idempotency)."""
+        if self.mode == "embedded":
+            return warning_id in embedded_documents(WarningRecord)
+        return WarningRecord._get_collection().find_one({"_id": warning_id}, {"_id": 1}) is not None
+
+    def warning_rows_of(self, official_id: str) -> list[WarningRow]:
+        """``warnings_of`` as rows: the ``ROW_FIELDS`` of an official's warnings, oldest first,
+        two reads by key."""
+        if self.mode == "embedded":
+            index = embedded_documents(OfficialWarnings).get(official_id)
+            stored = embedded_documents(WarningRecord)
+            found = [stored[k] for k in (index or {}).get("warning_ids", ()) if k in stored]
+            rows = [WarningRow({"_id": doc["_id"], **{f: doc.get(f) for f in ROW_FIELDS}}) for doc in found]
+        else:
+            index = OfficialWarnings._get_collection().find_one({"_id": official_id})
+            keys = (index or {}).get("warning_ids") or []
+            cursor = WarningRecord._get_collection().find({"_id": {"$in": keys}}, dict.fromkeys(ROW_FIELDS, 1))
+            rows = [WarningRow({f: None for f in ROW_FIELDS}, **doc) for doc in cursor] if keys else []
+        return sorted(rows, key=lambda row: (row["proposed_at"], row["_id"]))
+
+    def add_warning_row(self, row: WarningRow) -> bool:
+        """``add`` for a new warning in its stored form (``new_warning_row``), checked as the
+        document would be: listed under its official first, inserted by key, then its tally
+        entry. False when its ``_id`` is taken (the event that makes it was processed)."""
+        checked_row(WarningRecord, row)
+        if row.get("outbox"):
+            raise ValueError("a new warning row carries no events (add a WarningRecord instead)")
+        self._list_under_official(row["official_id"], row["_id"])
+        if not self.insert_son(WarningRecord, row):
+            return False
+        self._count_in_tally(row)
+        return True
+
+    def merge_into_warning(self, row: WarningRow, sets: dict, pushes: dict[str, list]) -> WarningRow:
+        """One conditional single-document write of the warning read as ``row`` (its ``_id``,
+        ``version`` and ``ROW_FIELDS``): ``sets`` replace fields, ``pushes`` append to list
+        fields, both checked (``checked_changes``); the version moves on. ``Conflict
+        ("concurrent_update")`` when it was written since ``row`` was read. Then its tally
+        entries, from the warning as written (the write's own answer: never a stale row).
+        Returns that row (READ ONLY; every ``ROW_FIELDS``, never its outbox or history on
+        MongoDB). No events: a write with events goes through ``save``. The store keeps the
+        values given (the caller does not change them afterwards)."""
+        if {"_id", "version", "outbox", "outbox_pending"} & (set(sets) | set(pushes)):
+            raise ValueError("the key, version and outbox are the store's")
+        checked_changes(sets, pushes)
+        key, version = row["_id"], row["version"]
+        if self.mode == "embedded":  # the collection's dict (nothing yields between check and set)
+            stored = embedded_documents(WarningRecord).get(key)
+            if stored is None or stored.get("version") != version:
+                raise Conflict("记录已被他人修改，请刷新后重试", code="concurrent_update")
+            stored.update(sets)
+            for name, items in pushes.items():
+                stored[name] = [*stored.get(name, ()), *items]
+            stored["version"] = version + 1
+            written = WarningRow(stored)
+        else:
+            update: dict = {"$set": {**sets, "version": version + 1}}
+            if pushes:
+                update["$push"] = {name: {"$each": items} for name, items in pushes.items()}
+            after = WarningRecord._get_collection().find_one_and_update(
+                {"_id": key, "version": version}, update, projection=_WRITTEN, return_document=ReturnDocument.AFTER
+            )
+            if after is None:
+                raise Conflict("记录已被他人修改，请刷新后重试", code="concurrent_update")
+            written = WarningRow(after)
+        self._count_in_tally(written)
+        return written
+
+    def _count_in_tally(self, aggregate: Document | WarningRow) -> None:
         # After the record: a failure in between is mended by its next write or a rebuild.
-        if isinstance(aggregate, WarningRecord):
+        # A ``WarningRow`` is a whole warning as written (``add_warning_row``, ``merge_into_warning``).
+        if isinstance(aggregate, WarningRecord | WarningRow):
             self.set_entry(WarningTally, tally_key(aggregate.county), aggregate.pk, warning_entry(aggregate))
 
     # -- tallies (issue 14 item 7) -------------------------------------------------------------

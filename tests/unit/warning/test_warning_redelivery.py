@@ -94,7 +94,7 @@ def issued_blue(store, clock, official):
 def test_a_report_about_two_officials_interrupted_after_the_first_attachment_finishes_on_redelivery(clock):
     """篇5 七(一): the report is attached to each official's open blue warning once, pending
     verification; the event id on each warning tells the redelivery which ones are done."""
-    store = CrashingStore("save", left=0)
+    store = CrashingStore("merge_into_warning", left=0)  # the attachment's one write per warning
     first, second = issued_blue(store, clock, "off-1"), issued_blue(store, clock, "off-2")
     store.left = 2  # die at the second warning's attachment, after the first one's write
     event = {

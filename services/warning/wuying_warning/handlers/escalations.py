@@ -32,7 +32,7 @@ from ..domain.lifecycle import OPEN
 from ..exceptions import FindingAlreadyRecorded, ReportNotFound, WarningStateConflict
 from ..persistence import WarningRecord, WarningStore
 from ..schemas import WARNING_SUPERSEDED, PetitionTriagedReader
-from .support import advance, event_ref, get_warning, matter_of, record_history
+from .support import advance, event_ref, get_warning, history_entry, matter_of, record_history
 
 _ESCALATION_NAMESPACE = uuid.UUID("0b7d1c5e-9a34-5f7e-8c1d-657363616c61")
 # Statuses of a warning in force a new report can be attached to (篇5 七(一): 预警后…仍有反映).
@@ -137,7 +137,8 @@ def report_from_triage(store: WarningStore, clock: SystemClock, envelope: dict) 
 
     Idempotent on the event id, per warning, by key: the id goes into ``report_event_ids`` in
     the same write as the attachment; a redelivery after a crash between two warnings' writes
-    attaches the ones still missing."""
+    attaches the ones still missing. Decided on the stored rows of the official's warnings and
+    written as one conditional merge per warning (no ``WarningRecord`` built per report)."""
     try:
         data = schema_of(PetitionTriagedReader).load(envelope.get("data") or {})
     except ValidationError as exc:
@@ -151,7 +152,7 @@ def report_from_triage(store: WarningStore, clock: SystemClock, envelope: dict) 
     for subject in data["subjects"]:
         if subject["kind"] != "official":
             continue
-        for warning in store.warnings_of(subject["id"]):
+        for warning in store.warning_rows_of(subject["id"]):
             if event_id in (warning.report_event_ids or []):
                 seen = True
                 continue
@@ -160,9 +161,10 @@ def report_from_triage(store: WarningStore, clock: SystemClock, envelope: dict) 
             # Only a report made after the notice is "预警后…仍有反映".
             if not warning.issued_on or reported_on < date.fromisoformat(warning.issued_on):
                 continue
-            warning.report_event_ids.append(event_id)
-            if not any(r.get("petition_id") == data["petition_id"] for r in warning.pending_reports):
-                warning.pending_reports.append(
+            sets: dict = {}
+            pushes: dict[str, list] = {"report_event_ids": [event_id]}
+            if not any(r.get("petition_id") == data["petition_id"] for r in warning.pending_reports or []):
+                pushes["pending_reports"] = [
                     {
                         "petition_id": data["petition_id"],
                         "event_id": event_id,
@@ -172,12 +174,12 @@ def report_from_triage(store: WarningStore, clock: SystemClock, envelope: dict) 
                         "finding": None,
                         "escalation_id": None,
                     }
-                )
-                warning.reports_pending = True
-                record_history(
-                    warning, "report_attached", "system:intake-report", clock, petition_id=data["petition_id"]
-                )
-            store.save(warning)
+                ]
+                sets["reports_pending"] = True
+                pushes["history"] = [
+                    history_entry("report_attached", "system:intake-report", clock, petition_id=data["petition_id"])
+                ]
+            store.merge_into_warning(warning, sets, pushes)
             changed = True
     return "duplicate" if seen and not changed else "processed"
 

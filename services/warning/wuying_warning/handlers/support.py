@@ -12,7 +12,7 @@ from ..domain.deadlines import DEFAULT_RULE_VERSION, RULESETS, RuleSet
 from ..domain.grouping import matter_key
 from ..domain.lifecycle import IllegalTransition, State, next_state
 from ..exceptions import DateInFuture, NotOwnWarning, WarningNotFound, WarningStateConflict
-from ..persistence import WarningRecord, WarningStore
+from ..persistence import WarningRecord, WarningRow, WarningStore
 
 RISK_PROPOSER = "system:risk"
 DEFAULT_RULES = RULESETS[DEFAULT_RULE_VERSION]
@@ -37,8 +37,13 @@ def own_warning(store: WarningStore, principal: Principal, warning_id: str) -> W
     return warning
 
 
+def history_entry(action: str, actor: str, clock: SystemClock, **extra) -> dict:
+    """One entry of a warning's ``history``: who did what when."""
+    return {"action": action, "actor": actor, "at": clock.now().isoformat(), **extra}
+
+
 def record_history(warning: WarningRecord, action: str, actor: str, clock: SystemClock, **extra) -> None:
-    warning.history.append({"action": action, "actor": actor, "at": clock.now().isoformat(), **extra})
+    warning.history.append(history_entry(action, actor, clock, **extra))
 
 
 def not_in_future(day: date | None, clock: SystemClock, field: str) -> None:
@@ -58,7 +63,7 @@ def advance(warning: WarningRecord, action: str) -> State:
     return after
 
 
-def matter_of(warning: WarningRecord) -> str:
+def matter_of(warning: WarningRecord | WarningRow) -> str:
     """The warning's matter (一事一例): stored since issue 8, derived for older records."""
     return warning.matter or matter_key(warning.risk_point, warning.trigger)
 

@@ -9,6 +9,7 @@ same checks on this fake and on the real store, so the two cannot drift apart si
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
@@ -17,15 +18,19 @@ from mongoengine import Document
 from wuying_common.auth import covers
 from wuying_common.errors import Conflict
 from wuying_common.paging import Page
+from wuying_common.store import checked_row
 from wuying_warning.persistence import (
+    ROW_FIELDS,
     CalendarYear,
     InboxMessage,
     OfficialWarnings,
     OrganisationalTask,
     SmsDelivery,
     WarningRecord,
+    WarningRow,
     WarningStore,
     WarningTally,
+    checked_changes,
     warning_entry,
 )
 
@@ -76,6 +81,41 @@ class FakeWarningStore(MemoryStore):
             wanted = set(statuses)
             found = [w for w in found if w.status in wanted]
         return sorted(found, key=lambda w: (w.proposed_at, w.id))
+
+    # -- the per-event paths' rows (WarningStore's answers and checks, over the stored sons) ----
+    def has_warning(self, warning_id: str) -> bool:
+        return warning_id in self._table(WarningRecord)
+
+    def warning_rows_of(self, official_id: str) -> list[WarningRow]:
+        index = self._table(OfficialWarnings).get(official_id) or {}
+        table = self._table(WarningRecord)
+        rows = [
+            WarningRow({"_id": k, **{f: copy.deepcopy(table[k].get(f)) for f in ROW_FIELDS}})
+            for k in index.get("warning_ids", ())
+            if k in table
+        ]
+        return sorted(rows, key=lambda row: (row["proposed_at"], row["_id"]))
+
+    def add_warning_row(self, row: WarningRow) -> bool:
+        checked_row(WarningRecord, row)
+        try:  # as a document: listed under its official, then inserted (each a ``_put``)
+            self.add(WarningRecord._from_son(copy.deepcopy(dict(row))))
+        except Conflict:
+            return False
+        return True
+
+    def merge_into_warning(self, row: WarningRow, sets: dict, pushes: dict[str, list]) -> WarningRow:
+        if {"_id", "version", "outbox", "outbox_pending"} & (set(sets) | set(pushes)):
+            raise ValueError("the key, version and outbox are the store's")
+        checked_changes(sets, pushes)
+        stored = self._table(WarningRecord).get(row["_id"])
+        if stored is None or stored.get("version") != row["version"]:
+            raise Conflict("记录已被他人修改，请刷新后重试", code="concurrent_update")
+        son = {**copy.deepcopy(stored), **copy.deepcopy(sets), "version": row["version"] + 1}
+        for name, items in pushes.items():
+            son[name] = [*son.get(name, []), *copy.deepcopy(items)]
+        self._put(WarningRecord._from_son(son))  # validated as a document too; its tally entries
+        return WarningRow(copy.deepcopy(self._table(WarningRecord)[row["_id"]]))
 
     def find(self, counties, page: dict, status: str | None = None, level: int | None = None) -> Page:
         found = [
