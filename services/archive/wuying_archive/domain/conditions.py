@@ -10,7 +10,7 @@ warnings that make it true. Every reminder keeps the rule version it was raised 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -374,3 +374,22 @@ def condition_rules(version: str | None = None) -> ConditionRules:
 def new_evidence(hit: Hit, covered: tuple[str, ...]) -> bool:
     """Whether a hit shows something the person's earlier reminder for it did not."""
     return bool(set(hit.evidence) - set(covered))
+
+
+def to_raise(hits: list[Hit], recorded: Mapping[str, Mapping]) -> list[tuple[Hit, int]]:
+    """The hits that call for a reminder, each with its round, given the person's hit records
+    (``recorded``: condition code -> the last round, the evidence it covered, closed or not).
+    004/4 深圳龙岗 生成监督提醒任务: one reminder per person and condition; none while one is
+    open; after it is closed, a new round only for evidence the closed one did not cover."""
+    raised = []
+    for hit in hits:
+        last = recorded.get(hit.code) or {}
+        if last and (not last.get("closed") or not new_evidence(hit, tuple(last.get("evidence", ())))):
+            continue
+        raised.append((hit, last.get("round", 0) + 1))
+    return raised
+
+
+def hit_record(hit: Hit, round_: int, reminder_id: str) -> dict:
+    """What a dossier keeps of a hit that raised a reminder (what ``to_raise`` reads next time)."""
+    return {"round": round_, "evidence": list(hit.evidence), "reminder_id": reminder_id, "closed": False}

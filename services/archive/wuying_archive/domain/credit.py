@@ -10,6 +10,7 @@ inspection findings (000/E 巡察结果……作为……相关责任追究的�
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -125,3 +126,24 @@ def integrity_credit(facts: Facts, hits: list[Hit], today: date, rules: CreditRu
     score = max(0, min(100, rules.base + sum(f.points for f in factors)))
     _, level, level_zh = next(x for x in rules.levels if score >= x[0])
     return Credit(score, level, level_zh, tuple(factors), rules.version)
+
+
+def credit_row(credit: Credit) -> dict:
+    """The credit as a dossier keeps it and risk is told it (without the official's keys)."""
+    return {
+        "score": credit.score,
+        "level": credit.level,
+        "level_zh": credit.level_zh,
+        "rule_version": credit.rule_version,
+        "factors": [f.to_dict() for f in credit.factors],
+    }
+
+
+def credit_to_send(credit: Credit, sent: Mapping | None, rules: CreditRules = CREDIT_RULES) -> dict | None:
+    """The credit's stored form when risk must be told it (``archive.integrity_credit_changed``):
+    it differs from what was ``sent`` last. None when it does not, or when nothing was ever sent
+    and the official has nothing against them (the base score, no factor: no write, no event)."""
+    fresh = credit_row(credit)
+    if fresh == sent or (not sent and credit.score == rules.base and not credit.factors):
+        return None
+    return fresh

@@ -9,7 +9,7 @@ closure only when the hit shows evidence the closed one did not cover.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,10 +17,11 @@ from wuying_common.calendar import WorkingDayCalendar
 from wuying_common.clock import SystemClock, beijing_date, naive_utc
 from wuying_common.errors import Conflict
 
-from ..domain.conditions import ConditionRules, Facts, Hit, Signal, condition_rules, new_evidence
+from ..domain.conditions import ConditionRules, Facts, Hit, Signal, condition_rules, hit_record, to_raise
+from ..domain.credit import CREDIT_RULES, CreditRules, credit_to_send, integrity_credit
 from ..domain.reminders import DEPARTMENTS_ZH, REMINDER_RULES, ReminderRules, due_after, responsible_department
-from ..persistence import ArchiveStore, Dossier, Official, Reminder, SweepRun, dossier_row
-from ..schemas import ReminderCreatedEnvelopes
+from ..persistence import ArchiveStore, Dossier, DossierView, Official, Reminder, SweepRun
+from ..schemas import ReminderCreatedEnvelopes, integrity_credit_entry
 
 #: Facts learnt from events are kept this long (the longest look-back of a condition is 12
 #: months; a year more keeps the portrait's history), and at most this many per person.
@@ -36,9 +37,13 @@ class Evaluator:
     reminder_rules: ReminderRules = REMINDER_RULES
 
 
-def facts_of(official: Official | dict, dossier: Dossier | None) -> Facts:
-    """The facts of one official, from the stored official (document or its raw form)."""
-    if isinstance(official, dict):
+def facts_of(official: Official | Mapping, dossier: DossierView | Dossier | None) -> Facts:
+    """The facts of one official, from the stored official (document or its stored row) and
+    its dossier (as read: a view, or a loaded document)."""
+    if isinstance(dossier, Dossier):
+        dossier = dossier.view()
+    records, signals = (dossier.records, dossier.signals) if dossier else ((), ())
+    if isinstance(official, Mapping):
         from .registry import _occupancies
 
         return Facts(
@@ -46,21 +51,14 @@ def facts_of(official: Official | dict, dossier: Dossier | None) -> Facts:
             official.get("status", "serving"),
             frozenset(official.get("tags", ())),
             _occupancies(official),
-            dossier.matter_records() if dossier else (),
-            dossier.signal_facts() if dossier else (),
+            records,
+            signals,
         )
-    return Facts(
-        official.id,
-        official.status,
-        frozenset(official.tags or ()),
-        official.occupancies(),
-        dossier.matter_records() if dossier else (),
-        dossier.signal_facts() if dossier else (),
-    )
+    return Facts(official.id, official.status, frozenset(official.tags or ()), official.occupancies(), records, signals)
 
 
-def _person(official: Official | dict) -> dict:
-    if isinstance(official, dict):
+def _person(official: Official | Mapping) -> dict:
+    if isinstance(official, Mapping):
         return {
             "id": official["_id"],
             "name": official["name"],
@@ -77,67 +75,113 @@ def _person(official: Official | dict) -> dict:
     }
 
 
+@dataclass
+class _Decided:
+    """What evaluating one official decided: the reminders to raise (stored form, each with its
+    event), and what its dossier must keep, None where nothing changed."""
+
+    reminders: list[dict]
+    hits: dict | None
+    credit: dict | None
+    events: list[dict]
+
+
+class _Evaluation:
+    """One evaluation's fixed inputs (the day, the rules, the envelopes) and the decision for one
+    official from the official and its dossier as read: its facts and hits computed once, read
+    by the conditions (``to_raise``) and by the credit (``integrity_credit``, ``credit_to_send``)."""
+
+    def __init__(self, clock: SystemClock, evaluator: Evaluator, credit: CreditRules | None) -> None:
+        self.clock, self.evaluator, self.credit = clock, evaluator, credit
+        self.today = beijing_date(clock.now())
+        self.envelopes = ReminderCreatedEnvelopes(clock.now())
+
+    def decide(self, official: Official | Mapping, read: DossierView) -> _Decided:
+        person = _person(official)
+        facts = facts_of(official, read)
+        evaluator = self.evaluator
+        hits = evaluator.rules.evaluate(facts, self.today, evaluator.calendar)
+        reminders: list[dict] = []
+        recorded = dict(read.hits)
+        for hit, round_ in to_raise(hits, read.hits):
+            son = _reminder(person, hit, round_, evaluator, self.today, self.clock, self.envelopes)
+            reminders.append(son)
+            recorded[hit.code] = hit_record(hit, round_, son["_id"])
+        credit, events = None, []
+        if self.credit is not None:
+            credit = credit_to_send(integrity_credit(facts, hits, self.today, self.credit), read.credit, self.credit)
+            if credit is not None:
+                data = dict(
+                    credit,
+                    official_id=person["id"],
+                    county=person["county"],
+                    previous_score=read.credit["score"] if read.credit else self.credit.base,
+                    computed_on=self.today.isoformat(),
+                )
+                subject = f"{Dossier.subject_kind}/{person['id']}"
+                events.append(integrity_credit_entry(data, subject=subject, county=read.county, now=self.clock.now()))
+        return _Decided(reminders, recorded if reminders else None, credit, events)
+
+
 def evaluate(
     store: ArchiveStore,
     clock: SystemClock,
     evaluator: Evaluator,
-    officials: Iterable[Official | dict],
-    dossiers: dict[str, Dossier] | None = None,
+    officials: Iterable[Official | Mapping],
+    dossiers: Mapping[str, DossierView] | None = None,
     *,
+    credit: CreditRules | None = None,
     documents: bool = True,
 ) -> list[Reminder]:
-    """Evaluate every condition for ``officials`` and create the reminders their hits call for.
+    """Evaluate every condition for ``officials`` (documents or their stored rows) and create
+    the reminders their hits call for; with ``credit`` (its rules), recompute the integrity
+    credit from the same facts and hits, sent to risk when it changed (``domain.credit``).
 
-    Reads each official's dossier by key; inserts the new reminders in bulk (each with its
-    ``archive.reminder_created``), then writes the dossiers' hit records. Idempotent: a
-    reminder's key is ``<official>/<condition>/<round>``, so evaluating again after a crash
-    between the two writes finds the reminder there and only records the hit. Returns the new
-    reminders (as documents unless ``documents`` is False: then only their count matters and
-    the list holds None per reminder, which spares a province import building them)."""
-    officials = list(officials)
-    if dossiers is None:
-        dossiers = {d.id: d for d in store.dossiers([_person(o)["id"] for o in officials])}
-    today = beijing_date(clock.now())
-    envelopes = ReminderCreatedEnvelopes(clock.now())
-    created: list[dict] = []
-    fresh: dict[str, dict] = {}  # new dossiers, in their stored form
-    touched: dict[str, Dossier] = {}
+    The officials' dossiers are read once by key (or given: ``dossiers``, views by official id).
+    The new reminders are inserted in bulk (each with its ``archive.reminder_created``), then
+    each dossier's hit records and credit (with its ``archive.integrity_credit_changed``) in ONE
+    write conditional on the version read. Idempotent: a reminder's key is
+    ``<official>/<condition>/<round>``, so evaluating again after a crash between the two writes
+    finds the reminder there and only records the hit; a dossier written meanwhile by another
+    writer is read again and the official evaluated again from it. Returns the new reminders (as
+    documents unless ``documents`` is False: then only their count matters and the list holds
+    None per reminder, which spares a province import building them)."""
+    unique: dict[str, Official | Mapping] = {}
     for official in officials:
-        person = _person(official)
-        dossier = dossiers.get(person["id"])
-        hits_now = dict(dossier.hits) if dossier else dict(fresh.get(person["id"], {}).get("hits", {}))
-        changed = False
-        for hit in evaluator.rules.evaluate(facts_of(official, dossier), today, evaluator.calendar):
-            state = hits_now.get(hit.code) or {}
-            if state and (not state.get("closed") or not new_evidence(hit, tuple(state.get("evidence", ())))):
-                continue
-            son = _reminder(person, hit, state.get("round", 0) + 1, evaluator, today, clock, envelopes)
-            created.append(son)
-            hits_now[hit.code] = {
-                "round": son["round"],
-                "evidence": list(hit.evidence),
-                "reminder_id": son["_id"],
-                "closed": False,
-            }
-            changed = True
-        if not changed:
-            continue
-        if dossier is None:
-            fresh[person["id"]] = dossier_row(person["id"], person["county"], hits=hits_now)
-        else:
-            dossier.hits = hits_now
-            touched[person["id"]] = dossier
-    inserted = store.insert_reminders(created)
-    for key in store.insert_dossiers(list(fresh.values())):  # created meanwhile by another writer
-        dossier = store.get(Dossier, key)
-        if dossier is not None:
-            dossier.hits = dict(fresh[key]["hits"])
-            touched[key] = dossier
-    for dossier in touched.values():
-        _save_dossier(store, dossier)
+        unique.setdefault(official["_id"] if isinstance(official, Mapping) else official.id, official)
+    if dossiers is None:
+        dossiers = store.dossier_views(list(unique))
+    evaluation = _Evaluation(clock, evaluator, credit)
+    decided: dict[str, tuple[DossierView, _Decided]] = {}
+    for oid, official in unique.items():
+        read = dossiers.get(oid) or DossierView(oid, _person(official)["county"], 0)
+        decided[oid] = (read, evaluation.decide(official, read))
+    created = store.insert_reminders([son for _, d in decided.values() for son in d.reminders])
+    kept = [son for _, d in decided.values() for son in d.reminders if son["_id"] in created]
+    lost = store.write_dossiers(
+        (read, d.hits, d.credit, d.events) for read, d in decided.values() if d.hits is not None or d.credit is not None
+    )
+    for oid in lost:  # another writer came first: evaluated again from the dossier as it is now
+        kept += _again(store, evaluation, unique[oid], decided[oid][0])
     if not documents:
-        return [None] * len(inserted)  # type: ignore[list-item]
-    return [Reminder._from_son(son) for son in created if son["_id"] in inserted]
+        return [None] * len(kept)  # type: ignore[list-item]
+    return [Reminder._from_son(son) for son in kept]
+
+
+def _again(store: ArchiveStore, evaluation: _Evaluation, official: Official | Mapping, read: DossierView) -> list[dict]:
+    """Evaluate one official again from its dossier as it is now, and write what that decides;
+    returns the reminders it raised (one raised by the first try is found, not raised twice)."""
+    raised: list[dict] = []
+    for _ in range(3):
+        read = store.dossier_views([read.id]).get(read.id) or DossierView(read.id, read.county, 0)
+        decision = evaluation.decide(official, read)
+        created = store.insert_reminders(decision.reminders)
+        raised += [son for son in decision.reminders if son["_id"] in created]
+        if decision.hits is None and decision.credit is None:
+            return raised
+        if not store.write_dossiers([(read, decision.hits, decision.credit, decision.events)]):
+            return raised
+    raise Conflict("档案正被同时修改，请重试", code="concurrent_update")
 
 
 def _reminder(
@@ -197,34 +241,13 @@ def _reminder(
     }
 
 
-def _save_dossier(store: ArchiveStore, dossier: Dossier) -> None:
-    """Write a dossier's hit records; on a concurrent change, merge them into the fresh copy."""
-    for _ in range(3):
-        try:
-            if dossier.version:
-                store.save(dossier)
-            else:
-                store.add(dossier)
-            return
-        except Conflict:
-            fresh = store.get(Dossier, dossier.id)
-            if fresh is None:
-                continue
-            fresh.hits = dict(
-                fresh.hits,
-                **{k: v for k, v in dossier.hits.items() if v.get("round", 0) >= fresh.hits.get(k, {}).get("round", 0)},
-            )
-            dossier = fresh
-    raise Conflict("档案正被同时修改，请重试", code="concurrent_update")
-
-
 def evaluate_ids(store: ArchiveStore, clock: SystemClock, evaluator: Evaluator, ids: Iterable[str]) -> list[Reminder]:
     """Evaluate the officials ``ids`` (registered ones; others are skipped)."""
     found: list[Reminder] = []
     ids = list(dict.fromkeys(ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        found += evaluate(store, clock, evaluator, store.official_rows(chunk).values())
+        found += evaluate(store, clock, evaluator, store.stored_officials(chunk).values())
     return found
 
 
@@ -315,10 +338,7 @@ def nightly_sweep(
         if not page:
             run.finished_at = clock.now()
             break
-        run.reminders += len(evaluate(store, clock, evaluator, page))
-        from .credit import refresh_credit  # credit imports this module
-
-        refresh_credit(store, clock, evaluator, page)
+        run.reminders += len(evaluate(store, clock, evaluator, page, credit=CREDIT_RULES))
         run.evaluated += len(page)
         run.after = page[-1].id
         store.add_or_replace(run)

@@ -13,11 +13,11 @@ from wuying_common.auth import Principal
 from wuying_common.clock import SystemClock
 from wuying_common.events import short_name
 
+from ..domain.credit import CREDIT_RULES
 from ..domain.file import NOT_FILED, ChainCheck, subjects_of, summarise, verify_chain
 from ..exceptions import FileNotFound
 from ..persistence import ArchiveStore, FileEntry, Official, Unit
 from .conditions import Evaluator, evaluate, learn, signals_of
-from .credit import refresh_credit
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,9 @@ def record_event(store: ArchiveStore, clock: SystemClock, envelope: dict, evalua
     if evaluator is not None:
         learnt = [oid for oid, signal in signals_of(name, envelope) if learn(store, oid, envelope["county"], signal)]
         if learnt:
-            # read once by key for both: the officials' raw rows, their dossiers as learnt
-            officials = list(store.official_rows(learnt).values())
-            dossiers = {d.id: d for d in store.dossiers(learnt)}
-            evaluate(store, clock, evaluator, officials, dossiers)
-            refresh_credit(store, clock, evaluator, officials, dossiers=dossiers)
+            # the conditions and the credit in one pass: the officials' stored rows and their
+            # dossiers as learnt read once by key, the dossier written once
+            evaluate(store, clock, evaluator, store.stored_officials(learnt).values(), credit=CREDIT_RULES)
     if subjects and not any(appended):
         return "duplicate"
     return "processed"

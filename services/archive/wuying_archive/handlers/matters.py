@@ -14,11 +14,11 @@ from wuying_common.clock import SystemClock, beijing_date, naive_utc
 from wuying_common.errors import Conflict
 from wuying_common.rules import InvalidInput
 
+from ..domain.credit import CREDIT_RULES
 from ..domain.matters import SYSTEM_KINDS, check_record, check_reference
 from ..exceptions import OfficialNotFound, RecordNotFound
 from ..persistence import ArchiveStore, Dossier, MatterDoc, Official, Reminder
 from .conditions import Evaluator, evaluate
-from .credit import refresh_credit
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def append_record(
         if raw.get("ref"):
             done = next((r for r in dossier.records if r.ref == raw["ref"]), None)
             if done is not None:
-                return RecordAdded(done, evaluate(store, clock, evaluator, [official], {official_id: dossier}))
+                return RecordAdded(done, evaluate(store, clock, evaluator, [official], {official_id: dossier.view()}))
         check_reference(dossier.matter_records(), raw)
         record = MatterDoc(
             id=f"m{dossier.next_record}",
@@ -82,9 +82,9 @@ def append_record(
             dossier = store.save(dossier) if dossier.version else store.add(dossier)
         except Conflict:
             continue
-        added = RecordAdded(record, evaluate(store, clock, evaluator, [official], {official_id: dossier}))
-        refresh_credit(store, clock, evaluator, [official])
-        return added
+        return RecordAdded(
+            record, evaluate(store, clock, evaluator, [official], {official_id: dossier.view()}, credit=CREDIT_RULES)
+        )
     raise Conflict("档案正被同时修改，请重试", code="concurrent_update")
 
 

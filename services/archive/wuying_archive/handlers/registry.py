@@ -9,6 +9,7 @@ nothing and emits nothing. The same code serves a registration request and a pro
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -48,7 +49,7 @@ class Applied:
 _OCCUPANCY_KEYS = ("unit_id", "post", "rank", "kind", "start", "end")
 
 
-def _occupancies(son: dict) -> tuple[Occupancy, ...]:
+def _occupancies(son: Mapping) -> tuple[Occupancy, ...]:
     return tuple(Occupancy(*(p.get(k) for k in _OCCUPANCY_KEYS)) for p in son.get("postings", ()))
 
 

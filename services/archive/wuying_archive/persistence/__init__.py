@@ -14,7 +14,7 @@ and writes). Other modules import from here; the families are an internal arrang
 
 from .checkpoints import Checkpoint, CheckpointChain, CheckpointStore
 from .common import ALIAS, KEY_CHUNK, entry_key, head_key, recorded_key
-from .dossiers import Dossier, MatterDoc, SignalDoc, dossier_row
+from .dossiers import Dossier, DossierView, MatterDoc, SignalDoc, dossier_row, matter_record, signal_fact
 from .files import APPEND_ATTEMPTS, FileChain, FileEntry, FileHead, FileStore, RecordedEvent
 from .registry import ImportBatch, OccupancyDoc, Official, OfficialQuery, RegistryStore, Unit
 from .reminders import CalendarYear, Reminder, ReminderStore, StepDoc, SweepRun
@@ -42,6 +42,7 @@ __all__ = [
     "CheckpointChain",
     "CheckpointStore",
     "Dossier",
+    "DossierView",
     "Draw",
     "FileChain",
     "FileEntry",
@@ -71,6 +72,8 @@ __all__ = [
     "TrailStep",
     "Unit",
     "dossier_row",
+    "matter_record",
+    "signal_fact",
     "entry_key",
     "head_key",
     "recorded_key",

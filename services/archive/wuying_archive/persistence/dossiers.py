@@ -3,6 +3,9 @@ reports, sanctions, facts learnt from events)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 from mongoengine import (
     BooleanField,
     DateTimeField,
@@ -95,6 +98,70 @@ class Dossier(OutboxDocument):
 
     def signal_facts(self) -> tuple[Signal, ...]:
         return tuple(s.to_domain() for s in self.signals)
+
+    def view(self) -> DossierView:
+        """This loaded dossier as evaluating reads it."""
+        return DossierView(
+            self.id,
+            self.county,
+            self.version or 0,
+            self.matter_records(),
+            self.signal_facts(),
+            dict(self.hits or {}),
+            dict(self.credit) if self.credit else None,
+        )
+
+
+@dataclass(frozen=True)
+class DossierView:
+    """A dossier as the conditions and the credit read it, read only: its records and signals
+    as domain values, the hit records, the credit last sent and the version it was read at (0:
+    none stored). Built from the stored row by key (``ReminderStore.dossier_views``: the event
+    path, the sweep, the imports) or from a loaded ``Dossier`` (``Dossier.view``); the hit and
+    credit mappings may be the store's own: never changed in place."""
+
+    id: str
+    county: str
+    version: int
+    records: tuple[MatterRecord, ...] = ()
+    signals: tuple[Signal, ...] = ()
+    hits: Mapping[str, Mapping] = field(default_factory=dict)
+    credit: Mapping | None = None
+
+    @classmethod
+    def of_row(cls, row: Mapping) -> DossierView:
+        """The view of a stored dossier (its MongoDB form), as ``Dossier.view`` reads the
+        document built from it."""
+        return cls(
+            row["_id"],
+            row["county"],
+            row.get("version") or 0,
+            tuple(matter_record(r) for r in row.get("records") or ()),
+            tuple(signal_fact(s) for s in row.get("signals") or ()),
+            row.get("hits") or {},
+            row.get("credit") or None,
+        )
+
+
+#: (name, default, null) of each field a record's domain value reads: a field stored as None
+#: reads as its default unless it may be null, as mongoengine sets it on a loaded document.
+_MATTER_FIELDS = tuple(
+    (name, MatterDoc._fields[name].default, MatterDoc._fields[name].null) for name in MatterDoc.FIELDS
+)
+
+
+def matter_record(stored: Mapping) -> MatterRecord:
+    """A record's domain value from its stored form (``MatterDoc.to_domain`` without the document)."""
+    values: dict = {}
+    for name, default, null in _MATTER_FIELDS:
+        value = stored.get(name)
+        values[name] = default if value is None and not null else value
+    return MatterRecord(**values)
+
+
+def signal_fact(stored: Mapping) -> Signal:
+    """A signal's domain value from its stored form (``SignalDoc.to_domain`` without the document)."""
+    return Signal(stored["event_id"], stored["kind"], stored["on"], stored.get("ref") or "", stored.get("detail") or "")
 
 
 def dossier_row(official_id: str, county: str, **fields) -> dict:

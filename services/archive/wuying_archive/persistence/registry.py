@@ -159,6 +159,15 @@ class RegistryStore(Store):
         """The stored officials' documents (their MongoDB form) by id, for diffing an import."""
         return self._rows(Official, list(ids))
 
+    def stored_officials(self, ids: Iterable[str]) -> dict[str, dict]:
+        """The stored officials by id, read only (evaluating reads them): on the embedded store
+        the collection's own dicts, never to be changed (mongomock's ``find`` copies each one);
+        on MongoDB ``official_rows``."""
+        if self.mode != "embedded":
+            return self.official_rows(ids)
+        documents = embedded_documents(Official)
+        return {key: row for key in ids if (row := documents.get(key)) is not None}
+
     def unit_rows(self, ids: Iterable[str]) -> dict[str, dict]:
         return self._rows(Unit, list(ids))
 

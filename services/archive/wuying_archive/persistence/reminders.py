@@ -3,7 +3,8 @@ province's calendar years, and the store's dossier and reminder reads and writes
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from mongoengine import (
@@ -21,12 +22,12 @@ from mongoengine.queryset.visitor import Q
 from wuying_common.calendar_years import StoredCalendarYear
 from wuying_common.embedded import embedded_documents
 from wuying_common.errors import Conflict
-from wuying_common.outbox import OutboxDocument
+from wuying_common.outbox import OutboxDocument, OutboxEntry
 from wuying_common.paging import Page
 from wuying_common.store import Store
 
 from .common import ALIAS, _chunks, _county_q, checked_row
-from .dossiers import Dossier, SignalDoc, dossier_row
+from .dossiers import Dossier, DossierView, SignalDoc, dossier_row
 
 
 class StepDoc(EmbeddedDocument):
@@ -135,6 +136,66 @@ class ReminderStore(Store):
         for chunk in _chunks(list(ids)):
             found += self.get_many(Dossier, chunk)
         return found
+
+    def dossier_views(self, ids: Iterable[str]) -> dict[str, DossierView]:
+        """The dossiers stored for ``ids`` as evaluating reads them, by key, without building
+        their documents (on the embedded store from the collection's dict; on MongoDB in short
+        ``$in`` chunks)."""
+        if self.mode == "embedded":
+            documents = embedded_documents(Dossier)
+            rows = [row for key in ids if (row := documents.get(key)) is not None]
+        else:
+            collection = Dossier._get_collection()
+            rows = [row for chunk in _chunks(list(ids)) for row in collection.find({"_id": {"$in": chunk}})]
+        return {row["_id"]: DossierView.of_row(row) for row in rows}
+
+    def write_dossiers(
+        self, writes: Iterable[tuple[DossierView, dict | None, dict | None, Sequence[dict]]]
+    ) -> set[str]:
+        """What evaluating decided, per dossier ONE write by key: (the dossier as read, its hit
+        records, its credit, the credit's events in ``OutboxEntry``'s stored form), each of the
+        three only when given. Conditional on the version read: dossiers read at version 0 are
+        inserted in bulk, the others updated one by one. Returns the ids not written (another
+        writer came first: the caller reads them again). Checked as the documents' fields would
+        be; the version moved."""
+        fresh: dict[str, dict] = {}
+        updates: list[tuple[DossierView, dict, list[dict]]] = []
+        for read, hits, credit, events in writes:
+            sets = {k: v for k, v in (("hits", hits), ("credit", credit)) if v is not None}
+            entries = [checked_row(OutboxEntry, entry) for entry in events]
+            row = checked_row(Dossier, dossier_row(read.id, read.county, **sets))
+            if read.version == 0:
+                fresh[read.id] = dict(row, outbox=entries, outbox_pending=bool(entries))
+            else:
+                updates.append((read, sets, entries))
+        lost = self.insert_rows(Dossier, list(fresh.values()))
+        written = [key for key, row in fresh.items() if key not in lost and row["outbox"]]
+        for read, sets, entries in updates:
+            if self._update_dossier(read, sets, entries):
+                written += [read.id] if entries else []
+            else:
+                lost.add(read.id)
+        for key in written:
+            self.events_written(Dossier, key)
+        return lost
+
+    def _update_dossier(self, read: DossierView, sets: dict, entries: list[dict]) -> bool:
+        if self.mode == "embedded":  # the collection's dict: nothing yields in between
+            stored = embedded_documents(Dossier).get(read.id)
+            if stored is None or stored.get("version") != read.version:
+                return False
+            stored.update(copy.deepcopy(sets), version=read.version + 1)
+            if entries:
+                stored["outbox"] = [*(stored.get("outbox") or []), *entries]
+                stored["outbox_pending"] = True
+            return True
+        update: dict = {"$set": dict(sets, version=read.version + 1)}
+        if entries:
+            update["$set"]["outbox_pending"] = True
+            update["$push"] = {"outbox": {"$each": entries}}
+        return bool(
+            Dossier._get_collection().update_one({"_id": read.id, "version": read.version}, update).matched_count
+        )
 
     def insert_reminders(self, rows: list[dict]) -> set[str]:
         """Insert new reminders in their stored form (each with its event in the outbox), in

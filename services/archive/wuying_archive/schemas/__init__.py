@@ -37,6 +37,7 @@ from .events import (
     ReminderCreatedEnvelopes,
     ReminderCreatedV1Schema,
     SupervisionRecordedV1Schema,
+    integrity_credit_entry,
     officials_imported_entry,
 )
 from .files import (
@@ -198,6 +199,7 @@ __all__ = [
     "RegisterSchema",
     "ReminderClosedV1Schema",
     "ReminderCreatedEnvelopes",
+    "integrity_credit_entry",
     "ReminderCreatedV1Schema",
     "ReminderQuerySchema",
     "ReminderSchema",

@@ -347,6 +347,20 @@ def officials_imported_entry(import_id: str, county: str, changes: list[dict], n
     }
 
 
+def integrity_credit_entry(data: dict, *, subject: str, county: str, now: datetime) -> dict:
+    """The outbox entry (``OutboxEntry``'s stored form) carrying one
+    ``archive.integrity_credit_changed``, built and validated by ``build_event`` as
+    ``OutboxDocument.record_event`` builds it: for a dossier written by key."""
+    envelope = build_event(INTEGRITY_CREDIT_CHANGED, data, subject=subject, county=county, now=now)
+    return {
+        "id": envelope["id"],
+        "service": SERVICE,
+        "routing_key": INTEGRITY_CREDIT_CHANGED.name,
+        "envelope": envelope,
+        "created_at": naive_utc(now),
+    }
+
+
 class ReminderCreatedEnvelopes(FastEnvelopes):
     """``archive.reminder_created`` for the reminders an evaluation raises."""
 

@@ -19,6 +19,7 @@ from wuying_archive.persistence import (
     Checkpoint,
     CheckpointChain,
     Dossier,
+    DossierView,
     FileChain,
     FileEntry,
     FileHead,
@@ -55,6 +56,9 @@ class FakeArchiveStore(MemoryStore, FileChain):
     def official_rows(self, ids: Iterable[str]) -> dict[str, dict]:
         table = self._table(Official)
         return {k: copy.deepcopy(table[k]) for k in ids if k in table}
+
+    def stored_officials(self, ids: Iterable[str]) -> dict[str, dict]:
+        return self.official_rows(ids)
 
     def unit_rows(self, ids: Iterable[str]) -> dict[str, dict]:
         table = self._table(Unit)
@@ -153,6 +157,29 @@ class FakeArchiveStore(MemoryStore, FileChain):
     # -- dossiers and reminders --------------------------------------------------------------------
     def dossiers(self, ids: Iterable[str]) -> list[Dossier]:
         return self.get_many(Dossier, ids)
+
+    def dossier_views(self, ids: Iterable[str]) -> dict[str, DossierView]:
+        table = self._table(Dossier)
+        return {k: DossierView.of_row(copy.deepcopy(table[k])) for k in dict.fromkeys(ids) if k in table}
+
+    def write_dossiers(self, writes) -> set[str]:
+        table, lost = self._table(Dossier), set()
+        for read, hits, credit, events in writes:
+            stored = table.get(read.id)
+            if (stored.get("version") if stored else 0) != read.version:
+                lost.add(read.id)
+                continue
+            son = copy.deepcopy(stored) if stored else dossier_row(read.id, read.county)
+            son.update({k: copy.deepcopy(v) for k, v in (("hits", hits), ("credit", credit)) if v is not None})
+            son["version"] = read.version + 1
+            if events:
+                son["outbox"] = [*son.get("outbox", []), *copy.deepcopy(list(events))]
+                son["outbox_pending"] = True
+            Dossier._from_son(copy.deepcopy(son)).validate()
+            table[read.id] = son
+            if events:
+                self.events_written(Dossier, read.id)
+        return lost
 
     def insert_reminders(self, rows) -> set[str]:
         inserted = self._insert_new(Reminder, rows)
