@@ -13,6 +13,7 @@ errors: a lost update or a unique clash is a ``Conflict``.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 from collections.abc import Iterable
@@ -20,7 +21,7 @@ from typing import Any
 
 import mongoengine
 import mongomock
-from mongoengine import Document, IntField, ListField, Q
+from mongoengine import DictField, Document, IntField, ListField, Q
 from mongoengine.base.datastructures import BaseList
 from mongoengine.errors import NotUniqueError, SaveConditionError, ValidationError
 from nameko.extensions import DependencyProvider
@@ -145,11 +146,13 @@ def checked_row(cls: type[Document], row: dict) -> dict:
     checks the document (each field's type, choices and bounds; required fields present)
     without building it: hot paths write rows by key. Raises mongoengine's ``ValidationError``."""
     errors = {}
-    for name, field in cls._fields.items():
-        value = row.get(field.db_field)
+    for name, db_field, field, empty_ok in _row_checks(cls):
+        value = row.get(db_field)
         if value is None:
             if field.required:
                 errors[name] = ValidationError("Field is required", field_name=name)
+            continue
+        if type(value) is empty_ok and not value:  # an optional list or dict left empty: valid
             continue
         try:
             field._validate(value)
@@ -158,6 +161,20 @@ def checked_row(cls: type[Document], row: dict) -> dict:
     if errors:
         raise ValidationError(f"ValidationError ({cls.__name__}:{row.get('_id')})", errors=errors)
     return row
+
+
+@functools.cache
+def _row_checks(cls: type[Document]) -> tuple:
+    """(name, stored name, field, the container type an empty value of it is valid as) of each
+    field of ``cls``: most of a new aggregate's fields are empty lists and dicts (its default),
+    which no optional list or dict field refuses."""
+    checks = []
+    for name, field in cls._fields.items():
+        empty_ok = None
+        if not field.required and isinstance(field, ListField | DictField):
+            empty_ok = list if isinstance(field, ListField) else dict
+        checks.append((name, field.db_field, field, empty_ok))
+    return tuple(checks)
 
 
 class Store:

@@ -31,6 +31,7 @@ from wuying_common.paging import Page
 from wuying_common.store import Store, checked_row
 from wuying_common.tallies import TallyDocument, TallyWrites, tally_key
 
+from .domain.quarterly import entry_years, quarter_entry
 from .domain.statistics import tally_entry
 
 ALIAS = "warning"
@@ -226,6 +227,40 @@ class WarningTally(TallyDocument):
     meta = {"db_alias": ALIAS, "collection": "warning_tallies"}
 
 
+class QuarterTally(TallyDocument):
+    """A county's warnings of one year by id → entry (``domain.quarterly.quarter_entry``):
+    ``_id`` is ``county:year`` (``tally_key``); an entry for every warning proposed (Beijing
+    date), issued or lifted in the year, so one that spans two years is in both. What ``GET
+    /api/v1/reports/quarterly`` counts (issue 14 item 7); set by ``WarningStore`` with the
+    county's ``WarningTally`` on every write of a warning."""
+
+    meta = {"db_alias": ALIAS, "collection": "quarter_tallies"}
+
+
+#: The record fields a quarter entry is built from (``domain.quarterly.quarter_entry``).
+QUARTER_SOURCES = (
+    "level",
+    "colour",
+    "status",
+    "trigger",
+    "trigger_zh",
+    "proposed_at",
+    "issued_on",
+    "lifted_on",
+    "responses",
+    "overdue_notices",
+    "escalated_from",
+)
+
+
+def warning_quarter_entry(warning) -> dict:
+    """What a warning (a ``WarningRecord``, or its stored form: a dict) counts for in the
+    quarterly report of the years it touches."""
+    if isinstance(warning, dict):
+        return quarter_entry(**{f: warning.get(f) for f in QUARTER_SOURCES})
+    return quarter_entry(**{f: getattr(warning, f) for f in QUARTER_SOURCES})
+
+
 class OfficialWarnings(Document):
     """Which warnings an official has: ``_id`` = the official's id, so the per-event paths
     (one matter, one warning; a new verified report) find them by key, never by a query on
@@ -358,6 +393,7 @@ class WarningStore(TallyWrites, Store):
         InboxMessage,
         SmsDelivery,
         WarningTally,
+        QuarterTally,
     )
 
     # -- warnings by key ---------------------------------------------------------------------
@@ -387,6 +423,8 @@ class WarningStore(TallyWrites, Store):
         super().delete(aggregate)
         if isinstance(aggregate, WarningRecord):
             self.set_entry(WarningTally, tally_key(aggregate.county), aggregate.pk, None)
+            for year in entry_years(warning_quarter_entry(aggregate)):
+                self.set_entry(QuarterTally, tally_key(aggregate.county, year), aggregate.pk, None)
 
     def _list_under_official(self, official_id: str, warning_id: str) -> None:
         """``$addToSet`` the warning to its official's list, by key (created if missing)."""
@@ -485,6 +523,15 @@ class WarningStore(TallyWrites, Store):
         # A ``WarningRow`` is a whole warning as written (``add_warning_row``, ``merge_into_warning``).
         if isinstance(aggregate, WarningRecord | WarningRow):
             self.set_entry(WarningTally, tally_key(aggregate.county), aggregate.pk, warning_entry(aggregate))
+            self._count_in_quarters(aggregate)
+
+    def _count_in_quarters(self, warning) -> None:
+        """The warning's (a ``WarningRecord`` or its stored form) entry in the ``QuarterTally``
+        of every year it touches: by key, idempotent (its years only grow, ``domain.quarterly``)."""
+        entry = warning_quarter_entry(warning)
+        county, key = (warning["county"], warning["_id"]) if isinstance(warning, dict) else (warning.county, warning.pk)
+        for year in entry_years(entry):
+            self.set_entry(QuarterTally, tally_key(county, year), key, entry)
 
     # -- tallies (issue 14 item 7) -------------------------------------------------------------
     def warning_tallies(self, counties: Iterable[str]) -> dict[str, dict[str, dict]]:
@@ -493,31 +540,49 @@ class WarningStore(TallyWrites, Store):
         found = self.tallies(WarningTally, [tally_key(c) for c in counties])
         return {c: found[tally_key(c)] for c in counties}
 
+    def quarter_tallies(self, counties: Iterable[str], year: int) -> dict[str, dict]:
+        """The counties' warnings touching ``year`` (warning id → quarter entry, the counties'
+        tallies merged: a warning's county never changes), one read by keys."""
+        found: dict[str, dict] = {}
+        for entries in self.tallies(QuarterTally, [tally_key(c, year) for c in counties]).values():
+            found.update(entries)
+        return found
+
     def rebuild_tallies(self, county: str | None = None) -> dict[str, int]:
         """Rewrite one county's tally (or every county's: those with warnings or a tally) from
         its warnings (``replace_tally``); county → live warnings counted. An operator's
         repair after a failure between a record and its entry, or a migration: a scan of the
         warnings (indexed on ``county`` on MongoDB), never on a request's path. A warning
-        written while it runs is set again by its next write or by running it again."""
+        written while it runs is set again by its next write or by running it again. The
+        county's year tallies of the quarterly report (``QuarterTally``) are rewritten with it."""
         found: dict[str, dict[str, dict]] = {key: {} for key in ([county] if county else self._tally_keys())}
-        for key, warning_id, entry in self._tally_sources(county):
+        years: dict[str, dict[str, dict]] = {key: {} for key in self._quarter_tally_keys(county)}
+        for key, warning_id, entry, quarter in self._tally_sources(county):
             entries = found.setdefault(key, {})
             if entry is not None:
                 entries[warning_id] = entry
+            for year in entry_years(quarter):
+                years.setdefault(tally_key(key, year), {})[warning_id] = quarter
         for key, entries in found.items():
             self.replace_tally(WarningTally, tally_key(key), entries)
+        for key, entries in years.items():
+            self.replace_tally(QuarterTally, key, entries)
         return {key: len(entries) for key, entries in sorted(found.items())}
 
     def _tally_keys(self) -> list[str]:
         return [son["_id"] for son in WarningTally._get_collection().find({}, {"_id": 1})]
 
-    def _tally_sources(self, county: str | None) -> Iterable[tuple[str, str, dict | None]]:
-        """(county, warning id, entry) of every warning (of ``county``), read raw: only the
-        fields an entry is built from."""
-        wanted = dict.fromkeys(("county", "status", "level", "answer_due", "fix_due"), 1)
+    def _quarter_tally_keys(self, county: str | None) -> list[str]:
+        keys = [son["_id"] for son in QuarterTally._get_collection().find({}, {"_id": 1})]
+        return keys if county is None else [k for k in keys if k.startswith(f"{county}:")]
+
+    def _tally_sources(self, county: str | None) -> Iterable[tuple[str, str, dict | None, dict]]:
+        """(county, warning id, entry, quarter entry) of every warning (of ``county``), read
+        raw: only the fields the entries are built from."""
+        wanted = dict.fromkeys(("county", "status", "level", "answer_due", "fix_due", *QUARTER_SOURCES), 1)
         for son in WarningRecord._get_collection().find({} if county is None else {"county": county}, wanted):
             entry = tally_entry(son.get("status"), son.get("level"), son.get("answer_due"), son.get("fix_due"))
-            yield son["county"], son["_id"], entry
+            yield son["county"], son["_id"], entry, warning_quarter_entry(son)
 
     def warnings_of(self, official_id: str, statuses: Iterable[str] | None = None) -> list[WarningRecord]:
         """An official's warnings (of ``statuses`` if given), oldest first: two reads by key."""

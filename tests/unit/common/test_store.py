@@ -7,6 +7,7 @@ import weakref
 import mongomock
 import pytest
 from mongoengine import (
+    DictField,
     Document,
     EmbeddedDocument,
     EmbeddedDocumentField,
@@ -167,14 +168,35 @@ def test_a_son_is_inserted_once_by_its_key_and_only_a_taken_key_answers_false(st
     assert [p.n for p in Plain.objects(pk="p")] == [1]  # a query sees it as any stored document
 
 
+class Lists(Document):
+    meta = {"db_alias": "store_test", "collection": "lists"}
+    id = StringField(primary_key=True)
+    tags = ListField(StringField(), max_length=2)
+    needed = ListField(StringField(), required=True)
+    extra = DictField()
+    name = StringField()
+
+
 def test_a_checked_row_is_refused_exactly_as_its_document_would_be():
     assert checked_row(Plain, {"_id": "p", "n": 0}) == {"_id": "p", "n": 0}
-    for row, field in (({"_id": "p", "n": -1}, "n"), ({"_id": "p"}, "n"), ({"_id": "p", "n": "x"}, "n")):
+    lists = {"_id": "l", "tags": [], "needed": ["a"], "extra": {}}
+    assert checked_row(Lists, lists) is lists  # empty optional lists and dicts, as defaults leave them
+    for cls, row, field in (
+        (Plain, {"_id": "p", "n": -1}, "n"),
+        (Plain, {"_id": "p"}, "n"),
+        (Plain, {"_id": "p", "n": "x"}, "n"),
+        (Lists, {**lists, "needed": []}, "needed"),  # required: never empty
+        (Lists, {**lists, "tags": ["a", "b", "c"]}, "tags"),
+        (Lists, {**lists, "tags": [1]}, "tags"),
+        (Lists, {**lists, "tags": {}}, "tags"),  # empty, but not a list
+        (Lists, {**lists, "extra": []}, "extra"),
+        (Lists, {**lists, "name": []}, "name"),
+    ):
         with pytest.raises(ValidationError) as refused:
-            checked_row(Plain, row)
+            checked_row(cls, row)
         assert set(refused.value.errors) == {field}
         with pytest.raises(ValidationError) as document:
-            Plain._from_son(dict(row)).validate()
+            cls._from_son(dict(row)).validate()
         assert set(document.value.errors) == {field}
 
 

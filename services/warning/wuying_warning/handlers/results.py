@@ -10,11 +10,10 @@ from typing import Protocol
 
 from wuying_common.auth import Principal
 from wuying_common.calendar import WorkingDayCalendar
-from wuying_common.clock import beijing_date
 from wuying_common.errors import Forbidden
 
-from ..domain.levels import LEVELS
 from ..domain.lifecycle import OPEN
+from ..domain.quarterly import count_quarter
 from ..domain.results import (
     RED_WARNINGS_BARRING_ADVANCED,
     AnswerTimes,
@@ -99,46 +98,43 @@ def advanced_eligibility(
 def quarterly_report(
     store: WarningStore, calendar: WorkingDayCalendar, principal: Principal, query: dict
 ) -> QuarterlyReport:
-    """The quarter's warnings of one county, counted (篇5 三(二): 每季度 … 梳理分析)."""
+    """The quarter's warnings of one county, counted (篇5 三(二): 每季度 … 梳理分析): from the
+    scope's tallies of the quarter's year (``domain.quarterly``), read by key; a city or
+    province code rolls up over its counties. The warnings the report lists (overdue,
+    escalated, lifted) are read by key, those only. The working days to each first answer are
+    counted on the service's calendar as stored now (each pair of dates once)."""
     county, year, quarter = query["county"], query["year"], query["quarter"]
     counties = principal.counties_in(county)
     first, last = quarter_bounds(year, quarter)
-
-    def inside(day: str | None) -> bool:
-        return day is not None and first.isoformat() <= day <= last.isoformat()
-
     refresh_calendar(store, calendar)
-    # A city or province code rolls up over its loaded counties; only the quarter is read.
-    everything = sorted(store.touching_period(counties, first, last), key=lambda w: (w.proposed_at, w.id))
-    period = [w for w in everything if inside(w.issued_on) or inside(beijing_date(w.proposed_at).isoformat())]
-    by_level = {LEVELS[n].colour: 0 for n in (3, 2, 1)}
-    by_status: dict[str, int] = {}
-    by_trigger: dict[str, TriggerCount] = {}
-    answer_days = []
-    for w in period:
-        by_level[w.colour] = by_level.get(w.colour, 0) + 1
-        by_status[w.status] = by_status.get(w.status, 0) + 1
-        code = w.trigger or "unspecified"
-        row = by_trigger.get(code) or TriggerCount(code, w.trigger_zh or "未注明", 0)
-        by_trigger[code] = TriggerCount(row.code, row.label, row.count + 1)
-        if w.issued_on and w.responses and w.responses[0]["on"] >= w.issued_on:
-            days, _ = calendar.working_days_between(
-                date.fromisoformat(w.issued_on), date.fromisoformat(w.responses[0]["on"])
-            )
-            answer_days.append(days)
+    spans: dict[tuple[str, str], int] = {}
+
+    def working_days(issued: str, answered: str) -> int:
+        if (issued, answered) not in spans:
+            spans[issued, answered] = calendar.working_days_between(
+                date.fromisoformat(issued), date.fromisoformat(answered)
+            )[0]
+        return spans[issued, answered]
+
+    counts = count_quarter(store.quarter_tallies(counties, year), first, last, working_days)
+    listed = {w.id: w for w in store.get_many(WarningRecord, [*counts.overdue, *counts.escalated, *counts.lifted])}
+
+    def warnings(ids: list[str]) -> list[WarningRecord]:
+        return [listed[i] for i in ids if i in listed]
+
     return QuarterlyReport(
         county=county,
         year=year,
         quarter=quarter,
         period=Period(first, last),
-        total=len(period),
-        by_level=by_level,
-        by_status=dict(sorted(by_status.items())),
-        by_trigger=sorted(by_trigger.values(), key=lambda r: (-r.count, r.code)),
-        overdue=[w for w in period if w.overdue_notices],
-        escalated=[w for w in period if w.escalated_from],
-        lifted=[w for w in everything if inside(w.lifted_on)],
-        answer_times=answer_times(answer_days),
+        total=counts.total,
+        by_level=counts.by_level,
+        by_status=counts.by_status,
+        by_trigger=[TriggerCount(code, label, n) for code, label, n in counts.by_trigger],
+        overdue=warnings(counts.overdue),
+        escalated=warnings(counts.escalated),
+        lifted=warnings(counts.lifted),
+        answer_times=answer_times(counts.answer_days),
     )
 
 

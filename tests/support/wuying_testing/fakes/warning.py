@@ -19,12 +19,15 @@ from wuying_common.auth import covers
 from wuying_common.errors import Conflict
 from wuying_common.paging import Page
 from wuying_common.store import checked_row
+from wuying_common.tallies import tally_key
+from wuying_warning.domain.quarterly import entry_years
 from wuying_warning.persistence import (
     ROW_FIELDS,
     CalendarYear,
     InboxMessage,
     OfficialWarnings,
     OrganisationalTask,
+    QuarterTally,
     SmsDelivery,
     WarningRecord,
     WarningRow,
@@ -32,6 +35,7 @@ from wuying_warning.persistence import (
     WarningTally,
     checked_changes,
     warning_entry,
+    warning_quarter_entry,
 )
 
 from .memory import MemoryStore
@@ -47,7 +51,9 @@ class FakeWarningStore(MemoryStore):
     # Every write of a warning (add, save) sets its county's tally entry right after it, by
     # WarningStore's own code over MemoryStore's tallies.
     _count_in_tally = WarningStore._count_in_tally
+    _count_in_quarters = WarningStore._count_in_quarters
     warning_tallies = WarningStore.warning_tallies  # and ``rebuild_tallies`` below
+    quarter_tallies = WarningStore.quarter_tallies
 
     def _put(self, document: Document) -> Document:
         put = super()._put(document)
@@ -58,6 +64,8 @@ class FakeWarningStore(MemoryStore):
         super().delete(aggregate)
         if isinstance(aggregate, WarningRecord):
             self.set_entry(WarningTally, aggregate.county, aggregate.pk, None)
+            for year in entry_years(warning_quarter_entry(aggregate)):
+                self.set_entry(QuarterTally, tally_key(aggregate.county, year), aggregate.pk, None)
 
     def add(self, aggregate: Document) -> Document:
         if isinstance(aggregate, WarningRecord):
@@ -178,8 +186,15 @@ class FakeWarningStore(MemoryStore):
     def _tally_keys(self) -> list[str]:
         return list(self._table(WarningTally))
 
+    def _quarter_tally_keys(self, county: str | None) -> list[str]:
+        return [k for k in self._table(QuarterTally) if county is None or k.startswith(f"{county}:")]
+
     def _tally_sources(self, county: str | None):
-        return ((w.county, w.pk, warning_entry(w)) for w in self.all(WarningRecord) if county in (None, w.county))
+        return (
+            (w.county, w.pk, warning_entry(w), warning_quarter_entry(w))
+            for w in self.all(WarningRecord)
+            if county in (None, w.county)
+        )
 
     def task(self, task_id: str) -> OrganisationalTask | None:
         return self.get(OrganisationalTask, task_id)
