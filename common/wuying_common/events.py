@@ -8,6 +8,7 @@ AsyncAPI document in ``contracts/`` are generated from this registry.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -20,6 +21,8 @@ SPEC_VERSION = "1.0"
 DATA_CONTENT_TYPE = "application/json"
 SCHEMA_BASE = "https://schemas.wuying.local/events"
 COUNTY_CODE = validate.Regexp(r"^[0-9]{6}$", error="必须是六位行政区划代码 (GB/T 2260)")
+EVENT_SOURCE = validate.Regexp(r"^/wuying/[a-z]+$")
+EVENT_TYPE = validate.Regexp(r"^wuying\.[a-z]+\.[a-z_.]+\.v\d+$")
 
 # Field names that would carry a reporter's identity or a secret. No event schema may declare
 # them (DESIGN.md §3: events never carry a reporter's identity).
@@ -60,8 +63,8 @@ class CloudEventSchema(Schema):
 
     specversion = fields.String(required=True, validate=validate.Equal(SPEC_VERSION))
     id = fields.UUID(required=True)
-    source = fields.String(required=True, validate=validate.Regexp(r"^/wuying/[a-z]+$"))
-    type = fields.String(required=True, validate=validate.Regexp(r"^wuying\.[a-z]+\.[a-z_.]+\.v\d+$"))
+    source = fields.String(required=True, validate=EVENT_SOURCE)
+    type = fields.String(required=True, validate=EVENT_TYPE)
     time = fields.String(required=True)
     subject = fields.String(required=True)
     datacontenttype = fields.String(required=True, validate=validate.Equal(DATA_CONTENT_TYPE))
@@ -217,9 +220,41 @@ ENVELOPE_CHECKS: list = []
 
 
 def parse_event(envelope: dict) -> dict:
-    """Validate an incoming envelope; raises ``marshmallow.ValidationError`` when malformed."""
-    ENVELOPE.load(envelope)
+    """Validate an incoming envelope; raises ``marshmallow.ValidationError`` when malformed.
+
+    A well-formed envelope is recognised by ``plainly_valid`` (a few µs, where ``ENVELOPE.load``
+    takes ~18 for every event every consumer reads); anything else goes through ``ENVELOPE``,
+    which refuses it with its usual messages (or accepts what the quick test did not cover)."""
+    if not plainly_valid(envelope):
+        ENVELOPE.load(envelope)
     return envelope
+
+
+_ENVELOPE_KEYS = frozenset(ENVELOPE.fields)
+#: Text ``uuid.UUID`` always parses (``fields.UUID`` accepts more spellings: those take the long way).
+_UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+
+
+def plainly_valid(envelope) -> bool:
+    """True only for an envelope ``ENVELOPE.load`` accepts: a dict with exactly the envelope's
+    fields (all are required, unknown ones refused), each a ``str`` passing the schema's own
+    validators (the same compiled patterns), ``data`` a dict. False means "not shown here",
+    not "malformed": the caller then asks ``ENVELOPE``."""
+    return (
+        type(envelope) is dict
+        and envelope.keys() == _ENVELOPE_KEYS
+        and envelope["specversion"] == SPEC_VERSION
+        and envelope["datacontenttype"] == DATA_CONTENT_TYPE
+        and all(type(envelope[name]) is str for name in _TEXT_FIELDS)
+        and _UUID_TEXT.match(envelope["id"]) is not None
+        and EVENT_SOURCE.regex.match(envelope["source"]) is not None
+        and EVENT_TYPE.regex.match(envelope["type"]) is not None
+        and COUNTY_CODE.regex.match(envelope["county"]) is not None
+        and type(envelope["data"]) is dict
+    )
+
+
+_TEXT_FIELDS = ("specversion", "id", "source", "type", "time", "subject", "datacontenttype", "dataschema", "county")
 
 
 def short_name(envelope: dict) -> str:

@@ -1,13 +1,16 @@
 """Tokens, county scopes and the event envelope (DESIGN.md §3; issue 2 items 5, 6)."""
 
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError, fields
 
 from wuying_common.auth import covers, issue_token, verify_token
 from wuying_common.errors import Forbidden, Unauthorized
-from wuying_common.events import EventRegistry, build_event, parse_event, short_name
+from wuying_common.events import ENVELOPE, EventRegistry, build_event, parse_event, plainly_valid, short_name
 
 
 def test_a_province_scope_covers_its_counties_and_a_city_scope_its_districts():
@@ -87,7 +90,7 @@ def test_every_envelope_of_a_type_checks_what_the_caller_passed(caller, field):
         build_event(event_type, {"petition_id": "p1"}, **given)
     assert list(refused.value.messages) == [field]
     with pytest.raises(ValidationError) as loaded:
-        parse_event({**first, **{("id" if k == "event_id" else k): v for k, v in caller.items()}})
+        ENVELOPE.load({**first, **{("id" if k == "event_id" else k): v for k, v in caller.items()}})
     assert refused.value.messages == loaded.value.messages
 
 
@@ -100,6 +103,63 @@ def test_an_envelope_is_the_same_whether_its_type_was_checked_before_or_not():
     ]
     assert made[0] == made[1]
     assert parse_event(dict(made[1])) == made[0]
+
+
+_WELL_FORMED = {
+    "specversion": "1.0",
+    "id": "0b9cdb64-5e2f-4d59-9df4-6f1d8e1a4c11",
+    "source": "/wuying/intake",
+    "type": "wuying.intake.petition.triaged.v1",
+    "time": "2026-11-20T02:00:00Z",
+    "subject": "petition/p1",
+    "datacontenttype": "application/json",
+    "dataschema": "https://schemas.wuying.local/events/wuying.intake.petition.triaged.v1.json",
+    "county": "130402",
+    "data": {"petition_id": "p1"},
+}
+_ODD_VALUES = st.one_of(
+    st.none(),
+    st.integers(),
+    st.booleans(),
+    st.binary(max_size=8),
+    st.lists(st.text(max_size=4), max_size=2),
+    st.dictionaries(st.text(max_size=4), st.integers(), max_size=2),
+    st.text(max_size=12),
+    st.text(alphabet="0123456789abcdefABCDEF-{}:urn/.wuyingv\n ", max_size=40),
+    st.sampled_from(
+        ["1.0", "1.0\n", "130402\n", "/wuying/risk\n", "wuying.a.b.v1", "{0b9cdb64-5e2f-4d59-9df4-6f1d8e1a4c11}"]
+    ),
+    st.sampled_from([str(uuid.UUID(int=n)) for n in (0, 7, 2**128 - 1)] + ["0b9cdb645e2f4d599df46f1d8e1a4c11"]),
+)
+
+
+@settings(max_examples=400)
+@given(
+    field=st.sampled_from([*_WELL_FORMED, "extra"]),
+    value=_ODD_VALUES,
+    others=st.dictionaries(st.sampled_from([*_WELL_FORMED, "extra"]), _ODD_VALUES, max_size=2),
+    more=st.booleans(),
+    dropped=st.sets(st.sampled_from(list(_WELL_FORMED)), max_size=1),
+)
+def test_the_quick_envelope_check_accepts_only_what_the_envelope_schema_accepts(field, value, others, more, dropped):
+    """One field changed (the likeliest slip past a quick check), sometimes more, one dropped."""
+    changes = {**(others if more else {}), field: value}
+    envelope = {k: v for k, v in {**_WELL_FORMED, **changes}.items() if k not in dropped}
+    refused = ENVELOPE.validate(envelope)
+    if plainly_valid(envelope):
+        assert refused == {}
+    if refused:
+        with pytest.raises(ValidationError) as raised:
+            parse_event(envelope)
+        assert raised.value.messages == refused
+    else:
+        assert parse_event(envelope) is envelope
+
+
+def test_a_well_formed_envelope_takes_the_quick_check():
+    assert plainly_valid(dict(_WELL_FORMED))
+    assert not plainly_valid({**_WELL_FORMED, "county": "13040"})
+    assert not plainly_valid(list(_WELL_FORMED))
 
 
 def test_no_event_schema_may_declare_a_reporter_field():
