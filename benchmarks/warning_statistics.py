@@ -5,8 +5,15 @@ dashboard did before (pages of 1,000, dumped). Printed, never asserted.
     .venv/bin/python -m benchmarks.warning_statistics   # WARNING_STATS_BENCH_WARNINGS (6000) scales it
 
 Warnings are inserted raw and the tallies rebuilt from them (``rebuild_tallies``, timed); a
-sample of warnings is then saved through ``WarningStore.save`` to time what the tally entry adds
+sample of warnings is then saved through ``WarningStore.save`` to time what the tally entries add
 to a write.
+
+Then the quarterly report (``GET /api/v1/reports/quarterly``, the dashboard's slowest read): the
+store is emptied and WARNING_STATS_BENCH_QUARTER (6000) warnings proposed in 2026 Q4 are inserted
+raw (answers, overdue notices, escalations, liftings among them), the tallies rebuilt, and the
+report of the province, a city and a county timed, dumped as JSON and printed as HTML. The same
+module run on a tree before the year tallies (commit 4920dd8, the report by a scan) measures the
+before: ``PYTHONPATH=<that tree>/services/warning:<that tree>/common``.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import time
 from datetime import date, datetime, timedelta
 
 WARNINGS = int(os.environ.get("WARNING_STATS_BENCH_WARNINGS", "6000"))
+QUARTER_WARNINGS = int(os.environ.get("WARNING_STATS_BENCH_QUARTER", "6000"))
 STATUSES = (
     (["proposed"] * 2 + ["issued"] * 4 + ["rectifying"] * 3 + ["answered", "rectified", "revisited", "appealed"])
     + ["lifted"] * 4
@@ -135,6 +143,84 @@ def main() -> None:
     )
     print(f"  a warning's save with its tally entry             {with_tally * 1000:8.2f} ms ({len(sample)} saves)")
     print(f"  a warning's save without (Store.save)             {without * 1000:8.2f} ms")
+    quarterly(store, principal, counties)
+
+
+def quarter_rows(counties: list[str], n: int) -> list[dict]:
+    """``n`` warnings proposed in 2026 Q4 in their stored form, as the simulated province's
+    mostly blue ones: a third answered (1–10 days after the notice), some with overdue notices,
+    escalated, or lifted within the quarter."""
+    rnd = random.Random(7)
+    triggers = [
+        ("public_reports", "群众举报"),
+        ("policy_deviation_signs", "政策执行偏差"),
+        ("inquiry_not_rectified", "函询未整改"),
+    ]
+    rows = []
+    for i in range(n):
+        level = rnd.choice([3] * 8 + [2, 1])
+        proposed = datetime(2026, 10, 1, 1) + timedelta(minutes=rnd.randrange(90 * 24 * 60))
+        issued = proposed.date() + timedelta(days=rnd.randrange(3))
+        code, label = rnd.choice(triggers)
+        row = {"_id": f"q{i:06d}", "county": rnd.choice(counties), "level": level, "status": "issued", "version": 1}
+        row |= {"colour": {3: "blue", 2: "yellow", 1: "red"}[level], "official_id": f"o{i}", "unit_id": "u"}
+        row |= {"proposer": "risk", "proposed_at": proposed, "issued_on": issued.isoformat(), "trigger": code}
+        row |= {"trigger_zh": label, "answer_due": (issued + timedelta(days=14)).isoformat()}
+        if rnd.random() < 0.35:
+            row["status"] = "answered"
+            row["responses"] = [
+                {
+                    "kind": "explanation",
+                    "content": "说明",
+                    "on": (issued + timedelta(days=rnd.randint(1, 10))).isoformat(),
+                }
+            ]
+        if rnd.random() < 0.05:
+            row["overdue_notices"] = ["answer:3"]
+        if rnd.random() < 0.02:
+            row["escalated_from"] = f"q{max(0, i - 1):06d}"
+        if rnd.random() < 0.05 and issued < date(2026, 12, 20):
+            row["status"], row["lifted_on"] = "lifted", (issued + timedelta(days=10)).isoformat()
+        rows.append(row)
+    return rows
+
+
+def quarterly(store, principal, counties: list[str]) -> None:
+    """The quarterly report of the province, a city and a county over QUARTER_WARNINGS
+    warnings of one quarter (see the module's docstring)."""
+    from wuying_common.calendar import WorkingDayCalendar
+    from wuying_warning import handlers, views
+    from wuying_warning.persistence import WarningRecord
+    from wuying_warning.schemas import QuarterlyReportSchema
+
+    for document in store.documents:
+        document.drop_collection()
+    WarningRecord._get_collection().insert_many(quarter_rows(counties, QUARTER_WARNINGS))
+    started = time.perf_counter()
+    store.rebuild_tallies()
+    rebuild = time.perf_counter() - started
+    calendar = WorkingDayCalendar.official()
+
+    def report(scope: str, html: bool = False):
+        query = {"county": scope, "year": 2026, "quarter": 4, "format": "html" if html else "json"}
+        dumped = QuarterlyReportSchema().dump(handlers.quarterly_report(store, calendar, principal, query))
+        return views.quarterly_report_html(dumped) if html else dumped
+
+    figures = report("130000")
+    print(
+        f"quarterly report 2026 Q4: {QUARTER_WARNINGS} warnings proposed in it; the province's: {figures['total']} counted,"
+        f" {len(figures['overdue'])} overdue, {len(figures['escalated'])} escalated, {len(figures['lifted'])} lifted,"
+        f" {figures['answer_working_days']['answered']} answered"
+    )
+    print(f"  rebuild the tallies from the warnings             {rebuild * 1000:8.0f} ms")
+    for label, scope, html in (
+        ("province (100 counties), JSON", "130000", False),
+        ("province (100 counties), HTML", "130000", True),
+        ("one city (10 counties), JSON", "130100", False),
+        ("one county, JSON", counties[0], False),
+    ):
+        b, m = best(lambda scope=scope, html=html: report(scope, html), runs=5)
+        print(f"  {label:<48}{b * 1000:8.1f} ms best, {m * 1000:.1f} ms median")
 
 
 if __name__ == "__main__":
