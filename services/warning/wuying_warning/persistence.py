@@ -253,6 +253,10 @@ QUARTER_SOURCES = (
 )
 
 
+#: What a report's line shows of a warning (``schemas.WarningItemSchema``).
+ITEM_FIELDS = ("official_id", "unit_id", "level", "colour", "status")
+
+
 def warning_quarter_entry(warning) -> dict:
     """What a warning (a ``WarningRecord``, or its stored form: a dict) counts for in the
     quarterly report of the years it touches."""
@@ -539,6 +543,21 @@ class WarningStore(TallyWrites, Store):
         counties = list(counties)
         found = self.tallies(WarningTally, [tally_key(c) for c in counties])
         return {c: found[tally_key(c)] for c in counties}
+
+    def warning_items(self, warning_ids: Iterable[str]) -> list[WarningRow]:
+        """Warnings by key as a report's lines (``ITEM_FIELDS``, read only), in the order of
+        ``warning_ids``, missing ones left out: one read by keys, no document built (the
+        quarterly report lists hundreds of a province's warnings)."""
+        keys = list(dict.fromkeys(warning_ids))
+        if self.mode == "embedded":  # the collection's dict, read without a copy of each warning
+            stored = embedded_documents(WarningRecord)
+            found = {k: stored[k] for k in keys if k in stored}
+        elif keys:
+            cursor = WarningRecord._get_collection().find({"_id": {"$in": keys}}, dict.fromkeys(ITEM_FIELDS, 1))
+            found = {son["_id"]: son for son in cursor}
+        else:
+            found = {}
+        return [WarningRow({"_id": k, **{f: found[k].get(f) for f in ITEM_FIELDS}}) for k in keys if k in found]
 
     def quarter_tallies(self, counties: Iterable[str], year: int) -> dict[str, dict]:
         """The counties' warnings touching ``year`` (warning id → quarter entry, the counties'

@@ -4,6 +4,7 @@ count, and the tallies kept in step by every write path, on the embedded store a
 against the scan the report made before (kept here as the reference), JSON and HTML, for a
 county, a city and the province, over several quarters and years."""
 
+import os
 import uuid
 from datetime import date, datetime
 
@@ -11,13 +12,14 @@ import pytest
 
 from wuying_common.clock import beijing_date
 from wuying_testing import FixedClock
+from wuying_testing.fakes.warning import FakeWarningStore
 from wuying_warning import handlers, views
 from wuying_warning.domain.levels import LEVELS
 from wuying_warning.domain.quarterly import count_quarter, entry_years, quarter_entry
 from wuying_warning.domain.results import answer_times, quarter_bounds
 from wuying_warning.handlers.calendar import refresh_calendar
 from wuying_warning.handlers.results import Period, QuarterlyReport, TriggerCount
-from wuying_warning.persistence import QuarterTally
+from wuying_warning.persistence import ALIAS, QuarterTally, WarningRecord, WarningStore
 from wuying_warning.schemas import QuarterlyReportSchema
 
 from .test_warning_statistics import APPROVERS, LIFTER, OFFICER, PROVINCE, RULES, TRIGGERS, Run, person
@@ -26,9 +28,20 @@ SCOPES = (PROVINCE, "130400", "130402", "130102", "130681")  # province, a city,
 YEARS = (2026, 2027)
 
 
-@pytest.fixture
-def store(embedded_or_fake):
-    return embedded_or_fake
+@pytest.fixture(params=["embedded", "mongodb", "fake"])
+def store(request):
+    """The embedded store, its MongoDB branch ("mongodb": the collection calls, on either
+    store; the tallies' ``$set``/``$unset``) and the fake."""
+    if request.param == "fake":
+        return FakeWarningStore()
+    if request.param == "embedded" and os.environ.get("MONGODB_URI"):
+        pytest.skip("the embedded branch needs the embedded store")
+    request.getfixturevalue("embedded_store")(ALIAS)
+    real = WarningStore(ALIAS, request.param)
+    for document in real.documents:
+        document.drop_collection()
+    real.ensure_indexes()
+    return real
 
 
 # -- the reference: the report as it was computed before, by a scan of the quarter's warnings ------
@@ -286,3 +299,16 @@ def test_a_risk_proposal_written_by_the_event_path_is_in_its_year_tally(store):
     (entry,) = store.quarter_tallies(["130403"], 2026).values()
     assert (entry["status"], entry["proposed"], entry["trigger"]) == ("proposed", "2026-11-03", TRIGGERS[3])
     assert reports(store, run.calendar, "130403", 2026, 4)[0]["total"] == 1
+
+
+def test_the_listed_warnings_are_read_by_key_as_the_lines_their_documents_show(store):
+    run = Run(store, 4)
+    for _ in range(30):
+        run.propose()
+    ids = [w.id for w in store.find(["130402", "130403"], {"limit": 100})][:7]
+    wanted = [ids[3], "missing", ids[0], ids[5], ids[3]]
+    dump = QuarterlyReportSchema().fields["overdue"].inner.schema.dump
+    assert [dump(w) for w in store.warning_items(wanted)] == [
+        dump(w) for w in store.get_many(WarningRecord, [ids[3], ids[0], ids[5]])
+    ]
+    assert store.warning_items([]) == []

@@ -22,7 +22,7 @@ from ..domain.results import (
     quarter_bounds,
 )
 from ..exceptions import UnitNotFound
-from ..persistence import WarningRecord, WarningStore
+from ..persistence import WarningRecord, WarningRow, WarningStore
 from .calendar import refresh_calendar
 
 ELIGIBILITY_RULE = "篇5 七(二)：单位一年内受到两次及以上一级预警的，当年不得评为先进单位"
@@ -64,9 +64,9 @@ class QuarterlyReport:
     by_level: dict[str, int]
     by_status: dict[str, int]
     by_trigger: list[TriggerCount]
-    overdue: list[WarningRecord]
-    escalated: list[WarningRecord]
-    lifted: list[WarningRecord]
+    overdue: list[WarningRow]  # the warnings listed: report lines (``WarningStore.warning_items``)
+    escalated: list[WarningRow]
+    lifted: list[WarningRow]
     answer_times: AnswerTimes
 
 
@@ -101,7 +101,7 @@ def quarterly_report(
     """The quarter's warnings of one county, counted (篇5 三(二): 每季度 … 梳理分析): from the
     scope's tallies of the quarter's year (``domain.quarterly``), read by key; a city or
     province code rolls up over its counties. The warnings the report lists (overdue,
-    escalated, lifted) are read by key, those only. The working days to each first answer are
+    escalated, lifted) are read by key as report lines, those only. The working days to each first answer are
     counted on the service's calendar as stored now (each pair of dates once)."""
     county, year, quarter = query["county"], query["year"], query["quarter"]
     counties = principal.counties_in(county)
@@ -117,9 +117,9 @@ def quarterly_report(
         return spans[issued, answered]
 
     counts = count_quarter(store.quarter_tallies(counties, year), first, last, working_days)
-    listed = {w.id: w for w in store.get_many(WarningRecord, [*counts.overdue, *counts.escalated, *counts.lifted])}
+    listed = {w.id: w for w in store.warning_items([*counts.overdue, *counts.escalated, *counts.lifted])}
 
-    def warnings(ids: list[str]) -> list[WarningRecord]:
+    def warnings(ids: list[str]) -> list[WarningRow]:
         return [listed[i] for i in ids if i in listed]
 
     return QuarterlyReport(

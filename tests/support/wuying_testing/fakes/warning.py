@@ -22,6 +22,7 @@ from wuying_common.store import checked_row
 from wuying_common.tallies import tally_key
 from wuying_warning.domain.quarterly import entry_years
 from wuying_warning.persistence import (
+    ITEM_FIELDS,
     ROW_FIELDS,
     CalendarYear,
     InboxMessage,
@@ -185,6 +186,11 @@ class FakeWarningStore(MemoryStore):
 
     def _tally_keys(self) -> list[str]:
         return list(self._table(WarningTally))
+
+    def warning_items(self, warning_ids) -> list[WarningRow]:
+        table = self._table(WarningRecord)
+        keys = [k for k in dict.fromkeys(warning_ids) if k in table]
+        return [WarningRow({"_id": k, **{f: copy.deepcopy(table[k].get(f)) for f in ITEM_FIELDS}}) for k in keys]
 
     def _quarter_tally_keys(self, county: str | None) -> list[str]:
         return [k for k in self._table(QuarterTally) if county is None or k.startswith(f"{county}:")]
