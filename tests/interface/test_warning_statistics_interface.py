@@ -1,6 +1,6 @@
 """Warning statistics (issue 14 item 7) through a real warning container on the real local
-RabbitMQ: county, city and province tokens, a county outside the token, and the operators'
-rebuild over RPC."""
+RabbitMQ: county, city and province tokens, a county outside the token, the quarterly report
+from the year tallies, and the operators' rebuild over RPC."""
 
 from datetime import date, timedelta
 
@@ -101,7 +101,22 @@ def test_statistics_of_a_county_a_city_and_the_province_and_a_county_outside_the
     official = web_session.get("/api/v1/statistics?county=130402", headers={"Authorization": token("official")})
     assert official.status_code == 403
 
-    # The operators' rebuild over RPC gives the same figures.
+    # The quarterly report from the year tallies (篇5 三(二)): the blue warning counts in 2026 Q3
+    # (issued on 30 September) and, with the other two, in the quarter they were proposed in.
+    def quarterly(year, quarter):
+        answer = web_session.get(
+            f"/api/v1/reports/quarterly?county=130000&year={year}&quarter={quarter}",
+            headers={"Authorization": token("agency_reader", county="130000")},
+        )
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    now = (today.year, (today.month - 1) // 3 + 1)
+    q3, current = quarterly(2026, 3), quarterly(*now)
+    assert (q3["total"], q3["by_status"], q3["by_level"]) == (1, {"issued": 1}, {"blue": 1, "yellow": 0, "red": 0})
+    assert (current["total"], current["by_status"]) == (3, {"issued": 1, "proposed": 1, "rejected": 1})
+
+    # The operators' rebuild over RPC (the year tallies too) gives the same figures.
     with ServiceRpcProxy("warning", service_config) as warning:
         rebuilt = warning.rebuild_tallies()
         assert rebuilt["130402"] == 1 and rebuilt["130403"] == 1 and rebuilt["130102"] == 0
@@ -110,3 +125,4 @@ def test_statistics_of_a_county_a_city_and_the_province_and_a_county_outside_the
         "/api/v1/statistics?county=130000", headers={"Authorization": token("agency_reader", county="130000")}
     ).json()
     assert again == province
+    assert (quarterly(2026, 3), quarterly(*now)) == (q3, current)
