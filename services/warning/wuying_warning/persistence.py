@@ -637,7 +637,8 @@ class WarningStore(TallyWrites, Store):
 
     def touching_period(self, counties: Iterable[str], first: date, last: date) -> list[WarningRecord]:
         """Some counties' warnings issued, proposed or lifted between ``first`` and ``last``
-        (Beijing dates), oldest first: what a quarterly report reads. Each branch of the ``$or``
+        (Beijing dates), oldest first: what the quarterly report read before its year tallies
+        (``QuarterTally``), now the reference its tests compare with. Each branch of the ``$or``
         is a range on its own (county, day) index, so MongoDB reads the quarter's warnings
         only, never every warning the counties ever had (issue 15 item 3)."""
         # proposed_at is a UTC instant; a day either side covers every Beijing date in range.
