@@ -2,9 +2,15 @@
 ``basic.ack`` when they finished in delivery order (DESIGN.md §3: consumers ack only after
 their own write)."""
 
-import eventlet
+import struct
 
-from wuying_common.consumers import CoalescingQueueConsumer, WuyingEventHandler
+import eventlet
+import pytest
+from amqp.transport import TCPTransport
+from hypothesis import given
+from hypothesis import strategies as st
+
+from wuying_common.consumers import READ_AHEAD, CoalescingQueueConsumer, WuyingEventHandler, read_ahead
 
 
 class FakeChannel:
@@ -122,3 +128,87 @@ def test_nothing_is_acked_on_a_closed_channel_and_its_deliveries_are_forgotten()
 
 def test_each_service_s_event_handlers_share_the_coalescing_consumer_not_nameko_s():
     assert isinstance(WuyingEventHandler.queue_consumer, CoalescingQueueConsumer)
+
+
+# -- reading ahead on the consumer's connection ------------------------------------------------
+def _frames(payloads: list[bytes]) -> bytes:
+    return b"".join(struct.pack(">BHI", 1 + n % 3, n % 5, len(p)) + p + b"\xce" for n, p in enumerate(payloads))
+
+
+class ScriptedSocket:
+    """``recv`` hands out a byte stream in the given chunk sizes (never more than asked), and
+    raises a timeout where the script says ``None``."""
+
+    def __init__(self, stream: bytes, script: list):
+        self.stream, self.script, self.asked = stream, list(script), []
+
+    def recv(self, bufsize: int) -> bytes:
+        self.asked.append(bufsize)
+        step = self.script.pop(0) if self.script else len(self.stream)
+        if step is None:
+            raise TimeoutError()
+        chunk, self.stream = self.stream[: min(step, bufsize)], self.stream[min(step, bufsize) :]
+        return chunk
+
+
+def _transport(stream: bytes, script: list, ahead: bool) -> tuple[TCPTransport, ScriptedSocket]:
+    transport = TCPTransport("127.0.0.1:1")  # never connected: reads go to the scripted socket
+    sock = ScriptedSocket(stream, script)
+    transport._read_buffer, transport._quick_recv = b"", sock.recv
+    if ahead:
+        read_ahead(transport)
+    return transport, sock
+
+
+def _read_all(transport: TCPTransport, count: int) -> list:
+    frames = []
+    while len(frames) < count:
+        try:
+            frames.append(transport.read_frame())
+        except TimeoutError:
+            continue  # as amqp's drain_events: the partly read frame was kept, read again
+    return frames
+
+
+@given(
+    payloads=st.lists(st.binary(max_size=300), min_size=1, max_size=12),
+    script=st.lists(st.one_of(st.none(), st.integers(1, 700)), max_size=40),
+)
+def test_reading_ahead_gives_the_frames_py_amqp_reads_whatever_the_socket_hands_over(payloads, script):
+    """Same frames, same order, from any chunking of the stream, timeouts in mid-frame included."""
+    stream = _frames(payloads)
+    plain, _ = _transport(stream, script, ahead=False)
+    ahead, sock = _transport(stream, script, ahead=True)
+    expected = [(1 + n % 3, n % 5, p) for n, p in enumerate(payloads)]
+    assert _read_all(plain, len(payloads)) == expected
+    assert _read_all(ahead, len(payloads)) == expected
+    assert all(asked >= READ_AHEAD for asked in sock.asked)
+
+
+def test_reading_ahead_takes_several_messages_in_one_read_and_keeps_the_rest():
+    stream = _frames([b"x" * 200] * 30)
+    transport, sock = _transport(stream, [], ahead=True)
+    assert len(_read_all(transport, 10)) == 10
+    assert len(sock.asked) == 1  # all 30 frames came in one read
+    assert len(transport._read_buffer) == len(stream) - 10 * (8 + 200)
+    read_ahead(transport)  # again (a reconnection): no second wrapping
+    assert len(_read_all(transport, 20)) == 20 and len(sock.asked) == 1
+
+
+def test_a_closed_socket_is_reported_as_py_amqp_reports_it():
+    transport, _ = _transport(_frames([b"abc"])[:5], [], ahead=True)
+    with pytest.raises(OSError, match="unexpectedly closed"):
+        transport.read_frame()
+
+
+def test_the_event_consumer_reads_ahead_on_every_connection_it_sets_up():
+    class Channel:
+        def __init__(self):
+            self.connection = type("Connection", (), {})()
+            self.connection.transport = TCPTransport("127.0.0.1:1")
+
+    consumer = _consumer()
+    for channel in (Channel(), Channel()):  # the first connection, then a reconnection
+        assert "_read" not in vars(channel.connection.transport)
+        consumer.get_consumers(object, channel)
+        assert "_read" in vars(channel.connection.transport)
