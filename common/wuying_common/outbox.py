@@ -316,6 +316,7 @@ class OutboxRelay(DependencyProvider):
         self._running = False
         self._gt = None
         self._next_sweep = 0.0
+        self._shown = None
 
     def start(self) -> None:
         self._running = True
@@ -373,7 +374,8 @@ class OutboxRelay(DependencyProvider):
             self._next_sweep = time.monotonic() + getattr(self, "sweep_interval", 30.0)
         # Set before publishing: while the broker is unreachable, publish() blocks reconnecting,
         # and the gauge is how an operator sees the backlog (in-flight keys stay counted).
-        self.metrics.outbox_pending.set(PENDING.count(self.documents))
+        if not self._show_pending():
+            return 0  # the relay wakes after every worker; most wrote no event
         published = 0
         for doc_cls in self.documents:
             keys = PENDING.keys(doc_cls, limit)
@@ -405,8 +407,19 @@ class OutboxRelay(DependencyProvider):
                 self.metrics.events_published.labels(event_type, county).inc(count)
             for key, marks in keys.items():
                 PENDING.done(doc_cls, key, marks)
-        self.metrics.outbox_pending.set(PENDING.count(self.documents))
+        self._show_pending()
         return published
+
+    _shown: int | None = None  # the gauge's value as last set here
+
+    def _show_pending(self) -> int:
+        """Count the aggregates with pending events and show it on the gauge (set only when the
+        count moved: the gauge takes a lock)."""
+        pending = PENDING.count(self.documents)
+        if pending != self._shown:
+            self.metrics.outbox_pending.set(pending)
+            self._shown = pending
+        return pending
 
 
 def _forget(collection, key, ids: list[str]) -> None:

@@ -216,3 +216,22 @@ def test_an_event_pushed_while_its_aggregates_batch_is_sent_stays_pending(things
     assert publisher.sent[-1][1]["subject"] == "thing/t1/meanwhile"
     stored = Thing.objects.get(id="t1")
     assert stored.outbox == [] and stored.outbox_pending is False
+
+
+def test_the_backlog_gauge_shows_pending_aggregates_before_publishing_and_none_after(things):
+    make_thing(2)
+    r = relay(FakePublisher())
+    gauge = r.metrics.outbox_pending
+    seen = []
+
+    class Watching(FakePublisher):
+        def publish(self, payload, **kwargs):
+            seen.append(gauge._value.get())
+            super().publish(payload, **kwargs)
+
+    r.publisher = Watching()
+    assert r.flush() == 2
+    assert seen == [1.0, 1.0]  # one aggregate pending while its events are sent
+    assert gauge._value.get() == 0
+    assert r.flush() == 0  # idle: nothing read, nothing sent
+    assert len(r.publisher.sent) == 2 and gauge._value.get() == 0
