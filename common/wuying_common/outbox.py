@@ -175,8 +175,8 @@ class ConfirmedPublisher:
     def __init__(self, amqp_uri: str, exchange, timeout: float = 30.0) -> None:
         self.amqp_uri, self.exchange, self.timeout = amqp_uri, exchange, timeout
         self._conn: Connection | None = None
-        self._channel = None
-        self._frames = None  # py-amqp's frame writer, into ``_out`` instead of the socket
+        self._channel: Any = None  # py-amqp's channel in confirm mode
+        self._frames: Any = None  # py-amqp's frame writer, into ``_out`` instead of the socket
         self._out = bytearray()
         self._publish_args: dict[str, bytes] = {}  # routing key -> encoded basic.publish arguments
         self._sent = 0
