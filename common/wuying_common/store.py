@@ -146,7 +146,7 @@ def checked_row(cls: type[Document], row: dict) -> dict:
     checks the document (each field's type, choices and bounds; required fields present)
     without building it: hot paths write rows by key. Raises mongoengine's ``ValidationError``."""
     errors = {}
-    for name, db_field, field, empty_ok in _row_checks(cls):
+    for name, db_field, field, empty_ok in _row_checks(cls):  # type: ignore[arg-type]  # a class is hashable
         value = row.get(db_field)
         if value is None:
             if field.required:

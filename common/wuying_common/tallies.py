@@ -24,6 +24,7 @@ MongoDB's 16 MB).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from mongoengine import DictField, Document, StringField
 
@@ -57,7 +58,7 @@ class TallyDocument(Document):
     """A county's (or county and year's) tally: ``entries`` record key → entry. Subclass it per
     service with its own ``meta`` (``db_alias``, ``collection``)."""
 
-    meta = {"abstract": True}
+    meta: dict[str, Any] = {"abstract": True}
     id = StringField(primary_key=True)
     entries = DictField()
 
@@ -102,7 +103,7 @@ class TallyWrites:
     def tallies(self, cls: type[TallyDocument], keys: Iterable[str]) -> dict[str, dict[str, dict]]:
         """Tallies by key (missing ones are empty): key → record key → entry. One read by keys."""
         keys = list(dict.fromkeys(keys))
-        found = {key: {} for key in keys}
+        found: dict[str, dict[str, dict]] = {key: {} for key in keys}
         if keys:
             for son in cls._get_collection().find({"_id": {"$in": keys}}):
                 found[son["_id"]] = {record_key(f): e for f, e in (son.get("entries") or {}).items()}

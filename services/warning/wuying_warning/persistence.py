@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from mongoengine import (
     BooleanField,
@@ -260,9 +261,12 @@ ITEM_FIELDS = ("official_id", "unit_id", "level", "colour", "status")
 def warning_quarter_entry(warning) -> dict:
     """What a warning (a ``WarningRecord``, or its stored form: a dict) counts for in the
     quarterly report of the years it touches."""
-    if isinstance(warning, dict):
-        return quarter_entry(**{f: warning.get(f) for f in QUARTER_SOURCES})
-    return quarter_entry(**{f: getattr(warning, f) for f in QUARTER_SOURCES})
+    fields: dict[str, Any] = (
+        {f: warning.get(f) for f in QUARTER_SOURCES}
+        if isinstance(warning, dict)
+        else {f: getattr(warning, f) for f in QUARTER_SOURCES}
+    )
+    return quarter_entry(**fields)
 
 
 class OfficialWarnings(Document):
