@@ -511,6 +511,7 @@ def main(argv: list[str] | None = None) -> None:
         help="run only this part (b, c or d); may be repeated",
     )
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--reports", type=int, default=1000, help="(b) the backlog of triaged reports drained")
     parser.add_argument("--intake-rate", type=float, default=200, help="(c) portal reports a second")
     parser.add_argument("--intake-seconds", type=float, default=120, help="(c) how long the load lasts")
     args = parser.parse_args(argv)
@@ -519,8 +520,8 @@ def main(argv: list[str] | None = None) -> None:
         parts.discard("drain")
     results: dict = {}
     if "drain" in parts:
-        print("(b) drain of 1,000 triaged reports against the bare chain", flush=True)
-        results["drain"] = b = drain_against_bare_chain(1000, args.seed)
+        print(f"(b) drain of {args.reports:,} triaged reports against the bare chain", flush=True)
+        results["drain"] = b = drain_against_bare_chain(args.reports, args.seed)
         print(
             f"platform {b['platform']['reports_per_second']} reports/s, bare chain "
             f"{b['bare_chain']['reports_per_second']} reports/s: ratio {b['ratio']} (goal ≥ 0.8); CPU seconds "
