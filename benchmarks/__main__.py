@@ -5,9 +5,16 @@ Numbers are printed, never asserted: speed targets live here, not in tests.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import os
+import platform
+import sys
 import time
 import uuid
-from datetime import UTC, date
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import eventlet
 
@@ -96,18 +103,72 @@ def main() -> None:
 SUITES = ("pipeline", "province", "archive_import", "archive_review", "risk_batch", "inspection_assignment", "web")
 
 
-def run_suites(names: tuple[str, ...] = SUITES) -> None:
+#: ``make bench``'s one JSON file: every suite's JSON object, the machine and the date.
+RESULTS = Path(__file__).resolve().parent.parent / ".run" / "bench" / "bench.json"
+
+
+class _Tee(io.TextIOBase):
+    """Writes through to the terminal and keeps each suite's printed lines."""
+
+    def __init__(self, out) -> None:
+        self.out, self.lines = out, [""]
+
+    def write(self, text: str) -> int:
+        self.out.write(text)
+        parts = text.split("\n")
+        self.lines[-1] += parts[0]
+        self.lines.extend(parts[1:])
+        return len(text)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def machine() -> dict:
+    """What the numbers were measured on."""
+    meminfo = Path("/proc/meminfo")
+    memory = meminfo.read_text().split("\n")[0].split()[1] if meminfo.exists() else None
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(int(memory) / 2**20, 1) if memory else None,
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "load_average": os.getloadavg(),
+        "store": "mongodb" if os.environ.get("MONGODB_URI") else "embedded",
+    }
+
+
+def run_suites(names: tuple[str, ...] = SUITES, results: Path = RESULTS) -> dict:
+    """Each suite in turn; the JSON object each prints (a line starting with ``{``), or the lines
+    it printed, gathered into ``results`` with the machine and the date (issue 15 item 2: one
+    run, one file)."""
     import importlib
 
+    gathered: dict = {"command": "make bench", "started": datetime.now(UTC).isoformat(timespec="seconds")}
+    gathered["machine"], gathered["suites"] = machine(), {}
     for name in names:
         print(f"\n== {name} ==")
-        importlib.import_module(f"benchmarks.{name}").main()
+        tee = _Tee(sys.stdout)
+        with contextlib.redirect_stdout(tee):
+            importlib.import_module(f"benchmarks.{name}").main()
+        found = []
+        for line in tee.lines:
+            if line.startswith("{"):
+                try:
+                    found.append(json.loads(line))
+                except ValueError:
+                    continue
+        # A suite that prints no JSON object is kept as the lines it printed (its figures).
+        printed = [line for line in tee.lines if line.strip() and not line.startswith("{")]
+        gathered["suites"][name] = found[0] if len(found) == 1 else found or {"printed": printed}
+    gathered["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(gathered, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    print(f"\nall suites' results: {results}")
+    return gathered
 
 
 if __name__ == "__main__":
-    import os
-    import sys
-
     main()
     run_suites()
     sys.stdout.flush()
