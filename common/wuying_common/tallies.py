@@ -23,12 +23,15 @@ MongoDB's 16 MB).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mongoengine import DictField, Document, StringField
+from nameko.exceptions import deserialize_to_instance
 
 from .embedded import embedded_documents
+from .errors import ValidationFailed
 
 # Mongo field names cannot hold "." nor start with "$": a record key is escaped into one.
 _ESCAPES = (("%", "%25"), (".", "%2E"), ("$", "%24"))
@@ -47,6 +50,31 @@ def record_key(field: str) -> str:
     for raw, escaped in reversed(_ESCAPES):
         field = field.replace(escaped, raw)
     return field
+
+
+COUNTY_CODE = re.compile(r"\d{6}")
+
+
+@deserialize_to_instance
+class CountiesInvalid(ValidationFailed):
+    """``rebuild_tallies`` over RPC with counties that are not a list of six-digit codes."""
+
+    code = "counties_invalid"
+    message = "行政区划代码有误"
+
+
+def rebuild_counties(counties: object) -> list[str] | None:
+    """The scope of every service's ``rebuild_tallies(counties=None)`` RPC (and of ``wuying
+    tallies rebuild``): None for every county, else a list of six-digit GB/T 2260 county codes
+    (repeats dropped, order kept; an empty list rebuilds nothing). Anything else, a single code
+    included, is ``CountiesInvalid`` naming ``counties``."""
+    if counties is None:
+        return None
+    if not isinstance(counties, list | tuple) or not all(
+        isinstance(c, str) and COUNTY_CODE.fullmatch(c) for c in counties
+    ):
+        raise CountiesInvalid(fields={"counties": "须为六位行政区划代码的列表"})
+    return list(dict.fromkeys(counties))
 
 
 def tally_key(county: str, period: int | str | None = None) -> str:

@@ -8,6 +8,7 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_waiter
 
 from wuying_common.outbox import OutboxRelay
+from wuying_common.tallies import CountiesInvalid
 from wuying_inspection.exceptions import UnitsInvalid
 from wuying_inspection.service import InspectionService
 
@@ -696,7 +697,7 @@ def test_coverage_from_the_tallies_by_county_city_and_province_with_and_without_
             "units": 5,
             "plans": 3,
         }  # 3 counties, 2 of them with plans
-        with pytest.raises(UnitsInvalid) as caught:
+        with pytest.raises(CountiesInvalid) as caught:
             inspection.rebuild_tallies(["13"])
         assert "counties" in caught.value.fields
     assert read("130000", "130000").json() == province  # rebuilt from the records: the same figures

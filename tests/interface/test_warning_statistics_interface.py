@@ -4,9 +4,11 @@ from the year tallies, and the operators' rebuild over RPC."""
 
 from datetime import date, timedelta
 
+import pytest
 from nameko.standalone.rpc import ServiceRpcProxy
 
 from wuying_common.clock import SystemClock
+from wuying_common.tallies import CountiesInvalid
 from wuying_warning.service import WarningService
 
 ZEROS = {"1": 0, "2": 0, "3": 0}
@@ -120,7 +122,10 @@ def test_statistics_of_a_county_a_city_and_the_province_and_a_county_outside_the
     with ServiceRpcProxy("warning", service_config) as warning:
         rebuilt = warning.rebuild_tallies()
         assert rebuilt["130402"] == 1 and rebuilt["130403"] == 1 and rebuilt["130102"] == 0
-        assert warning.rebuild_tallies("130402") == {"130402": 1}
+        assert warning.rebuild_tallies(["130402", "130403"]) == {"130402": 1, "130403": 1}
+        with pytest.raises(CountiesInvalid) as caught:
+            warning.rebuild_tallies("130402")  # one code, not a list of them
+        assert "counties" in caught.value.fields
     again = web_session.get(
         "/api/v1/statistics?county=130000", headers={"Authorization": token("agency_reader", county="130000")}
     ).json()

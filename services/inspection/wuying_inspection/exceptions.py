@@ -45,14 +45,6 @@ class UnitsInvalid(ValidationFailed):
 
 
 @deserialize_to_instance
-class CountiesInvalid(UnitsInvalid):
-    """``rebuild_tallies`` over RPC with counties that are not a list of six-digit codes."""
-
-    code = "counties_invalid"
-    message = "行政区划代码有误"
-
-
-@deserialize_to_instance
 class CrossAssignmentExists(Conflict):
     code = "cross_assignment_exists"
     message = "该区域本年度的交叉检查安排已存在"

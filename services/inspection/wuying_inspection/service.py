@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from eventlet import tpool
 from marshmallow import ValidationError
 from nameko.rpc import rpc
@@ -16,10 +14,11 @@ from wuying_common.http import SEMANTIC_ERRORS, marshmallow_fields, route
 from wuying_common.paging import page_of
 from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
+from wuying_common.tallies import rebuild_counties
 
 from . import handlers
 from .dependencies import SolverRuns, inspection_outbox, inspection_store
-from .exceptions import CountiesInvalid, UnitsInvalid
+from .exceptions import UnitsInvalid
 from .schemas import (
     CALENDAR_YEAR_LOADED_IN,
     OFFICIAL_CHANGED_IN,
@@ -53,7 +52,6 @@ from .schemas import (
     UpcomingSchema,
 )
 
-COUNTY = re.compile(r"\d{6}")
 # Plans name the dates of surprise and unannounced (暗访) rounds: only the inspection side and
 # the commission's leaders read them, never staff of the inspected units.
 PLAN_READERS = ("inspector", "commission_leader", "commission_secretary", "auditor")
@@ -128,13 +126,10 @@ class InspectionService(WuyingService):
 
     @rpc
     def rebuild_tallies(self, counties=None):
-        """An operator's mend: the coverage tallies of ``counties`` (six-digit codes; None: every
-        county) recomputed from the stored units and plans (``persistence.tallies``)."""
-        if counties is not None and (
-            not isinstance(counties, list) or not all(isinstance(c, str) and COUNTY.fullmatch(c) for c in counties)
-        ):
-            raise CountiesInvalid(fields={"counties": "须为六位行政区划代码的列表"})
-        return handlers.rebuild_tallies(self.store, counties)
+        """An operator's mend (``wuying tallies rebuild``): the coverage tallies of ``counties``
+        (six-digit codes, ``rebuild_counties``; None: every county) recomputed from the stored
+        units and plans (``persistence.tallies``)."""
+        return handlers.rebuild_tallies(self.store, rebuild_counties(counties))
 
     # -- HTTP ------------------------------------------------------------------------------
     @route(

@@ -14,6 +14,7 @@ from wuying_common.http import SEMANTIC_ERRORS, content_disposition, denial, rou
 from wuying_common.paging import page_of
 from wuying_common.providers import StoredYearsCalendar
 from wuying_common.service import WuyingService
+from wuying_common.tallies import rebuild_counties
 
 from .dependencies import (
     AcknowledgementKey,
@@ -717,8 +718,9 @@ class IntakeService(WuyingService):
 
     @rpc
     def rebuild_tallies(self, counties=None):
-        """Recompute the reports' tallies (statistics) from the reports: of some counties, or all."""
-        return queries.rebuild_tallies(self.store, [str(c) for c in counties] if counties else None)
+        """Recompute the reports' tallies (statistics) from the reports (``wuying tallies
+        rebuild``): of ``counties`` (six-digit codes, ``rebuild_counties``), or all (None)."""
+        return queries.rebuild_tallies(self.store, rebuild_counties(counties))
 
     # -- RPC (other services): status and deadlines; never the reporter, never the content ---
     @rpc

@@ -13,6 +13,7 @@ from wuying_common.paging import page_of
 from wuying_common.providers import CalendarProvider
 from wuying_common.rules import UnprocessableInput
 from wuying_common.service import WuyingService
+from wuying_common.tallies import rebuild_counties
 
 from . import views
 from .dependencies import ArchiveRegistry, NotifierChannels, Rules, warning_outbox, warning_store
@@ -516,10 +517,11 @@ class WarningService(WuyingService):
         return WarningSchema(many=True).dump(results.warnings_for_official(self.store, official_id, open_only))
 
     @rpc
-    def rebuild_tallies(self, county=None):
-        """For operators: rewrite one county's warning tally (or every county's) from its
+    def rebuild_tallies(self, counties=None):
+        """For operators (``wuying tallies rebuild``): rewrite the warning and year tallies of
+        ``counties`` (six-digit codes, ``rebuild_counties``; None: every county) from their
         warnings; ``{county: live warnings}``."""
-        return statistics.rebuild_tallies(self.store, county)
+        return statistics.rebuild_tallies(self.store, rebuild_counties(counties))
 
     @rpc
     def unit_advanced_eligibility(self, unit_id, year):

@@ -53,3 +53,17 @@ def test_a_tally_is_rebuilt_whole_from_its_records(store):
     assert store.tallies(CountyTally, ["130402"]) == {"130402": {"W-1": {"level": "yellow"}}}
     store.set_entries(CountyTally, "130402", {})  # nothing to write writes nothing
     assert store.tallies(CountyTally, []) == {}
+
+
+def test_the_rebuild_scope_is_every_county_or_a_list_of_six_digit_codes():
+    """Every service's ``rebuild_tallies(counties=None)`` takes its counties through this rule."""
+    from wuying_common.tallies import CountiesInvalid, rebuild_counties
+
+    assert rebuild_counties(None) is None
+    assert rebuild_counties([]) == []
+    assert rebuild_counties(["130403", "130402", "130403"]) == ["130403", "130402"]
+    for bad in ("130402", ["13"], ["1304021"], [130402], ["13040x"], {"county": "130402"}, ["130402\n"]):
+        with pytest.raises(CountiesInvalid) as caught:
+            rebuild_counties(bad)
+        assert caught.value.fields == {"counties": "须为六位行政区划代码的列表"}
+        assert (caught.value.status, caught.value.code) == (400, "counties_invalid")

@@ -279,7 +279,7 @@ def test_the_rebuild_rewrites_the_year_tallies_equal_to_the_incremental_ones_and
     store.replace_tally(QuarterTally, "130681:2026", {"ghost": quarter_entry(**fields())})  # wrong
     tallied, scanned = reports(store, run.calendar, PROVINCE, 2026, 4)
     assert tallied != scanned
-    assert handlers.rebuild_tallies(store, "130402") == {"130402": len(store.warning_tallies(["130402"])["130402"])}
+    assert handlers.rebuild_tallies(store, ["130402"]) == {"130402": len(store.warning_tallies(["130402"])["130402"])}
     assert year_tallies(store)[2026]["130402"] == incremental[2026]["130402"]
     assert reports(store, run.calendar, "130402", 2026, 4)[0] == reports(store, run.calendar, "130402", 2026, 4)[1]
     handlers.rebuild_tallies(store)

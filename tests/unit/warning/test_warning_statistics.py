@@ -387,7 +387,7 @@ def test_a_rebuild_from_the_records_equals_the_incremental_tallies_and_mends_a_l
     wipe(store, "130402")
     wipe(store, "130681")  # a county without warnings but with a (wrong) tally
     assert figures_on(store, "130402", date(2026, 12, 1)) != scanned(all_warnings(store), ["130402"], "2026-12-01")
-    assert handlers.rebuild_tallies(store, "130402") == {"130402": len(incremental["130402"])}
+    assert handlers.rebuild_tallies(store, ["130402"]) == {"130402": len(incremental["130402"])}
     assert store.warning_tallies(["130402"])["130402"] == incremental["130402"]
     assert handlers.rebuild_tallies(store)["130681"] == 0
     assert store.warning_tallies(counties) == {c: incremental.get(c, {}) for c in counties}

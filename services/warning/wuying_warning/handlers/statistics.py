@@ -20,7 +20,13 @@ def warning_statistics(store: WarningStore, clock: SystemClock, principal: Princ
     return sum_tallies(scope, counties, store.warning_tallies(counties), clock.today().isoformat())
 
 
-def rebuild_tallies(store: WarningStore, county: str | None = None) -> dict[str, int]:
-    """Rewrite one county's tally, or every county's, from its warnings (an operator's repair):
-    county → live warnings counted."""
-    return store.rebuild_tallies(county)
+def rebuild_tallies(store: WarningStore, counties: list[str] | None = None) -> dict[str, int]:
+    """Rewrite the tallies of ``counties`` (None: every county's) from their warnings (an
+    operator's repair): county → live warnings counted. A list is rebuilt a county at a time
+    (one scan of the county's warnings each, indexed on ``county`` on MongoDB)."""
+    if counties is None:
+        return store.rebuild_tallies()
+    rebuilt: dict[str, int] = {}
+    for county in counties:
+        rebuilt.update(store.rebuild_tallies(county))
+    return dict(sorted(rebuilt.items()))
