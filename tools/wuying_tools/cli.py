@@ -4,10 +4,23 @@
     wuying demo load [--seed 2026]       load the demo province into running services
     wuying demo scenario                 play the demo flow and print the official's file
     wuying dead-letters list|replay      see or replay events that failed every retry
+    wuying tallies rebuild [--service warning|intake|inspection ...] [--county CODE ...] [--timeout S]
+                                         rewrite the statistics tallies from the records (below)
     wuying simulate generate --seed 7 --out DIR   a simulated province (issue 15), streamed to files
     wuying simulate load --dir DIR       load it into running services through their bulk paths
 
 The JWT secret comes from ``WUYING_JWT_SECRET`` or ``.run/secrets.env`` (written by ``make up``).
+
+``tallies rebuild`` calls ``rebuild_tallies(counties=None)`` over AMQP (``AMQP_URI``, nameko's
+``ClusterRpcProxy``) on warning, intake and inspection, or on those named by ``--service``: each
+rewrites its statistics tallies (``wuying_common.tallies``) of the ``--county`` codes, or of every
+county, from its records and answers what it rebuilt, printed one line a service. Run it after the
+first deploy of a version that brings tallies onto an existing store (its statistics read zero
+until then), after a restore from backup, and on an alert or a suspicion of drift (a crash between
+a record and its entry). A write racing the rebuild is mended by that record's next write (or a
+second run). A service that does not answer within ``--timeout`` seconds (default 300), is not
+running, or refuses the counties is named on stderr and the exit code is 1; the others are still
+rebuilt.
 """
 
 from __future__ import annotations
@@ -135,6 +148,57 @@ def cmd_dead_letters(args) -> None:
     print(f"{count} dead letter(s){' replayed' if args.action == 'replay' else ''}")
 
 
+TALLY_SERVICES = ("warning", "intake", "inspection")
+
+
+def tally_summary(service: str, rebuilt: dict) -> str:
+    """One line for what ``service``'s ``rebuild_tallies`` answered (each has its own shape)."""
+    if service == "warning":  # county → live warnings
+        return f"已重建 {len(rebuilt)} 个县区的预警统计，在办预警 {sum(rebuilt.values())} 条"
+    if service == "intake":
+        return f"已重建 {rebuilt.get('tallies', 0)} 份举报统计，读取举报 {rebuilt.get('reports', 0)} 件"
+    return (
+        f"已重建 {rebuilt.get('tallies', 0)} 份巡察覆盖统计，"
+        f"单位 {rebuilt.get('units', 0)} 个，巡察计划 {rebuilt.get('plans', 0)} 项"
+    )
+
+
+def cmd_tallies(args) -> None:
+    from kombu.exceptions import OperationalError
+    from nameko.exceptions import RpcTimeout, UnknownService
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from wuying_common.errors import WuyingError
+    from wuying_common.tallies import CountiesInvalid, rebuild_counties
+
+    try:
+        counties = rebuild_counties(args.county)
+    except CountiesInvalid as exc:
+        sys.exit(f"{exc.message}：--county 须为六位行政区划代码（{', '.join(args.county)}）")
+    services = list(dict.fromkeys(args.service or TALLY_SERVICES))
+    amqp_uri = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    failed: list[str] = []
+    try:
+        with ClusterRpcProxy({"AMQP_URI": amqp_uri, "serializer": "json"}, timeout=args.timeout) as cluster:
+            for service in services:
+                try:
+                    rebuilt = getattr(cluster, service).rebuild_tallies(counties=counties)
+                except RpcTimeout:
+                    failed.append(f"{service}：{args.timeout:g} 秒内未答复（重建可能仍在进行，稍后可再次运行）")
+                    continue
+                except UnknownService:
+                    failed.append(f"{service}：服务未运行（消息队列中没有它的 RPC 队列）")
+                    continue
+                except WuyingError as exc:
+                    failed.append(f"{service}：{exc.message} [{exc.code}] {json.dumps(exc.fields, ensure_ascii=False)}")
+                    continue
+                print(f"{service}：{tally_summary(service, rebuilt)} {json.dumps(rebuilt, ensure_ascii=False)}")
+    except (OSError, OperationalError) as exc:
+        sys.exit(f"无法连接消息队列 {amqp_uri.rsplit('@', 1)[-1]}：{exc}（请检查 AMQP_URI）")
+    if failed:
+        sys.exit("统计重建未完成：\n  " + "\n  ".join(failed))
+
+
 def import_file(
     path: Path,
     kind: str,
@@ -233,6 +297,12 @@ def main(argv: list[str] | None = None) -> None:
     sim.add_argument("--counties", type=int, default=100)
     sim.add_argument("--no-reports", action="store_true", help="load: leave out the year of reports")
     sim.set_defaults(func=cmd_simulate)
+    tallies = sub.add_parser("tallies", help="the statistics tallies: rebuild them from the records")
+    tallies.add_argument("action", choices=["rebuild"])
+    tallies.add_argument("--service", action="append", choices=TALLY_SERVICES, help="repeatable; default: all three")
+    tallies.add_argument("--county", action="append", help="six-digit county code, repeatable; default: every county")
+    tallies.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for each service (default 300)")
+    tallies.set_defaults(func=cmd_tallies)
     dead = sub.add_parser("dead-letters", help="events that failed every retry")
     dead.add_argument("action", choices=["list", "replay"])
     dead.set_defaults(func=cmd_dead_letters)
