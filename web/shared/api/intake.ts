@@ -981,7 +981,10 @@ export interface components {
         } | {
             /** @enum {unknown} */
             status?: "triaged";
-        }));
+        }) & ({
+            /** @enum {unknown} */
+            anonymous?: false;
+        } | unknown));
         HistoricalTriage: {
             /** @description 研判理由（必填）：每一种研判结论都须写明理由 */
             note: string;

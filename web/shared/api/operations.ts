@@ -902,7 +902,10 @@ export const OPERATIONS = {
     "service": "intake",
     "method": "POST",
     "path": "/api/intake/v1/imports/reports",
-    "roles": [],
+    "roles": [
+      "intake_supervisor",
+      "operator"
+    ],
     "summary": "导入原系统的历史信访件（已受理或已办结；不发布事件，其他服务各自导入）"
   },
   "intake.purges": {

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from wuying_common.openapi_limits import NOT_NULL, absent
+from wuying_common.openapi_limits import NOT_NULL, absent, non_blank
 
 from ..domain.catalog import CHANNELS
 from ..domain.petition import MAX_SUBJECTS, close_problem
@@ -29,7 +29,9 @@ class HistoricalTriageSchema(TriageSchema):
 
 
 class HistoricalClosureSchema(Strict):
-    answer = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    answer = fields.String(
+        required=True, validate=validate.Length(min=1, max=5000), metadata={"pattern": non_blank(2)}
+    )  # close_problem
     closed_at = fields.AwareDateTime(required=True, metadata={"description": "办结时间，须不早于受理时间"})
     closed_by = fields.String(load_default=None, validate=STAFF_ID)
 
@@ -74,6 +76,12 @@ class HistoricalReportSchema(SubmitReportSchema):
                 "anyOf": [
                     {"properties": {"status": {"enum": ["closed"]}, "closure": NOT_NULL}, "required": ["closure"]},
                     {"properties": {"status": {"enum": ["triaged"]}}, **absent("closure")},
+                ]
+            },
+            {  # an anonymous report had no acknowledgement and no feedback
+                "anyOf": [
+                    {"properties": {"anonymous": {"enum": [False]}}},
+                    absent("acknowledged_on", "fed_back_on"),
                 ]
             },
         ]
