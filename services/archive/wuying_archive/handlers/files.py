@@ -48,8 +48,10 @@ def record_event(store: ArchiveStore, clock: SystemClock, envelope: dict, evalua
         learnt = [oid for oid, signal in signals_of(name, envelope) if learn(store, oid, envelope["county"], signal)]
         if learnt:
             # the conditions and the credit in one pass: the officials' stored rows and their
-            # dossiers as learnt read once by key, the dossier written once
-            evaluate(store, clock, evaluator, store.stored_officials(learnt).values(), credit=CREDIT_RULES)
+            # dossiers as learnt read once by key, the dossier written once; the new reminders
+            # are not built as documents (nothing here reads them)
+            officials = store.stored_officials(learnt).values()
+            evaluate(store, clock, evaluator, officials, credit=CREDIT_RULES, documents=False)
     if subjects and not any(appended):
         return "duplicate"
     return "processed"
