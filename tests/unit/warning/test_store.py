@@ -3,7 +3,7 @@ and, with the same assertions, on ``FakeWarningStore``: the fake the handler tes
 answer differently from the real thing."""
 
 import os
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 
@@ -111,16 +111,6 @@ def test_red_warnings_of_a_unit_in_a_year_exclude_revoked_ones(store):
     ):
         store.add(w)
     assert [w.id for w in store.red_issued_in_year("unit-1", 2026)] == [red.id]
-
-
-def test_a_quarter_reads_the_warnings_issued_proposed_or_lifted_in_it(store):
-    issued = warning(at=datetime(2026, 6, 1), status="issued", issued_on="2026-10-09")
-    proposed = warning(at=datetime(2026, 9, 30, 17))  # 2026-10-01 01:00 in Beijing
-    lifted = warning(at=datetime(2026, 3, 1), status="lifted", issued_on="2026-03-02", lifted_on="2026-12-31")
-    for w in (issued, proposed, lifted, warning(at=datetime(2026, 6, 1)), warning(county="130102")):
-        store.add(w)
-    found = store.touching_period(("130402",), date(2026, 10, 1), date(2026, 12, 31))
-    assert {w.id for w in found} == {issued.id, proposed.id, lifted.id}
 
 
 def test_the_timer_finds_answers_and_fixes_past_their_dates(store):

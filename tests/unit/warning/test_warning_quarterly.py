@@ -6,7 +6,7 @@ county, a city and the province, over several quarters and years."""
 
 import os
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -45,6 +45,29 @@ def store(request):
 
 
 # -- the reference: the report as it was computed before, by a scan of the quarter's warnings ------
+def touching_period(store, counties, first: date, last: date) -> list[WarningRecord]:
+    """Some counties' warnings issued, proposed or lifted between ``first`` and ``last``
+    (Beijing dates), oldest first: every warning of the counties read and filtered here (what
+    ``WarningStore.touching_period`` did before the year tallies; it and its three indexes left
+    the service, which no longer reads a quarter's warnings by their dates)."""
+    since = datetime.combine(first - timedelta(days=1), time())  # proposed_at is a UTC instant
+    until = datetime.combine(last + timedelta(days=2), time())
+
+    def inside(day):
+        return day is not None and first.isoformat() <= day <= last.isoformat()
+
+    counties = list(counties)
+    every = (
+        store.all(WarningRecord) if isinstance(store, FakeWarningStore) else WarningRecord.objects(county__in=counties)
+    )
+    found = [
+        w
+        for w in every
+        if w.county in counties and (inside(w.issued_on) or inside(w.lifted_on) or since <= w.proposed_at < until)
+    ]
+    return sorted(found, key=lambda w: (w.proposed_at, w.id))
+
+
 def scanned_report(store, calendar, principal, query) -> QuarterlyReport:
     """``handlers.quarterly_report`` before the tallies (commit 1d5dcf2): the quarter's warnings
     read whole (``touching_period``) and counted."""
@@ -56,7 +79,7 @@ def scanned_report(store, calendar, principal, query) -> QuarterlyReport:
         return day is not None and first.isoformat() <= day <= last.isoformat()
 
     refresh_calendar(store, calendar)
-    everything = sorted(store.touching_period(counties, first, last), key=lambda w: (w.proposed_at, w.id))
+    everything = touching_period(store, counties, first, last)
     period = [w for w in everything if inside(w.issued_on) or inside(beijing_date(w.proposed_at).isoformat())]
     by_level = {LEVELS[n].colour: 0 for n in (3, 2, 1)}
     by_status: dict[str, int] = {}
@@ -87,6 +110,20 @@ def scanned_report(store, calendar, principal, query) -> QuarterlyReport:
         lifted=[w for w in everything if inside(w.lifted_on)],
         answer_times=answer_times(answer_days),
     )
+
+
+def test_the_reference_reads_the_warnings_issued_proposed_or_lifted_in_the_quarter(store):
+    def warning(county="130402", at=datetime(2026, 11, 20, 2), status="proposed", **more):
+        fixed = {"official_id": "off-1", "unit_id": "unit-1", "level": 3, "colour": "blue", "proposer": "officer-1"}
+        return WarningRecord(county=county, proposed_at=at, status=status, **fixed, **more)
+
+    issued = warning(at=datetime(2026, 6, 1), status="issued", issued_on="2026-10-09")
+    proposed = warning(at=datetime(2026, 9, 30, 17))  # 2026-10-01 01:00 in Beijing
+    lifted = warning(at=datetime(2026, 3, 1), status="lifted", issued_on="2026-03-02", lifted_on="2026-12-31")
+    for w in (issued, proposed, lifted, warning(at=datetime(2026, 6, 1)), warning(county="130102")):
+        store.add(w)
+    found = touching_period(store, ("130402",), date(2026, 10, 1), date(2026, 12, 31))
+    assert [w.id for w in found] == [lifted.id, issued.id, proposed.id]
 
 
 def reports(store, calendar, scope, year, quarter):

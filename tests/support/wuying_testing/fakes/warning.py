@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 from mongoengine import Document
 
@@ -145,20 +145,6 @@ class FakeWarningStore(MemoryStore):
             and w.status not in ("revoked", "rejected")
         ]
         return sorted(found, key=lambda w: (w.issued_on, w.id))
-
-    def touching_period(self, counties, first: date, last: date) -> list:
-        since = datetime.combine(first - timedelta(days=1), time())
-        until = datetime.combine(last + timedelta(days=2), time())
-
-        def inside(day):
-            return day is not None and first.isoformat() <= day <= last.isoformat()
-
-        found = [
-            w
-            for w in self.all(WarningRecord)
-            if w.county in counties and (inside(w.issued_on) or inside(w.lifted_on) or since <= w.proposed_at < until)
-        ]
-        return sorted(found, key=lambda w: (w.proposed_at, w.id))
 
     def worklist(
         self,
