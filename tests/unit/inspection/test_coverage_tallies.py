@@ -21,7 +21,7 @@ from wuying_inspection.domain.coverage import (
     tally_coverage,
     unit_status,
 )
-from wuying_inspection.persistence import PlanTally, UnitTally
+from wuying_inspection.persistence import PlanTally, Unit, UnitTally
 from wuying_testing import FixedClock
 
 CALENDAR = WorkingDayCalendar.official()
@@ -272,6 +272,37 @@ def test_a_unit_moved_to_another_county_or_kind_leaves_its_old_entry(store):
     assert store.tallies(UnitTally, ["130402", "130102"]) == {"130402": {}, "130102": {"u1": {"campaign": True}}}
     handlers.register_units(store, [dict(unit, county="130102", kind="department")])
     assert from_tallies(store, "130000", 2026, date(2026, 3, 1)).total.units == 0
+
+
+def test_a_batch_reads_its_units_counties_at_once_and_a_unit_twice_in_it_is_read_again(store, monkeypatch):
+    first = {"id": "u1", "name": "甲", "county": "130402", "kind": "commission_organ", "zone": "z1"}
+    second = {"id": "u2", "name": "乙", "county": "130102", "kind": "commission_organ", "zone": "z2"}
+    handlers.register_units(store, [first, second])
+    read_one_by_one: list[str] = []
+    get = store.get
+
+    def counted(cls, key):
+        if cls is Unit:
+            read_one_by_one.append(key)
+        return get(cls, key)
+
+    monkeypatch.setattr(store, "get", counted)
+    # u1 moves twice in one batch (130402 → 130102 → 130681), u2 once, u3 is new
+    moves = [
+        dict(first, county="130102"),
+        dict(second, county="130402"),
+        dict(first, id="u3"),
+        dict(first, county="130681"),
+    ]
+    handlers.register_units(store, moves)
+    assert read_one_by_one == ["u1"]  # only the second registration of u1 in the batch
+    entry = {"campaign": True}
+    assert store.tallies(UnitTally, ["130402", "130102", "130681"]) == {
+        "130402": {"u2": entry, "u3": entry},
+        "130102": {},
+        "130681": {"u1": entry},
+    }
+    assert_tallies_match_the_scan(store)
 
 
 # -- the rebuild ---------------------------------------------------------------------------------

@@ -54,9 +54,9 @@ class InspectionRecords(TallyWrites, Store):
         return unit
 
     def upsert_units(self, raws: list[dict]) -> int:
-        """A registration batch (the API's, the province loader's): each unit by key, their
-        coverage entries written once per county at the end."""
-        with self.tallies_batched():  # type: ignore[attr-defined]
+        """A registration batch (the API's, the province loader's): each unit by key (their
+        stored counties read in one go), their coverage entries written once per county at the end."""
+        with self.tallies_batched(units=[raw["id"] for raw in raws]):  # type: ignore[attr-defined]
             for raw in raws:
                 self.upsert_unit(raw)
         return len(raws)

@@ -57,20 +57,38 @@ class CoverageTallies:
         return local
 
     @contextmanager
-    def tallies_batched(self) -> Iterator[None]:
-        """Gather the entries written inside the block, one ``set_entries`` per tally at its end."""
+    def tallies_batched(self, units: Iterable[str] = ()) -> Iterator[None]:
+        """Gather the entries written inside the block, one ``set_entries`` per tally at its end.
+
+        ``units``: the ids of the units the block will register, whose stored counties are
+        read here at once (``get_many``: one read by keys a batch — on MongoDB one round trip,
+        not one a unit) instead of by each ``add_or_replace``."""
         local = self._tally_local()
         if getattr(local, "pending", None) is not None:  # nested: the outer block writes
             yield
             return
         pending: dict[tuple[type[TallyDocument], str], dict[str, dict | None]] = {}
         local.pending = pending
+        ids = list(dict.fromkeys(units))
+        if ids:
+            counties: dict[str, str | None] = dict.fromkeys(ids)
+            counties.update((u.id, u.county) for u in self.get_many(Unit, ids))  # type: ignore[attr-defined]
+            local.counties = counties
         try:
             yield
         finally:
-            local.pending = None
+            local.pending = local.counties = None
             for (cls, key), entries in pending.items():
                 self.set_entries(cls, key, entries)  # type: ignore[attr-defined]
+
+    def _stored_county(self, unit: Unit) -> str | None:
+        """The county a unit is registered in now (None: not registered): read ahead by the
+        batch (each id's once: a unit registered twice in one batch is read again), else by key."""
+        known = getattr(self._tally_local(), "counties", None)
+        if known is not None and unit.pk in known:
+            return known.pop(unit.pk)
+        before = self.get(Unit, unit.pk)  # type: ignore[attr-defined]
+        return None if before is None else before.county
 
     def _set(self, cls: type[TallyDocument], key: str, record: str, entry: dict | None) -> None:
         pending = self._pending()
@@ -98,10 +116,11 @@ class CoverageTallies:
         return written
 
     def add_or_replace(self, document: Document) -> Document:
-        before = self.get(Unit, document.pk) if isinstance(document, Unit) else None  # type: ignore[attr-defined]
+        before = self._stored_county(document) if isinstance(document, Unit) else None
         written = super().add_or_replace(document)  # type: ignore[misc]
-        if before is not None and before.county != document.county:
-            self._kept(before, gone=True)  # a unit moved to another county leaves the old tally
+        if before is not None and before != document.county:
+            # a unit moved to another county leaves the old tally
+            self._set(UnitTally, tally_key(before), document.pk, None)
         self._kept(document)
         return written
 
