@@ -76,6 +76,8 @@ class TallyStore(TallyWrites):
     """``WarningStore``'s tallies: each warning write's entries (live and per year), the
     statistics' and the quarterly report's reads by key, and the operator's rebuild."""
 
+    mode: str  # "embedded" or "mongodb": the ``Store`` it is mixed into
+
     def _count_in_tally(self, aggregate: Document | WarningRow) -> None:
         # After the record: a failure in between is mended by its next write or a rebuild.
         # A ``WarningRow`` is a whole warning as written (``add_warning_row``, ``merge_into_warning``).
