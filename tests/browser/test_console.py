@@ -115,6 +115,25 @@ def api_reads(page) -> list[str]:
     return seen
 
 
+def test_today_asks_warnings_worklist_once_and_the_approver_only_the_proposals_of_their_level(
+    stack, page, shot, sign_in, proposed_warning, official
+):
+    """今日工作 at a city's scope: warning's bounded worklist once, and for the leader who
+    approves blue warnings (篇5 三(一)2) the proposed blue ones — never every warning of the
+    scope (a province holds thousands: that was ~75 requests)."""
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url.split("/api/", 1)[1]) if "/api/warning/" in r.url else None)
+    sign_in(page, "commission_leader", county="130400")
+    expect(page.get_by_test_id("worklist-warnings-approve")).to_contain_text(official.id)
+    expect(page.get_by_test_id("worklist-warnings-lift")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    worklist = [a for a in asked if a.startswith("warning/v1/worklist?")]
+    lists = [a for a in asked if a.startswith("warning/v1/warnings?")]
+    assert len(worklist) == 1 and "county=130400" in worklist[0], asked
+    assert len(lists) == 1 and all(p in lists[0] for p in ("status=proposed", "level=3", "county=130400")), asked
+    shot(page, "today-city")
+
+
 def test_the_dashboard_draws_its_charts_for_a_city(stack, page, shot, sign_in, proposed_warning):
     sign_in(page, "commission_leader", county="130400")
     page.wait_for_load_state("networkidle")

@@ -918,12 +918,15 @@ export interface components {
         };
         WorkItem: {
             answer_due?: string | null;
+            /** @description 期限按暂定日历计算 */
+            answer_due_provisional?: boolean | null;
             colour?: string;
             readonly colour_zh?: string;
             /** @enum {string} */
             county?: "130000" | "130100" | "130102" | "130104" | "130105" | "130108" | "130123" | "130200" | "130202" | "130203" | "130204" | "130224" | "130281" | "130400" | "130402" | "130403" | "130404" | "130406" | "130408" | "130600" | "130602" | "130606" | "130607" | "130681";
             escalated_from?: string | null;
             fix_due?: string | null;
+            fix_due_provisional?: boolean | null;
             issued_on?: string | null;
             level?: number;
             official_id?: string;
@@ -931,6 +934,9 @@ export interface components {
             proposed_at?: string;
             status?: string;
             readonly status_zh?: string;
+            trigger?: string | null;
+            /** @description 预警情形 */
+            trigger_zh?: string | null;
             unit_id?: string;
             warning_id?: string;
         };

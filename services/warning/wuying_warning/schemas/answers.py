@@ -245,8 +245,12 @@ class WorkItemSchema(Schema):
     proposed_at = fields.DateTime()
     issued_on = fields.String(allow_none=True)
     answer_due = fields.String(allow_none=True)
+    answer_due_provisional = fields.Boolean(allow_none=True, metadata={"description": "期限按暂定日历计算"})
     fix_due = fields.String(allow_none=True)
+    fix_due_provisional = fields.Boolean(allow_none=True)
     escalated_from = fields.String(allow_none=True)
+    trigger = fields.String(allow_none=True)
+    trigger_zh = fields.String(allow_none=True, metadata={"description": "预警情形"})
 
 
 class WorklistSectionSchema(Schema):
