@@ -195,8 +195,8 @@ def burst(platform: Platform, officials: list, reports: int, seed: int) -> dict:
         "load_average_before": load_before,
         "load_average_after": load_average(),
         "rss_mib": rss_mib(platform),
-        # CPU seconds each service spent from the first publish until idle: the province's burst
-        # names officials across 200,000 (most seen for the first time), the demo's 665
+        # CPU seconds each service spent from the first publish until idle (both phases' bursts
+        # name as many officials: the demo's 665, or 665 of the province's 200,000)
         "cpu_seconds": cpu,
         # what the burst made each service consume, by event type: the two phases' bursts are
         # the same shape when these match (see the module docstring)
