@@ -20,6 +20,7 @@ from .clock import rfc3339
 SPEC_VERSION = "1.0"
 DATA_CONTENT_TYPE = "application/json"
 SCHEMA_BASE = "https://schemas.wuying.local/events"
+COUNTY_CODE_PATTERN = re.compile(r"[0-9]{6}")  # fullmatch: a county code and nothing else
 COUNTY_CODE = validate.Regexp(r"^[0-9]{6}$", error="必须是六位行政区划代码 (GB/T 2260)")
 EVENT_SOURCE = validate.Regexp(r"^/wuying/[a-z]+$")
 EVENT_TYPE = validate.Regexp(r"^wuying\.[a-z]+\.[a-z_.]+\.v\d+$")

@@ -316,7 +316,6 @@ class OutboxRelay(DependencyProvider):
         self._running = False
         self._gt = None
         self._next_sweep = 0.0
-        self._shown = None
 
     def start(self) -> None:
         self._running = True

@@ -23,7 +23,6 @@ MongoDB's 16 MB).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -32,6 +31,7 @@ from nameko.exceptions import deserialize_to_instance
 
 from .embedded import embedded_documents
 from .errors import ValidationFailed
+from .events import COUNTY_CODE_PATTERN
 
 # Mongo field names cannot hold "." nor start with "$": a record key is escaped into one.
 _ESCAPES = (("%", "%25"), (".", "%2E"), ("$", "%24"))
@@ -52,9 +52,6 @@ def record_key(field: str) -> str:
     return field
 
 
-COUNTY_CODE = re.compile(r"\d{6}")
-
-
 @deserialize_to_instance
 class CountiesInvalid(ValidationFailed):
     """``rebuild_tallies`` over RPC with counties that are not a list of six-digit codes."""
@@ -71,7 +68,7 @@ def rebuild_counties(counties: object) -> list[str] | None:
     if counties is None:
         return None
     if not isinstance(counties, list | tuple) or not all(
-        isinstance(c, str) and COUNTY_CODE.fullmatch(c) for c in counties
+        isinstance(c, str) and COUNTY_CODE_PATTERN.fullmatch(c) for c in counties
     ):
         raise CountiesInvalid(fields={"counties": "须为六位行政区划代码的列表"})
     return list(dict.fromkeys(counties))

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator
 from mongoengine.queryset.visitor import Q
 
 from wuying_common.auth import counties_covered
-from wuying_common.store import checked_row  # noqa: F401 (moved to the shared store; imported from here)
 
 ALIAS = "archive"
 

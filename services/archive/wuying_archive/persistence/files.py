@@ -17,10 +17,10 @@ from mongoengine import (
 )
 
 from wuying_common.embedded import embedded_documents
-from wuying_common.store import Store
+from wuying_common.store import Store, checked_row
 
 from ..domain.file import GENESIS_HASH, FileSubject, entry_hash
-from .common import ALIAS, checked_row, entry_key, head_key, recorded_key
+from .common import ALIAS, entry_key, head_key, recorded_key
 
 #: How often one append re-reads the head after losing a seq to a concurrent append.
 APPEND_ATTEMPTS = 10

@@ -24,9 +24,9 @@ from wuying_common.embedded import embedded_documents
 from wuying_common.errors import Conflict
 from wuying_common.outbox import OutboxDocument, OutboxEntry
 from wuying_common.paging import Page
-from wuying_common.store import Store
+from wuying_common.store import Store, checked_row
 
-from .common import ALIAS, _chunks, _county_q, checked_row
+from .common import ALIAS, _chunks, _county_q
 from .dossiers import Dossier, DossierView, SignalDoc, dossier_row
 
 

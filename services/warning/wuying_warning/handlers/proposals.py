@@ -28,7 +28,7 @@ from ..domain.grouping import MatterWarning, dispose, matter_key
 from ..domain.levels import SYSTEM_TRIGGERS, level, trigger_label
 from ..persistence import WarningRecord, WarningRow, WarningStore, new_warning_row, proposal_warning_id, stored_time
 from ..schemas import WarningProposedReader
-from .support import DEFAULT_RULES, RISK_PROPOSER, history_entry, matter_of, not_in_future
+from .support import DEFAULT_RULES, RISK_PROPOSER, get_warning, history_entry, matter_of, not_in_future
 
 
 def proposal_from_event(
@@ -108,8 +108,8 @@ def propose_matter(
         history=[history_entry("proposed", principal.subject, clock)],
     )
     kind, placed = _place_proposal(store, clock, rules, warning, None)
-    # The person's answer is the whole warning that holds the proposal, as stored.
-    return kind, store.warning(placed.id) or WarningRecord._from_son(dict(placed))
+    # The person's answer is the whole warning that holds the proposal, as just written.
+    return kind, get_warning(store, principal, placed.id)
 
 
 def _place_proposal(
