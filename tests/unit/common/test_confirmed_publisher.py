@@ -9,7 +9,7 @@ from kombu import Connection, Exchange, Producer, Queue
 from nameko.constants import PERSISTENT
 from nameko.standalone.events import get_event_exchange
 
-from wuying_common.outbox import ConfirmedPublisher
+from wuying_common.publisher import ConfirmedPublisher
 
 
 def _envelope(n: int, padding: int = 0) -> dict:
